@@ -1,0 +1,5 @@
+"""Allow `python -m kundenpflege`."""
+
+from kundenpflege.cli import main
+
+main()
