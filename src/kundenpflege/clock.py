@@ -1,0 +1,22 @@
+"""The only reader of the current time, so tests and demos can pin it."""
+
+import os
+from datetime import UTC, date, datetime
+
+PIN_VARIABLE = "KUNDENPFLEGE_NOW"
+
+
+def now() -> datetime:
+    """The current instant (aware, UTC); `KUNDENPFLEGE_NOW` pins it for tests and demos."""
+    pinned = os.environ.get(PIN_VARIABLE)
+    if pinned:
+        moment = datetime.fromisoformat(pinned)
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+        return moment.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in the user's local time zone."""
+    return now().astimezone().date()

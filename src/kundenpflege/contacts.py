@@ -1,0 +1,73 @@
+"""People at the customer's side: who we talk to there."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from kundenpflege.errors import KundenpflegeError
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    role: str | None
+    email: str | None
+    phone: str | None
+    is_main: bool
+
+
+def add(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    name: str,
+    role: str | None,
+    email: str | None,
+    phone: str | None,
+    main: bool,
+    now: datetime,
+) -> int:
+    if not name.strip():
+        raise KundenpflegeError("a contact needs a name")
+    if email is not None and "@" not in email:
+        raise KundenpflegeError(f"'{email}' does not look like an e-mail address")
+    if main:
+        # Only one main contact per customer: the new one takes over.
+        connection.execute("UPDATE contacts SET is_main = 0 WHERE customer_id = ?", (customer_id,))
+    cursor = connection.execute(
+        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (customer_id, name.strip(), role, email, phone, int(main),
+         now.isoformat(timespec="seconds")),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0)
+
+
+def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
+    rows = connection.execute(
+        "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
+    )
+    return [
+        Contact(row["id"], row["name"], row["role"], row["email"], row["phone"],
+                bool(row["is_main"]))
+        for row in rows
+    ]  # fmt: skip
+
+
+def find(connection: sqlite3.Connection, customer_id: int, identifier: str) -> Contact:
+    """A contact of this customer by exact name or e-mail (case-insensitive)."""
+    contacts = of_customer(connection, customer_id)
+    wanted = identifier.strip().lower()
+    matches = [
+        contact
+        for contact in contacts
+        if contact.name.lower() == wanted or (contact.email or "").lower() == wanted
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(contact.name for contact in (matches or contacts))
+    if matches:
+        raise KundenpflegeError(f"'{identifier}' matches several contacts: {names}")
+    hint = f"known contacts: {names}" if contacts else "add one with 'kundenpflege contact add'"
+    raise KundenpflegeError(f"no contact '{identifier}' at this customer; {hint}")

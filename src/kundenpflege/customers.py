@@ -1,0 +1,200 @@
+"""Customers: add, change, find by handle (or an unambiguous name), and list."""
+
+import difflib
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kundenpflege.dates import from_iso
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.people import check_handle
+
+STATUSES = ("active", "prospect", "paused", "former")
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of `list`."""
+
+    handle: str
+    name: str
+    company: str | None
+    tier: str | None
+    tags: list[str]
+    annual_value: float | None
+    status: str
+    last_contact: date | None
+    next_due: date | None
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise KundenpflegeError(f"unknown status '{status}'; use one of {', '.join(STATUSES)}")
+    return status
+
+
+def check_value(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise KundenpflegeError(f"annual value {value:g} cannot be negative")
+    return value
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags are compared case-insensitively; commas separate several in one option."""
+    cleaned = {part.strip().lower() for tag in tags for part in tag.split(",")}
+    return sorted(tag for tag in cleaned if tag)
+
+
+def add(
+    connection: sqlite3.Connection,
+    *,
+    handle: str,
+    name: str,
+    company: str | None = None,
+    tier: str | None = None,
+    annual_value: float | None = None,
+    tags: list[str] | None = None,
+    status: str = "active",
+    since: date,
+    now: datetime,
+) -> int:
+    check_handle(handle, "customer")
+    if not name.strip():
+        raise KundenpflegeError("a customer needs a name; give --name")
+    if connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
+        raise KundenpflegeError(
+            f"customer '{handle}' exists already; change it with 'kundenpflege edit {handle}'"
+        )
+    cursor = connection.execute(
+        "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
+        " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            handle,
+            name.strip(),
+            company,
+            tier,
+            check_value(annual_value),
+            check_status(status),
+            since.isoformat(),
+            now.isoformat(timespec="seconds"),
+        ),
+    )
+    customer_id = int(cursor.lastrowid or 0)
+    set_tags(connection, customer_id, add=tags or [])
+    return customer_id
+
+
+def set_tags(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+) -> None:
+    connection.executemany(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        [(customer_id, tag) for tag in clean_tags(add)],
+    )
+    connection.executemany(
+        "DELETE FROM customer_tags WHERE customer_id = ? AND tag = ?",
+        [(customer_id, tag) for tag in clean_tags(remove)],
+    )
+
+
+EDITABLE = ("name", "company", "tier", "annual_value", "status", "customer_since")
+
+
+def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, object]) -> None:
+    """Change the given fields only; unknown keys are a programming error."""
+    if "status" in changes:
+        check_status(str(changes["status"]))
+    if "annual_value" in changes:
+        check_value(changes["annual_value"])  # type: ignore[arg-type]
+    if "name" in changes and not str(changes["name"]).strip():
+        raise KundenpflegeError("the name cannot be empty")
+    assignments = ", ".join(f"{field} = ?" for field in changes if field in EDITABLE)
+    if assignments:
+        connection.execute(
+            f"UPDATE customers SET {assignments} WHERE id = ?",
+            [*(changes[field] for field in changes if field in EDITABLE), customer_id],
+        )
+
+
+def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+    """A customer by handle, or by an exact and unambiguous name; else suggest close ones."""
+    row = connection.execute("SELECT * FROM customers WHERE handle = ?", (identifier,)).fetchone()
+    if row:
+        return row  # type: ignore[no-any-return]
+    by_name = connection.execute(
+        "SELECT * FROM customers WHERE name = ? COLLATE NOCASE OR company = ? COLLATE NOCASE"
+        " LIMIT 6",
+        (identifier, identifier),
+    ).fetchall()
+    if len(by_name) == 1:
+        return by_name[0]  # type: ignore[no-any-return]
+    if by_name:
+        candidates = ", ".join(candidate["handle"] for candidate in by_name)
+        raise KundenpflegeError(f"'{identifier}' matches several customers: {candidates}")
+    handles = [handle for (handle,) in connection.execute("SELECT handle FROM customers")]
+    close = difflib.get_close_matches(identifier.lower(), handles, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "see 'kundenpflege list'"
+    raise KundenpflegeError(f"customer '{identifier}' not found; {hint}")
+
+
+def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
+    rows = connection.execute(
+        "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (customer_id,)
+    )
+    return [tag for (tag,) in rows]
+
+
+def filter_clause(tag: str | None, tier: str | None, alias: str = "c") -> tuple[str, list[object]]:
+    """SQL conditions shared by every report that filters by tag or tier."""
+    conditions, parameters = [], []
+    if tag:
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = {alias}.id AND t.tag = ?)"
+        )
+        parameters.append(tag.strip().lower())
+    if tier:
+        conditions.append(f"{alias}.tier = ? COLLATE NOCASE")
+        parameters.append(tier)
+    return "".join(f" AND {condition}" for condition in conditions), parameters
+
+
+def list_customers(
+    connection: sqlite3.Connection,
+    *,
+    tag: str | None = None,
+    tier: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[CustomerRow], int]:
+    """Customers by handle, and how many match in all (for the "N more" line)."""
+    where, parameters = filter_clause(tag, tier)
+    if status:
+        where += " AND c.status = ?"
+        parameters.append(check_status(status))
+    total = connection.execute(
+        f"SELECT count(*) FROM customers c WHERE 1{where}", parameters
+    ).fetchone()[0]
+    rows = connection.execute(
+        "SELECT c.*, (SELECT group_concat(tag, ',') FROM customer_tags t"
+        " WHERE t.customer_id = c.id) AS tag_list"
+        f" FROM customers c WHERE 1{where} ORDER BY c.handle LIMIT ?",
+        [*parameters, -1 if limit is None else limit],
+    )
+    return [
+        CustomerRow(
+            handle=row["handle"],
+            name=row["name"],
+            company=row["company"],
+            tier=row["tier"],
+            tags=sorted(row["tag_list"].split(",")) if row["tag_list"] else [],
+            annual_value=row["annual_value"],
+            status=row["status"],
+            last_contact=from_iso(row["last_interaction_on"]),
+            next_due=from_iso(row["next_due"]),
+        )
+        for row in rows
+    ], int(total)

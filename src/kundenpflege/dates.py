@@ -1,0 +1,251 @@
+"""Reading dates, times and frequencies as people type them, in English and German.
+
+Day-first German dates are parsed explicitly (`25.11.2026`), never guessed, and an
+impossible date is an error rather than a nearby valid one.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta, weekday
+from dateutil.relativedelta import weekdays as dateutil_weekdays
+
+from kundenpflege.errors import KundenpflegeError
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_WORDS = {
+    **{code: number for number, code in enumerate(WEEKDAY_CODES)},
+    **dict.fromkeys(("monday", "mo", "montag"), 0),
+    **dict.fromkeys(("tuesday", "di", "dienstag", "tues"), 1),
+    **dict.fromkeys(("wednesday", "mi", "mittwoch"), 2),
+    **dict.fromkeys(("thursday", "do", "donnerstag", "thur", "thurs"), 3),
+    **dict.fromkeys(("friday", "fr", "freitag"), 4),
+    **dict.fromkeys(("saturday", "sa", "samstag", "sonnabend"), 5),
+    **dict.fromkeys(("sunday", "so", "sonntag"), 6),
+}
+_DAY_WORDS = {
+    "today": 0, "heute": 0, "now": 0, "jetzt": 0,
+    "tomorrow": 1, "morgen": 1,
+    "yesterday": -1, "gestern": -1,
+    "übermorgen": 2, "uebermorgen": 2,
+    "vorgestern": -2,
+}  # fmt: skip
+_OFFSET = re.compile(r"([+-])\s*(\d{1,4})\s*([a-zäöü]*)")
+_OFFSET_UNITS = {
+    "days": ("", "d", "day", "days", "t", "tag", "tage", "tagen"),
+    "weeks": ("w", "week", "weeks", "wo", "woche", "wochen"),
+    "months": ("m", "month", "months", "mon", "monat", "monate", "monaten"),
+    "years": ("y", "year", "years", "j", "jahr", "jahre", "jahren"),
+}
+_NEXT_WEEKDAY = re.compile(
+    r"(?:next|this|coming|nächsten|naechsten|nächster|naechster|kommenden|am)?\s*([a-z]+)"
+)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*uhr)?")
+DATE_HINT = "use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday"
+
+
+def _unit_for(word: str) -> str | None:
+    return next((unit for unit, words in _OFFSET_UNITS.items() if word in words), None)
+
+
+def _calendar_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        parsed = date(year, month, day)
+    except ValueError as error:
+        raise KundenpflegeError(f"'{text}' is not a real date ({error})") from None
+    if not 1900 <= parsed.year <= 2999:
+        raise KundenpflegeError(f"'{text}' is too far from today to be a contact date")
+    return parsed
+
+
+def from_iso(text: str | None) -> date | None:
+    """A stored ISO date, or None for an empty column."""
+    return date.fromisoformat(text) if text else None
+
+
+def parse_date(text: str, today: date) -> date:
+    """Read a calendar date relative to `today`; raise with a hint when unreadable."""
+    raw = " ".join(text.strip().lower().split())
+    if raw in _DAY_WORDS:
+        return today + timedelta(days=_DAY_WORDS[raw])
+    if match := _ISO_DATE.fullmatch(raw):
+        year, month, day = (int(part) for part in match.groups())
+        return _calendar_date(year, month, day, text)
+    if match := _GERMAN_DATE.fullmatch(raw):
+        day, month, year = (int(part) for part in match.groups())
+        return _calendar_date(year, month, day, text)
+    if match := _OFFSET.fullmatch(raw):
+        sign, amount, word = match.groups()
+        unit = _unit_for(word)
+        if unit is not None:
+            count = int(amount) if sign == "+" else -int(amount)
+            return today + relativedelta(**{unit: count})  # type: ignore[arg-type]
+    if (match := _NEXT_WEEKDAY.fullmatch(raw)) and match.group(1) in _WEEKDAY_WORDS:
+        target = dateutil_weekdays[_WEEKDAY_WORDS[match.group(1)]]
+        # "next monday" on a Monday means the one a week ahead, never today.
+        return today + relativedelta(days=+1, weekday=target(+1))
+    raise KundenpflegeError(f"cannot read date '{text}'; {DATE_HINT}")
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """Read `DATE[ TIME]` (or a bare time) in local time; a past day without time is noon."""
+    local_now = now.astimezone()
+    day_text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t", r"\1 ", text.strip().lower())
+    clock_time: time | None = None
+    words = day_text.rsplit(" ", 1)
+    if match := _TIME.fullmatch(words[-1]):
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise KundenpflegeError(f"'{words[-1]}' is not a time of day; use HH:MM")
+        clock_time = time(hour, minute)
+        day_text = words[0] if len(words) == 2 else "today"
+    day = parse_date(day_text, local_now.date())
+    if clock_time is None:
+        if day == local_now.date():
+            return local_now
+        clock_time = time(12, 0)
+    return datetime.combine(day, clock_time).astimezone()
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """A stated rhythm such as 'every 2 weeks'; stored compactly as '2w'."""
+
+    count: int
+    unit: str  # days, weeks, months or years
+
+    @property
+    def code(self) -> str:
+        return f"{self.count}{self.unit[0]}"
+
+    @property
+    def delta(self) -> relativedelta:
+        return relativedelta(**{self.unit: self.count})  # type: ignore[arg-type]
+
+    @property
+    def approximate_days(self) -> float:
+        """For comparing rhythms ("more often than monthly?")."""
+        per_unit = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25}
+        return self.count * per_unit[self.unit]
+
+    def describe(self) -> str:
+        names = {"1d": "daily", "1w": "weekly", "1m": "monthly", "3m": "quarterly",
+                 "1y": "yearly"}  # fmt: skip
+        if self.code in names:
+            return names[self.code]
+        unit = self.unit if self.count != 1 else self.unit.rstrip("s")
+        return f"every {self.count} {unit}"
+
+
+_NAMED_FREQUENCIES = {
+    **dict.fromkeys(("daily", "täglich", "taeglich", "every day", "jeden tag"), "1d"),
+    **dict.fromkeys(
+        ("weekly", "wöchentlich", "woechentlich", "every week", "jede woche"), "1w"
+    ),
+    **dict.fromkeys(
+        ("biweekly", "fortnightly", "zweiwöchentlich", "vierzehntägig", "14-tägig"), "2w"
+    ),
+    **dict.fromkeys(("monthly", "monatlich", "every month", "jeden monat"), "1m"),
+    **dict.fromkeys(("bimonthly", "zweimonatlich"), "2m"),
+    **dict.fromkeys(
+        ("quarterly", "vierteljährlich", "vierteljaehrlich", "quartalsweise",
+         "every quarter", "jedes quartal"),
+        "3m",
+    ),
+    **dict.fromkeys(
+        ("half-yearly", "semiannually", "twice a year", "halbjährlich", "halbjaehrlich"), "6m"
+    ),
+    **dict.fromkeys(
+        ("yearly", "annually", "jährlich", "jaehrlich", "every year", "jedes jahr"), "1y"
+    ),
+}
+_FREQUENCY_UNITS = {
+    "days": ("d", "day", "days", "tag", "tage", "tagen"),
+    "weeks": ("w", "week", "weeks", "woche", "wochen"),
+    "months": ("m", "month", "months", "monat", "monate", "monaten"),
+    "quarters": ("q", "quarter", "quarters", "quartal", "quartale", "quartalen"),
+    "years": ("y", "year", "years", "jahr", "jahre", "jahren"),
+}
+_LIMITS = {"days": 3660, "weeks": 520, "months": 120, "years": 10}
+_EVERY = re.compile(r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)")
+FREQUENCY_HINT = "try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich"
+
+
+def parse_frequency(text: str) -> Frequency:
+    """Read a rhythm like 'alle 2 Wochen' or 'quarterly'; raise on nonsense or non-positive."""
+    raw = " ".join(text.strip().lower().split())
+    raw = _NAMED_FREQUENCIES.get(raw, raw)
+    match = _EVERY.fullmatch(raw)
+    unit = None
+    if match:
+        unit = next((u for u, words in _FREQUENCY_UNITS.items() if match.group(2) in words), None)
+    if match is None or unit is None:
+        raise KundenpflegeError(f"cannot read frequency '{text}'; {FREQUENCY_HINT}")
+    count = int(match.group(1))
+    if unit == "quarters":
+        unit, count = "months", count * 3
+    if count < 1:
+        raise KundenpflegeError(f"frequency '{text}' needs a positive number of periods")
+    if count > _LIMITS[unit]:
+        raise KundenpflegeError(f"frequency '{text}' is longer than ten years")
+    return Frequency(count, unit)
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    """Read 'di,do', 'tue thu' or 'mo-fr' into sorted weekday numbers (Monday = 0)."""
+    days: set[int] = set()
+    for part in re.split(r"[,\s/]+", text.strip().lower()):
+        if not part:
+            continue
+        ends = part.split("-")
+        if len(ends) == 2 and all(end in _WEEKDAY_WORDS for end in ends):
+            first, last = (_WEEKDAY_WORDS[end] for end in ends)
+            days.update(range(first, last + 1) if first <= last else [*range(first, 7),
+                        *range(0, last + 1)])
+        elif part in _WEEKDAY_WORDS:
+            days.add(_WEEKDAY_WORDS[part])
+        else:
+            raise KundenpflegeError(
+                f"cannot read weekday '{part}'; use mon..sun or mo..so, e.g. 'di,do'"
+            )
+    if not days:
+        raise KundenpflegeError("no weekdays given; use e.g. 'tue,thu' or 'mo-fr'")
+    return tuple(sorted(days))
+
+
+def weekday_codes(days: tuple[int, ...]) -> str:
+    return ",".join(WEEKDAY_CODES[day] for day in days)
+
+
+def next_preferred_day(day: date, preferred: tuple[int, ...]) -> date:
+    """The first day on or after `day` that falls on a preferred weekday."""
+    if not preferred:
+        return day
+    return min(day + relativedelta(weekday=weekday(number)) for number in preferred)
+
+
+_TIMES_OF_DAY = {
+    **dict.fromkeys(("morning", "morgens", "vormittags", "vormittag"), "morning"),
+    **dict.fromkeys(("midday", "noon", "mittags", "mittag"), "midday"),
+    **dict.fromkeys(("afternoon", "nachmittags", "nachmittag"), "afternoon"),
+    **dict.fromkeys(("evening", "abends", "abend"), "evening"),
+}
+_TIME_RANGE = re.compile(r"(\d{1,2}):(\d{2})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
+
+
+def parse_time_of_day(text: str) -> str:
+    """Normalise 'vormittags', '14:00' or '9:00-11:00' to a stored form."""
+    raw = text.strip().lower()
+    if raw in _TIMES_OF_DAY:
+        return _TIMES_OF_DAY[raw]
+    if match := _TIME_RANGE.fullmatch(raw):
+        numbers = [int(part) for part in match.groups() if part is not None]
+        hours, minutes = numbers[0::2], numbers[1::2]
+        if all(hour < 24 for hour in hours) and all(minute < 60 for minute in minutes):
+            return "-".join(f"{h:02d}:{m:02d}" for h, m in zip(hours, minutes, strict=True))
+    raise KundenpflegeError(
+        f"cannot read time of day '{text}'; use morning, afternoon, evening, 14:00 or 9:00-11:00"
+    )

@@ -1,0 +1,102 @@
+"""Logging what happened: each contact resets the customer's clock (DESIGN §3)."""
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from kundenpflege import contacts, followups, people, preferences, schedule, vocabulary
+from kundenpflege.errors import KundenpflegeError
+
+# Clocks drift; anything later than this is a plan, which belongs in a follow-up.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+FOLLOWUP_TEXT_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Logged:
+    interaction_id: int
+    followup_id: int | None
+    notices: list[str] = field(default_factory=list)
+
+
+def log(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    at: datetime,
+    now: datetime,
+    channel: str | None = None,
+    kind: str | None = None,
+    direction: str | None = None,
+    person: str | None = None,
+    contact: str | None = None,
+    mood: int | None = None,
+    note: str | None = None,
+    followup_on: date | None = None,
+    amount: float | None = None,
+) -> Logged:
+    """Store one interaction (and its follow-up) and move the customer's next due date."""
+    if at > now + FUTURE_TOLERANCE:
+        raise KundenpflegeError(
+            f"{at.astimezone():%Y-%m-%d %H:%M} is in the future; plan it with"
+            " 'kundenpflege followup add'"
+        )
+    if amount is not None and amount < 0:
+        raise KundenpflegeError(f"amount {amount:g} cannot be negative")
+    if mood is not None:
+        vocabulary.mood(mood)
+    notices: list[str] = []
+    preference = preferences.current(connection, customer_id)
+    channel_name = vocabulary.channel(channel) if channel else None
+    kind_name = vocabulary.kind(kind) if kind else None
+    if kind_name is None:
+        kind_name = vocabulary.KIND_FOR_CHANNEL.get(channel_name or "", "note")
+    if channel_name is None:
+        channel_name = vocabulary.CHANNEL_FOR_KIND.get(kind_name)
+    if direction is None:
+        direction_name = "in" if kind_name in vocabulary.INBOUND_KINDS else "out"
+    else:
+        direction_name = vocabulary.direction(direction)
+    person_id = None
+    if person:
+        person_id, created = people.resolve(connection, person, now)
+        if created:
+            notices.append(f"Added our person '{person}' (see 'kundenpflege person list').")
+    elif preference and preference.person:
+        person_id = people.resolve(connection, preference.person, now)[0]
+    contact_id = contacts.find(connection, customer_id, contact).id if contact else None
+    text = note.strip() if note and note.strip() else None
+    cursor = connection.execute(
+        "INSERT INTO interactions (customer_id, occurred_at, occurred_on, channel, direction,"
+        " kind, person_id, contact_id, mood, note, amount, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            customer_id,
+            at.astimezone(now.tzinfo).isoformat(timespec="seconds"),
+            at.astimezone().date().isoformat(),
+            channel_name,
+            direction_name,
+            kind_name,
+            person_id,
+            contact_id,
+            mood,
+            text,
+            amount,
+            now.isoformat(timespec="seconds"),
+        ),
+    )
+    interaction_id = int(cursor.lastrowid or 0)
+    followup_id = None
+    if followup_on is not None:
+        what = text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH] if text else f"follow up on {kind_name}"
+        followup_id = followups.add(
+            connection,
+            customer_id,
+            what=what,
+            due_on=followup_on,
+            person_id=person_id,
+            now=now,
+            interaction_id=interaction_id,
+        )
+    schedule.refresh(connection, customer_id)
+    return Logged(interaction_id, followup_id, notices)

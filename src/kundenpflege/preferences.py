@@ -1,0 +1,159 @@
+"""What the customer said they want, with when and where they said it.
+
+A new statement never overwrites: it is a new row that copies what was not
+mentioned, so `show` can list the history and the newest row is in force.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kundenpflege import people, vocabulary
+from kundenpflege.dates import (
+    Frequency,
+    parse_frequency,
+    parse_time_of_day,
+    parse_weekdays,
+    weekday_codes,
+)
+from kundenpflege.errors import KundenpflegeError
+
+# Typing this for an option clears what the customer said before.
+CLEAR_WORDS = frozenset({"none", "-", "keine", "keiner", "default", "standard"})
+
+
+@dataclass(frozen=True)
+class Preference:
+    stated_on: date
+    source: str | None
+    person: str | None
+    channel: str | None
+    frequency: Frequency | None
+    weekdays: tuple[int, ...]
+    time_of_day: str | None
+    max_frequency: Frequency | None
+    do_not_contact: bool
+
+
+def _from_row(row: sqlite3.Row) -> Preference:
+    return Preference(
+        stated_on=date.fromisoformat(row["stated_on"]),
+        source=row["source"],
+        person=row["person"],
+        channel=row["channel"],
+        frequency=parse_frequency(row["frequency"]) if row["frequency"] else None,
+        weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else (),
+        time_of_day=row["time_of_day"],
+        max_frequency=parse_frequency(row["max_frequency"]) if row["max_frequency"] else None,
+        do_not_contact=bool(row["do_not_contact"]),
+    )
+
+
+_SELECT = (
+    "SELECT p.*, pe.handle AS person FROM preferences p"
+    " LEFT JOIN people pe ON pe.id = p.person_id"
+)
+
+
+def current(connection: sqlite3.Connection, customer_id: int) -> Preference | None:
+    row = connection.execute(
+        f"{_SELECT} WHERE p.id = (SELECT preference_id FROM customers WHERE id = ?)",
+        (customer_id,),
+    ).fetchone()
+    return _from_row(row) if row else None
+
+
+def history(connection: sqlite3.Connection, customer_id: int) -> list[Preference]:
+    """All statements, newest first."""
+    rows = connection.execute(
+        f"{_SELECT} WHERE p.customer_id = ? ORDER BY p.stated_on DESC, p.id DESC", (customer_id,)
+    )
+    return [_from_row(row) for row in rows]
+
+
+def state(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+    person: str | None = None,
+    channel: str | None = None,
+    every: str | None = None,
+    days: str | None = None,
+    time_of_day: str | None = None,
+    maximum: str | None = None,
+    do_not_contact: bool | None = None,
+) -> list[str]:
+    """Record a new statement; options left out keep their value. Returns notices."""
+    given = [person, channel, every, days, time_of_day, maximum, do_not_contact]
+    if all(value is None for value in given):
+        raise KundenpflegeError(
+            "nothing to record; give --person, --channel, --every, --days, --time, --max"
+            " or --do-not-contact"
+        )
+    row = connection.execute(
+        "SELECT * FROM preferences WHERE id = (SELECT preference_id FROM customers WHERE id = ?)",
+        (customer_id,),
+    ).fetchone()
+    fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
+    notices = []
+
+    def cleared(text: str) -> bool:
+        return text.strip().lower() in CLEAR_WORDS
+
+    if person is not None:
+        if cleared(person):
+            fields["person_id"] = None
+        else:
+            fields["person_id"], created = people.resolve(connection, person, now)
+            if created:
+                notices.append(f"Added our person '{person}' (see 'kundenpflege person list').")
+    if channel is not None:
+        fields["channel"] = None if cleared(channel) else vocabulary.channel(channel)
+    if every is not None:
+        fields["frequency"] = None if cleared(every) else parse_frequency(every).code
+    if days is not None:
+        fields["weekdays"] = None if cleared(days) else weekday_codes(parse_weekdays(days))
+    if time_of_day is not None:
+        fields["time_of_day"] = None if cleared(time_of_day) else parse_time_of_day(time_of_day)
+    if maximum is not None:
+        fields["max_frequency"] = None if cleared(maximum) else parse_frequency(maximum).code
+    if do_not_contact is not None:
+        fields["do_not_contact"] = int(do_not_contact)
+    _check_consistent(fields)
+    cursor = connection.execute(
+        "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
+        " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            customer_id,
+            stated_on.isoformat(),
+            now.isoformat(timespec="seconds"),
+            source,
+            fields.get("person_id"),
+            fields.get("channel"),
+            fields.get("frequency"),
+            fields.get("weekdays"),
+            fields.get("time_of_day"),
+            fields.get("max_frequency"),
+            fields["do_not_contact"],
+        ),
+    )
+    connection.execute(
+        "UPDATE customers SET preference_id = ? WHERE id = ?", (cursor.lastrowid, customer_id)
+    )
+    return notices
+
+
+def _check_consistent(fields: dict[str, object]) -> None:
+    """A wished rhythm more often than the stated maximum is a contradiction, not a plan."""
+    if fields.get("frequency") and fields.get("max_frequency"):
+        wished = parse_frequency(str(fields["frequency"]))
+        maximum = parse_frequency(str(fields["max_frequency"]))
+        if wished.approximate_days < maximum.approximate_days:
+            raise KundenpflegeError(
+                f"contact {wished.describe()} is more often than their maximum"
+                f" ({maximum.describe()}); adjust --every or --max"
+            )

@@ -1,0 +1,77 @@
+"""The words people use for channels and kinds of contact, English and German.
+
+Custom words are allowed with an `x-` prefix (`x-signal`), so a typo such as
+`phnoe` is still caught.
+"""
+
+import re
+
+from kundenpflege.errors import KundenpflegeError
+
+CHANNELS = {
+    "phone": ("phone", "telefon", "tel", "anruf", "call"),
+    "email": ("email", "e-mail", "mail"),
+    "visit": ("visit", "besuch", "vor-ort", "in-person"),
+    "video": ("video", "videocall", "zoom", "teams"),
+    "letter": ("letter", "brief", "post"),
+    "messenger": ("messenger", "chat", "whatsapp", "sms"),
+    "newsletter": ("newsletter", "rundbrief"),
+}
+PERSONAL_CHANNELS = frozenset({"phone", "visit", "video"})
+
+KINDS = {
+    "call": ("call", "anruf", "telefonat"),
+    "meeting": ("meeting", "treffen", "termin", "besprechung"),
+    "email": ("email", "e-mail", "mail"),
+    "order": ("order", "bestellung", "auftrag"),
+    "complaint": ("complaint", "beschwerde", "reklamation"),
+    "apology": ("apology", "entschuldigung"),
+    "visit": ("visit", "besuch"),
+    "note": ("note", "notiz"),
+    "quote": ("quote", "angebot"),
+    "letter": ("letter", "brief"),
+    "message": ("message", "nachricht"),
+    "newsletter": ("newsletter", "rundbrief"),
+}
+# Kinds the customer usually starts; `log` assumes direction "in" for them.
+INBOUND_KINDS = frozenset({"complaint", "order"})
+KIND_FOR_CHANNEL = {
+    "phone": "call", "email": "email", "visit": "visit", "video": "meeting",
+    "letter": "letter", "messenger": "message", "newsletter": "newsletter",
+}  # fmt: skip
+CHANNEL_FOR_KIND = {
+    "call": "phone", "email": "email", "visit": "visit", "meeting": "visit",
+    "letter": "letter", "message": "messenger", "newsletter": "newsletter",
+}  # fmt: skip
+DIRECTIONS = {"in": ("in", "inbound", "eingehend", "rein"), "out": ("out", "outbound", "ausgehend", "raus")}
+_CUSTOM = re.compile(r"x-[a-z0-9][a-z0-9-]{0,30}")
+
+
+def _normalise(text: str, vocabulary: dict[str, tuple[str, ...]], what: str) -> str:
+    word = text.strip().lower()
+    for name, aliases in vocabulary.items():
+        if word in aliases:
+            return name
+    if what != "direction" and _CUSTOM.fullmatch(word):
+        return word
+    known = ", ".join(vocabulary)
+    custom = " (or x-NAME for your own)" if what != "direction" else ""
+    raise KundenpflegeError(f"unknown {what} '{text}'; use one of {known}{custom}")
+
+
+def channel(text: str) -> str:
+    return _normalise(text, CHANNELS, "channel")
+
+
+def kind(text: str) -> str:
+    return _normalise(text, KINDS, "kind")
+
+
+def direction(text: str) -> str:
+    return _normalise(text, DIRECTIONS, "direction")
+
+
+def mood(value: int) -> int:
+    if not -2 <= value <= 2:
+        raise KundenpflegeError(f"mood {value} is out of range; use -2 (bad) to 2 (very good)")
+    return value
