@@ -1,6 +1,7 @@
 """Customers: add, change, find by handle (or an unambiguous name), and list."""
 
 import difflib
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,15 @@ class CustomerRow:
     status: str
     last_contact: date | None
     next_due: date | None
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slug(name: str) -> str:
+    """A handle suggestion from a name: 'Müller Bau GmbH' -> 'mueller-bau-gmbh'."""
+    ascii_name = name.lower().translate(_UMLAUTS)
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:63] or "kunde"
 
 
 def check_status(status: str) -> str:

@@ -1,0 +1,844 @@
+"""The command line: parse arguments, call the domain, render the result.
+
+The only module that imports Typer and Rich. Domain modules are imported inside
+the commands that need them, so `--help` and start-up stay fast.
+"""
+
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer._click.exceptions import ClickException  # typer 0.28 vendors Click
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperGroup
+
+from kundenpflege import __version__, clock, paths
+from kundenpflege.errors import ExitStatus, KundenpflegeError
+
+if TYPE_CHECKING:
+    from kundenpflege.render import Report
+
+TTY_LIMIT = 50
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, status: int) -> NoReturn:
+    print(f"Error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+class JournalGroup(TyperGroup):
+    """Turns every failure into one `Error: ...` line and a named exit status."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except KundenpflegeError as error:
+            fail(str(error), error.exit_status)
+        except ClickUsageError as error:
+            fail(error.format_message(), ExitStatus.USAGE)
+        except ClickException as error:
+            fail(error.format_message(), ExitStatus.ERROR)
+        except (typer.Abort, KeyboardInterrupt):
+            fail("interrupted; nothing was changed", ExitStatus.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `head`) went away; that is not our error.
+            sys.stderr.close()
+            sys.exit(ExitStatus.OK)
+        sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+
+app = typer.Typer(
+    cls=JournalGroup,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    help="kundenpflege: a relationship journal where the customer decides who contacts them, "
+    "how, and how often.",
+    epilog="Examples:  kundenpflege due    kundenpflege log mueller-bau --kind call --mood 1",
+)
+contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
+person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
+followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
+app.add_typer(contact_app, name="contact")
+app.add_typer(person_app, name="person")
+app.add_typer(followup_app, name="followup")
+
+
+@dataclass
+class Session:
+    db_option: str | None
+
+    @contextmanager
+    def journal(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """The open journal; with `write`, one BEGIN IMMEDIATE transaction around it all."""
+        from kundenpflege import db
+
+        path = paths.database_path(self.db_option)
+        try:
+            connection = db.open_journal(path, clock.now())
+            try:
+                if write:
+                    with db.transaction(connection):
+                        yield connection
+                else:
+                    yield connection
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            raise db.explain(error, path) from None
+
+
+def session(context: typer.Context) -> Session:
+    return context.ensure_object(Session)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"kundenpflege {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    context: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Journal file (else $KUNDENPFLEGE_DB, else the platform data folder).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    context.obj = Session(db)
+
+
+# Options shared by reports.
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Report as if today were DATE (reproducible)."),
+]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", help="Show at most N rows (default 50 on a terminal; 0 = all)."),
+]
+Tag = Annotated[str | None, typer.Option("--tag", help="Only customers with this tag.")]
+Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this tier.")]
+Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", show_default=False)]
+
+
+def today_or(as_of: str | None) -> date:
+    if as_of is None:
+        return clock.today()
+    from kundenpflege.dates import parse_date
+
+    return parse_date(as_of, clock.today())
+
+
+def row_limit(limit: int | None, output: OutputFormat) -> int | None:
+    """Cap tables on a terminal; give scripts and files everything unless asked."""
+    if limit is None:
+        return TTY_LIMIT if output is OutputFormat.table and sys.stdout.isatty() else None
+    if limit < 0:
+        raise KundenpflegeError("--limit must be 0 (all) or a positive number")
+    return limit or None
+
+
+def say(message: str) -> None:
+    """Messages go to stderr so stdout stays clean data."""
+    print(message, file=sys.stderr)
+
+
+def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:
+    from kundenpflege import render
+
+    if output is OutputFormat.csv:
+        render.write_csv(report.fields, report.data, sys.stdout, excel=excel)
+    elif output is OutputFormat.json:
+        render.write_json(report.data, sys.stdout)
+    elif not report.data:
+        say(f"{report.title}: none.")
+    elif sys.stdout.isatty():
+        rich_table(report)
+    else:
+        sys.stdout.write(render.plain_table(report.titles, report.table))
+    if report.hidden:
+        say(f"… {report.hidden} more {report.hidden_unit}; use --limit 0 to see all.")
+
+
+def rich_table(report: "Report") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=report.title, header_style="bold", title_justify="left")
+    for title in report.titles:
+        table.add_column(title, overflow="fold")
+    for index, row in enumerate(report.table):
+        warn = bool(report.warn) and report.warn[index]
+        table.add_row(*row, style="yellow" if warn else None)
+    Console(highlight=False).print(table)
+
+
+def ask_note(note: str | None, handle: str) -> str | None:
+    """--note TEXT, --note - (stdin), or the editor when typing at a terminal."""
+    if note == "-":
+        return sys.stdin.read()
+    if note is None and sys.stdin.isatty() and sys.stdout.isatty():
+        from kundenpflege.editor import write_note
+
+        return write_note(handle)
+    return note
+
+
+# --- setting up --------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    context: typer.Context,
+    default_every: Annotated[
+        str | None,
+        typer.Option(
+            "--default-every",
+            metavar="FREQ",
+            help="Rhythm for customers who stated none (default: quarterly).",
+        ),
+    ] = None,
+) -> None:
+    """Create the journal file (0600), or bring an existing one up to date.
+
+    Examples:  kundenpflege init    kundenpflege --db ~/kunden.db init --default-every monthly
+    """
+    from kundenpflege import db, schedule, settings
+    from kundenpflege.dates import parse_frequency
+
+    frequency = parse_frequency(default_every) if default_every else None
+    path = paths.database_path(session(context).db_option)
+    try:
+        connection, created = db.create_journal(path, clock.now())
+        try:
+            if frequency:
+                with db.transaction(connection):
+                    settings.put(connection, "default_frequency", frequency.code)
+                    schedule.refresh_all(connection)
+                say(f"Default rhythm is now {frequency.describe()}.")
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise db.explain(error, path) from None
+    say(f"{'Created' if created else 'Journal is up to date:'} {path}")
+
+
+@app.command()
+def demo(
+    context: typer.Context,
+    customers: Annotated[int, typer.Option(help="How many invented customers.", min=1)] = 40,
+    seed: Annotated[int, typer.Option(help="Seed, for the same demo every time.")] = 7,
+) -> None:
+    """Create a NEW journal filled with invented customers and half a year of history.
+
+    Refuses to touch an existing file, so it can never overwrite your real journal.
+
+    Example:  kundenpflege --db /tmp/demo.db demo
+    """
+    from kundenpflege import db, demo_data
+
+    path = paths.database_path(session(context).db_option)
+    if path.exists():
+        raise KundenpflegeError(f"{path} exists already; the demo only writes to a new file")
+    try:
+        connection, _ = db.create_journal(path, clock.now())
+        try:
+            with db.transaction(connection):
+                demo_data.build(connection, clock.now(), count=customers, seed=seed)
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise db.explain(error, path) from None
+    say(f"Created a demo journal with {customers} invented customers: {path}")
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+@app.command()
+def add(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Short unique handle, e.g. mueller-bau.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the handle).")] = None,
+    company: Annotated[str | None, typer.Option(help="Company.")] = None,
+    tier: Annotated[str | None, typer.Option(help="Tier: A/B/C or your own word.")] = None,
+    value: Annotated[float | None, typer.Option(help="Annual value in EUR.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Tag (repeat or comma-separate).")] = None,
+    status: Annotated[str, typer.Option(help="active, prospect, paused or former.")] = "active",
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Customer since (default: today).")
+    ] = None,
+) -> None:
+    """Add a customer.
+
+    Example:  kundenpflege add mueller-bau --name "Müller Bau GmbH" --tier A --value 24000 --tag bau
+    """
+    from kundenpflege import customers, schedule
+    from kundenpflege.dates import parse_date
+
+    start = parse_date(since, clock.today()) if since else clock.today()
+    with session(context).journal(write=True) as connection:
+        customer_id = customers.add(
+            connection,
+            handle=handle,
+            name=name or handle,
+            company=company,
+            tier=tier,
+            annual_value=value,
+            tags=tag or [],
+            status=status,
+            since=start,
+            now=clock.now(),
+        )
+        schedule.refresh(connection, customer_id)
+    say(f"Added customer {handle}.")
+
+
+@app.command()
+def edit(
+    context: typer.Context,
+    handle: Handle,
+    name: Annotated[str | None, typer.Option(help="New display name.")] = None,
+    company: Annotated[str | None, typer.Option(help="New company.")] = None,
+    tier: Annotated[str | None, typer.Option(help="New tier.")] = None,
+    value: Annotated[float | None, typer.Option(help="New annual value in EUR.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Add a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option(help="Remove a tag.")] = None,
+    status: Annotated[str | None, typer.Option(help="active, prospect, paused, former.")] = None,
+    since: Annotated[str | None, typer.Option(metavar="DATE", help="Customer since.")] = None,
+) -> None:
+    """Change a customer's details; options left out stay as they are.
+
+    Example:  kundenpflege edit mueller-bau --tier B --tag stammkunde
+    """
+    from kundenpflege import customers, schedule
+    from kundenpflege.dates import parse_date
+
+    changes: dict[str, object] = {
+        field: new
+        for field, new in (
+            ("name", name),
+            ("company", company),
+            ("tier", tier),
+            ("annual_value", value),
+            ("status", status),
+        )
+        if new is not None
+    }
+    if since:
+        changes["customer_since"] = parse_date(since, clock.today()).isoformat()
+    if not changes and not tag and not untag:
+        raise KundenpflegeError("nothing to change; see 'kundenpflege edit --help'")
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        customers.edit(connection, customer["id"], changes)
+        customers.set_tags(connection, customer["id"], add=tag or [], remove=untag or [])
+        schedule.refresh(connection, customer["id"])
+    say(f"Updated {customer['handle']}.")
+
+
+@app.command("list")
+def list_command(
+    context: typer.Context,
+    tag: Tag = None,
+    tier: Tier = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """List customers by handle.
+
+    Examples:  kundenpflege list --tier A    kundenpflege list --format csv > kunden.csv
+    """
+    from kundenpflege import customers, views
+
+    with session(context).journal() as connection:
+        rows, total = customers.list_customers(
+            connection, tag=tag, tier=tier, status=status, limit=row_limit(limit, output)
+        )
+    emit(views.customers_report(rows, total), output)
+
+
+@app.command()
+def show(
+    context: typer.Context,
+    handle: Handle,
+    as_of: AsOf = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """Profile, contacts, current and past preferences, open follow-ups, timeline.
+
+    With --format csv the timeline is written as rows; json gives everything.
+
+    Example:  kundenpflege show mueller-bau
+    """
+    from kundenpflege import customers, profile, views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        found = profile.profile(connection, customers.find(connection, handle), today)
+    if output is OutputFormat.json:
+        import dataclasses
+
+        from kundenpflege import render
+
+        render.write_json([dataclasses.asdict(found)], sys.stdout)
+    elif output is OutputFormat.csv:
+        emit(views.impressions_report(found.timeline, 0), output)
+    else:
+        from kundenpflege.show_text import profile_text
+
+        sys.stdout.write(profile_text(found, today))
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@contact_app.command("add")
+def contact_add(
+    context: typer.Context,
+    handle: Handle,
+    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    role: Annotated[str | None, typer.Option(help="Role, e.g. Einkauf.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    main: Annotated[bool, typer.Option("--main", help="Make this the main contact.")] = False,
+) -> None:
+    """Add a person at the customer.
+
+    Example:  kundenpflege contact add mueller-bau "Petra Müller" --role Einkauf --main
+    """
+    from kundenpflege import contacts, customers
+
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        contacts.add(
+            connection,
+            customer["id"],
+            name=name,
+            role=role,
+            email=email,
+            phone=phone,
+            main=main,
+            now=clock.now(),
+        )
+    say(f"Added contact {name} at {customer['handle']}.")
+
+
+@contact_app.command("list")
+def contact_list(context: typer.Context, handle: Handle, output: Format = OutputFormat.table) -> None:
+    """List the people at a customer, main contact first.
+
+    Example:  kundenpflege contact list mueller-bau
+    """
+    from kundenpflege import contacts, customers, views
+
+    with session(context).journal() as connection:
+        rows = contacts.of_customer(connection, customers.find(connection, handle)["id"])
+    emit(views.contacts_report(rows), output)
+
+
+@person_app.command("add")
+def person_add(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Short handle, e.g. anna.")],
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+) -> None:
+    """Add someone on our side who may be a customer's chosen contact.
+
+    Example:  kundenpflege person add anna --name "Anna Schmidt"
+    """
+    from kundenpflege import people
+
+    with session(context).journal(write=True) as connection:
+        people.add(connection, handle, name, email, clock.now())
+    say(f"Added {handle}.")
+
+
+@person_app.command("list")
+def person_list(context: typer.Context, output: Format = OutputFormat.table) -> None:
+    """List the people on our side.
+
+    Example:  kundenpflege person list
+    """
+    from kundenpflege import people, views
+
+    with session(context).journal() as connection:
+        rows = people.all_people(connection)
+    emit(views.people_report(rows), output)
+
+
+# --- what the customer wants -------------------------------------------------------------
+
+
+@app.command()
+def prefer(
+    context: typer.Context,
+    handle: Handle,
+    person: Annotated[str | None, typer.Option(help="Who of us they want to hear from.")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="phone, email, visit, video, letter, messenger, x-NAME.")
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option(metavar="FREQ", help="How often, e.g. 'alle 2 Wochen'.")
+    ] = None,
+    days: Annotated[str | None, typer.Option(help="Preferred weekdays, e.g. di,do.")] = None,
+    time: Annotated[str | None, typer.Option(help="Time of day, e.g. vormittags, 14:00.")] = None,
+    maximum: Annotated[
+        str | None, typer.Option("--max", metavar="FREQ", help="Not more often than this.")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="How they said it.")] = None,
+    said: Annotated[
+        str | None, typer.Option(metavar="DATE", help="When they said it (default: today).")
+    ] = None,
+    do_not_contact: Annotated[
+        bool | None,
+        typer.Option("--do-not-contact/--may-contact", help="They asked not to be contacted."),
+    ] = None,
+) -> None:
+    """Record what the customer said they prefer; options left out keep their value.
+
+    'none' clears an option. Each statement is kept; 'show' lists the history.
+
+    Example:  kundenpflege prefer mueller-bau --person anna --channel phone \\
+        --every "alle 2 Wochen" --days di,do --max weekly --source "said at the trade fair"
+    """
+    from kundenpflege import customers, preferences, schedule
+    from kundenpflege.dates import parse_date
+
+    stated_on = parse_date(said, clock.today()) if said else clock.today()
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        notices = preferences.state(
+            connection,
+            customer["id"],
+            stated_on=stated_on,
+            source=source,
+            now=clock.now(),
+            person=person,
+            channel=channel,
+            every=every,
+            days=days,
+            time_of_day=time,
+            maximum=maximum,
+            do_not_contact=do_not_contact,
+        )
+        schedule.refresh(connection, customer["id"])
+        next_due = connection.execute(
+            "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
+        ).fetchone()[0]
+    for notice in notices:
+        say(notice)
+    plan = f"next contact {next_due}" if next_due else "not to be contacted"
+    say(f"Recorded the preference of {customer['handle']}; {plan}.")
+
+
+@app.command()
+def pause(
+    context: typer.Context,
+    handle: Handle,
+    until: Annotated[str, typer.Option(metavar="DATE", help="No contact before this day.")],
+) -> None:
+    """Pause contact with a customer until a day (e.g. they are on holiday).
+
+    Example:  kundenpflege pause mueller-bau --until 15.01.2027
+    """
+    from kundenpflege import customers, schedule
+    from kundenpflege.dates import parse_date
+
+    day = parse_date(until, clock.today())
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        connection.execute(
+            "UPDATE customers SET paused_until = ? WHERE id = ?", (day.isoformat(), customer["id"])
+        )
+        schedule.refresh(connection, customer["id"])
+    say(f"Paused {customer['handle']} until {day.isoformat()}.")
+
+
+# --- what happened -----------------------------------------------------------------------
+
+
+@app.command()
+def log(
+    context: typer.Context,
+    handle: Handle,
+    at: Annotated[
+        str | None, typer.Option(metavar="DATE[ TIME]", help="When it happened (default: now).")
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help="phone, email, visit, video...")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="call, meeting, email, order, complaint, apology, note...")
+    ] = None,
+    direction: Annotated[
+        str | None, typer.Option(help="out: we reached out; in: they did.")
+    ] = None,
+    person: Annotated[str | None, typer.Option(help="Who of us (default: their choice).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Their contact: name or e-mail.")] = None,
+    mood: Annotated[
+        int | None, typer.Option(min=-2, max=2, help="Impression from -2 (bad) to 2 (very good).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="What was said; '-' reads stdin; omitted: $EDITOR.")
+    ] = None,
+    followup: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Promise a follow-up, e.g. +2d.")
+    ] = None,
+    amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
+) -> None:
+    """Log an interaction; any contact resets the customer's clock.
+
+    Example:  kundenpflege log mueller-bau --channel phone --kind complaint --direction in \\
+        --mood -1 --note "Lieferung zu spät, verärgert" --followup +2d
+    """
+    from kundenpflege import customers, interactions
+    from kundenpflege.dates import parse_date, parse_moment
+
+    now = clock.now()
+    moment = parse_moment(at, now) if at else now
+    followup_on = parse_date(followup, clock.today()) if followup else None
+    with session(context).journal() as connection:
+        customer = customers.find(connection, handle)
+    text = ask_note(note, customer["handle"])
+    with session(context).journal(write=True) as connection:
+        logged = interactions.log(
+            connection,
+            customer["id"],
+            at=moment,
+            now=now,
+            channel=channel,
+            kind=kind,
+            direction=direction,
+            person=person,
+            contact=contact,
+            mood=mood,
+            note=text,
+            followup_on=followup_on,
+            amount=amount,
+        )
+        next_due = connection.execute(
+            "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
+        ).fetchone()[0]
+    for notice in logged.notices:
+        say(notice)
+    parts = [f"Logged #{logged.interaction_id} for {customer['handle']}"]
+    if next_due:
+        parts.append(f"next contact {next_due}")
+    if logged.followup_id and followup_on:
+        parts.append(f"follow-up #{logged.followup_id} due {followup_on.isoformat()}")
+    say("; ".join(parts) + ".")
+
+
+@followup_app.command("add")
+def followup_add(
+    context: typer.Context,
+    handle: Handle,
+    what: Annotated[str, typer.Argument(help="What was promised.")],
+    due_on: Annotated[str, typer.Option("--due", metavar="DATE", help="Due date, e.g. friday.")],
+    person: Annotated[str | None, typer.Option(help="Who of us keeps the promise.")] = None,
+) -> None:
+    """Record a promise with a due date.
+
+    Example:  kundenpflege followup add mueller-bau "Angebot schicken" --due "next friday"
+    """
+    from kundenpflege import customers, followups
+    from kundenpflege.dates import parse_date
+
+    day = parse_date(due_on, clock.today())
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        followup_id = followups.add(
+            connection,
+            customer["id"],
+            what=what,
+            due_on=day,
+            person_id=followups.person_id_for(connection, person, clock.now()),
+            now=clock.now(),
+        )
+    say(f"Follow-up #{followup_id} for {customer['handle']} due {day.isoformat()}.")
+
+
+FollowupId = Annotated[int, typer.Argument(help="Number shown by 'followup list' and 'due'.")]
+
+
+@followup_app.command("done")
+def followup_done(context: typer.Context, followup_id: FollowupId) -> None:
+    """Mark a promise as kept.
+
+    Example:  kundenpflege followup done 3
+    """
+    from kundenpflege import followups
+
+    with session(context).journal(write=True) as connection:
+        followups.done(connection, followup_id, clock.now())
+    say(f"Follow-up #{followup_id} done.")
+
+
+@followup_app.command("snooze")
+def followup_snooze(
+    context: typer.Context,
+    followup_id: FollowupId,
+    until: Annotated[str, typer.Option(metavar="DATE", help="New due date.")],
+) -> None:
+    """Move a promise to a later day (the original date is kept).
+
+    Example:  kundenpflege followup snooze 3 --until +1w
+    """
+    from kundenpflege import followups
+    from kundenpflege.dates import parse_date
+
+    today = clock.today()
+    day = parse_date(until, today)
+    with session(context).journal(write=True) as connection:
+        followups.snooze(connection, followup_id, day, today)
+    say(f"Follow-up #{followup_id} moved to {day.isoformat()}.")
+
+
+@followup_app.command("list")
+def followup_list(
+    context: typer.Context,
+    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """List open promises by due date.
+
+    Example:  kundenpflege followup list --customer mueller-bau
+    """
+    from kundenpflege import customers, followups, views
+
+    with session(context).journal() as connection:
+        customer_id = customers.find(connection, customer)["id"] if customer else None
+        rows = followups.open_followups(connection, customer_id)
+    emit(views.followups_report(rows), output)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+@app.command()
+def due(
+    context: typer.Context,
+    as_of: AsOf = None,
+    days: Annotated[int, typer.Option(min=0, help="Also show what is due in the next N days.")] = 7,
+    person: Annotated[str | None, typer.Option(help="Only contacts for this person of ours.")] = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+    excel: Annotated[bool, typer.Option(help="CSV for German Excel: BOM and ';'.")] = False,
+) -> None:
+    """Whom to contact, why, who of us, on which channel, and the last impression.
+
+    Examples:  kundenpflege due    kundenpflege due --format csv > due.csv
+    """
+    from kundenpflege import due as due_report
+    from kundenpflege import views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        items, total = due_report.due(
+            connection,
+            today,
+            days_ahead=days,
+            person=person,
+            tag=tag,
+            tier=tier,
+            limit=row_limit(limit, output),
+        )
+    emit(views.due_report(items, total), output, excel=excel)
+
+
+@app.command()
+def impressions(
+    context: typer.Context,
+    as_of: AsOf = None,
+    last: Annotated[int, typer.Option(min=1, help="Impressions per customer.")] = 3,
+    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    mood: Annotated[
+        str | None, typer.Option(help="Only these moods: -1, -2..0, negative, positive.")
+    ] = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """Recent impressions per customer, the freshest customers first.
+
+    --limit counts customers, not rows.
+
+    Examples:  kundenpflege impressions --last 3    kundenpflege impressions --mood negative
+    """
+    from kundenpflege import customers, views
+    from kundenpflege import impressions as impressions_report
+
+    today = today_or(as_of)
+    moods = impressions_report.parse_mood_filter(mood) if mood else None
+    with session(context).journal() as connection:
+        customer_id = customers.find(connection, customer)["id"] if customer else None
+        rows, total = impressions_report.recent(
+            connection,
+            today,
+            last=last,
+            customer_id=customer_id,
+            tag=tag,
+            tier=tier,
+            moods=moods,
+            limit=row_limit(limit, output),
+        )
+    emit(views.impressions_report(rows, total), output)
+
+
+@app.command()
+def remind(
+    context: typer.Context,
+    as_of: AsOf = None,
+    person: Annotated[str | None, typer.Option(help="Only this person's contacts.")] = None,
+) -> None:
+    """Plain-text digest of what is due today, grouped by our person; silent when nothing is.
+
+    Example crontab line:  0 7 * * 1-5  kundenpflege remind
+    """
+    from kundenpflege import due as due_report
+    from kundenpflege.remind import digest
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        items, _ = due_report.due(connection, today, days_ahead=0, person=person)
+    sys.stdout.write(digest(items, today))
+
+
+# German aliases for the daily commands (hidden from --help to keep it short).
+app.command("faellig", hidden=True)(due)
+app.command("eindruecke", hidden=True)(impressions)
+app.command("erinnern", hidden=True)(remind)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point for `kundenpflege` and `kp`."""
+    app(args=argv, prog_name="kundenpflege")

@@ -1,0 +1,36 @@
+"""Writing a note in $EDITOR, so private notes stay out of the shell history."""
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from kundenpflege.errors import KundenpflegeError
+
+TEMPLATE = "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs none.\n"
+
+
+def write_note(customer: str) -> str | None:
+    """Open the user's editor on a private temporary file and return what they wrote."""
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    descriptor, name = tempfile.mkstemp(prefix=f"kundenpflege-{customer}-", suffix=".txt")
+    path = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(TEMPLATE)
+        try:
+            finished = subprocess.run([*shlex.split(command), str(path)], check=False)
+        except OSError as error:
+            raise KundenpflegeError(
+                f"cannot start editor '{command}': {error.strerror}; set EDITOR or use --note"
+            ) from None
+        if finished.returncode != 0:
+            raise KundenpflegeError(
+                f"editor '{command}' exited with status {finished.returncode}; nothing was logged"
+            )
+        lines = path.read_text(encoding="utf-8").splitlines()
+    finally:
+        path.unlink(missing_ok=True)
+    note = "\n".join(line for line in lines if not line.startswith("#")).strip()
+    return note or None

@@ -1,0 +1,95 @@
+"""Writers for report data: CSV (spreadsheet-safe), JSON, and plain text tables.
+
+Rich tables for terminals are drawn by the CLI; everything here is plain text so
+that pipes, files and cron mail get clean output.
+"""
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TextIO
+
+# Spreadsheets treat cells starting with these as formulas (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Report:
+    """One report, ready to write: data rows for CSV/JSON, display rows for tables."""
+
+    title: str
+    fields: list[str]
+    data: list[dict[str, object]]
+    titles: list[str]
+    table: list[list[str]]
+    hidden: int = 0  # what the limit left out, for the "N more" line
+    hidden_unit: str = "rows"
+    warn: list[bool] = field(default_factory=list)  # rows a terminal should highlight
+
+
+def neutralise(text: str) -> str:
+    """Make a text cell inert in spreadsheets; leading spaces do not hide a formula."""
+    if text.lstrip(" ").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def plain(value: object) -> object:
+    """A JSON-ready value: ISO dates, lists kept, everything else as is."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value  # numbers stay numbers; "-1" is not a formula
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(plain(item)) for item in value)
+    return neutralise(str(plain(value)))
+
+
+def write_csv(
+    fields: Sequence[str],
+    rows: Sequence[dict[str, object]],
+    stream: TextIO,
+    *,
+    excel: bool = False,
+) -> None:
+    """CSV with a header (even when empty); `excel` adds a BOM and ';' for German Excel."""
+    if excel:
+        stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(name)) for name in fields])
+
+
+def write_json(rows: Sequence[dict[str, object]], stream: TextIO) -> None:
+    json.dump(
+        [{key: plain(value) for key, value in row.items()} for row in rows],
+        stream,
+        ensure_ascii=False,
+        indent=2,
+    )
+    stream.write("\n")
+
+
+def plain_table(titles: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded with two spaces; no box characters, no colour."""
+    widths = [
+        max([len(title), *(len(row[index]) for row in rows)]) for index, title in enumerate(titles)
+    ]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in [list(titles), *rows]
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,177 @@
+"""How each report looks: its data columns (CSV/JSON) and its table for people.
+
+Data columns are stable snake_case names that scripts rely on; table columns are
+for reading and may combine fields.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from kundenpflege.contacts import Contact
+from kundenpflege.customers import CustomerRow
+from kundenpflege.due import DueItem, preview
+from kundenpflege.followups import Followup
+from kundenpflege.impressions import Impression
+from kundenpflege.people import Person
+from kundenpflege.render import Report
+
+
+def when(days_overdue: int) -> str:
+    """A relative hint such as '3 days overdue'."""
+    if days_overdue == 0:
+        return "today"
+    days = abs(days_overdue)
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} overdue" if days_overdue > 0 else f"in {days} {unit}"
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def mood(value: int | None) -> str:
+    return "" if value is None else f"{value:+d}" if value else "0"
+
+
+def impression_text(mood_value: int | None, note: str | None) -> str:
+    return " ".join(part for part in (mood(mood_value), f'"{note}"' if note else "") if part)
+
+
+def _report(
+    title: str,
+    items: Sequence[Any],
+    item_type: type,
+    hidden: int,
+    table: list[tuple[str, Any]],
+    warn: Any = None,
+    hidden_unit: str = "rows",
+) -> Report:
+    """Build a report from dataclass rows and (column title, cell function) pairs."""
+    return Report(
+        title=title,
+        fields=[field.name for field in dataclasses.fields(item_type)],
+        data=[dataclasses.asdict(item) for item in items],
+        titles=[column for column, _ in table],
+        table=[[text(cell(item)) for _, cell in table] for item in items],
+        hidden=max(hidden, 0),
+        hidden_unit=hidden_unit,
+        warn=[bool(warn(item)) for item in items] if warn else [],
+    )
+
+
+def due_report(items: list[DueItem], total: int) -> Report:
+    return _report(
+        "Due contacts",
+        items,
+        DueItem,
+        total - len(items),
+        [
+            ("Customer", lambda item: item.handle),
+            ("Why", lambda item: f"{item.reason}: {item.detail}"),
+            ("Due", lambda item: item.due_on),
+            ("When", lambda item: when(item.days_overdue)),
+            ("Suggested", lambda item: item.suggested_on),
+            ("Who", lambda item: item.person),
+            ("Channel", lambda item: item.channel),
+            ("Last impression", lambda item: impression_text(item.last_mood, item.last_note)),
+            ("Warnings", lambda item: "; ".join(item.warnings)),
+        ],
+        warn=lambda item: item.warnings,
+    )
+
+
+def impressions_report(rows: list[Impression], customers_total: int) -> Report:
+    shown = len({row.handle for row in rows})
+    return _report(
+        "Recent impressions",
+        rows,
+        Impression,
+        customers_total - shown,
+        [
+            ("Customer", lambda row: row.handle),
+            ("Date", lambda row: row.occurred_on),
+            ("Kind", lambda row: row.kind),
+            ("Channel", lambda row: row.channel),
+            ("Dir", lambda row: row.direction),
+            ("Who", lambda row: row.person),
+            ("Mood", lambda row: mood(row.mood)),
+            ("Note", lambda row: preview(row.note, 60)),
+        ],
+        warn=lambda row: row.mood is not None and row.mood < 0,
+        hidden_unit="customers",
+    )
+
+
+def customers_report(rows: list[CustomerRow], total: int) -> Report:
+    return _report(
+        "Customers",
+        rows,
+        CustomerRow,
+        total - len(rows),
+        [
+            ("Handle", lambda row: row.handle),
+            ("Name", lambda row: row.name),
+            ("Tier", lambda row: row.tier),
+            ("Tags", lambda row: row.tags),
+            ("Value €", lambda row: row.annual_value),
+            ("Status", lambda row: row.status),
+            ("Last contact", lambda row: row.last_contact),
+            ("Next due", lambda row: row.next_due),
+        ],
+    )
+
+
+def followups_report(rows: list[Followup]) -> Report:
+    return _report(
+        "Open follow-ups",
+        rows,
+        Followup,
+        0,
+        [
+            ("#", lambda row: row.id),
+            ("Customer", lambda row: row.handle),
+            ("What", lambda row: row.what),
+            ("Due", lambda row: row.due_on),
+            ("Promised", lambda row: row.promised_on),
+            ("Who", lambda row: row.person),
+        ],
+    )
+
+
+def contacts_report(rows: list[Contact]) -> Report:
+    return _report(
+        "Contacts",
+        rows,
+        Contact,
+        0,
+        [
+            ("Name", lambda row: row.name + (" (main)" if row.is_main else "")),
+            ("Role", lambda row: row.role),
+            ("E-mail", lambda row: row.email),
+            ("Phone", lambda row: row.phone),
+        ],
+    )
+
+
+def people_report(rows: list[Person]) -> Report:
+    return _report(
+        "Our people",
+        rows,
+        Person,
+        0,
+        [
+            ("Handle", lambda row: row.handle),
+            ("Name", lambda row: row.name),
+            ("E-mail", lambda row: row.email),
+        ],
+    )
