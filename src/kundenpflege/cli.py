@@ -10,11 +10,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException  # typer 0.28 vendors Click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0.28 vendors Click
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 TTY_LIMIT = 50
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -47,6 +47,9 @@ class JournalGroup(TyperGroup):
             result = super().main(*args, **kwargs)
         except KundenpflegeError as error:
             fail(str(error), error.exit_status)
+        except NoArgsIsHelpError as error:
+            print(error.format_message())
+            sys.exit(ExitStatus.OK)
         except ClickUsageError as error:
             fail(error.format_message(), ExitStatus.USAGE)
         except ClickException as error:
@@ -68,7 +71,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="kundenpflege: a relationship journal where the customer decides who contacts them, "
     "how, and how often.",
-    epilog="Examples:  kundenpflege due    kundenpflege log mueller-bau --kind call --mood 1",
+    epilog="\b\nExamples:\n  kundenpflege due\n  kundenpflege log mueller-bau --kind call --mood 1",
 )
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
 person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
@@ -146,6 +149,11 @@ Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this
 Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", show_default=False)]
 
 
+def examples(*lines: str, title: str = "Examples") -> str:
+    """A help epilog; Click keeps the line breaks of a paragraph that starts with \\b."""
+    return "\b\n" + title + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def today_or(as_of: str | None) -> date:
     if as_of is None:
         return clock.today()
@@ -212,7 +220,11 @@ def ask_note(note: str | None, handle: str) -> str | None:
 # --- setting up --------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "kundenpflege init", "kundenpflege --db ~/kunden.db init --default-every monthly"
+    )
+)
 def init(
     context: typer.Context,
     default_every: Annotated[
@@ -224,10 +236,7 @@ def init(
         ),
     ] = None,
 ) -> None:
-    """Create the journal file (0600), or bring an existing one up to date.
-
-    Examples:  kundenpflege init    kundenpflege --db ~/kunden.db init --default-every monthly
-    """
+    """Create the journal file (0600), or bring an existing one up to date."""
     from kundenpflege import db, schedule, settings
     from kundenpflege.dates import parse_frequency
 
@@ -248,7 +257,7 @@ def init(
     say(f"{'Created' if created else 'Journal is up to date:'} {path}")
 
 
-@app.command()
+@app.command(epilog=examples("kundenpflege --db /tmp/demo.db demo"))
 def demo(
     context: typer.Context,
     customers: Annotated[int, typer.Option(help="How many invented customers.", min=1)] = 40,
@@ -257,8 +266,6 @@ def demo(
     """Create a NEW journal filled with invented customers and half a year of history.
 
     Refuses to touch an existing file, so it can never overwrite your real journal.
-
-    Example:  kundenpflege --db /tmp/demo.db demo
     """
     from kundenpflege import db, demo_data
 
@@ -280,7 +287,11 @@ def demo(
 # --- customers ---------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        'kundenpflege add mueller-bau --name "Müller Bau GmbH" --tier A --value 24000 --tag bau'
+    )
+)
 def add(
     context: typer.Context,
     handle: Annotated[str, typer.Argument(help="Short unique handle, e.g. mueller-bau.")],
@@ -294,10 +305,7 @@ def add(
         str | None, typer.Option(metavar="DATE", help="Customer since (default: today).")
     ] = None,
 ) -> None:
-    """Add a customer.
-
-    Example:  kundenpflege add mueller-bau --name "Müller Bau GmbH" --tier A --value 24000 --tag bau
-    """
+    """Add a customer."""
     from kundenpflege import customers, schedule
     from kundenpflege.dates import parse_date
 
@@ -319,7 +327,7 @@ def add(
     say(f"Added customer {handle}.")
 
 
-@app.command()
+@app.command(epilog=examples("kundenpflege edit mueller-bau --tier B --tag stammkunde"))
 def edit(
     context: typer.Context,
     handle: Handle,
@@ -332,10 +340,7 @@ def edit(
     status: Annotated[str | None, typer.Option(help="active, prospect, paused, former.")] = None,
     since: Annotated[str | None, typer.Option(metavar="DATE", help="Customer since.")] = None,
 ) -> None:
-    """Change a customer's details; options left out stay as they are.
-
-    Example:  kundenpflege edit mueller-bau --tier B --tag stammkunde
-    """
+    """Change a customer's details; options left out stay as they are."""
     from kundenpflege import customers, schedule
     from kundenpflege.dates import parse_date
 
@@ -362,7 +367,10 @@ def edit(
     say(f"Updated {customer['handle']}.")
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples("kundenpflege list --tier A", "kundenpflege list --format csv > kunden.csv"),
+)
 def list_command(
     context: typer.Context,
     tag: Tag = None,
@@ -371,10 +379,7 @@ def list_command(
     output: Format = OutputFormat.table,
     limit: Limit = None,
 ) -> None:
-    """List customers by handle.
-
-    Examples:  kundenpflege list --tier A    kundenpflege list --format csv > kunden.csv
-    """
+    """List customers by handle."""
     from kundenpflege import customers, views
 
     with session(context).journal() as connection:
@@ -384,7 +389,7 @@ def list_command(
     emit(views.customers_report(rows, total), output)
 
 
-@app.command()
+@app.command(epilog=examples("kundenpflege show mueller-bau"))
 def show(
     context: typer.Context,
     handle: Handle,
@@ -394,8 +399,6 @@ def show(
     """Profile, contacts, current and past preferences, open follow-ups, timeline.
 
     With --format csv the timeline is written as rows; json gives everything.
-
-    Example:  kundenpflege show mueller-bau
     """
     from kundenpflege import customers, profile, views
 
@@ -419,7 +422,10 @@ def show(
 # --- people ------------------------------------------------------------------------------
 
 
-@contact_app.command("add")
+@contact_app.command(
+    "add",
+    epilog=examples('kundenpflege contact add mueller-bau "Petra Müller" --role Einkauf --main'),
+)
 def contact_add(
     context: typer.Context,
     handle: Handle,
@@ -429,10 +435,7 @@ def contact_add(
     phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
     main: Annotated[bool, typer.Option("--main", help="Make this the main contact.")] = False,
 ) -> None:
-    """Add a person at the customer.
-
-    Example:  kundenpflege contact add mueller-bau "Petra Müller" --role Einkauf --main
-    """
+    """Add a person at the customer."""
     from kundenpflege import contacts, customers
 
     with session(context).journal(write=True) as connection:
@@ -450,12 +453,11 @@ def contact_add(
     say(f"Added contact {name} at {customer['handle']}.")
 
 
-@contact_app.command("list")
-def contact_list(context: typer.Context, handle: Handle, output: Format = OutputFormat.table) -> None:
-    """List the people at a customer, main contact first.
-
-    Example:  kundenpflege contact list mueller-bau
-    """
+@contact_app.command("list", epilog=examples("kundenpflege contact list mueller-bau"))
+def contact_list(
+    context: typer.Context, handle: Handle, output: Format = OutputFormat.table
+) -> None:
+    """List the people at a customer, main contact first."""
     from kundenpflege import contacts, customers, views
 
     with session(context).journal() as connection:
@@ -463,17 +465,14 @@ def contact_list(context: typer.Context, handle: Handle, output: Format = Output
     emit(views.contacts_report(rows), output)
 
 
-@person_app.command("add")
+@person_app.command("add", epilog=examples('kundenpflege person add anna --name "Anna Schmidt"'))
 def person_add(
     context: typer.Context,
     handle: Annotated[str, typer.Argument(help="Short handle, e.g. anna.")],
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
 ) -> None:
-    """Add someone on our side who may be a customer's chosen contact.
-
-    Example:  kundenpflege person add anna --name "Anna Schmidt"
-    """
+    """Add someone on our side who may be a customer's chosen contact."""
     from kundenpflege import people
 
     with session(context).journal(write=True) as connection:
@@ -481,12 +480,9 @@ def person_add(
     say(f"Added {handle}.")
 
 
-@person_app.command("list")
+@person_app.command("list", epilog=examples("kundenpflege person list"))
 def person_list(context: typer.Context, output: Format = OutputFormat.table) -> None:
-    """List the people on our side.
-
-    Example:  kundenpflege person list
-    """
+    """List the people on our side."""
     from kundenpflege import people, views
 
     with session(context).journal() as connection:
@@ -497,7 +493,12 @@ def person_list(context: typer.Context, output: Format = OutputFormat.table) -> 
 # --- what the customer wants -------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        'kundenpflege prefer mueller-bau --person anna --channel phone --every "alle 2 Wochen"',
+        'kundenpflege prefer mueller-bau --days di,do --max weekly --source "at the trade fair"',
+    )
+)
 def prefer(
     context: typer.Context,
     handle: Handle,
@@ -525,9 +526,6 @@ def prefer(
     """Record what the customer said they prefer; options left out keep their value.
 
     'none' clears an option. Each statement is kept; 'show' lists the history.
-
-    Example:  kundenpflege prefer mueller-bau --person anna --channel phone \\
-        --every "alle 2 Wochen" --days di,do --max weekly --source "said at the trade fair"
     """
     from kundenpflege import customers, preferences, schedule
     from kundenpflege.dates import parse_date
@@ -559,16 +557,13 @@ def prefer(
     say(f"Recorded the preference of {customer['handle']}; {plan}.")
 
 
-@app.command()
+@app.command(epilog=examples("kundenpflege pause mueller-bau --until 15.01.2027"))
 def pause(
     context: typer.Context,
     handle: Handle,
     until: Annotated[str, typer.Option(metavar="DATE", help="No contact before this day.")],
 ) -> None:
-    """Pause contact with a customer until a day (e.g. they are on holiday).
-
-    Example:  kundenpflege pause mueller-bau --until 15.01.2027
-    """
+    """Pause contact with a customer until a given day (holidays, busy season)."""
     from kundenpflege import customers, schedule
     from kundenpflege.dates import parse_date
 
@@ -585,7 +580,12 @@ def pause(
 # --- what happened -----------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        'kundenpflege log mueller-bau --kind complaint --mood -1 --note "Lieferung zu spät"',
+        "kundenpflege log mueller-bau --kind apology --channel visit --mood 1 --followup +2d",
+    )
+)
 def log(
     context: typer.Context,
     handle: Handle,
@@ -612,11 +612,7 @@ def log(
     ] = None,
     amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
 ) -> None:
-    """Log an interaction; any contact resets the customer's clock.
-
-    Example:  kundenpflege log mueller-bau --channel phone --kind complaint --direction in \\
-        --mood -1 --note "Lieferung zu spät, verärgert" --followup +2d
-    """
+    """Log an interaction; any contact resets the customer's clock."""
     from kundenpflege import customers, interactions
     from kundenpflege.dates import parse_date, parse_moment
 
@@ -655,7 +651,10 @@ def log(
     say("; ".join(parts) + ".")
 
 
-@followup_app.command("add")
+@followup_app.command(
+    "add",
+    epilog=examples('kundenpflege followup add mueller-bau "Angebot schicken" --due "next friday"'),
+)
 def followup_add(
     context: typer.Context,
     handle: Handle,
@@ -663,10 +662,7 @@ def followup_add(
     due_on: Annotated[str, typer.Option("--due", metavar="DATE", help="Due date, e.g. friday.")],
     person: Annotated[str | None, typer.Option(help="Who of us keeps the promise.")] = None,
 ) -> None:
-    """Record a promise with a due date.
-
-    Example:  kundenpflege followup add mueller-bau "Angebot schicken" --due "next friday"
-    """
+    """Record a promise with a due date."""
     from kundenpflege import customers, followups
     from kundenpflege.dates import parse_date
 
@@ -687,12 +683,9 @@ def followup_add(
 FollowupId = Annotated[int, typer.Argument(help="Number shown by 'followup list' and 'due'.")]
 
 
-@followup_app.command("done")
+@followup_app.command("done", epilog=examples("kundenpflege followup done 3"))
 def followup_done(context: typer.Context, followup_id: FollowupId) -> None:
-    """Mark a promise as kept.
-
-    Example:  kundenpflege followup done 3
-    """
+    """Mark a promise as kept."""
     from kundenpflege import followups
 
     with session(context).journal(write=True) as connection:
@@ -700,16 +693,13 @@ def followup_done(context: typer.Context, followup_id: FollowupId) -> None:
     say(f"Follow-up #{followup_id} done.")
 
 
-@followup_app.command("snooze")
+@followup_app.command("snooze", epilog=examples("kundenpflege followup snooze 3 --until +1w"))
 def followup_snooze(
     context: typer.Context,
     followup_id: FollowupId,
     until: Annotated[str, typer.Option(metavar="DATE", help="New due date.")],
 ) -> None:
-    """Move a promise to a later day (the original date is kept).
-
-    Example:  kundenpflege followup snooze 3 --until +1w
-    """
+    """Move a promise to a later day (the original date is kept)."""
     from kundenpflege import followups
     from kundenpflege.dates import parse_date
 
@@ -720,16 +710,13 @@ def followup_snooze(
     say(f"Follow-up #{followup_id} moved to {day.isoformat()}.")
 
 
-@followup_app.command("list")
+@followup_app.command("list", epilog=examples("kundenpflege followup list --customer mueller-bau"))
 def followup_list(
     context: typer.Context,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     output: Format = OutputFormat.table,
 ) -> None:
-    """List open promises by due date.
-
-    Example:  kundenpflege followup list --customer mueller-bau
-    """
+    """List open promises by due date."""
     from kundenpflege import customers, followups, views
 
     with session(context).journal() as connection:
@@ -741,22 +728,21 @@ def followup_list(
 # --- reports -----------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(epilog=examples("kundenpflege due", "kundenpflege due --format csv > due.csv"))
 def due(
     context: typer.Context,
     as_of: AsOf = None,
     days: Annotated[int, typer.Option(min=0, help="Also show what is due in the next N days.")] = 7,
-    person: Annotated[str | None, typer.Option(help="Only contacts for this person of ours.")] = None,
+    person: Annotated[
+        str | None, typer.Option(help="Only contacts for this person of ours.")
+    ] = None,
     tag: Tag = None,
     tier: Tier = None,
     output: Format = OutputFormat.table,
     limit: Limit = None,
     excel: Annotated[bool, typer.Option(help="CSV for German Excel: BOM and ';'.")] = False,
 ) -> None:
-    """Whom to contact, why, who of us, on which channel, and the last impression.
-
-    Examples:  kundenpflege due    kundenpflege due --format csv > due.csv
-    """
+    """Whom to contact, why, who of us, on which channel, and the last impression."""
     from kundenpflege import due as due_report
     from kundenpflege import views
 
@@ -774,7 +760,9 @@ def due(
     emit(views.due_report(items, total), output, excel=excel)
 
 
-@app.command()
+@app.command(
+    epilog=examples("kundenpflege impressions --last 3", "kundenpflege impressions --mood negative")
+)
 def impressions(
     context: typer.Context,
     as_of: AsOf = None,
@@ -791,8 +779,6 @@ def impressions(
     """Recent impressions per customer, the freshest customers first.
 
     --limit counts customers, not rows.
-
-    Examples:  kundenpflege impressions --last 3    kundenpflege impressions --mood negative
     """
     from kundenpflege import customers, views
     from kundenpflege import impressions as impressions_report
@@ -814,16 +800,13 @@ def impressions(
     emit(views.impressions_report(rows, total), output)
 
 
-@app.command()
+@app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title="Example crontab line"))
 def remind(
     context: typer.Context,
     as_of: AsOf = None,
     person: Annotated[str | None, typer.Option(help="Only this person's contacts.")] = None,
 ) -> None:
-    """Plain-text digest of what is due today, grouped by our person; silent when nothing is.
-
-    Example crontab line:  0 7 * * 1-5  kundenpflege remind
-    """
+    """Plain-text digest of what is due today, grouped by our person; silent when nothing is."""
     from kundenpflege import due as due_report
     from kundenpflege.remind import digest
 

@@ -160,7 +160,8 @@ def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
 
 def filter_clause(tag: str | None, tier: str | None, alias: str = "c") -> tuple[str, list[object]]:
     """SQL conditions shared by every report that filters by tag or tier."""
-    conditions, parameters = [], []
+    conditions: list[str] = []
+    parameters: list[object] = []
     if tag:
         conditions.append(
             f"EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = {alias}.id AND t.tag = ?)"

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta, weekday
-from dateutil.relativedelta import weekdays as dateutil_weekdays
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
 from kundenpflege.errors import KundenpflegeError
 
@@ -84,7 +83,7 @@ def parse_date(text: str, today: date) -> date:
             count = int(amount) if sign == "+" else -int(amount)
             return today + relativedelta(**{unit: count})  # type: ignore[arg-type]
     if (match := _NEXT_WEEKDAY.fullmatch(raw)) and match.group(1) in _WEEKDAY_WORDS:
-        target = dateutil_weekdays[_WEEKDAY_WORDS[match.group(1)]]
+        target = (MO, TU, WE, TH, FR, SA, SU)[_WEEKDAY_WORDS[match.group(1)]]
         # "next monday" on a Monday means the one a week ahead, never today.
         return today + relativedelta(days=+1, weekday=target(+1))
     raise KundenpflegeError(f"cannot read date '{text}'; {DATE_HINT}")
@@ -142,17 +141,21 @@ class Frequency:
 
 _NAMED_FREQUENCIES = {
     **dict.fromkeys(("daily", "täglich", "taeglich", "every day", "jeden tag"), "1d"),
-    **dict.fromkeys(
-        ("weekly", "wöchentlich", "woechentlich", "every week", "jede woche"), "1w"
-    ),
+    **dict.fromkeys(("weekly", "wöchentlich", "woechentlich", "every week", "jede woche"), "1w"),
     **dict.fromkeys(
         ("biweekly", "fortnightly", "zweiwöchentlich", "vierzehntägig", "14-tägig"), "2w"
     ),
     **dict.fromkeys(("monthly", "monatlich", "every month", "jeden monat"), "1m"),
     **dict.fromkeys(("bimonthly", "zweimonatlich"), "2m"),
     **dict.fromkeys(
-        ("quarterly", "vierteljährlich", "vierteljaehrlich", "quartalsweise",
-         "every quarter", "jedes quartal"),
+        (
+            "quarterly",
+            "vierteljährlich",
+            "vierteljaehrlich",
+            "quartalsweise",
+            "every quarter",
+            "jedes quartal",
+        ),
         "3m",
     ),
     **dict.fromkeys(
@@ -203,8 +206,9 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
         ends = part.split("-")
         if len(ends) == 2 and all(end in _WEEKDAY_WORDS for end in ends):
             first, last = (_WEEKDAY_WORDS[end] for end in ends)
-            days.update(range(first, last + 1) if first <= last else [*range(first, 7),
-                        *range(0, last + 1)])
+            days.update(
+                range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
+            )
         elif part in _WEEKDAY_WORDS:
             days.add(_WEEKDAY_WORDS[part])
         else:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 
-TEMPLATE = "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs none.\n"
+TEMPLATE = (
+    "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs none.\n"
+)
 
 
 def write_note(customer: str) -> str | None:

@@ -50,8 +50,7 @@ def _from_row(row: sqlite3.Row) -> Preference:
 
 
 _SELECT = (
-    "SELECT p.*, pe.handle AS person FROM preferences p"
-    " LEFT JOIN people pe ON pe.id = p.person_id"
+    "SELECT p.*, pe.handle AS person FROM preferences p LEFT JOIN people pe ON pe.id = p.person_id"
 )
 
 

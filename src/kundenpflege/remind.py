@@ -26,7 +26,9 @@ def digest(items: list[DueItem], today: date) -> str:
             how = [f"via {item.channel}"] if item.channel else []
             if item.last_contact:
                 last = impression_text(item.last_mood, item.last_note)
-                how.append(f"last contact {item.last_contact.isoformat()}" + (f": {last}" if last else ""))
+                how.append(
+                    f"last contact {item.last_contact.isoformat()}" + (f": {last}" if last else "")
+                )
             if how:
                 lines.append("  " + "; ".join(how))
             lines.extend(f"  ! {warning}" for warning in item.warnings)

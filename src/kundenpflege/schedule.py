@@ -41,12 +41,8 @@ def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
     ).fetchone()
     preference = preferences.current(connection, customer_id)
     next_due = None
-    if customer["status"] in PLANNABLE_STATUSES and not (
-        preference and preference.do_not_contact
-    ):
-        frequency = (preference and preference.frequency) or settings.default_frequency(
-            connection
-        )
+    if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
+        frequency = (preference and preference.frequency) or settings.default_frequency(connection)
         next_due = plan(
             last_contact=from_iso(last["occurred_on"]) if last else None,
             added_on=datetime.fromisoformat(customer["created_at"]).astimezone().date(),

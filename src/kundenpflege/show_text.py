@@ -67,8 +67,7 @@ def profile_text(profile: Profile, today: date) -> str:
     if len(profile.preference_history) > 1:
         lines += ["", "Earlier statements (superseded):"]
         lines += [
-            f"  {_said(old)}: {describe_preference(old)}"
-            for old in profile.preference_history[1:]
+            f"  {_said(old)}: {describe_preference(old)}" for old in profile.preference_history[1:]
         ]
     lines += ["", "Open follow-ups:"]
     lines += [

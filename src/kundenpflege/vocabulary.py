@@ -5,6 +5,7 @@ Custom words are allowed with an `x-` prefix (`x-signal`), so a typo such as
 """
 
 import re
+from collections.abc import Mapping
 
 from kundenpflege.errors import KundenpflegeError
 
@@ -43,11 +44,14 @@ CHANNEL_FOR_KIND = {
     "call": "phone", "email": "email", "visit": "visit", "meeting": "visit",
     "letter": "letter", "message": "messenger", "newsletter": "newsletter",
 }  # fmt: skip
-DIRECTIONS = {"in": ("in", "inbound", "eingehend", "rein"), "out": ("out", "outbound", "ausgehend", "raus")}
+DIRECTIONS = {
+    "in": ("in", "inbound", "eingehend", "rein"),
+    "out": ("out", "outbound", "ausgehend", "raus"),
+}
 _CUSTOM = re.compile(r"x-[a-z0-9][a-z0-9-]{0,30}")
 
 
-def _normalise(text: str, vocabulary: dict[str, tuple[str, ...]], what: str) -> str:
+def _normalise(text: str, vocabulary: Mapping[str, tuple[str, ...]], what: str) -> str:
     word = text.strip().lower()
     for name, aliases in vocabulary.items():
         if word in aliases:

@@ -1,0 +1,96 @@
+"""Every test gets its own journal file and the same pinned clock (2026-11-25, Berlin)."""
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kundenpflege import clock, db
+from kundenpflege.cli import app
+
+PINNED_NOW = "2026-11-25T09:00:00+01:00"  # a Wednesday
+TODAY = date(2026, 11, 25)
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never touch the real journal, the real clock, or the user's editor."""
+    monkeypatch.setenv("KUNDENPFLEGE_DB", str(tmp_path / "journal.db"))
+    monkeypatch.setenv(clock.PIN_VARIABLE, PINNED_NOW)
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.setenv("COLUMNS", "200")
+    for variable in ("EDITOR", "VISUAL", "NO_COLOR"):
+        monkeypatch.delenv(variable, raising=False)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "journal.db"
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke the CLI like a user would, with separate stdout and stderr."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def journal(run: Run) -> Run:
+    """A fresh, initialised journal; returns the same runner."""
+    result = run("init")
+    assert result.exit_code == 0, result.stderr
+    return run
+
+
+@pytest.fixture
+def connection(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """The journal opened by the domain layer, for domain-level tests."""
+    opened, _ = db.create_journal(db_path, clock.now())
+    yield opened
+    opened.close()
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def ok(result: Result) -> Result:
+    """Assert success and return the result, with stderr in the failure message."""
+    assert result.exit_code == 0, f"exit {result.exit_code}: {result.stderr}{result.exception!r}"
+    return result
+
+
+def error_line(result: Result, code: int = 1) -> str:
+    """Assert exactly one 'Error: ...' line on stderr, nothing on stdout, and the exit code."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def file_snapshot(path: Path) -> bytes:
+    """The journal's logical content, to prove that a failed command changed nothing."""
+    connection = sqlite3.connect(path)
+    try:
+        return "\n".join(connection.iterdump()).encode()
+    finally:
+        connection.close()
+
+

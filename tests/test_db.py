@@ -1,0 +1,113 @@
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from kundenpflege import clock, db
+from kundenpflege.errors import KundenpflegeError
+from tests.conftest import Run, error_line, file_snapshot, ok
+
+
+def test_new_journal_is_private_and_in_wal_mode(tmp_path: Path, run: Run) -> None:
+    path = tmp_path / "deep" / "er" / "journal.db"
+    result = ok(run("--db", str(path), "init"))
+    assert result.stderr == f"Created {path}\n"
+    assert result.stdout == ""
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_init_twice_is_harmless(journal: Run, db_path: Path) -> None:
+    result = ok(journal("init"))
+    assert result.stderr == f"Journal is up to date: {db_path}\n"
+
+
+def test_connection_pragmas(connection: sqlite3.Connection) -> None:
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert connection.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_transaction_rolls_back_everything_on_error(connection: sqlite3.Connection) -> None:
+    with pytest.raises(RuntimeError), db.transaction(connection):
+        connection.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
+        raise RuntimeError("boom")
+    assert connection.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert not connection.in_transaction
+
+
+def test_missing_journal_says_to_run_init(run: Run, db_path: Path) -> None:
+    assert error_line(run("due")) == (
+        f"Error: no journal at {db_path}; create one with 'kundenpflege init'"
+    )
+
+
+def test_a_file_that_is_not_sqlite(run: Run, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"this is not a database at all" * 100)
+    assert error_line(run("--db", str(bogus), "due")) == (
+        f"Error: {bogus} is not a readable kundenpflege journal (damaged or not SQLite)"
+    )
+
+
+def test_a_folder_instead_of_a_file(run: Run, tmp_path: Path) -> None:
+    assert error_line(run("--db", str(tmp_path), "list")) == (
+        f"Error: {tmp_path} is not a file; point --db at a journal file"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_journal(journal: Run, db_path: Path) -> None:
+    db_path.chmod(0o400)
+    line = error_line(journal("add", "x"))
+    assert line == f"Error: cannot write to {db_path}: the file or its folder is read-only"
+
+
+def test_read_only_journal_via_sqlite(journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root ignores file modes, so open the file read-only the way SQLite reports it."""
+    real_connect = db._connect
+
+    def read_only(path: Path) -> sqlite3.Connection:
+        connection = real_connect(path)
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    monkeypatch.setattr(db, "_connect", read_only)
+    before = file_snapshot(db_path)
+    line = error_line(journal("add", "x"))
+    assert line == f"Error: cannot write to {db_path}: the file or its folder is read-only"
+    assert file_snapshot(db_path) == before
+
+
+def test_locked_journal_gives_a_clear_error(journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.1)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        line = error_line(journal("add", "x"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert line == f"Error: the journal {db_path} is busy (another program is writing); try again"
+
+
+def test_explain_messages() -> None:
+    path = Path("/j.db")
+    assert str(db.explain(sqlite3.OperationalError("database or disk is full"), path)) == (
+        "cannot write to /j.db: database or disk is full; nothing was changed"
+    )
+    assert str(db.explain(sqlite3.OperationalError("unable to open database file"), path)) == (
+        "cannot open /j.db: unable to open database file"
+    )
+
+
+def test_create_in_an_unwritable_place(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(KundenpflegeError, match="cannot create .*journal.db"):
+        db.create_journal(blocker / "journal.db", clock.now())
