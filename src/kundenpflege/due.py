@@ -106,10 +106,13 @@ def due(
     """Overdue and upcoming contacts, most overdue first, and how many there are in all."""
     horizon = (today + timedelta(days=days_ahead)).isoformat()
     where, parameters = filter_clause(tag, tier)
-    cadence_where = f" WHERE c.next_due <= ?{_PLANNABLE}{where}"
+    # schedule.refresh leaves next_due empty for anyone not to be contacted, so the
+    # cadence side needs no status or do-not-contact filter and stays on its index.
+    cadence_where = f" WHERE c.next_due <= ?{where}"
+    # A pause only moves a promise later, so due_on <= horizon narrows the index range.
     followup_where = (
-        f" WHERE f.status = 'open' AND max(f.due_on, coalesce(c.paused_until, '')) <= ?"
-        f"{_PLANNABLE}{where}"
+        " WHERE f.status = 'open' AND f.due_on <= ?"
+        f" AND max(f.due_on, coalesce(c.paused_until, '')) <= ?{_PLANNABLE}{where}"
     )
     if person:
         cadence_where += " AND pe.handle = ?"
@@ -122,7 +125,7 @@ def due(
     count = connection.execute(
         f"SELECT (SELECT count(*) FROM customers c{_JOINS}{cadence_where}),"
         f" (SELECT count(*){followup_from}{followup_where})",
-        [horizon, *parameters, horizon, *parameters],
+        [horizon, *parameters, horizon, horizon, *parameters],
     ).fetchone()
     sql_limit = -1 if limit is None else limit
     default_rhythm = settings.default_frequency(connection)
@@ -157,7 +160,7 @@ def due(
         " max(f.due_on, coalesce(c.paused_until, '')) AS effective_due,"
         f" coalesce(fp.handle, pe.handle) AS followup_person{followup_from}{followup_where}"
         " ORDER BY effective_due, f.id LIMIT ?",
-        [horizon, *parameters, sql_limit],
+        [horizon, horizon, *parameters, sql_limit],
     )
     for row in followup_rows:
         due_on = date.fromisoformat(row["effective_due"])

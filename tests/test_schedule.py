@@ -1,0 +1,215 @@
+"""DESIGN §3, rule by rule, on a real journal file with the clock pinned."""
+
+import sqlite3
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from kundenpflege import customers, followups, interactions, preferences, schedule, settings
+from kundenpflege.dates import Frequency
+from kundenpflege.due import DueItem, due
+from tests.conftest import TODAY, now
+
+
+def add(connection: sqlite3.Connection, handle: str = "kunde", **kwargs: object) -> int:
+    customer_id = customers.add(
+        connection, handle=handle, name=handle.title(), since=TODAY, now=now(), **kwargs
+    )  # type: ignore[arg-type]
+    schedule.refresh(connection, customer_id)
+    return customer_id
+
+
+def contact_on(connection: sqlite3.Connection, customer_id: int, day: date, **kwargs: object) -> None:
+    at = datetime.combine(day, time(10, 0)).astimezone()
+    interactions.log(connection, customer_id, at=at, now=now(), **kwargs)  # type: ignore[arg-type]
+
+
+def next_due(connection: sqlite3.Connection, customer_id: int) -> str | None:
+    row = connection.execute("SELECT next_due FROM customers WHERE id = ?", (customer_id,))
+    return row.fetchone()[0]  # type: ignore[no-any-return]
+
+
+def due_items(connection: sqlite3.Connection, today: date = TODAY, days: int = 7) -> list[DueItem]:
+    return due(connection, today, days_ahead=days)[0]
+
+
+def test_plan_is_last_contact_plus_rhythm() -> None:
+    assert schedule.plan(
+        last_contact=date(2026, 11, 1), added_on=date(2026, 1, 1),
+        frequency=Frequency(2, "weeks"), paused_until=None, weekdays=(),
+    ) == date(2026, 11, 15)  # fmt: skip
+
+
+def test_never_contacted_customer_is_due_on_the_day_added(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    assert next_due(connection, customer_id) == "2026-11-25"
+    [item] = due_items(connection)
+    assert (item.reason, item.detail, item.days_overdue) == (
+        "first-contact", "no contact logged yet", 0,
+    )  # fmt: skip
+
+
+def test_default_rhythm_applies_without_a_stated_one(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 8, 1), kind="call")
+    assert next_due(connection, customer_id) == "2026-11-01"  # quarterly default
+    [item] = due_items(connection)
+    assert item.detail == "quarterly (default)"
+    assert item.days_overdue == 24
+
+
+def test_default_rhythm_comes_from_settings(connection: sqlite3.Connection) -> None:
+    settings.put(connection, "default_frequency", "1m")
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 11, 1), kind="call")
+    assert next_due(connection, customer_id) == "2026-12-01"
+
+
+@pytest.mark.parametrize("direction", ["out", "in"])
+def test_any_interaction_resets_the_clock(connection: sqlite3.Connection, direction: str) -> None:
+    customer_id = add(connection)
+    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
+                      every="monthly")  # fmt: skip
+    schedule.refresh(connection, customer_id)
+    contact_on(connection, customer_id, date(2026, 9, 1), kind="call")
+    assert next_due(connection, customer_id) == "2026-10-01"
+    contact_on(connection, customer_id, date(2026, 11, 20), kind="email", direction=direction)
+    assert next_due(connection, customer_id) == "2026-12-20"
+    assert due_items(connection) == []
+
+
+def test_logging_an_older_contact_does_not_move_the_clock_back(
+    connection: sqlite3.Connection,
+) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 11, 20), kind="call")
+    contact_on(connection, customer_id, date(2026, 10, 1), kind="call")
+    assert next_due(connection, customer_id) == "2027-02-20"
+
+
+def test_followups_are_due_on_their_own_date(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 11, 24), kind="complaint", mood=-1,
+               note="Lieferung zu spät", followup_on=date(2026, 11, 27))  # fmt: skip
+    [item] = due_items(connection)
+    assert (item.reason, item.detail, item.due_on) == (
+        "follow-up", "Lieferung zu spät", date(2026, 11, 27),
+    )  # fmt: skip
+    assert item.days_overdue == -2
+    assert item.warnings == ["last impression negative"]
+
+
+def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
+    followup_id = followups.add(connection, customer_id, what="Angebot", due_on=TODAY,
+                                person_id=None, now=now())  # fmt: skip
+    followups.done(connection, followup_id, now())
+    assert due_items(connection) == []
+
+
+def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
+    followup_id = followups.add(connection, customer_id, what="Angebot", due_on=TODAY,
+                                person_id=None, now=now())  # fmt: skip
+    followups.snooze(connection, followup_id, date(2026, 12, 10), TODAY)
+    assert due_items(connection) == []
+    [item] = due_items(connection, date(2026, 12, 10), days=0)
+    assert item.due_on == date(2026, 12, 10)
+    [row] = followups.open_followups(connection)
+    assert row.promised_on == TODAY
+
+
+def test_pause_moves_cadence_and_followups(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
+    connection.execute("UPDATE customers SET paused_until = '2027-01-10' WHERE id = ?",
+                       (customer_id,))  # fmt: skip
+    schedule.refresh(connection, customer_id)
+    assert next_due(connection, customer_id) == "2027-01-10"
+    assert due_items(connection) == []
+    assert {item.reason for item in due_items(connection, date(2027, 1, 10), 0)} == {
+        "cadence", "follow-up",
+    }  # fmt: skip
+
+
+def test_do_not_contact_hides_the_customer(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
+    preferences.state(connection, customer_id, stated_on=TODAY, source="Brief", now=now(),
+                      do_not_contact=True)  # fmt: skip
+    schedule.refresh(connection, customer_id)
+    assert next_due(connection, customer_id) is None
+    assert due_items(connection) == []
+
+
+@pytest.mark.parametrize("status", ["former", "paused"])
+def test_former_and_paused_customers_are_not_planned(
+    connection: sqlite3.Connection, status: str
+) -> None:
+    add(connection, status=status)
+    assert due_items(connection) == []
+
+
+def test_preferred_weekdays_move_the_date(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
+                      every="weekly", days="di,do")  # fmt: skip
+    contact_on(connection, customer_id, date(2026, 11, 16), kind="call")  # a Monday
+    assert next_due(connection, customer_id) == "2026-11-24"  # Monday + 1 week -> Tuesday
+    [item] = due_items(connection)
+    assert item.due_on == date(2026, 11, 24)
+    assert item.days_overdue == 1
+    assert item.suggested_on == date(2026, 11, 26)  # overdue: the next Thursday from today
+
+
+def test_max_frequency_warning(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
+                      maximum="monthly")  # fmt: skip
+    contact_on(connection, customer_id, date(2026, 11, 20), kind="call", followup_on=TODAY)
+    [item] = due_items(connection)
+    assert item.warnings == ["more often than their maximum (monthly)"]
+
+
+def test_due_is_sorted_by_how_overdue_and_limited(connection: sqlite3.Connection) -> None:
+    for offset, handle in enumerate(["c", "a", "b"]):
+        customer_id = add(connection, handle)
+        contact_on(connection, customer_id, date(2026, 8, 1) + timedelta(days=offset * 10),
+                   kind="call")  # fmt: skip
+    items, total = due(connection, TODAY, limit=2)
+    assert [item.handle for item in items] == ["c", "a"]
+    assert total == 3
+
+
+def test_the_due_report_reads_indexes_not_whole_tables(connection: sqlite3.Connection) -> None:
+    customer_id = add(connection)
+    contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    due(connection, TODAY, limit=50)
+    connection.set_trace_callback(None)
+    plans = [
+        " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in statements
+        if sql.lstrip().startswith("SELECT") and "FROM customers" in sql or "followups" in sql
+    ]
+    assert plans
+    for plan in plans:
+        assert "SCAN c " not in plan + " " and "SCAN customers" not in plan, plan
+        assert "SCAN i" not in plan and "SCAN interactions" not in plan, plan
+    assert any("INDEX customers_next_due" in plan for plan in plans)
+    assert any("INDEX followups_open" in plan for plan in plans)
+
+
+def test_a_failed_log_changes_nothing(connection: sqlite3.Connection) -> None:
+    from kundenpflege import db
+    from kundenpflege.errors import KundenpflegeError
+
+    customer_id = add(connection)
+    before = next_due(connection, customer_id)
+    with pytest.raises(KundenpflegeError), db.transaction(connection):
+        contact_on(connection, customer_id, date(2026, 11, 20), kind="call", contact="Nobody")
+    assert connection.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
+    assert next_due(connection, customer_id) == before
