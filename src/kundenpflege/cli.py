@@ -680,7 +680,9 @@ def followup_add(
     say(f"Follow-up #{followup_id} for {customer['handle']} due {day.isoformat()}.")
 
 
-FollowupId = Annotated[int, typer.Argument(help="Number shown by 'followup list' and 'due'.")]
+FollowupId = Annotated[
+    int, typer.Argument(metavar="NUMBER", help="Number shown by 'followup list' and 'due'.")
+]
 
 
 @followup_app.command("done", epilog=examples("kundenpflege followup done 3"))

@@ -1,0 +1,251 @@
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from kundenpflege import editor
+from kundenpflege.errors import KundenpflegeError
+from tests.conftest import Run, error_line, file_snapshot, ok
+
+
+@pytest.fixture
+def customer(journal: Run) -> Run:
+    ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH"))
+    ok(journal("contact", "add", "mueller-bau", "Petra Müller", "--email", "petra@example.org"))
+    return journal
+
+
+def interactions(db_path: Path) -> list[dict[str, object]]:
+    connection = sqlite3.connect(db_path)
+    connection.row_factory = sqlite3.Row
+    rows = connection.execute("SELECT * FROM interactions ORDER BY id").fetchall()
+    connection.close()
+    return [dict(row) for row in rows]
+
+
+def test_prefer_records_and_supersedes(customer: Run) -> None:
+    result = ok(customer("prefer", "mueller-bau", "--person", "anna", "--channel", "telefon",
+                         "--every", "alle 2 Wochen", "--days", "di,do", "--max", "weekly",
+                         "--source", "said at the trade fair"))  # fmt: skip
+    assert result.stderr == (
+        "Added our person 'anna' (see 'kundenpflege person list').\n"
+        "Recorded the preference of mueller-bau; next contact 2026-11-26.\n"
+    )
+    ok(customer("prefer", "mueller-bau", "--channel", "email", "--time", "vormittags"))
+    data = json.loads(ok(customer("show", "mueller-bau", "-f", "json")).stdout)[0]
+    current, earlier = data["preference_history"]
+    assert (current["channel"], current["person"], current["weekdays"]) == (
+        "email", "anna", [1, 3],
+    )  # fmt: skip
+    assert current["time_of_day"] == "morning"
+    assert current["max_frequency"] == {"count": 1, "unit": "weeks"}
+    assert earlier["channel"] == "phone"
+    assert earlier["source"] == "said at the trade fair"
+
+
+def test_prefer_none_clears_and_do_not_contact(customer: Run) -> None:
+    ok(customer("prefer", "mueller-bau", "--every", "monthly", "--days", "mo"))
+    ok(customer("prefer", "mueller-bau", "--days", "none"))
+    data = json.loads(ok(customer("show", "mueller-bau", "-f", "json")).stdout)[0]
+    assert data["preference"]["weekdays"] == []
+    result = ok(customer("prefer", "mueller-bau", "--do-not-contact", "--source", "Brief"))
+    assert result.stderr == "Recorded the preference of mueller-bau; not to be contacted.\n"
+    assert ok(customer("due")).stdout == ""
+    ok(customer("prefer", "mueller-bau", "--may-contact"))
+    assert "mueller-bau" in ok(customer("due")).stdout
+
+
+def test_prefer_errors_change_nothing(customer: Run, db_path: Path) -> None:
+    before = file_snapshot(db_path)
+    assert error_line(customer("prefer", "mueller-bau")) == (
+        "Error: nothing to record; give --person, --channel, --every, --days, --time, --max"
+        " or --do-not-contact"
+    )
+    assert error_line(customer("prefer", "mueller-bau", "--every", "every -1 weeks")) == (
+        "Error: frequency 'every -1 weeks' needs a positive number of periods"
+    )
+    assert error_line(customer("prefer", "mueller-bau", "--channel", "fax")) == (
+        "Error: unknown channel 'fax'; use one of phone, email, visit, video, letter, messenger,"
+        " newsletter (or x-NAME for your own)"
+    )
+    assert error_line(customer("prefer", "mueller-bau", "--every", "weekly", "--max",
+                               "monthly")) == (
+        "Error: contact weekly is more often than their maximum (monthly); adjust --every or --max"
+    )  # fmt: skip
+    assert error_line(customer("prefer", "mueller-bau", "--person", "Anna B")) == (
+        "Error: person handle 'Anna B' may only use a-z, 0-9, '.', '_' and '-'"
+        " and must start with a letter or digit"
+    )
+    assert error_line(customer("prefer", "mueller-bau", "--days", "someday")) == (
+        "Error: cannot read weekday 'someday'; use mon..sun or mo..so, e.g. 'di,do'"
+    )
+    assert file_snapshot(db_path) == before
+
+
+def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
+    ok(customer("prefer", "mueller-bau", "--person", "anna", "--channel", "phone",
+                "--every", "alle 2 Wochen"))  # fmt: skip
+    result = ok(customer("log", "mueller-bau", "--channel", "phone", "--kind", "complaint",
+                         "--direction", "in", "--mood", "-1", "--note",
+                         "Lieferung zu spät, verärgert", "--followup", "+2d"))  # fmt: skip
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Logged #1 for mueller-bau; next contact 2026-12-09; follow-up #1 due 2026-11-27.\n"
+    )
+    [row] = interactions(db_path)
+    assert {key: row[key] for key in ("channel", "kind", "direction", "mood", "note")} == {
+        "channel": "phone", "kind": "complaint", "direction": "in", "mood": -1,
+        "note": "Lieferung zu spät, verärgert",
+    }  # fmt: skip
+    assert row["occurred_at"] == "2026-11-25T08:00:00+00:00"
+    assert row["occurred_on"] == "2026-11-25"
+    assert row["person_id"] is not None  # their chosen person by default
+
+
+def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
+    ok(customer("log", "mueller-bau", "--kind", "beschwerde", "--note", "x"))
+    ok(customer("log", "mueller-bau", "--channel", "besuch", "--contact", "petra@example.org",
+                "--at", "gestern 15:00"))  # fmt: skip
+    ok(customer("log", "mueller-bau", "--kind", "bestellung", "--amount", "99.5",
+                "--at", "20.11.2026"))  # fmt: skip
+    complaint, visit, order = interactions(db_path)
+    assert (complaint["kind"], complaint["direction"], complaint["channel"]) == (
+        "complaint", "in", None,
+    )  # fmt: skip
+    assert (visit["kind"], visit["direction"], visit["channel"]) == ("visit", "out", "visit")
+    assert visit["contact_id"] == 1
+    assert visit["occurred_at"] == "2026-11-24T14:00:00+00:00"
+    assert (order["kind"], order["direction"], order["amount"]) == ("order", "in", 99.5)
+    assert order["occurred_on"] == "2026-11-20"
+
+
+def test_log_note_from_stdin(customer: Run, db_path: Path) -> None:
+    ok(customer("log", "mueller-bau", "--kind", "call", "--note", "-",
+                input="Privat: Tochter krank\nbitte später\n"))  # fmt: skip
+    assert interactions(db_path)[0]["note"] == "Privat: Tochter krank\nbitte später"
+
+
+def test_log_without_note_off_a_terminal_logs_no_note(customer: Run, db_path: Path) -> None:
+    ok(customer("log", "mueller-bau", "--kind", "call"))
+    assert interactions(db_path)[0]["note"] is None
+
+
+def test_log_errors_change_nothing(customer: Run, db_path: Path) -> None:
+    before = file_snapshot(db_path)
+    cases = {
+        ("log", "muller-bau"): "Error: customer 'muller-bau' not found; did you mean mueller-bau?",
+        ("log", "mueller-bau", "--at", "31.02.2026"):
+            "Error: '31.02.2026' is not a real date (day is out of range for month)",
+        ("log", "mueller-bau", "--at", "+2d"):
+            "Error: 2026-11-27 12:00 is in the future; plan it with 'kundenpflege followup add'",
+        ("log", "mueller-bau", "--kind", "gossip"):
+            "Error: unknown kind 'gossip'; use one of call, meeting, email, order, complaint,"
+            " apology, visit, note, quote, letter, message, newsletter (or x-NAME for your own)",
+        ("log", "mueller-bau", "--direction", "sideways"):
+            "Error: unknown direction 'sideways'; use one of in, out",
+        ("log", "mueller-bau", "--contact", "Hans"):
+            "Error: no contact 'Hans' at this customer; known contacts: Petra Müller",
+        ("log", "mueller-bau", "--amount", "-3"): "Error: amount -3 cannot be negative",
+        ("log", "mueller-bau", "--followup", "bald"):
+            "Error: cannot read date 'bald'; use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday",
+    }  # fmt: skip
+    for arguments, message in cases.items():
+        assert error_line(customer(*arguments)) == message
+    assert error_line(customer("log", "mueller-bau", "--mood", "3"), code=2) == (
+        "Error: Invalid value for '--mood': 3 is not in the range -2<=x<=2."
+    )
+    assert file_snapshot(db_path) == before
+
+
+def test_custom_channel_with_prefix(customer: Run, db_path: Path) -> None:
+    ok(customer("log", "mueller-bau", "--channel", "x-signal", "--kind", "x-smalltalk"))
+    assert interactions(db_path)[0]["channel"] == "x-signal"
+
+
+def test_editor_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "fake-editor"
+    script.write_text('#!/bin/sh\nprintf "Vertraulich: neue Preise\\n# dropped\\n" > "$1"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("EDITOR", str(script))
+    assert editor.write_note("kunde") == "Vertraulich: neue Preise"
+
+
+def test_editor_file_is_private_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    record = tmp_path / "seen"
+    script = tmp_path / "inspect"
+    script.write_text(f'#!/bin/sh\nstat -c %a "$1" > {record}\necho "$1" >> {record}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    assert editor.write_note("kunde") is None  # only the template: no note
+    mode, path = record.read_text().split()
+    assert mode == "600"
+    assert not os.path.exists(path)
+
+
+def test_editor_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", "false")
+    with pytest.raises(KundenpflegeError, match="editor 'false' exited with status 1; nothing"):
+        editor.write_note("kunde")
+    monkeypatch.setenv("EDITOR", "/no/such/editor")
+    with pytest.raises(KundenpflegeError, match="cannot start editor '/no/such/editor'"):
+        editor.write_note("kunde")
+
+
+def test_followups(customer: Run) -> None:
+    result = ok(customer("followup", "add", "mueller-bau", "Angebot schicken", "--due", "freitag",
+                         "--person", "ben"))  # fmt: skip
+    assert result.stderr == (
+        "Added our person 'ben' (see 'kundenpflege person list').\n"
+        "Follow-up #1 for mueller-bau due 2026-11-27.\n"
+    ) or result.stderr == "Follow-up #1 for mueller-bau due 2026-11-27.\n"
+    ok(customer("followup", "add", "mueller-bau", "Muster", "--due", "2026-11-30"))
+    listing = ok(customer("followup", "list")).stdout.splitlines()
+    assert listing[1].split() == ["1", "mueller-bau", "Angebot", "schicken", "2026-11-27",
+                                  "2026-11-27", "ben"]  # fmt: skip
+    assert ok(customer("followup", "snooze", "1", "--until", "+1w")).stderr == (
+        "Follow-up #1 moved to 2026-12-02.\n"
+    )
+    assert ok(customer("followup", "done", "2")).stderr == "Follow-up #2 done.\n"
+    [row] = json.loads(ok(customer("followup", "list", "--customer", "mueller-bau",
+                                   "-f", "json")).stdout)  # fmt: skip
+    assert (row["id"], row["due_on"], row["promised_on"]) == (1, "2026-12-02", "2026-11-27")
+
+
+def test_followup_errors(customer: Run) -> None:
+    ok(customer("followup", "add", "mueller-bau", "Angebot", "--due", "today"))
+    ok(customer("followup", "done", "1"))
+    assert error_line(customer("followup", "done", "1")) == "Error: follow-up #1 is already done"
+    assert error_line(customer("followup", "done", "7")) == (
+        "Error: follow-up #7 not found; see 'kundenpflege followup list'"
+    )
+    ok(customer("followup", "add", "mueller-bau", "Anruf", "--due", "today"))
+    assert error_line(customer("followup", "snooze", "2", "--until", "yesterday")) == (
+        "Error: snooze until a day after today, not 2026-11-24"
+    )
+    assert error_line(customer("followup", "add", "mueller-bau", " ", "--due", "today")) == (
+        "Error: say what was promised, e.g. 'send the quote'"
+    )
+    assert error_line(customer("followup", "add", "mueller-bau", "x"), code=2) == (
+        "Error: Missing option '--due'."
+    )
+    assert error_line(customer("followup", "done", "eins"), code=2) == (
+        "Error: Invalid value for 'NUMBER': 'eins' is not a valid int."
+    )
+
+
+def test_pause(customer: Run) -> None:
+    assert ok(customer("pause", "mueller-bau", "--until", "15.01.2027")).stderr == (
+        "Paused mueller-bau until 2027-01-15.\n"
+    )
+    assert ok(customer("due")).stdout == ""
+    assert "mueller-bau" in ok(customer("due", "--as-of", "2027-01-15", "--days", "0")).stdout
+    assert error_line(customer("pause", "mueller-bau", "--until", "irgendwann")) == (
+        "Error: cannot read date 'irgendwann'; use YYYY-MM-DD, DD.MM.YYYY, today, +3d"
+        " or next monday"
+    )
+    assert error_line(customer("pause", "mueller-bau"), code=2) == (
+        "Error: Missing option '--until'."
+    )
