@@ -92,5 +92,3 @@ def file_snapshot(path: Path) -> bytes:
         return "\n".join(connection.iterdump()).encode()
     finally:
         connection.close()
-
-

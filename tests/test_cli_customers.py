@@ -7,33 +7,86 @@ from tests.conftest import Run, error_line, file_snapshot, ok
 
 
 def test_add_and_list(journal: Run) -> None:
-    result = ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH", "--tier", "A",
-                        "--value", "24000", "--tag", "bau", "--tag", "Stammkunde,nord"))  # fmt: skip
+    result = ok(
+        journal(
+            "add",
+            "mueller-bau",
+            "--name",
+            "Müller Bau GmbH",
+            "--tier",
+            "A",
+            "--value",
+            "24000",
+            "--tag",
+            "bau",
+            "--tag",
+            "Stammkunde,nord",
+        )
+    )
     assert result.stderr == "Added customer mueller-bau.\n"
     assert result.stdout == ""
     ok(journal("add", "klein", "--name", "Klein KG", "--status", "prospect"))
     listing = ok(journal("list")).stdout.splitlines()
-    assert listing[0].split() == ["Handle", "Name", "Tier", "Tags", "Value", "€", "Status",
-                                  "Last", "contact", "Next", "due"]  # fmt: skip
+    assert listing[0].split() == [
+        "Handle",
+        "Name",
+        "Tier",
+        "Tags",
+        "Value",
+        "€",
+        "Status",
+        "Last",
+        "contact",
+        "Next",
+        "due",
+    ]
     assert listing[1].split() == ["klein", "Klein", "KG", "prospect", "2026-11-25"]
-    assert listing[2].split() == ["mueller-bau", "Müller", "Bau", "GmbH", "A", "bau,", "nord,",
-                                  "stammkunde", "24,000", "active", "2026-11-25"]  # fmt: skip
+    assert listing[2].split() == [
+        "mueller-bau",
+        "Müller",
+        "Bau",
+        "GmbH",
+        "A",
+        "bau,",
+        "nord,",
+        "stammkunde",
+        "24,000",
+        "active",
+        "2026-11-25",
+    ]
 
 
 def test_list_formats_and_filters(journal: Run) -> None:
-    ok(journal("add", "a", "--name", "=HYPERLINK(\"x\")", "--tier", "A", "--tag", "bau"))
+    ok(journal("add", "a", "--name", '=HYPERLINK("x")', "--tier", "A", "--tag", "bau"))
     ok(journal("add", "b", "--name", "Bäckerei B", "--tier", "C"))
     rows = list(csv.DictReader(io.StringIO(ok(journal("list", "--format", "csv")).stdout)))
     assert [row["handle"] for row in rows] == ["a", "b"]
-    assert rows[0]["name"] == "'=HYPERLINK(\"x\")"  # neutralised for spreadsheets
-    assert list(rows[0]) == ["handle", "name", "company", "tier", "tags", "annual_value",
-                             "status", "last_contact", "next_due"]  # fmt: skip
+    assert rows[0]["name"] == '\'=HYPERLINK("x")'  # neutralised for spreadsheets
+    assert list(rows[0]) == [
+        "handle",
+        "name",
+        "company",
+        "tier",
+        "tags",
+        "annual_value",
+        "status",
+        "last_contact",
+        "next_due",
+    ]
     data = json.loads(ok(journal("list", "--format", "json", "--tag", "bau")).stdout)
-    assert data == [{
-        "handle": "a", "name": "=HYPERLINK(\"x\")", "company": None, "tier": "A",
-        "tags": ["bau"], "annual_value": None, "status": "active", "last_contact": None,
-        "next_due": "2026-11-25",
-    }]  # fmt: skip
+    assert data == [
+        {
+            "handle": "a",
+            "name": '=HYPERLINK("x")',
+            "company": None,
+            "tier": "A",
+            "tags": ["bau"],
+            "annual_value": None,
+            "status": "active",
+            "last_contact": None,
+            "next_due": "2026-11-25",
+        }
+    ]
     assert json.loads(ok(journal("list", "-f", "json", "--tier", "c")).stdout)[0]["handle"] == "b"
 
 
@@ -83,13 +136,31 @@ def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
 
 def test_edit(journal: Run) -> None:
     ok(journal("add", "mueller-bau", "--name", "Müller", "--tag", "bau"))
-    result = ok(journal("edit", "mueller-bau", "--tier", "B", "--tag", "nord", "--untag", "bau",
-                        "--name", "Müller Bau GmbH", "--status", "former"))  # fmt: skip
+    result = ok(
+        journal(
+            "edit",
+            "mueller-bau",
+            "--tier",
+            "B",
+            "--tag",
+            "nord",
+            "--untag",
+            "bau",
+            "--name",
+            "Müller Bau GmbH",
+            "--status",
+            "former",
+        )
+    )
     assert result.stderr == "Updated mueller-bau.\n"
     [row] = json.loads(ok(journal("list", "-f", "json")).stdout)
     assert (row["name"], row["tier"], row["tags"], row["status"], row["next_due"]) == (
-        "Müller Bau GmbH", "B", ["nord"], "former", None,
-    )  # fmt: skip
+        "Müller Bau GmbH",
+        "B",
+        ["nord"],
+        "former",
+        None,
+    )
 
 
 def test_edit_errors(journal: Run) -> None:
@@ -120,18 +191,34 @@ def test_customers_can_be_named_instead_of_handled(journal: Run) -> None:
 
 def test_contacts(journal: Run) -> None:
     ok(journal("add", "mueller-bau"))
-    result = ok(journal("contact", "add", "mueller-bau", "Petra Müller", "--role", "Einkauf",
-                        "--email", "petra@example.org", "--main"))  # fmt: skip
+    result = ok(
+        journal(
+            "contact",
+            "add",
+            "mueller-bau",
+            "Petra Müller",
+            "--role",
+            "Einkauf",
+            "--email",
+            "petra@example.org",
+            "--main",
+        )
+    )
     assert result.stderr == "Added contact Petra Müller at mueller-bau.\n"
     ok(journal("contact", "add", "mueller-bau", "Jens Müller", "--phone", "+49 30 123"))
     ok(journal("contact", "add", "mueller-bau", "Eva Berg", "--main"))
     table = ok(journal("contact", "list", "mueller-bau")).stdout.splitlines()
     assert table[1].startswith("Eva Berg (main)")
-    rows = list(csv.DictReader(io.StringIO(
-        ok(journal("contact", "list", "mueller-bau", "-f", "csv")).stdout)))  # fmt: skip
+    rows = list(
+        csv.DictReader(
+            io.StringIO(ok(journal("contact", "list", "mueller-bau", "-f", "csv")).stdout)
+        )
+    )
     assert [(row["name"], row["is_main"]) for row in rows] == [
-        ("Eva Berg", "yes"), ("Jens Müller", "no"), ("Petra Müller", "no"),
-    ]  # fmt: skip
+        ("Eva Berg", "yes"),
+        ("Jens Müller", "no"),
+        ("Petra Müller", "no"),
+    ]
     assert rows[1]["phone"] == "'+49 30 123"
     assert error_line(journal("contact", "add", "mueller-bau", "X", "--email", "nope")) == (
         "Error: 'nope' does not look like an e-mail address"
@@ -147,23 +234,75 @@ def test_people(journal: Run) -> None:
         {"handle": "anna", "name": "Anna Schmidt", "email": None}
     ]
     assert ok(journal("person", "list")).stdout.splitlines()[1].split() == [
-        "anna", "Anna", "Schmidt",
-    ]  # fmt: skip
+        "anna",
+        "Anna",
+        "Schmidt",
+    ]
     assert error_line(journal("person", "add", "anna")) == (
         "Error: person 'anna' exists already; see 'kundenpflege person list'"
     )
 
 
 def test_show(journal: Run) -> None:
-    ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH", "--tier", "A",
-               "--value", "24000", "--tag", "bau"))  # fmt: skip
+    ok(
+        journal(
+            "add",
+            "mueller-bau",
+            "--name",
+            "Müller Bau GmbH",
+            "--tier",
+            "A",
+            "--value",
+            "24000",
+            "--tag",
+            "bau",
+        )
+    )
     ok(journal("contact", "add", "mueller-bau", "Petra Müller", "--role", "Einkauf", "--main"))
-    ok(journal("prefer", "mueller-bau", "--person", "anna", "--channel", "phone",
-               "--every", "monthly", "--said", "2026-10-01", "--source", "Messe"))  # fmt: skip
-    ok(journal("prefer", "mueller-bau", "--every", "alle 2 Wochen", "--days", "di,do",
-               "--source", "am Telefon"))  # fmt: skip
-    ok(journal("log", "mueller-bau", "--at", "2026-11-20 10:00", "--kind", "order",
-               "--amount", "1200", "--mood", "1", "--note", "Bestellung wie immer"))  # fmt: skip
+    ok(
+        journal(
+            "prefer",
+            "mueller-bau",
+            "--person",
+            "anna",
+            "--channel",
+            "phone",
+            "--every",
+            "monthly",
+            "--said",
+            "2026-10-01",
+            "--source",
+            "Messe",
+        )
+    )
+    ok(
+        journal(
+            "prefer",
+            "mueller-bau",
+            "--every",
+            "alle 2 Wochen",
+            "--days",
+            "di,do",
+            "--source",
+            "am Telefon",
+        )
+    )
+    ok(
+        journal(
+            "log",
+            "mueller-bau",
+            "--at",
+            "2026-11-20 10:00",
+            "--kind",
+            "order",
+            "--amount",
+            "1200",
+            "--mood",
+            "1",
+            "--note",
+            "Bestellung wie immer",
+        )
+    )
     ok(journal("followup", "add", "mueller-bau", "Angebot schicken", "--due", "+2d"))
     assert ok(journal("show", "mueller-bau")).stdout == (
         "Müller Bau GmbH (mueller-bau)\n"
@@ -191,8 +330,9 @@ def test_show(journal: Run) -> None:
     assert data["preference"]["frequency"] == {"count": 2, "unit": "weeks"}
     assert len(data["preference_history"]) == 2
     assert data["timeline"][0]["amount"] == 1200
-    timeline = list(csv.DictReader(io.StringIO(
-        ok(journal("show", "mueller-bau", "-f", "csv")).stdout)))  # fmt: skip
+    timeline = list(
+        csv.DictReader(io.StringIO(ok(journal("show", "mueller-bau", "-f", "csv")).stdout))
+    )
     assert timeline[0]["kind"] == "order"
 
 

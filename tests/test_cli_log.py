@@ -27,9 +27,24 @@ def interactions(db_path: Path) -> list[dict[str, object]]:
 
 
 def test_prefer_records_and_supersedes(customer: Run) -> None:
-    result = ok(customer("prefer", "mueller-bau", "--person", "anna", "--channel", "telefon",
-                         "--every", "alle 2 Wochen", "--days", "di,do", "--max", "weekly",
-                         "--source", "said at the trade fair"))  # fmt: skip
+    result = ok(
+        customer(
+            "prefer",
+            "mueller-bau",
+            "--person",
+            "anna",
+            "--channel",
+            "telefon",
+            "--every",
+            "alle 2 Wochen",
+            "--days",
+            "di,do",
+            "--max",
+            "weekly",
+            "--source",
+            "said at the trade fair",
+        )
+    )
     assert result.stderr == (
         "Added our person 'anna' (see 'kundenpflege person list').\n"
         "Recorded the preference of mueller-bau; next contact 2026-11-26.\n"
@@ -38,8 +53,10 @@ def test_prefer_records_and_supersedes(customer: Run) -> None:
     data = json.loads(ok(customer("show", "mueller-bau", "-f", "json")).stdout)[0]
     current, earlier = data["preference_history"]
     assert (current["channel"], current["person"], current["weekdays"]) == (
-        "email", "anna", [1, 3],
-    )  # fmt: skip
+        "email",
+        "anna",
+        [1, 3],
+    )
     assert current["time_of_day"] == "morning"
     assert current["max_frequency"] == {"count": 1, "unit": "weeks"}
     assert earlier["channel"] == "phone"
@@ -71,10 +88,11 @@ def test_prefer_errors_change_nothing(customer: Run, db_path: Path) -> None:
         "Error: unknown channel 'fax'; use one of phone, email, visit, video, letter, messenger,"
         " newsletter (or x-NAME for your own)"
     )
-    assert error_line(customer("prefer", "mueller-bau", "--every", "weekly", "--max",
-                               "monthly")) == (
+    assert error_line(
+        customer("prefer", "mueller-bau", "--every", "weekly", "--max", "monthly")
+    ) == (
         "Error: contact weekly is more often than their maximum (monthly); adjust --every or --max"
-    )  # fmt: skip
+    )
     assert error_line(customer("prefer", "mueller-bau", "--person", "Anna B")) == (
         "Error: person handle 'Anna B' may only use a-z, 0-9, '.', '_' and '-'"
         " and must start with a letter or digit"
@@ -86,20 +104,48 @@ def test_prefer_errors_change_nothing(customer: Run, db_path: Path) -> None:
 
 
 def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
-    ok(customer("prefer", "mueller-bau", "--person", "anna", "--channel", "phone",
-                "--every", "alle 2 Wochen"))  # fmt: skip
-    result = ok(customer("log", "mueller-bau", "--channel", "phone", "--kind", "complaint",
-                         "--direction", "in", "--mood", "-1", "--note",
-                         "Lieferung zu spät, verärgert", "--followup", "+2d"))  # fmt: skip
+    ok(
+        customer(
+            "prefer",
+            "mueller-bau",
+            "--person",
+            "anna",
+            "--channel",
+            "phone",
+            "--every",
+            "alle 2 Wochen",
+        )
+    )
+    result = ok(
+        customer(
+            "log",
+            "mueller-bau",
+            "--channel",
+            "phone",
+            "--kind",
+            "complaint",
+            "--direction",
+            "in",
+            "--mood",
+            "-1",
+            "--note",
+            "Lieferung zu spät, verärgert",
+            "--followup",
+            "+2d",
+        )
+    )
     assert result.stdout == ""
     assert result.stderr == (
         "Logged #1 for mueller-bau; next contact 2026-12-09; follow-up #1 due 2026-11-27.\n"
     )
     [row] = interactions(db_path)
     assert {key: row[key] for key in ("channel", "kind", "direction", "mood", "note")} == {
-        "channel": "phone", "kind": "complaint", "direction": "in", "mood": -1,
+        "channel": "phone",
+        "kind": "complaint",
+        "direction": "in",
+        "mood": -1,
         "note": "Lieferung zu spät, verärgert",
-    }  # fmt: skip
+    }
     assert row["occurred_at"] == "2026-11-25T08:00:00+00:00"
     assert row["occurred_on"] == "2026-11-25"
     assert row["person_id"] is not None  # their chosen person by default
@@ -107,14 +153,29 @@ def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
 
 def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
     ok(customer("log", "mueller-bau", "--kind", "beschwerde", "--note", "x"))
-    ok(customer("log", "mueller-bau", "--channel", "besuch", "--contact", "petra@example.org",
-                "--at", "gestern 15:00"))  # fmt: skip
-    ok(customer("log", "mueller-bau", "--kind", "bestellung", "--amount", "99.5",
-                "--at", "20.11.2026"))  # fmt: skip
+    ok(
+        customer(
+            "log",
+            "mueller-bau",
+            "--channel",
+            "besuch",
+            "--contact",
+            "petra@example.org",
+            "--at",
+            "gestern 15:00",
+        )
+    )
+    ok(
+        customer(
+            "log", "mueller-bau", "--kind", "bestellung", "--amount", "99.5", "--at", "20.11.2026"
+        )
+    )
     complaint, visit, order = interactions(db_path)
     assert (complaint["kind"], complaint["direction"], complaint["channel"]) == (
-        "complaint", "in", None,
-    )  # fmt: skip
+        "complaint",
+        "in",
+        None,
+    )
     assert (visit["kind"], visit["direction"], visit["channel"]) == ("visit", "out", "visit")
     assert visit["contact_id"] == 1
     assert visit["occurred_at"] == "2026-11-24T14:00:00+00:00"
@@ -123,8 +184,17 @@ def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
 
 
 def test_log_note_from_stdin(customer: Run, db_path: Path) -> None:
-    ok(customer("log", "mueller-bau", "--kind", "call", "--note", "-",
-                input="Privat: Tochter krank\nbitte später\n"))  # fmt: skip
+    ok(
+        customer(
+            "log",
+            "mueller-bau",
+            "--kind",
+            "call",
+            "--note",
+            "-",
+            input="Privat: Tochter krank\nbitte später\n",
+        )
+    )
     assert interactions(db_path)[0]["note"] == "Privat: Tochter krank\nbitte später"
 
 
@@ -137,21 +207,45 @@ def test_log_errors_change_nothing(customer: Run, db_path: Path) -> None:
     before = file_snapshot(db_path)
     cases = {
         ("log", "muller-bau"): "Error: customer 'muller-bau' not found; did you mean mueller-bau?",
-        ("log", "mueller-bau", "--at", "31.02.2026"):
-            "Error: '31.02.2026' is not a real date (day is out of range for month)",
-        ("log", "mueller-bau", "--at", "+2d"):
-            "Error: 2026-11-27 12:00 is in the future; plan it with 'kundenpflege followup add'",
-        ("log", "mueller-bau", "--kind", "gossip"):
-            "Error: unknown kind 'gossip'; use one of call, meeting, email, order, complaint,"
-            " apology, visit, note, quote, letter, message, newsletter (or x-NAME for your own)",
-        ("log", "mueller-bau", "--direction", "sideways"):
-            "Error: unknown direction 'sideways'; use one of in, out",
-        ("log", "mueller-bau", "--contact", "Hans"):
-            "Error: no contact 'Hans' at this customer; known contacts: Petra Müller",
+        (
+            "log",
+            "mueller-bau",
+            "--at",
+            "31.02.2026",
+        ): "Error: '31.02.2026' is not a real date (day is out of range for month)",
+        (
+            "log",
+            "mueller-bau",
+            "--at",
+            "+2d",
+        ): "Error: 2026-11-27 12:00 is in the future; plan it with 'kundenpflege followup add'",
+        (
+            "log",
+            "mueller-bau",
+            "--kind",
+            "gossip",
+        ): "Error: unknown kind 'gossip'; use one of call, meeting, email, order, complaint,"
+        " apology, visit, note, quote, letter, message, newsletter (or x-NAME for your own)",
+        (
+            "log",
+            "mueller-bau",
+            "--direction",
+            "sideways",
+        ): "Error: unknown direction 'sideways'; use one of in, out",
+        (
+            "log",
+            "mueller-bau",
+            "--contact",
+            "Hans",
+        ): "Error: no contact 'Hans' at this customer; known contacts: Petra Müller",
         ("log", "mueller-bau", "--amount", "-3"): "Error: amount -3 cannot be negative",
-        ("log", "mueller-bau", "--followup", "bald"):
-            "Error: cannot read date 'bald'; use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday",
-    }  # fmt: skip
+        (
+            "log",
+            "mueller-bau",
+            "--followup",
+            "bald",
+        ): "Error: cannot read date 'bald'; use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday",
+    }
     for arguments, message in cases.items():
         assert error_line(customer(*arguments)) == message
     assert error_line(customer("log", "mueller-bau", "--mood", "3"), code=2) == (
@@ -173,7 +267,9 @@ def test_editor_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert editor.write_note("kunde") == "Vertraulich: neue Preise"
 
 
-def test_editor_file_is_private_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_editor_file_is_private_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     record = tmp_path / "seen"
     script = tmp_path / "inspect"
     script.write_text(f'#!/bin/sh\nstat -c %a "$1" > {record}\necho "$1" >> {record}\n')
@@ -195,22 +291,44 @@ def test_editor_failures(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_followups(customer: Run) -> None:
-    result = ok(customer("followup", "add", "mueller-bau", "Angebot schicken", "--due", "freitag",
-                         "--person", "ben"))  # fmt: skip
-    assert result.stderr == (
-        "Added our person 'ben' (see 'kundenpflege person list').\n"
-        "Follow-up #1 for mueller-bau due 2026-11-27.\n"
-    ) or result.stderr == "Follow-up #1 for mueller-bau due 2026-11-27.\n"
+    result = ok(
+        customer(
+            "followup",
+            "add",
+            "mueller-bau",
+            "Angebot schicken",
+            "--due",
+            "freitag",
+            "--person",
+            "ben",
+        )
+    )
+    assert (
+        result.stderr
+        == (
+            "Added our person 'ben' (see 'kundenpflege person list').\n"
+            "Follow-up #1 for mueller-bau due 2026-11-27.\n"
+        )
+        or result.stderr == "Follow-up #1 for mueller-bau due 2026-11-27.\n"
+    )
     ok(customer("followup", "add", "mueller-bau", "Muster", "--due", "2026-11-30"))
     listing = ok(customer("followup", "list")).stdout.splitlines()
-    assert listing[1].split() == ["1", "mueller-bau", "Angebot", "schicken", "2026-11-27",
-                                  "2026-11-27", "ben"]  # fmt: skip
+    assert listing[1].split() == [
+        "1",
+        "mueller-bau",
+        "Angebot",
+        "schicken",
+        "2026-11-27",
+        "2026-11-27",
+        "ben",
+    ]
     assert ok(customer("followup", "snooze", "1", "--until", "+1w")).stderr == (
         "Follow-up #1 moved to 2026-12-02.\n"
     )
     assert ok(customer("followup", "done", "2")).stderr == "Follow-up #2 done.\n"
-    [row] = json.loads(ok(customer("followup", "list", "--customer", "mueller-bau",
-                                   "-f", "json")).stdout)  # fmt: skip
+    [row] = json.loads(
+        ok(customer("followup", "list", "--customer", "mueller-bau", "-f", "json")).stdout
+    )
     assert (row["id"], row["due_on"], row["promised_on"]) == (1, "2026-12-02", "2026-11-27")
 
 

@@ -68,7 +68,9 @@ def test_read_only_journal(journal: Run, db_path: Path) -> None:
     assert line == f"Error: cannot write to {db_path}: the file or its folder is read-only"
 
 
-def test_read_only_journal_via_sqlite(journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_journal_via_sqlite(
+    journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Root ignores file modes, so open the file read-only the way SQLite reports it."""
     real_connect = db._connect
 
@@ -84,7 +86,9 @@ def test_read_only_journal_via_sqlite(journal: Run, db_path: Path, monkeypatch: 
     assert file_snapshot(db_path) == before
 
 
-def test_locked_journal_gives_a_clear_error(journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_journal_gives_a_clear_error(
+    journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.1)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

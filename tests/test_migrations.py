@@ -16,13 +16,30 @@ def test_blank_database_gets_every_step_recorded(db_path: Path) -> None:
     recorded = [row["name"] for row in database["migrations"].rows]
     assert recorded == [name for name, _ in migrations.MIGRATIONS]
     assert set(database.table_names()) >= {
-        "customers", "customer_tags", "contacts", "people", "preferences",
-        "interactions", "followups", "settings", "migrations",
-    }  # fmt: skip
+        "customers",
+        "customer_tags",
+        "contacts",
+        "people",
+        "preferences",
+        "interactions",
+        "followups",
+        "settings",
+        "migrations",
+    }
     assert {
-        "handle", "name", "company", "tier", "annual_value", "status", "customer_since",
-        "paused_until", "preference_id", "last_interaction_id", "last_interaction_on", "next_due",
-    } <= set(database["customers"].columns_dict)  # fmt: skip
+        "handle",
+        "name",
+        "company",
+        "tier",
+        "annual_value",
+        "status",
+        "customer_since",
+        "paused_until",
+        "preference_id",
+        "last_interaction_id",
+        "last_interaction_on",
+        "next_due",
+    } <= set(database["customers"].columns_dict)
     assert {"occurred_at", "occurred_on", "channel", "direction", "kind", "mood", "note"} <= set(
         database["interactions"].columns_dict
     )

@@ -19,7 +19,9 @@ def add(connection: sqlite3.Connection, handle: str = "kunde", **kwargs: object)
     return customer_id
 
 
-def contact_on(connection: sqlite3.Connection, customer_id: int, day: date, **kwargs: object) -> None:
+def contact_on(
+    connection: sqlite3.Connection, customer_id: int, day: date, **kwargs: object
+) -> None:
     at = datetime.combine(day, time(10, 0)).astimezone()
     interactions.log(connection, customer_id, at=at, now=now(), **kwargs)  # type: ignore[arg-type]
 
@@ -35,9 +37,12 @@ def due_items(connection: sqlite3.Connection, today: date = TODAY, days: int = 7
 
 def test_plan_is_last_contact_plus_rhythm() -> None:
     assert schedule.plan(
-        last_contact=date(2026, 11, 1), added_on=date(2026, 1, 1),
-        frequency=Frequency(2, "weeks"), paused_until=None, weekdays=(),
-    ) == date(2026, 11, 15)  # fmt: skip
+        last_contact=date(2026, 11, 1),
+        added_on=date(2026, 1, 1),
+        frequency=Frequency(2, "weeks"),
+        paused_until=None,
+        weekdays=(),
+    ) == date(2026, 11, 15)
 
 
 def test_never_contacted_customer_is_due_on_the_day_added(connection: sqlite3.Connection) -> None:
@@ -45,8 +50,10 @@ def test_never_contacted_customer_is_due_on_the_day_added(connection: sqlite3.Co
     assert next_due(connection, customer_id) == "2026-11-25"
     [item] = due_items(connection)
     assert (item.reason, item.detail, item.days_overdue) == (
-        "first-contact", "no contact logged yet", 0,
-    )  # fmt: skip
+        "first-contact",
+        "no contact logged yet",
+        0,
+    )
 
 
 def test_default_rhythm_applies_without_a_stated_one(connection: sqlite3.Connection) -> None:
@@ -68,8 +75,9 @@ def test_default_rhythm_comes_from_settings(connection: sqlite3.Connection) -> N
 @pytest.mark.parametrize("direction", ["out", "in"])
 def test_any_interaction_resets_the_clock(connection: sqlite3.Connection, direction: str) -> None:
     customer_id = add(connection)
-    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
-                      every="monthly")  # fmt: skip
+    preferences.state(
+        connection, customer_id, stated_on=TODAY, source=None, now=now(), every="monthly"
+    )
     schedule.refresh(connection, customer_id)
     contact_on(connection, customer_id, date(2026, 9, 1), kind="call")
     assert next_due(connection, customer_id) == "2026-10-01"
@@ -89,12 +97,21 @@ def test_logging_an_older_contact_does_not_move_the_clock_back(
 
 def test_followups_are_due_on_their_own_date(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
-    contact_on(connection, customer_id, date(2026, 11, 24), kind="complaint", mood=-1,
-               note="Lieferung zu spät", followup_on=date(2026, 11, 27))  # fmt: skip
+    contact_on(
+        connection,
+        customer_id,
+        date(2026, 11, 24),
+        kind="complaint",
+        mood=-1,
+        note="Lieferung zu spät",
+        followup_on=date(2026, 11, 27),
+    )
     [item] = due_items(connection)
     assert (item.reason, item.detail, item.due_on) == (
-        "follow-up", "Lieferung zu spät", date(2026, 11, 27),
-    )  # fmt: skip
+        "follow-up",
+        "Lieferung zu spät",
+        date(2026, 11, 27),
+    )
     assert item.days_overdue == -2
     assert item.warnings == ["last impression negative"]
 
@@ -102,8 +119,9 @@ def test_followups_are_due_on_their_own_date(connection: sqlite3.Connection) -> 
 def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
-    followup_id = followups.add(connection, customer_id, what="Angebot", due_on=TODAY,
-                                person_id=None, now=now())  # fmt: skip
+    followup_id = followups.add(
+        connection, customer_id, what="Angebot", due_on=TODAY, person_id=None, now=now()
+    )
     followups.done(connection, followup_id, now())
     assert due_items(connection) == []
 
@@ -111,8 +129,9 @@ def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> Non
 def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
-    followup_id = followups.add(connection, customer_id, what="Angebot", due_on=TODAY,
-                                person_id=None, now=now())  # fmt: skip
+    followup_id = followups.add(
+        connection, customer_id, what="Angebot", due_on=TODAY, person_id=None, now=now()
+    )
     followups.snooze(connection, followup_id, date(2026, 12, 10), TODAY)
     assert due_items(connection) == []
     [item] = due_items(connection, date(2026, 12, 10), days=0)
@@ -124,21 +143,24 @@ def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
 def test_pause_moves_cadence_and_followups(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
-    connection.execute("UPDATE customers SET paused_until = '2027-01-10' WHERE id = ?",
-                       (customer_id,))  # fmt: skip
+    connection.execute(
+        "UPDATE customers SET paused_until = '2027-01-10' WHERE id = ?", (customer_id,)
+    )
     schedule.refresh(connection, customer_id)
     assert next_due(connection, customer_id) == "2027-01-10"
     assert due_items(connection) == []
     assert {item.reason for item in due_items(connection, date(2027, 1, 10), 0)} == {
-        "cadence", "follow-up",
-    }  # fmt: skip
+        "cadence",
+        "follow-up",
+    }
 
 
 def test_do_not_contact_hides_the_customer(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
-    preferences.state(connection, customer_id, stated_on=TODAY, source="Brief", now=now(),
-                      do_not_contact=True)  # fmt: skip
+    preferences.state(
+        connection, customer_id, stated_on=TODAY, source="Brief", now=now(), do_not_contact=True
+    )
     schedule.refresh(connection, customer_id)
     assert next_due(connection, customer_id) is None
     assert due_items(connection) == []
@@ -154,8 +176,15 @@ def test_former_and_paused_customers_are_not_planned(
 
 def test_preferred_weekdays_move_the_date(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
-    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
-                      every="weekly", days="di,do")  # fmt: skip
+    preferences.state(
+        connection,
+        customer_id,
+        stated_on=TODAY,
+        source=None,
+        now=now(),
+        every="weekly",
+        days="di,do",
+    )
     contact_on(connection, customer_id, date(2026, 11, 16), kind="call")  # a Monday
     assert next_due(connection, customer_id) == "2026-11-24"  # Monday + 1 week -> Tuesday
     [item] = due_items(connection)
@@ -166,8 +195,9 @@ def test_preferred_weekdays_move_the_date(connection: sqlite3.Connection) -> Non
 
 def test_max_frequency_warning(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
-    preferences.state(connection, customer_id, stated_on=TODAY, source=None, now=now(),
-                      maximum="monthly")  # fmt: skip
+    preferences.state(
+        connection, customer_id, stated_on=TODAY, source=None, now=now(), maximum="monthly"
+    )
     contact_on(connection, customer_id, date(2026, 11, 20), kind="call", followup_on=TODAY)
     [item] = due_items(connection)
     assert item.warnings == ["more often than their maximum (monthly)"]
@@ -176,8 +206,9 @@ def test_max_frequency_warning(connection: sqlite3.Connection) -> None:
 def test_due_is_sorted_by_how_overdue_and_limited(connection: sqlite3.Connection) -> None:
     for offset, handle in enumerate(["c", "a", "b"]):
         customer_id = add(connection, handle)
-        contact_on(connection, customer_id, date(2026, 8, 1) + timedelta(days=offset * 10),
-                   kind="call")  # fmt: skip
+        contact_on(
+            connection, customer_id, date(2026, 8, 1) + timedelta(days=offset * 10), kind="call"
+        )
     items, total = due(connection, TODAY, limit=2)
     assert [item.handle for item in items] == ["c", "a"]
     assert total == 3
