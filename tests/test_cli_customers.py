@@ -340,3 +340,12 @@ def test_show_as_of_hides_later_contacts(journal: Run) -> None:
     ok(journal("add", "k"))
     ok(journal("log", "k", "--at", "2026-11-20", "--kind", "call", "--note", "neu"))
     assert "nothing logged yet" in ok(journal("show", "k", "--as-of", "2026-11-01")).stdout
+
+
+def test_slug_suggests_shell_safe_handles() -> None:
+    from kundenpflege.customers import slug
+
+    assert slug("Müller Bau GmbH") == "mueller-bau-gmbh"
+    assert slug("Café Wolf") == "cafe-wolf"
+    assert slug("Straße & Söhne") == "strasse-soehne"
+    assert slug("!!!") == "kunde"

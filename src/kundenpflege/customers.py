@@ -3,6 +3,7 @@
 import difflib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,7 +35,8 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 def slug(name: str) -> str:
     """A handle suggestion from a name: 'Müller Bau GmbH' -> 'mueller-bau-gmbh'."""
-    ascii_name = name.lower().translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", name.lower().translate(_UMLAUTS))
+    ascii_name = decomposed.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:63] or "kunde"
 
 

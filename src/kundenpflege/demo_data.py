@@ -54,6 +54,7 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
         value = chance.choice((800, 1500, 3000, 6000, 12000, 24000, 48000))
         tier = "A" if value >= 12000 else "B" if value >= 3000 else "C"
         customer_id = _add_customer(connection, chance, handle, name, tier, value, tag, start)
+        person = chance.choice(("anna", "ben"))
         if chance.random() < 0.75:
             preferences.state(
                 connection,
@@ -61,13 +62,13 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
                 stated_on=(start + timedelta(days=chance.randint(0, 30))).date(),
                 source=chance.choice(_SOURCES),
                 now=start,
-                person=chance.choice(("anna", "ben")),
+                person=person,
                 channel=chance.choice(("phone", "phone", "email", "visit", "video")),
                 every=chance.choice(_RHYTHMS),
                 days=chance.choice((None, None, "di,do", "mo-fr", "mi")),
                 maximum="weekly" if chance.random() < 0.3 else None,
             )
-        _history(connection, chance, customer_id, start, now)
+        _history(connection, chance, customer_id, person, start, now)
         if number % 13 == 5:
             preferences.state(
                 connection, customer_id, stated_on=now.date(), source="per Brief gebeten",
@@ -115,6 +116,7 @@ def _history(
     connection: sqlite3.Connection,
     chance: random.Random,
     customer_id: int,
+    person: str,
     start: datetime,
     now: datetime,
 ) -> None:
@@ -135,6 +137,6 @@ def _history(
             amount=float(chance.randint(2, 60) * 50) if kind == "order" else None,
             followup_on=(day + timedelta(days=3)).date() if kind == "complaint" else None,
         )  # fmt: skip
-        if logged.followup_id and day < now - timedelta(days=10) and chance.random() < 0.7:
+        if logged.followup_id and day < now - timedelta(days=14) and chance.random() < 0.9:
             followups.done(connection, logged.followup_id, now)
         day += timedelta(days=chance.randint(10, 60))
