@@ -4,11 +4,9 @@ The only module that imports Typer and Rich. Domain modules are imported inside
 the commands that need them, so `--help` and start-up stay fast.
 """
 
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -22,6 +20,9 @@ from kundenpflege import __version__, clock, paths
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 
 if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
+
     from kundenpflege.render import Report
 
 TTY_LIMIT = 50
@@ -81,18 +82,19 @@ app.add_typer(person_app, name="person")
 app.add_typer(followup_app, name="followup")
 
 
-@dataclass
 class Session:
-    db_option: str | None
+    """What the global options chose; commands open the journal through it."""
+
+    def __init__(self, db_option: str | None = None) -> None:
+        self.db_option = db_option
 
     @contextmanager
-    def journal(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def journal(self, write: bool = False) -> Iterator["sqlite3.Connection"]:
         """The open journal; with `write`, one BEGIN IMMEDIATE transaction around it all."""
         from kundenpflege import db
 
-        path = paths.database_path(self.db_option)
-        try:
-            connection = db.open_journal(path, clock.now())
+        with sqlite_errors(self.path):
+            connection = db.open_journal(self.path, clock.now())
             try:
                 if write:
                     with db.transaction(connection):
@@ -101,8 +103,23 @@ class Session:
                     yield connection
             finally:
                 connection.close()
-        except sqlite3.Error as error:
-            raise db.explain(error, path) from None
+
+    @property
+    def path(self) -> "Path":
+        return paths.database_path(self.db_option)
+
+
+@contextmanager
+def sqlite_errors(path: "Path") -> Iterator[None]:
+    """SQLite's exceptions become one line naming the file and what to do."""
+    import sqlite3
+
+    from kundenpflege import db
+
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise db.explain(error, path) from None
 
 
 def session(context: typer.Context) -> Session:
@@ -241,8 +258,8 @@ def init(
     from kundenpflege.dates import parse_frequency
 
     frequency = parse_frequency(default_every) if default_every else None
-    path = paths.database_path(session(context).db_option)
-    try:
+    path = session(context).path
+    with sqlite_errors(path):
         connection, created = db.create_journal(path, clock.now())
         try:
             if frequency:
@@ -252,8 +269,6 @@ def init(
                 say(f"Default rhythm is now {frequency.describe()}.")
         finally:
             connection.close()
-    except sqlite3.Error as error:
-        raise db.explain(error, path) from None
     say(f"{'Created' if created else 'Journal is up to date:'} {path}")
 
 
@@ -269,18 +284,16 @@ def demo(
     """
     from kundenpflege import db, demo_data
 
-    path = paths.database_path(session(context).db_option)
+    path = session(context).path
     if path.exists():
         raise KundenpflegeError(f"{path} exists already; the demo only writes to a new file")
-    try:
+    with sqlite_errors(path):
         connection, _ = db.create_journal(path, clock.now())
         try:
             with db.transaction(connection):
                 demo_data.build(connection, clock.now(), count=customers, seed=seed)
         finally:
             connection.close()
-    except sqlite3.Error as error:
-        raise db.explain(error, path) from None
     say(f"Created a demo journal with {customers} invented customers: {path}")
 
 

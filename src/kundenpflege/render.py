@@ -4,8 +4,6 @@ Rich tables for terminals are drawn by the CLI; everything here is plain text so
 that pipes, files and cron mail get clean output.
 """
 
-import csv
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,6 +65,8 @@ def write_csv(
     excel: bool = False,
 ) -> None:
     """CSV with a header (even when empty); `excel` adds a BOM and ';' for German Excel."""
+    import csv
+
     if excel:
         stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n")
@@ -76,6 +76,8 @@ def write_csv(
 
 
 def write_json(rows: Sequence[dict[str, object]], stream: TextIO) -> None:
+    import json
+
     json.dump(
         [{key: plain(value) for key, value in row.items()} for row in rows],
         stream,

@@ -7,15 +7,18 @@ for reading and may combine fields.
 import dataclasses
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kundenpflege.contacts import Contact
-from kundenpflege.customers import CustomerRow
-from kundenpflege.due import DueItem, preview
-from kundenpflege.followups import Followup
-from kundenpflege.impressions import Impression
-from kundenpflege.people import Person
 from kundenpflege.render import Report
+
+# Each report imports its own row type, so one report does not load every module.
+if TYPE_CHECKING:
+    from kundenpflege.contacts import Contact
+    from kundenpflege.customers import CustomerRow
+    from kundenpflege.due import DueItem
+    from kundenpflege.followups import Followup
+    from kundenpflege.impressions import Impression
+    from kundenpflege.people import Person
 
 
 def when(days_overdue: int) -> str:
@@ -69,7 +72,9 @@ def _report(
     )
 
 
-def due_report(items: list[DueItem], total: int) -> Report:
+def due_report(items: list["DueItem"], total: int) -> Report:
+    from kundenpflege.due import DueItem
+
     return _report(
         "Due contacts",
         items,
@@ -90,7 +95,10 @@ def due_report(items: list[DueItem], total: int) -> Report:
     )
 
 
-def impressions_report(rows: list[Impression], customers_total: int) -> Report:
+def impressions_report(rows: list["Impression"], customers_total: int) -> Report:
+    from kundenpflege.due import preview
+    from kundenpflege.impressions import Impression
+
     shown = len({row.handle for row in rows})
     return _report(
         "Recent impressions",
@@ -112,7 +120,9 @@ def impressions_report(rows: list[Impression], customers_total: int) -> Report:
     )
 
 
-def customers_report(rows: list[CustomerRow], total: int) -> Report:
+def customers_report(rows: list["CustomerRow"], total: int) -> Report:
+    from kundenpflege.customers import CustomerRow
+
     return _report(
         "Customers",
         rows,
@@ -131,7 +141,9 @@ def customers_report(rows: list[CustomerRow], total: int) -> Report:
     )
 
 
-def followups_report(rows: list[Followup]) -> Report:
+def followups_report(rows: list["Followup"]) -> Report:
+    from kundenpflege.followups import Followup
+
     return _report(
         "Open follow-ups",
         rows,
@@ -148,7 +160,9 @@ def followups_report(rows: list[Followup]) -> Report:
     )
 
 
-def contacts_report(rows: list[Contact]) -> Report:
+def contacts_report(rows: list["Contact"]) -> Report:
+    from kundenpflege.contacts import Contact
+
     return _report(
         "Contacts",
         rows,
@@ -163,7 +177,9 @@ def contacts_report(rows: list[Contact]) -> Report:
     )
 
 
-def people_report(rows: list[Person]) -> Report:
+def people_report(rows: list["Person"]) -> Report:
+    from kundenpflege.people import Person
+
     return _report(
         "Our people",
         rows,
