@@ -39,8 +39,16 @@ def fail(message: str, status: int) -> NoReturn:
     sys.exit(status)
 
 
+# German names for the daily commands; resolved here instead of registering each
+# command twice, which would cost start-up time and clutter --help.
+ALIASES = {"faellig": "due", "eindruecke": "impressions", "erinnern": "remind"}
+
+
 class JournalGroup(TyperGroup):
     """Turns every failure into one `Error: ...` line and a named exit status."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -206,7 +214,9 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
         rich_table(report)
     else:
         sys.stdout.write(render.plain_table(report.titles, report.table))
-    if report.hidden:
+    if report.hidden is None:
+        say(f"… more {report.hidden_unit}; use --limit 0 to see all.")
+    elif report.hidden:
         say(f"… {report.hidden} more {report.hidden_unit}; use --limit 0 to see all.")
 
 
@@ -425,7 +435,7 @@ def show(
 
         render.write_json([dataclasses.asdict(found)], sys.stdout)
     elif output is OutputFormat.csv:
-        emit(views.impressions_report(found.timeline, 0), output)
+        emit(views.impressions_report(found.timeline, more=False), output)
     else:
         from kundenpflege.show_text import profile_text
 
@@ -626,7 +636,7 @@ def log(
     amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
-    from kundenpflege import customers, interactions
+    from kundenpflege import customers, db, interactions
     from kundenpflege.dates import parse_date, parse_moment
 
     now = clock.now()
@@ -634,26 +644,27 @@ def log(
     followup_on = parse_date(followup, clock.today()) if followup else None
     with session(context).journal() as connection:
         customer = customers.find(connection, handle)
-    text = ask_note(note, customer["handle"])
-    with session(context).journal(write=True) as connection:
-        logged = interactions.log(
-            connection,
-            customer["id"],
-            at=moment,
-            now=now,
-            channel=channel,
-            kind=kind,
-            direction=direction,
-            person=person,
-            contact=contact,
-            mood=mood,
-            note=text,
-            followup_on=followup_on,
-            amount=amount,
-        )
-        next_due = connection.execute(
-            "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
-        ).fetchone()[0]
+        # Ask for the note before taking the write lock: the editor may stay open a while.
+        text = ask_note(note, customer["handle"])
+        with db.transaction(connection):
+            logged = interactions.log(
+                connection,
+                customer["id"],
+                at=moment,
+                now=now,
+                channel=channel,
+                kind=kind,
+                direction=direction,
+                person=person,
+                contact=contact,
+                mood=mood,
+                note=text,
+                followup_on=followup_on,
+                amount=amount,
+            )
+            next_due = connection.execute(
+                "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
+            ).fetchone()[0]
     for notice in logged.notices:
         say(notice)
     parts = [f"Logged #{logged.interaction_id} for {customer['handle']}"]
@@ -802,7 +813,7 @@ def impressions(
     moods = impressions_report.parse_mood_filter(mood) if mood else None
     with session(context).journal() as connection:
         customer_id = customers.find(connection, customer)["id"] if customer else None
-        rows, total = impressions_report.recent(
+        rows, more = impressions_report.recent(
             connection,
             today,
             last=last,
@@ -812,7 +823,7 @@ def impressions(
             moods=moods,
             limit=row_limit(limit, output),
         )
-    emit(views.impressions_report(rows, total), output)
+    emit(views.impressions_report(rows, more), output)
 
 
 @app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title="Example crontab line"))
@@ -829,12 +840,6 @@ def remind(
     with session(context).journal() as connection:
         items, _ = due_report.due(connection, today, days_ahead=0, person=person)
     sys.stdout.write(digest(items, today))
-
-
-# German aliases for the daily commands (hidden from --help to keep it short).
-app.command("faellig", hidden=True)(due)
-app.command("eindruecke", hidden=True)(impressions)
-app.command("erinnern", hidden=True)(remind)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -44,11 +44,11 @@ _CONTEXT = (
     " i.mood AS last_mood, i.note AS last_note, p.frequency, p.weekdays, p.channel,"
     " p.max_frequency, pe.handle AS preferred_person"
 )
-_JOINS = (
-    " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
-    " LEFT JOIN preferences p ON p.id = c.preference_id"
-    " LEFT JOIN people pe ON pe.id = p.person_id"
+_PREFERENCE_JOINS = (
+    " LEFT JOIN preferences p ON p.id = c.preference_id LEFT JOIN people pe ON pe.id = p.person_id"
 )
+# Joined only for the rows shown: interactions is the largest table.
+_IMPRESSION_JOIN = " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
 _PLANNABLE = " AND c.status IN ('active', 'prospect') AND coalesce(p.do_not_contact, 0) = 0"
 
 
@@ -110,29 +110,28 @@ def due(
     # cadence side needs no status or do-not-contact filter and stays on its index.
     cadence_where = f" WHERE c.next_due <= ?{where}"
     # A pause only moves a promise later, so due_on <= horizon narrows the index range.
-    followup_where = (
+    followup_core = (
+        f" FROM followups f JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
+        " LEFT JOIN people fp ON fp.id = f.person_id"
         " WHERE f.status = 'open' AND f.due_on <= ?"
         f" AND max(f.due_on, coalesce(c.paused_until, '')) <= ?{_PLANNABLE}{where}"
     )
     if person:
         cadence_where += " AND pe.handle = ?"
-        followup_where += " AND coalesce(fp.handle, pe.handle) = ?"
+        followup_core += " AND coalesce(fp.handle, pe.handle) = ?"
         parameters.append(person)
-    followup_from = (
-        f" FROM followups f JOIN customers c ON c.id = f.customer_id{_JOINS}"
-        " LEFT JOIN people fp ON fp.id = f.person_id"
-    )
+    cadence_joins = _PREFERENCE_JOINS if person else ""
     count = connection.execute(
-        f"SELECT (SELECT count(*) FROM customers c{_JOINS}{cadence_where}),"
-        f" (SELECT count(*){followup_from}{followup_where})",
+        f"SELECT (SELECT count(*) FROM customers c{cadence_joins}{cadence_where}),"
+        f" (SELECT count(*){followup_core})",
         [horizon, *parameters, horizon, horizon, *parameters],
     ).fetchone()
     sql_limit = -1 if limit is None else limit
     default_rhythm = settings.default_frequency(connection)
     items = []
     cadence_rows = connection.execute(
-        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_JOINS}{cadence_where}"
-        " ORDER BY c.next_due, c.id LIMIT ?",
+        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
         [horizon, *parameters, sql_limit],
     )
     for row in cadence_rows:
@@ -156,10 +155,12 @@ def due(
             )
         )
     followup_rows = connection.execute(
-        f"SELECT {_CONTEXT}, f.id AS followup_id, f.what,"
+        f"SELECT {_CONTEXT}, top.* FROM (SELECT f.id AS followup_id, f.customer_id, f.what,"
         " max(f.due_on, coalesce(c.paused_until, '')) AS effective_due,"
-        f" coalesce(fp.handle, pe.handle) AS followup_person{followup_from}{followup_where}"
-        " ORDER BY effective_due, f.id LIMIT ?",
+        f" coalesce(fp.handle, pe.handle) AS followup_person{followup_core}"
+        " ORDER BY effective_due, f.id LIMIT ?) AS top"
+        f" JOIN customers c ON c.id = top.customer_id{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        " ORDER BY top.effective_due, top.followup_id",
         [horizon, horizon, *parameters, sql_limit],
     )
     for row in followup_rows:

@@ -57,11 +57,12 @@ def recent(
     moods: tuple[int, int] | None = None,
     limit: int | None = None,
     everything: bool = False,
-) -> tuple[list[Impression], int]:
+) -> tuple[list[Impression], bool]:
     """The last `last` impressions of each customer, customers with the freshest first.
 
-    `limit` caps customers, not rows; the count returned is of all customers with a
-    matching impression, for the "N more" line. Each customer costs one index lookup.
+    `limit` caps customers, not rows; the flag says whether more customers have a
+    matching impression. Each customer costs one index lookup; counting them all
+    would read the whole interactions table, so the rest are not counted.
     """
     if last < 1:
         raise KundenpflegeError("--last must be at least 1")
@@ -86,13 +87,13 @@ def recent(
     shown = 0
     for customer in customers:
         if limit is not None and shown >= limit:
-            total = connection.execute(
-                "SELECT count(*) FROM customers c"
-                f" WHERE c.last_interaction_on IS NOT NULL{where} AND EXISTS (SELECT 1"
-                f" FROM interactions i WHERE i.customer_id = c.id AND {matching})",
-                [*parameters, today.isoformat(), *mood_parameters],
-            ).fetchone()[0]
-            return rows, int(total)
+            more = connection.execute(
+                f"SELECT 1 FROM interactions i WHERE i.customer_id = ? AND {matching} LIMIT 1",
+                [customer["id"], today.isoformat(), *mood_parameters],
+            ).fetchone()
+            if more:
+                return rows, True
+            continue
         found = connection.execute(
             "SELECT i.*, pe.handle AS person FROM interactions i"
             " LEFT JOIN people pe ON pe.id = i.person_id"
@@ -117,4 +118,4 @@ def recent(
             )
             for row in found
         )
-    return rows, shown
+    return rows, False

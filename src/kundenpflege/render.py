@@ -22,7 +22,7 @@ class Report:
     data: list[dict[str, object]]
     titles: list[str]
     table: list[list[str]]
-    hidden: int = 0  # what the limit left out, for the "N more" line
+    hidden: int | None = 0  # what the limit left out ("N more"); None: some, not counted
     hidden_unit: str = "rows"
     warn: list[bool] = field(default_factory=list)  # rows a terminal should highlight
 

@@ -54,7 +54,7 @@ def _report(
     title: str,
     items: Sequence[Any],
     item_type: type,
-    hidden: int,
+    hidden: int | None,
     table: list[tuple[str, Any]],
     warn: Any = None,
     hidden_unit: str = "rows",
@@ -66,7 +66,7 @@ def _report(
         data=[dataclasses.asdict(item) for item in items],
         titles=[column for column, _ in table],
         table=[[text(cell(item)) for _, cell in table] for item in items],
-        hidden=max(hidden, 0),
+        hidden=None if hidden is None else max(hidden, 0),
         hidden_unit=hidden_unit,
         warn=[bool(warn(item)) for item in items] if warn else [],
     )
@@ -95,16 +95,15 @@ def due_report(items: list["DueItem"], total: int) -> Report:
     )
 
 
-def impressions_report(rows: list["Impression"], customers_total: int) -> Report:
+def impressions_report(rows: list["Impression"], more: bool) -> Report:
     from kundenpflege.due import preview
     from kundenpflege.impressions import Impression
 
-    shown = len({row.handle for row in rows})
     return _report(
         "Recent impressions",
         rows,
         Impression,
-        customers_total - shown,
+        None if more else 0,
         [
             ("Customer", lambda row: row.handle),
             ("Date", lambda row: row.occurred_on),

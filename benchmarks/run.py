@@ -1,0 +1,143 @@
+"""Time whole commands against seeded journals and write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py [--runs 7]
+
+Builds (and caches in benchmarks/data/) a 100,000-customer / 2,000,000-interaction
+journal and a 300 / 6,000 one, then times each command as a separate process
+(median, min, max) beside the floor `python -c "import sqlite3"`.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+BIN = Path(sys.executable).parent
+COMMAND = [str(BIN / "kundenpflege")]
+ENVIRONMENT = {**os.environ, "KUNDENPFLEGE_NOW": "2026-11-25T09:00:00+01:00", "TZ": "Europe/Berlin"}
+SIZES = {"big": (100_000, 2_000_000), "small": (300, 6_000)}
+
+
+def journal(size: str) -> Path:
+    path = DATA / f"{size}.db"
+    if not path.exists():
+        customers, interactions = SIZES[size]
+        DATA.mkdir(exist_ok=True)
+        print(f"generating {path} ({customers} / {interactions}) ...", file=sys.stderr)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(path),
+                "--customers",
+                str(customers),
+                "--interactions",
+                str(interactions),
+            ],
+            check=True,
+        )
+    return path
+
+
+def timed(arguments: list[str], runs: int, prepare: "None | object" = None) -> list[float]:
+    times = []
+    for _ in range(runs):
+        if callable(prepare):
+            prepare()
+        began = time.perf_counter()
+        subprocess.run(arguments, env=ENVIRONMENT, stdout=subprocess.DEVNULL, check=True)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def peak_memory_mb(arguments: list[str]) -> float:
+    """Maximum resident set size of one run, measured by a parent that does nothing else."""
+    probe = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe, *arguments],
+        env=ENVIRONMENT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(output.stdout.strip()) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    big, small = journal("big"), journal("small")
+    scratch = DATA / "scratch.db"
+
+    def fresh_copy() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(big, scratch)
+
+    def db(path: Path, *arguments: str) -> list[str]:
+        return [*COMMAND, "--db", str(path), *arguments]
+
+    fresh_copy()
+    cases: list[tuple[str, list[str], str, object]] = [
+        ("floor: python -c 'import sqlite3'", [sys.executable, "-c", "import sqlite3"], "", None),
+        ("--help", [*COMMAND, "--help"], "< 70 ms", None),
+        ("due --limit 50 (300 / 6k)", db(small, "due", "--limit", "50"), "", None),
+        ("due --limit 50 (100k / 2M)", db(big, "due", "--limit", "50"), "< 120 ms", None),
+        ("impressions --limit 50", db(big, "impressions", "--limit", "50"), "", None),
+        ("show", db(big, "show", "kunde-050000"), "", None),
+        ("remind --person anna", db(big, "remind", "--person", "anna"), "", None),
+        (
+            "log (one interaction)",
+            db(scratch, "log", "kunde-000042", "--kind", "call", "--note", "bench"),
+            "< 80 ms",
+            None,
+        ),
+        ("list --limit 50", db(big, "list", "--limit", "50"), "", None),
+    ]
+    results = []
+    for label, arguments, target, prepare in cases:
+        times = timed(arguments, runs, prepare)
+        results.append((label, statistics.median(times), min(times), max(times), target))
+        print(f"{label:40} {statistics.median(times):8.1f} ms", file=sys.stderr)
+    memory = peak_memory_mb(db(big, "due", "--limit", "50"))
+    small_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (300"))
+    big_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (100k"))
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version};"
+        f" {runs} runs each, whole processes. Regenerate with `make bench`.",
+        "",
+        "| command | median ms | min ms | max ms | target |",
+        "|---|---:|---:|---:|---|",
+        *(
+            f"| {label} | {median:.1f} | {low:.1f} | {high:.1f} | {target} |"
+            for label, median, low, high, target in results
+        ),
+        "",
+        f"- `due` at 100k/2M vs 300/6k: {big_due / small_due:.2f}x (target within 1.3x)",
+        f"- peak memory of `due --limit 50` at 100k/2M: {memory:.1f} MB (target < 80 MB)",
+        "",
+    ]
+    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
