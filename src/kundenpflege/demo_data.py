@@ -132,7 +132,7 @@ def _history(
             kind, direction = "order", "in"
         at = datetime.combine(day.date(), time(chance.randint(8, 17), 0)).astimezone()
         logged = interactions.log(
-            connection, customer_id, at=at, now=now, channel=channel, kind=kind,
+            connection, customer_id, at=at, now=now, person=person, channel=channel, kind=kind,
             direction=direction, mood=mood, note=chance.choice(_NOTES[mood]),
             amount=float(chance.randint(2, 60) * 50) if kind == "order" else None,
             followup_on=(day + timedelta(days=3)).date() if kind == "complaint" else None,
