@@ -83,3 +83,103 @@ def test_migration_names_are_unique_and_ordered() -> None:
     names = [name for name, _ in migrations.MIGRATIONS]
     assert len(names) == len(set(names))
     assert names == sorted(names)
+
+
+def recount(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """daily_stats as it should be, counted from scratch."""
+    columns = ", ".join(f"sum({column})" for column in migrations._FACT_COLUMNS)
+    rows = connection.execute(
+        f"SELECT day, tier, band, {columns} FROM interaction_facts GROUP BY day, tier, band"
+        " ORDER BY day, tier, band"
+    )
+    return [tuple(row) for row in rows]
+
+
+def stored(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    rows = connection.execute(
+        "SELECT * FROM daily_stats WHERE contacts != 0 ORDER BY day, tier, band"
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_daily_stats_follow_every_change(connection: sqlite3.Connection) -> None:
+    from datetime import date, datetime, time
+
+    from kundenpflege import customers, interactions, schedule
+
+    first = customers.add(
+        connection,
+        handle="a",
+        name="A",
+        tier="A",
+        annual_value=30000,
+        since=date(2026, 1, 1),
+        now=clock.now(),
+    )
+    second = customers.add(
+        connection, handle="b", name="B", since=date(2026, 1, 1), now=clock.now()
+    )
+    for customer_id, day, kind, mood in [
+        (first, date(2026, 11, 1), "complaint", -2),
+        (first, date(2026, 11, 1), "call", 1),
+        (second, date(2026, 11, 2), "newsletter", None),
+        (second, date(2026, 11, 3), "visit", 2),
+    ]:
+        at = datetime.combine(day, time(10)).astimezone()
+        interactions.log(connection, customer_id, at=at, now=clock.now(), kind=kind, mood=mood)
+    assert stored(connection) == recount(connection)
+    customers.edit(connection, second, {"tier": "C", "annual_value": 500.0})
+    customers.edit(connection, first, {"annual_value": 100.0})
+    assert stored(connection) == recount(connection)
+    connection.execute("UPDATE interactions SET mood = 2 WHERE kind = 'complaint'")
+    connection.execute("DELETE FROM interactions WHERE kind = 'visit'")
+    schedule.refresh(connection, second)
+    assert stored(connection) == recount(connection)
+    [row] = [row for row in stored(connection) if row[0] == "2026-11-01"]
+    assert row[:4] == ("2026-11-01", "A", "under 1k", 2)
+    assert dict(zip(migrations._FACT_COLUMNS, row[3:], strict=True)) == {
+        "contacts": 2,
+        "personal": 1,
+        "mass": 0,
+        "outbound": 1,
+        "inbound": 1,
+        "complaints": 1,
+        "inbound_complaints": 1,
+        "positive": 2,
+        "negative": 0,
+        "mood_total": 3,
+        "moods": 2,
+    }
+
+
+def test_upgrade_fills_the_derived_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        old, _ = db.create_journal(path, clock.now())
+        old.execute(
+            "INSERT INTO customers (id, handle, name, customer_since, created_at)"
+            " VALUES (1, 'k', 'K', '2026-01-01', '2026-01-01T00:00:00+00:00')"
+        )
+        old.execute(
+            "INSERT INTO interactions (customer_id, occurred_at, occurred_on, direction, kind,"
+            " mood, amount, recorded_at) VALUES (1, '2026-11-01T10:00:00+00:00', '2026-11-01',"
+            " 'in', 'order', -1, 250, '2026-11-01T10:00:00+00:00')"
+        )
+        old.close()
+    upgraded = db.open_journal(path, clock.now())
+    row = upgraded.execute("SELECT * FROM customers").fetchone()
+    assert (row["last_mood"], row["last_inbound_on"], row["orders_total"], row["next_due"]) == (
+        -1,
+        "2026-11-01",
+        250,
+        "2027-02-01",
+    )
+    assert upgraded.execute("SELECT contacts FROM daily_stats").fetchone()[0] == 1
+    assert (
+        upgraded.execute("SELECT count(*) FROM settings WHERE key = 'refresh_pending'").fetchone()[
+            0
+        ]
+        == 0
+    )
+    upgraded.close()

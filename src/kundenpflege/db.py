@@ -80,14 +80,30 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def migrate(connection: sqlite3.Connection, now: datetime) -> list[str]:
     """Apply each missing schema step in its own transaction; return their names."""
-    if not migrations.pending(connection):
-        return []
     applied = []
-    for name, step in migrations.MIGRATIONS:
-        with transaction(connection):
-            if migrations.apply(connection, name, step, now):
-                applied.append(name)
+    if migrations.pending(connection):
+        for name, step in migrations.MIGRATIONS:
+            with transaction(connection):
+                if migrations.apply(connection, name, step, now):
+                    applied.append(name)
+    _refresh_if_pending(connection)
     return applied
+
+
+def _refresh_if_pending(connection: sqlite3.Connection) -> None:
+    """A schema step that adds derived columns asks the current code to fill them."""
+    pending = "SELECT 1 FROM settings WHERE key = 'refresh_pending'"
+    try:
+        if connection.execute(pending).fetchone() is None:
+            return
+    except sqlite3.OperationalError:  # a file from before the settings table
+        return
+    from kundenpflege import schedule
+
+    with transaction(connection):
+        if connection.execute(pending).fetchone():
+            schedule.refresh_all(connection)
+            connection.execute("DELETE FROM settings WHERE key = 'refresh_pending'")
 
 
 def explain(error: sqlite3.Error, path: Path) -> KundenpflegeError:

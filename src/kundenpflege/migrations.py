@@ -158,3 +158,88 @@ def apply(connection: sqlite3.Connection, name: str, step: Step, now: datetime) 
         (name, now.isoformat(timespec="seconds")),
     )
     return True
+
+
+_FACT_COLUMNS = (
+    "contacts", "personal", "mass", "outbound", "inbound", "complaints", "inbound_complaints",
+    "positive", "negative", "mood_total", "moods",
+)  # fmt: skip
+
+
+def _stats_upsert(where: str, sign: str) -> str:
+    """Add (sign '+') or take away ('-') the facts of the matching interactions."""
+    sums = ", ".join(f"{sign}sum({column})" for column in _FACT_COLUMNS)
+    updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in _FACT_COLUMNS)
+    return (
+        f"INSERT INTO daily_stats (day, tier, band, {', '.join(_FACT_COLUMNS)})"
+        f" SELECT day, tier, band, {sums} FROM interaction_facts WHERE {where}"
+        f" GROUP BY day, tier, band ON CONFLICT (day, tier, band) DO UPDATE SET {updates}"
+    )
+
+
+@migration
+def m002_insights(connection: sqlite3.Connection) -> None:
+    """Signals for the insight reports, kept current on every write.
+
+    Per customer: the newest mood, outbound and inbound dates, the gap between the
+    last two outbound contacts, the mood trend, when they count as silent, and order
+    totals (filled by the application's refresh). Journal-wide: `daily_stats`, a
+    per-day, per-tier, per-value-band tally kept by triggers, so fairness and pulse
+    reports read a few thousand rows instead of millions of interactions.
+    """
+    _run(
+        connection,
+        "ALTER TABLE customers ADD COLUMN last_mood INTEGER",
+        "ALTER TABLE customers ADD COLUMN last_kind TEXT",
+        "ALTER TABLE customers ADD COLUMN last_outbound_on TEXT",
+        "ALTER TABLE customers ADD COLUMN last_inbound_on TEXT",
+        "ALTER TABLE customers ADD COLUMN outbound_gap_days INTEGER",
+        "ALTER TABLE customers ADD COLUMN mood_trend REAL",
+        "ALTER TABLE customers ADD COLUMN silent_from TEXT",
+        "ALTER TABLE customers ADD COLUMN orders_total REAL NOT NULL DEFAULT 0",
+        "CREATE INDEX customers_tier_contact ON customers (tier, last_interaction_on)",
+        "CREATE INDEX interactions_day ON interactions (occurred_on)",
+        """CREATE VIEW interaction_facts AS
+        SELECT i.id, i.customer_id, i.occurred_on AS day, coalesce(c.tier, '') AS tier,
+            CASE
+                WHEN c.annual_value IS NULL THEN 'unknown'
+                WHEN c.annual_value < 1000 THEN 'under 1k'
+                WHEN c.annual_value < 5000 THEN '1k-5k'
+                WHEN c.annual_value < 20000 THEN '5k-20k'
+                ELSE '20k+'
+            END AS band,
+            1 AS contacts,
+            coalesce(i.channel IN ('phone', 'visit', 'video'), 0) AS personal,
+            coalesce(i.channel IN ('email', 'newsletter'), 0) AS mass,
+            i.direction = 'out' AS outbound,
+            i.direction = 'in' AS inbound,
+            i.kind = 'complaint' AS complaints,
+            i.kind = 'complaint' AND i.direction = 'in' AS inbound_complaints,
+            coalesce(i.mood > 0, 0) AS positive,
+            coalesce(i.mood < 0, 0) AS negative,
+            coalesce(i.mood, 0) AS mood_total,
+            i.mood IS NOT NULL AS moods
+        FROM interactions i JOIN customers c ON c.id = i.customer_id""",
+        f"""CREATE TABLE daily_stats (
+            day TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            band TEXT NOT NULL,
+            {", ".join(f"{column} INTEGER NOT NULL DEFAULT 0" for column in _FACT_COLUMNS)},
+            PRIMARY KEY (day, tier, band)
+        ) WITHOUT ROWID""",
+        _stats_upsert("1", "+"),
+        f"""CREATE TRIGGER daily_stats_insert AFTER INSERT ON interactions BEGIN
+            {_stats_upsert("id = NEW.id", "+")}; END""",
+        f"""CREATE TRIGGER daily_stats_delete BEFORE DELETE ON interactions BEGIN
+            {_stats_upsert("id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_update_before BEFORE UPDATE ON interactions BEGIN
+            {_stats_upsert("id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_update_after AFTER UPDATE ON interactions BEGIN
+            {_stats_upsert("id = NEW.id", "+")}; END""",
+        f"""CREATE TRIGGER daily_stats_retier_before BEFORE UPDATE OF tier, annual_value
+            ON customers BEGIN {_stats_upsert("customer_id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_retier_after AFTER UPDATE OF tier, annual_value
+            ON customers BEGIN {_stats_upsert("customer_id = NEW.id", "+")}; END""",
+        # Derived per-customer columns are filled by the application after migrating.
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('refresh_pending', '1')",
+    )

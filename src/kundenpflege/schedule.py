@@ -1,13 +1,13 @@
-"""When a customer is next due (DESIGN §3), stored on the customer row.
+"""When a customer is next due (DESIGN §3), and their contact signals, stored on the row.
 
 Every write that could move the date calls `refresh` in its own transaction,
-so the `due` report reads one index instead of scanning interactions.
+so the `due` and insight reports read indexes instead of scanning interactions.
 """
 
 import sqlite3
 from datetime import date, datetime
 
-from kundenpflege import preferences, settings
+from kundenpflege import preferences, settings, signals
 from kundenpflege.dates import Frequency, from_iso, next_preferred_day
 
 PLANNABLE_STATUSES = ("active", "prospect")
@@ -30,36 +30,55 @@ def plan(
 
 
 def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
-    """Recompute the last contact and next due date of one customer."""
+    """Recompute the stored signals and the next due date of one customer."""
     customer = connection.execute(
         "SELECT status, created_at, paused_until FROM customers WHERE id = ?", (customer_id,)
     ).fetchone()
-    last = connection.execute(
-        "SELECT id, occurred_on FROM interactions WHERE customer_id = ?"
-        " ORDER BY occurred_at DESC, id DESC LIMIT 1",
-        (customer_id,),
-    ).fetchone()
+    history = signals.from_history(
+        connection.execute(
+            "SELECT id, occurred_on, direction, mood, kind, amount FROM interactions"
+            " WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC",
+            (customer_id,),
+        )
+    )
     preference = preferences.current(connection, customer_id)
-    next_due = None
+    next_due = silent_from = None
     if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
         frequency = (preference and preference.frequency) or settings.default_frequency(connection)
+        added_on = datetime.fromisoformat(customer["created_at"]).astimezone().date()
         next_due = plan(
-            last_contact=from_iso(last["occurred_on"]) if last else None,
-            added_on=datetime.fromisoformat(customer["created_at"]).astimezone().date(),
+            last_contact=history.last_on,
+            added_on=added_on,
             frequency=frequency,
             paused_until=from_iso(customer["paused_until"]),
             weekdays=preference.weekdays if preference else (),
         )
+        # Silent: no contact for more than twice the rhythm the customer wants.
+        silent_from = (history.last_on or added_on) + frequency.delta * 2
     connection.execute(
-        "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?"
+        "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
+        " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
+        " outbound_gap_days = ?, mood_trend = ?, silent_from = ?, orders_total = ?"
         " WHERE id = ?",
         (
-            last["id"] if last else None,
-            last["occurred_on"] if last else None,
-            next_due.isoformat() if next_due else None,
+            history.last_id,
+            _iso(history.last_on),
+            _iso(next_due),
+            history.last_mood,
+            history.last_kind,
+            _iso(history.last_outbound_on),
+            _iso(history.last_inbound_on),
+            history.outbound_gap_days,
+            history.mood_trend,
+            _iso(silent_from),
+            history.orders_total,
             customer_id,
         ),
     )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def refresh_all(connection: sqlite3.Connection) -> int:
