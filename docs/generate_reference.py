@@ -16,6 +16,8 @@ COMMANDS = [
     ["prefer"], ["pause"], ["log"],
     ["followup", "add"], ["followup", "done"], ["followup", "snooze"], ["followup", "list"],
     ["due"], ["impressions"], ["remind"],
+    ["health"], ["fairness"], ["value"], ["reactive"], ["pulse"],
+    ["consent", "grant"], ["consent", "confirm"], ["consent", "withdraw"], ["consent", "list"],
 ]  # fmt: skip
 TARGET = Path(__file__).with_name("cli-reference.md")
 

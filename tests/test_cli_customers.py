@@ -323,6 +323,9 @@ def test_show(journal: Run) -> None:
         "Open follow-ups:\n"
         "  #1 due 2026-11-27: Angebot schicken\n"
         "\n"
+        "Consent:\n"
+        "  none recorded\n"
+        "\n"
         "Timeline (latest 1):\n"
         "  2026-11-20  order  in  anna  +1  1,200 €  Bestellung wie immer\n"
     )

@@ -85,9 +85,11 @@ app = typer.Typer(
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
 person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
+consent_app = typer.Typer(no_args_is_help=True, help="The consent ledger for marketing contact.")
 app.add_typer(contact_app, name="contact")
 app.add_typer(person_app, name="person")
 app.add_typer(followup_app, name="followup")
+app.add_typer(consent_app, name="consent")
 
 
 class Session:
@@ -172,6 +174,10 @@ Limit = Annotated[
 Tag = Annotated[str | None, typer.Option("--tag", help="Only customers with this tag.")]
 Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this tier.")]
 Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", show_default=False)]
+Person = Annotated[
+    str | None, typer.Option("--person", help="Only customers who chose this person of ours.")
+]
+Window = Annotated[int, typer.Option("--window", min=1, help="Days to look back.")]
 
 
 def examples(*lines: str, title: str = "Examples") -> str:
@@ -840,6 +846,228 @@ def remind(
     with session(context).journal() as connection:
         items, _ = due_report.due(connection, today, days_ahead=0, person=person)
     sys.stdout.write(digest(items, today))
+
+
+# --- insights -----------------------------------------------------------------------------
+
+
+@app.command(epilog=examples("kundenpflege health", "kundenpflege health --tier A --format csv"))
+def health(
+    context: typer.Context,
+    as_of: AsOf = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    person: Person = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """Relationships at risk: a bad last impression, silence, a falling mood, too much contact.
+
+    Each row says why, since when, and the next step (who, which channel).
+    """
+    from kundenpflege import health as health_report
+    from kundenpflege import settings, views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        rows, total = health_report.at_risk(
+            connection,
+            today,
+            default=settings.default_frequency(connection),
+            tag=tag,
+            tier=tier,
+            person=person,
+            limit=row_limit(limit, output),
+        )
+    emit(views.health_report(rows, total), output)
+
+
+@app.command(epilog=examples("kundenpflege fairness", "kundenpflege fairness --by band"))
+def fairness(
+    context: typer.Context,
+    by: Annotated[str, typer.Option(help="Group by tier or value band.")] = "tier",
+    window: Window = 365,
+    as_of: AsOf = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    person: Person = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """Big versus small: contacts per customer, personal versus mass channels, overdue share."""
+    from kundenpflege import fairness as fairness_report
+    from kundenpflege import views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        rows = fairness_report.fairness(
+            connection, today, by=by, window_days=window, tag=tag, tier=tier, person=person
+        )
+    emit(views.fairness_report(rows, by), output)
+
+
+@app.command(epilog=examples("kundenpflege value --flagged", "kundenpflege value --format csv"))
+def value(
+    context: typer.Context,
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only flagged customers.")] = False,
+    window: Window = 365,
+    as_of: AsOf = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    person: Person = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """Lifetime value beside attention: high value heard from little, low value over-served."""
+    from kundenpflege import value as value_report
+    from kundenpflege import views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        rows, total = value_report.value(
+            connection,
+            today,
+            window_days=window,
+            tag=tag,
+            tier=tier,
+            person=person,
+            flagged_only=flagged,
+            limit=row_limit(limit, output),
+        )
+    emit(views.value_report(rows, total), output)
+
+
+@app.command(epilog=examples("kundenpflege reactive", "kundenpflege reactive --window 90"))
+def reactive(
+    context: typer.Context,
+    window: Window = 365,
+    as_of: AsOf = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    person: Person = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """Customers we only talk to when they come to us (often with a complaint)."""
+    from kundenpflege import reactive as reactive_report
+    from kundenpflege import views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        rows, total = reactive_report.reactive_only(
+            connection,
+            today,
+            window_days=window,
+            tag=tag,
+            tier=tier,
+            person=person,
+            limit=row_limit(limit, output),
+        )
+        overall = reactive_report.overall(
+            connection, today, window, tag=tag, tier=tier, person=person
+        )
+    emit(views.reactive_report(rows, total, overall), output)
+
+
+@app.command(epilog=examples("kundenpflege pulse", "kundenpflege pulse --period 7"))
+def pulse(
+    context: typer.Context,
+    period: Annotated[int, typer.Option(min=1, help="Days per period to compare.")] = 30,
+    as_of: AsOf = None,
+    tag: Tag = None,
+    tier: Tier = None,
+    person: Person = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """The journal on one screen, this period against the one before: run it on Monday."""
+    from kundenpflege import pulse as pulse_report
+    from kundenpflege import settings, views
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        rows = pulse_report.pulse(
+            connection,
+            today,
+            default=settings.default_frequency(connection),
+            period_days=period,
+            tag=tag,
+            tier=tier,
+            person=person,
+        )
+    emit(views.pulse_report(rows), output)
+
+
+# --- consent ------------------------------------------------------------------------------
+
+Whom = Annotated[
+    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one contact there.")
+]
+Purpose = Annotated[
+    str, typer.Option(help="newsletter, email-marketing or phone-marketing.", show_default=False)
+]
+Evidence = Annotated[
+    str | None, typer.Option(help="How it was given, e.g. 'form on website, IP ...'.")
+]
+
+
+def record_consent(context: typer.Context, whom: str, action: str, purpose: str,
+                   evidence: str | None) -> None:  # fmt: skip
+    from kundenpflege import consent
+
+    with session(context).journal(write=True) as connection:
+        who = consent.subject(connection, whom)
+        state = consent.record(
+            connection, who, action=action, purpose=purpose, evidence=evidence, now=clock.now()
+        )
+    say(f"{purpose} consent of {consent.describe(who)}: {state}.")
+
+
+@consent_app.command(
+    "grant",
+    epilog=examples(
+        'kundenpflege consent grant mueller-bau --purpose newsletter --evidence "form 2026-11-25"'
+    ),
+)
+def consent_grant(context: typer.Context, whom: Whom, purpose: Purpose,
+                  evidence: Evidence = None) -> None:  # fmt: skip
+    """Record that consent was given (the first step of double opt-in)."""
+    record_consent(context, whom, "grant", purpose, evidence)
+
+
+@consent_app.command(
+    "confirm",
+    epilog=examples('kundenpflege consent confirm "mueller-bau/Petra Müller" --purpose newsletter'),
+)
+def consent_confirm(context: typer.Context, whom: Whom, purpose: Purpose,
+                    evidence: Evidence = None) -> None:  # fmt: skip
+    """Record the confirmation of a grant (double opt-in complete)."""
+    record_consent(context, whom, "confirm", purpose, evidence)
+
+
+@consent_app.command(
+    "withdraw",
+    epilog=examples(
+        'kundenpflege consent withdraw mueller-bau --purpose newsletter --evidence "Anruf"'
+    ),
+)
+def consent_withdraw(context: typer.Context, whom: Whom, purpose: Purpose,
+                     evidence: Evidence = None) -> None:  # fmt: skip
+    """Record that consent was withdrawn."""
+    record_consent(context, whom, "withdraw", purpose, evidence)
+
+
+@consent_app.command("list", epilog=examples("kundenpflege consent list mueller-bau"))
+def consent_list(
+    context: typer.Context,
+    handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """The whole ledger, oldest first: every grant, confirmation and withdrawal."""
+    from kundenpflege import consent, customers, views
+
+    with session(context).journal() as connection:
+        customer_id = customers.find(connection, handle)["id"] if handle else None
+        rows = consent.ledger(connection, customer_id)
+    emit(views.consent_report(rows), output)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,7 +4,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kundenpflege import settings
+from kundenpflege import consent, settings
 from kundenpflege.customers import filter_clause
 from kundenpflege.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
 
@@ -20,6 +20,7 @@ class DueItem:
     detail: str  # the rhythm, or what was promised
     due_on: date
     suggested_on: date
+    preferred_time: str | None  # morning, 14:00, 09:00-11:00 ... as the customer said
     days_overdue: int
     person: str | None
     channel: str | None
@@ -40,9 +41,10 @@ def preview(note: str | None, length: int = NOTE_PREVIEW) -> str | None:
 
 # Shared columns: who should act, how, and the last impression.
 _CONTEXT = (
-    "c.id AS customer_id, c.handle, c.name, c.last_interaction_on, c.paused_until,"
+    "c.id AS customer_id, c.handle, c.name, c.status, c.last_interaction_on, c.paused_until,"
+    " c.last_outbound_on,"
     " i.mood AS last_mood, i.note AS last_note, p.frequency, p.weekdays, p.channel,"
-    " p.max_frequency, pe.handle AS preferred_person"
+    " p.max_frequency, p.time_of_day, pe.handle AS preferred_person"
 )
 _PREFERENCE_JOINS = (
     " LEFT JOIN preferences p ON p.id = c.preference_id LEFT JOIN people pe ON pe.id = p.person_id"
@@ -52,19 +54,24 @@ _IMPRESSION_JOIN = " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
 _PLANNABLE = " AND c.status IN ('active', 'prospect') AND coalesce(p.do_not_contact, 0) = 0"
 
 
-def _warnings(row: sqlite3.Row, suggested_on: date) -> list[str]:
+def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: date) -> list[str]:
     warnings = []
     if row["last_mood"] is not None and row["last_mood"] < 0:
         warnings.append("last impression negative")
-    last_contact = from_iso(row["last_interaction_on"])
-    if row["max_frequency"] and last_contact:
+    # The stated maximum limits how often *we* reach out; their own calls do not count.
+    last_outbound = from_iso(row["last_outbound_on"])
+    if row["max_frequency"] and last_outbound:
         maximum = parse_frequency(row["max_frequency"])
-        if (suggested_on - last_contact).days < maximum.approximate_days:
+        if (suggested_on - last_outbound).days < maximum.approximate_days:
             warnings.append(f"more often than their maximum ({maximum.describe()})")
+    purpose = consent.missing_for(connection, row["customer_id"], row["status"], row["channel"])
+    if purpose:
+        warnings.append(f"no confirmed {purpose} consent")
     return warnings
 
 
 def _item(
+    connection: sqlite3.Connection,
     row: sqlite3.Row,
     today: date,
     *,
@@ -82,13 +89,14 @@ def _item(
         detail=detail,
         due_on=due_on,
         suggested_on=suggested_on,
+        preferred_time=row["time_of_day"],
         days_overdue=(today - due_on).days,
         person=person,
         channel=row["channel"],
         last_contact=from_iso(row["last_interaction_on"]),
         last_mood=row["last_mood"],
         last_note=preview(row["last_note"]),
-        warnings=_warnings(row, suggested_on),
+        warnings=_warnings(connection, row, suggested_on),
         followup_id=followup_id,
     )
 
@@ -145,6 +153,7 @@ def due(
         first = row["last_interaction_on"] is None
         items.append(
             _item(
+                connection,
                 row,
                 today,
                 reason="first-contact" if first else "cadence",
@@ -167,6 +176,7 @@ def due(
         due_on = date.fromisoformat(row["effective_due"])
         items.append(
             _item(
+                connection,
                 row,
                 today,
                 reason="follow-up",

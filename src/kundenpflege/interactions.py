@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kundenpflege import contacts, followups, people, preferences, schedule, vocabulary
+from kundenpflege.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
 
 # Clocks drift; anything later than this is a plan, which belongs in a follow-up.
@@ -99,4 +100,27 @@ def log(
             interaction_id=interaction_id,
         )
     schedule.refresh(connection, customer_id)
+    if direction_name == "out" and preference and preference.max_frequency:
+        notices.extend(_over_contact(connection, customer_id, interaction_id,
+                                     preference.max_frequency))  # fmt: skip
     return Logged(interaction_id, followup_id, notices)
+
+
+def _over_contact(
+    connection: sqlite3.Connection, customer_id: int, interaction_id: int, maximum: Frequency
+) -> list[str]:
+    """A warning, not an error: the contact happened, but the customer asked for less."""
+    row = connection.execute(
+        "SELECT handle, outbound_gap_days, last_interaction_id FROM customers WHERE id = ?",
+        (customer_id,),
+    ).fetchone()
+    gap = row["outbound_gap_days"]
+    if row["last_interaction_id"] != interaction_id or gap is None:
+        return []
+    if gap >= maximum.approximate_days:
+        return []
+    days = "the same day" if gap == 0 else f"{gap} day{'s' if gap != 1 else ''} earlier"
+    return [
+        f"Warning: {row['handle']} asked to be contacted not more than {maximum.describe()};"
+        f" our previous contact was {days}."
+    ]

@@ -193,12 +193,13 @@ def m002_insights(connection: sqlite3.Connection) -> None:
         "ALTER TABLE customers ADD COLUMN last_kind TEXT",
         "ALTER TABLE customers ADD COLUMN last_outbound_on TEXT",
         "ALTER TABLE customers ADD COLUMN last_inbound_on TEXT",
+        "ALTER TABLE customers ADD COLUMN last_proactive_on TEXT",
         "ALTER TABLE customers ADD COLUMN outbound_gap_days INTEGER",
         "ALTER TABLE customers ADD COLUMN mood_trend REAL",
         "ALTER TABLE customers ADD COLUMN silent_from TEXT",
         "ALTER TABLE customers ADD COLUMN orders_total REAL NOT NULL DEFAULT 0",
         "CREATE INDEX customers_tier_contact ON customers (tier, last_interaction_on)",
-        "CREATE INDEX interactions_day ON interactions (occurred_on)",
+        "CREATE INDEX interactions_customer_day ON interactions (customer_id, occurred_on)",
         """CREATE VIEW interaction_facts AS
         SELECT i.id, i.customer_id, i.occurred_on AS day, coalesce(c.tier, '') AS tier,
             CASE
@@ -242,4 +243,27 @@ def m002_insights(connection: sqlite3.Connection) -> None:
             ON customers BEGIN {_stats_upsert("customer_id = NEW.id", "+")}; END""",
         # Derived per-customer columns are filled by the application after migrating.
         "INSERT OR REPLACE INTO settings (key, value) VALUES ('refresh_pending', '1')",
+    )
+
+
+@migration
+def m003_consent(connection: sqlite3.Connection) -> None:
+    """The consent ledger: append-only, enforced by the database itself."""
+    _run(
+        connection,
+        """CREATE TABLE consent (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id),
+            contact_id INTEGER REFERENCES contacts (id),
+            purpose TEXT NOT NULL
+                CHECK (purpose IN ('newsletter', 'email-marketing', 'phone-marketing')),
+            action TEXT NOT NULL CHECK (action IN ('grant', 'confirm', 'withdraw')),
+            recorded_at TEXT NOT NULL,
+            evidence TEXT
+        )""",
+        "CREATE INDEX consent_customer ON consent (customer_id, purpose, id)",
+        """CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent BEGIN
+            SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
+        """CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent BEGIN
+            SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
     )

@@ -4,7 +4,15 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from kundenpflege import contacts, customers, followups, impressions, preferences, settings
+from kundenpflege import (
+    consent,
+    contacts,
+    customers,
+    followups,
+    impressions,
+    preferences,
+    settings,
+)
 from kundenpflege.dates import Frequency, from_iso
 
 TIMELINE_LENGTH = 20
@@ -30,6 +38,7 @@ class Profile:
     preference_history: list[preferences.Preference]
     open_followups: list[followups.Followup]
     timeline: list[impressions.Impression]
+    consent: dict[str, str]
 
 
 def profile(
@@ -62,4 +71,5 @@ def profile(
         preference_history=history,
         open_followups=followups.open_followups(connection, customer_id),
         timeline=timeline,
+        consent=consent.summary(connection, customer_id),
     )

@@ -53,11 +53,16 @@ def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
             paused_until=from_iso(customer["paused_until"]),
             weekdays=preference.weekdays if preference else (),
         )
-        # Silent: no contact for more than twice the rhythm the customer wants.
+        # Silent: no contact for more than twice the rhythm the customer wants
+        # (a pause they asked for does not count as silence).
         silent_from = (history.last_on or added_on) + frequency.delta * 2
+        paused_until = from_iso(customer["paused_until"])
+        if paused_until and paused_until > silent_from:
+            silent_from = paused_until
     connection.execute(
         "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
         " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
+        " last_proactive_on = ?,"
         " outbound_gap_days = ?, mood_trend = ?, silent_from = ?, orders_total = ?"
         " WHERE id = ?",
         (
@@ -68,6 +73,7 @@ def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
             history.last_kind,
             _iso(history.last_outbound_on),
             _iso(history.last_inbound_on),
+            _iso(history.last_proactive_on),
             history.outbound_gap_days,
             history.mood_trend,
             _iso(silent_from),

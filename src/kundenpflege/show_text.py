@@ -75,6 +75,10 @@ def profile_text(profile: Profile, today: date) -> str:
         + (f" ({followup.person})" if followup.person else "")
         for followup in profile.open_followups
     ] or ["  none"]
+    lines += ["", "Consent:"]
+    lines += [f"  {purpose}: {state}" for purpose, state in profile.consent.items()] or [
+        "  none recorded"
+    ]
     lines += ["", f"Timeline (latest {len(profile.timeline)}):"]
     lines += [
         "  " + "  ".join(

@@ -6,11 +6,17 @@ the insight reports never have to read the whole interactions table.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 # The mood trend compares the newest moods with the ones just before them.
 RECENT_MOODS = 2
 EARLIER_MOODS = 3
+# An outbound contact this soon after the customer reached out is a reaction.
+REACTION_WINDOW = timedelta(days=7)
+
+
+# (id, occurred_on, direction, mood, kind, amount), newest first.
+HistoryRow = tuple[int, str, str, int | None, str, float | None]
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class Signals:
     last_kind: str | None = None
     last_outbound_on: date | None = None
     last_inbound_on: date | None = None
+    last_proactive_on: date | None = None  # our last contact that was not a reaction
     outbound_gap_days: int | None = None  # between the two newest outbound contacts
     mood_trend: float | None = None  # recent average minus earlier average
     orders_total: float = 0.0
@@ -34,8 +41,23 @@ def mood_trend(moods: list[int]) -> float | None:
     return sum(recent) / len(recent) - sum(earlier) / len(earlier)
 
 
-def from_history(rows: Iterable[tuple[int, str, str, int | None, str, float | None]]) -> Signals:
-    """Rows (id, occurred_on, direction, mood, kind, amount), newest first."""
+def last_proactive(
+    history: list[tuple[int, str, str, int | None, str, float | None]],
+) -> date | None:
+    """Our newest outbound contact that was neither an apology nor a reply within a week."""
+    proactive = None
+    last_inbound: date | None = None
+    for _, day_text, direction, _, kind, _ in reversed(history):
+        day = date.fromisoformat(day_text)
+        if direction == "in":
+            last_inbound = day
+        elif kind != "apology" and not (last_inbound and day - last_inbound <= REACTION_WINDOW):
+            proactive = day
+    return proactive
+
+
+def from_history(rows: Iterable[HistoryRow]) -> Signals:
+    """Everything above from one customer's history, newest first."""
     history = list(rows)
     if not history:
         return Signals()
@@ -49,6 +71,7 @@ def from_history(rows: Iterable[tuple[int, str, str, int | None, str, float | No
         last_kind=newest[4],
         last_outbound_on=outbound[0] if outbound else None,
         last_inbound_on=date.fromisoformat(inbound) if inbound else None,
+        last_proactive_on=last_proactive(history),
         outbound_gap_days=(outbound[0] - outbound[1]).days if len(outbound) == 2 else None,
         mood_trend=mood_trend([row[3] for row in history if row[3] is not None]),
         orders_total=sum(row[5] or 0.0 for row in history),

@@ -13,12 +13,18 @@ from kundenpflege.render import Report
 
 # Each report imports its own row type, so one report does not load every module.
 if TYPE_CHECKING:
+    from kundenpflege.consent import Entry
     from kundenpflege.contacts import Contact
     from kundenpflege.customers import CustomerRow
     from kundenpflege.due import DueItem
+    from kundenpflege.fairness import FairnessRow
     from kundenpflege.followups import Followup
+    from kundenpflege.health import Risk
     from kundenpflege.impressions import Impression
     from kundenpflege.people import Person
+    from kundenpflege.pulse import PulseRow
+    from kundenpflege.reactive import Overall, ReactiveRow
+    from kundenpflege.value import ValueRow
 
 
 def when(days_overdue: int) -> str:
@@ -85,7 +91,12 @@ def due_report(items: list["DueItem"], total: int) -> Report:
             ("Why", lambda item: f"{item.reason}: {item.detail}"),
             ("Due", lambda item: item.due_on),
             ("When", lambda item: when(item.days_overdue)),
-            ("Suggested", lambda item: item.suggested_on),
+            (
+                "Suggested",
+                lambda item: " ".join(
+                    part for part in (item.suggested_on.isoformat(), item.preferred_time) if part
+                ),
+            ),
             ("Who", lambda item: item.person),
             ("Channel", lambda item: item.channel),
             ("Last impression", lambda item: impression_text(item.last_mood, item.last_note)),
@@ -188,5 +199,150 @@ def people_report(rows: list["Person"]) -> Report:
             ("Handle", lambda row: row.handle),
             ("Name", lambda row: row.name),
             ("E-mail", lambda row: row.email),
+        ],
+    )
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def health_report(rows: list["Risk"], total: int) -> Report:
+    from kundenpflege.health import Risk
+
+    return _report(
+        "Relationships at risk",
+        rows,
+        Risk,
+        total - len(rows),
+        [
+            ("Customer", lambda row: row.handle),
+            ("Why", lambda row: row.reason),
+            ("Detail", lambda row: row.detail),
+            ("Since", lambda row: row.since),
+            ("Next step", lambda row: row.next_step),
+            ("Who", lambda row: row.person),
+            ("Channel", lambda row: row.channel),
+        ],
+        warn=lambda row: row.reason == "negative-last-impression",
+    )
+
+
+def fairness_report(rows: list["FairnessRow"], by: str) -> Report:
+    from kundenpflege.fairness import FairnessRow
+
+    return _report(
+        f"Care per {by}",
+        rows,
+        FairnessRow,
+        0,
+        [
+            (by.capitalize(), lambda row: row.group),
+            ("Customers", lambda row: row.customers),
+            ("Contacts/customer/year", lambda row: f"{row.contacts_per_customer_year:.1f}"),
+            ("Personal", lambda row: percent(row.personal_share)),
+            ("Mass", lambda row: percent(row.mass_share)),
+            ("Median days since contact", lambda row: row.median_days_since_contact),
+            ("Never contacted", lambda row: row.never_contacted),
+            ("Overdue", lambda row: percent(row.overdue_share)),
+        ],
+    )
+
+
+def value_report(rows: list["ValueRow"], total: int) -> Report:
+    from kundenpflege.value import ValueRow
+
+    return _report(
+        "Lifetime value and attention",
+        rows,
+        ValueRow,
+        total - len(rows),
+        [
+            ("Customer", lambda row: row.handle),
+            ("Tier", lambda row: row.tier),
+            ("Lifetime €", lambda row: row.lifetime_value),
+            ("Years", lambda row: f"{row.years_as_customer:.1f}"),
+            ("Orders €", lambda row: row.orders_total),
+            ("Contacts (window)", lambda row: row.contacts_in_window),
+            ("Last from us", lambda row: row.last_contact_from_us),
+            ("Flag", lambda row: row.flag),
+        ],
+        warn=lambda row: row.flag,
+    )
+
+
+def reactive_report(rows: list["ReactiveRow"], total: int, overall: "Overall") -> Report:
+    from kundenpflege.reactive import ReactiveRow
+
+    return _report(
+        f"Contacted only reactively ({overall.contacts} contacts in the window:"
+        f" {percent(overall.complaint_share)} complaints from customers,"
+        f" {percent(overall.proactive_share)} started by us)",
+        rows,
+        ReactiveRow,
+        total - len(rows),
+        [
+            ("Customer", lambda row: row.handle),
+            ("Contacts", lambda row: row.contacts),
+            ("From them", lambda row: row.from_them),
+            ("Complaints", lambda row: row.complaints),
+            ("From us", lambda row: row.from_us),
+            ("Last from them", lambda row: row.last_from_them),
+            ("Last proactive", lambda row: row.last_proactive),
+            ("Who", lambda row: row.person),
+        ],
+    )
+
+
+def _is_share(measure: str) -> bool:
+    return "share" in measure or measure.startswith(
+        ("cared", "reactive", "silent", "at risk", "positive last")
+    )
+
+
+def _pulse_number(value: float | None, measure: str) -> str:
+    if value is None:
+        return ""
+    return percent(value) if _is_share(measure) else text(value)
+
+
+def _pulse_change(row: "PulseRow") -> str:
+    if row.change is None:
+        return ""
+    return f"{row.change * 100:+.0f} pts" if _is_share(row.measure) else f"{row.change:+g}"
+
+
+def pulse_report(rows: list["PulseRow"]) -> Report:
+    from kundenpflege.pulse import PulseRow
+
+    return _report(
+        "Pulse",
+        rows,
+        PulseRow,
+        0,
+        [
+            ("Measure", lambda row: row.measure),
+            ("Now", lambda row: _pulse_number(row.current, row.measure)),
+            ("Previous period", lambda row: _pulse_number(row.previous, row.measure)),
+            ("Change", _pulse_change),
+        ],
+    )
+
+
+def consent_report(rows: list["Entry"]) -> Report:
+    from kundenpflege.consent import Entry
+
+    return _report(
+        "Consent ledger",
+        rows,
+        Entry,
+        0,
+        [
+            ("Customer", lambda row: row.handle),
+            ("Contact", lambda row: row.contact),
+            ("Purpose", lambda row: row.purpose),
+            ("Action", lambda row: row.action),
+            ("When", lambda row: row.recorded_at),
+            ("Evidence", lambda row: row.evidence),
         ],
     )

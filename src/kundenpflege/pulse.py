@@ -1,0 +1,90 @@
+"""The journal on one screen: how well customers are looked after, now and last period.
+
+Contact figures compare the last N days with the N days before. Figures about the
+state of each customer (overdue, silent, at risk) exist only for today, because
+the journal keeps no snapshots; their `previous` is empty.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kundenpflege import health
+from kundenpflege.customers import selection
+from kundenpflege.dates import Frequency
+from kundenpflege.tally import Tally, share, tally, total
+
+
+@dataclass(frozen=True)
+class PulseRow:
+    measure: str
+    current: float | None
+    previous: float | None
+    change: float | None
+
+
+def _row(measure: str, current: float | None, previous: float | None = None) -> PulseRow:
+    change = None
+    if current is not None and previous is not None:
+        change = round(current - previous, 3)
+    return PulseRow(measure, current, previous, change)
+
+
+def _flows(counts: Tally) -> dict[str, float | None]:
+    return {
+        "contacts": counts["contacts"],
+        "proactive share (we reached out)": share(counts["outbound"], counts["contacts"]),
+        "complaint share": share(counts["complaints"], counts["contacts"]),
+        "personal share (phone, visit, video)": share(counts["personal"], counts["contacts"]),
+        "average mood": round(counts["mood_total"] / counts["moods"], 2)
+        if counts["moods"]
+        else None,
+        "positive share of moods": share(counts["positive"], counts["moods"]),
+    }
+
+
+def pulse(
+    connection: sqlite3.Connection,
+    today: date,
+    *,
+    default: Frequency,
+    period_days: int = 30,
+    tag: str | None = None,
+    tier: str | None = None,
+    person: str | None = None,
+) -> list[PulseRow]:
+    filters = {"tag": tag, "tier": tier, "person": person}
+    period = timedelta(days=period_days)
+    current = _flows(total(tally(connection, today - period, today, **filters)))
+    previous = _flows(total(tally(connection, today - 2 * period, today - period, **filters)))
+    source, parameters = selection(tag, tier, person)
+    day, start = today.isoformat(), (today - period).isoformat()
+    state = connection.execute(
+        "SELECT count(*), sum(c.next_due IS NOT NULL),"
+        " coalesce(sum(c.next_due >= ?), 0), coalesce(sum(c.silent_from <= ?), 0),"
+        " coalesce(sum(c.last_mood > 0), 0),"
+        " coalesce(sum(c.last_inbound_on > ? AND (c.last_proactive_on IS NULL"
+        "  OR c.last_proactive_on <= ?)), 0)"
+        f"{source}",
+        [day, day, start, start, *parameters],
+    ).fetchone()
+    customers, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
+    risks, _ = health.at_risk(connection, today, default=default, tag=tag, tier=tier,
+                              person=person)  # fmt: skip
+    risky = {risk.handle for risk in risks}
+    overdue_followups = connection.execute(
+        "SELECT count(*) FROM followups f JOIN customers fc ON fc.id = f.customer_id"
+        " WHERE f.status = 'open' AND max(f.due_on, coalesce(fc.paused_until, '')) < ?"
+        f" AND f.customer_id IN (SELECT c.id{source})",
+        [day, *parameters],
+    ).fetchone()[0]
+    return [
+        _row("customers", customers),
+        _row("cared for on time (not overdue)", share(on_time, planned)),
+        _row("reactive only (period)", share(reactive, customers)),
+        _row("silent (over twice their rhythm)", share(silent, customers)),
+        _row("at risk (see health)", share(len(risky), customers)),
+        _row("positive last impression", share(positive, customers)),
+        _row("overdue follow-ups", overdue_followups),
+        *(_row(measure, value, previous[measure]) for measure, value in current.items()),
+    ]
