@@ -220,6 +220,8 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
         rich_table(report)
     else:
         sys.stdout.write(render.plain_table(report.titles, report.table))
+    if report.note:
+        say(report.note)
     if report.hidden is None:
         say(f"… more {report.hidden_unit}; use --limit 0 to see all.")
     elif report.hidden:

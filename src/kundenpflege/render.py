@@ -24,6 +24,7 @@ class Report:
     table: list[list[str]]
     hidden: int | None = 0  # what the limit left out ("N more"); None: some, not counted
     hidden_unit: str = "rows"
+    note: str | None = None  # a summary line for people, printed as a message
     warn: list[bool] = field(default_factory=list)  # rows a terminal should highlight
 
 

@@ -274,10 +274,8 @@ def value_report(rows: list["ValueRow"], total: int) -> Report:
 def reactive_report(rows: list["ReactiveRow"], total: int, overall: "Overall") -> Report:
     from kundenpflege.reactive import ReactiveRow
 
-    return _report(
-        f"Contacted only reactively ({overall.contacts} contacts in the window:"
-        f" {percent(overall.complaint_share)} complaints from customers,"
-        f" {percent(overall.proactive_share)} started by us)",
+    report = _report(
+        "Contacted only reactively",
         rows,
         ReactiveRow,
         total - len(rows),
@@ -292,6 +290,12 @@ def reactive_report(rows: list["ReactiveRow"], total: int, overall: "Overall") -
             ("Who", lambda row: row.person),
         ],
     )
+    report.note = (
+        f"All contacts in the window: {overall.contacts};"
+        f" complaints from customers {percent(overall.complaint_share) or '-'},"
+        f" started by us {percent(overall.proactive_share) or '-'}."
+    )
+    return report
 
 
 def _is_share(measure: str) -> bool:

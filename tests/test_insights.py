@@ -1,0 +1,310 @@
+"""The insight reports on a scripted journal whose right answers are known (2026-11-25)."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kundenpflege import signals
+from tests.conftest import Run, error_line, ok
+
+
+def data(run: Run, *arguments: str) -> list[dict[str, object]]:
+    return json.loads(ok(run(*arguments, "--format", "json")).stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def scripted(journal: Run) -> Run:
+    steps = [
+        ("add", "happy", "--tier", "A", "--value", "30000", "--since", "2020-11-25"),
+        ("prefer", "happy", "--person", "anna", "--channel", "phone", "--every", "monthly"),
+        ("log", "happy", "--at", "2026-10-01", "--kind", "visit", "--mood", "2"),
+        ("log", "happy", "--at", "2026-11-01", "--kind", "call", "--mood", "1"),
+        ("add", "angry", "--tier", "B", "--value", "3000", "--since", "2024-11-25"),
+        (
+            "log",
+            "angry",
+            "--at",
+            "2026-11-20",
+            "--kind",
+            "complaint",
+            "--mood",
+            "-2",
+            "--note",
+            "Ware kaputt angekommen",
+        ),
+        ("add", "fixed", "--tier", "B", "--value", "3000", "--since", "2025-11-25"),
+        (
+            "log",
+            "fixed",
+            "--at",
+            "2026-11-10",
+            "--kind",
+            "complaint",
+            "--mood",
+            "-1",
+            "--followup",
+            "2026-11-12",
+        ),
+        ("followup", "done", "1"),
+        ("add", "apologised", "--tier", "B", "--value", "2500", "--since", "2023-11-25"),
+        ("log", "apologised", "--at", "2026-11-10", "--kind", "complaint", "--mood", "-1"),
+        ("log", "apologised", "--at", "2026-11-12", "--kind", "apology", "--mood", "-1"),
+        ("add", "silent", "--tier", "C", "--value", "50000", "--since", "2016-11-25"),
+        ("prefer", "silent", "--every", "monthly", "--person", "ben"),
+        ("log", "silent", "--at", "2026-08-01", "--kind", "call", "--mood", "0"),
+        ("add", "never", "--tier", "C", "--value", "400"),
+        ("add", "falling", "--tier", "A", "--value", "25000", "--since", "2018-11-25"),
+        ("log", "falling", "--at", "2026-06-01", "--kind", "call", "--mood", "2"),
+        ("log", "falling", "--at", "2026-07-01", "--kind", "call", "--mood", "2"),
+        ("log", "falling", "--at", "2026-08-01", "--kind", "call", "--mood", "1"),
+        ("log", "falling", "--at", "2026-09-01", "--kind", "call", "--mood", "-1"),
+        ("log", "falling", "--at", "2026-10-01", "--kind", "apology", "--mood", "-1"),
+        ("add", "pushed", "--tier", "C", "--value", "800", "--since", "2025-11-25"),
+        ("prefer", "pushed", "--max", "monthly", "--channel", "email"),
+        ("log", "pushed", "--at", "2026-11-15", "--kind", "email"),
+        ("add", "complainer", "--tier", "C", "--value", "600", "--since", "2025-11-25"),
+        (
+            "log",
+            "complainer",
+            "--at",
+            "2026-09-10",
+            "--kind",
+            "complaint",
+            "--mood",
+            "-1",
+            "--direction",
+            "in",
+        ),
+        ("log", "complainer", "--at", "2026-09-12", "--kind", "call", "--mood", "0"),
+        ("log", "complainer", "--at", "2026-11-02", "--kind", "complaint", "--mood", "0"),
+    ]
+    for step in steps:
+        ok(journal(*step))
+    result = ok(journal("log", "pushed", "--at", "2026-11-20", "--kind", "email"))
+    assert result.stderr.splitlines()[0] == (
+        "Warning: pushed asked to be contacted not more than monthly;"
+        " our previous contact was 5 days earlier."
+    )
+    return journal
+
+
+def test_health(scripted: Run) -> None:
+    rows = data(scripted, "health")
+    assert [(row["handle"], row["reason"], row["since"]) for row in rows] == [
+        ("angry", "negative-last-impression", "2026-11-20"),
+        ("falling", "falling-mood", "2026-10-01"),
+        ("pushed", "over-contacted", "2026-11-20"),
+        ("silent", "silent", "2026-08-01"),
+    ]
+    angry, falling, pushed, silent = rows
+    assert angry["detail"] == "mood -2: Ware kaputt angekommen"
+    assert angry["next_step"] == "apologise or put it right, then log it"
+    assert falling["detail"] == "recent moods -2.7 below earlier ones"
+    assert pushed["detail"] == "two contacts 5 days apart; maximum monthly"
+    assert pushed["next_step"] == "hold back until 2026-12-20"
+    assert (silent["detail"], silent["person"]) == (
+        "no contact for 116 days; they want monthly",
+        "ben",
+    )
+    assert [row["handle"] for row in data(scripted, "health", "--tier", "A")] == ["falling"]
+    assert [row["handle"] for row in data(scripted, "health", "--person", "ben")] == ["silent"]
+    # A pause is not silence.
+    ok(scripted("pause", "silent", "--until", "2027-01-10"))
+    assert "silent" not in [row["handle"] for row in data(scripted, "health")]
+
+
+def test_health_table_and_errors(scripted: Run) -> None:
+    lines = ok(scripted("health")).stdout.splitlines()
+    assert lines[0].split()[:4] == ["Customer", "Why", "Detail", "Since"]
+    assert lines[1].startswith("angry  ")
+    assert error_line(scripted("health", "--as-of", "31.02.2026")) == (
+        "Error: '31.02.2026' is not a real date (day is out of range for month)"
+    )
+
+
+def test_fairness(scripted: Run) -> None:
+    rows = {row["group"]: row for row in data(scripted, "fairness")}
+    assert set(rows) == {"A", "B", "C"}
+    assert rows["A"]["customers"] == 2
+    # A: happy 2 + falling 5 contacts in the last year.
+    assert rows["A"]["contacts_per_customer_year"] == 3.5
+    assert rows["A"]["personal_share"] == pytest.approx(6 / 7, abs=0.001)
+    assert rows["C"]["customers"] == 4
+    assert rows["C"]["never_contacted"] == 1
+    assert rows["C"]["mass_share"] == pytest.approx(2 / 6, abs=0.001)
+    # happy: 24 days, falling: 55 days since the last contact.
+    assert rows["A"]["median_days_since_contact"] == 39.5
+    bands = [row["group"] for row in data(scripted, "fairness", "--by", "band")]
+    assert bands == ["under 1k", "1k-5k", "20k+"]
+    assert error_line(scripted("fairness", "--by", "size")) == (
+        "Error: cannot group by 'size'; use tier or band"
+    )
+
+
+def test_fairness_filtered_path_agrees_with_the_daily_tally(scripted: Run) -> None:
+    everyone = data(scripted, "fairness")
+    for handle in (
+        "happy",
+        "angry",
+        "fixed",
+        "apologised",
+        "silent",
+        "never",
+        "falling",
+        "pushed",
+        "complainer",
+    ):
+        ok(scripted("edit", handle, "--tag", "all"))
+    assert data(scripted, "fairness", "--tag", "all") == everyone
+
+
+def test_value(scripted: Run) -> None:
+    rows = data(scripted, "value")
+    # Fifths by lifetime value: never, complainer | pushed, fixed | angry, apologised |
+    # happy, falling | silent.
+    assert [(row["handle"], row["flag"]) for row in rows[:2]] == [
+        ("silent", "high value, little attention"),
+        ("complainer", "low value, over-served"),
+    ]
+    silent = rows[0]
+    assert silent["years_as_customer"] == 10.0
+    assert silent["lifetime_value"] == pytest.approx(50000 * 3652 / 365.25, abs=0.01)
+    assert silent["contacts_in_window"] == 1
+    assert [row["handle"] for row in rows[2:]] == [
+        "falling",
+        "happy",
+        "apologised",
+        "angry",
+        "fixed",
+        "pushed",
+        "never",
+    ]
+    assert [row["handle"] for row in data(scripted, "value", "--flagged")] == [
+        "silent",
+        "complainer",
+    ]
+    ok(scripted("log", "complainer", "--at", "2026-11-24", "--kind", "order", "--amount", "900000"))
+    assert data(scripted, "value")[0]["handle"] == "complainer"
+
+
+def test_reactive(scripted: Run) -> None:
+    rows = data(scripted, "reactive")
+    assert [(row["handle"], row["contacts"], row["from_them"], row["from_us"]) for row in rows] == [
+        ("angry", 1, 1, 0),
+        ("fixed", 1, 1, 0),
+        ("apologised", 2, 1, 1),
+        ("complainer", 3, 2, 1),
+    ]
+    assert ok(scripted("reactive", "--limit", "1")).stderr == (
+        "All contacts in the window: 17; complaints from customers 29%, started by us 71%.\n"
+        "… 3 more rows; use --limit 0 to see all.\n"
+    )
+    title = ok(scripted("reactive", "--format", "table")).stdout
+    assert title.startswith("Customer")
+    assert data(scripted, "reactive", "--window", "20") == rows[:1] + rows[1:3]
+
+
+def test_pulse(scripted: Run) -> None:
+    rows = {row["measure"]: row for row in data(scripted, "pulse")}
+    assert rows["customers"]["current"] == 9
+    assert rows["overdue follow-ups"]["current"] == 0
+    # 2026-10-26 .. 2026-11-25: happy 1, angry 1, fixed 1, apologised 2, pushed 2, complainer 1.
+    assert rows["contacts"]["current"] == 8
+    # 2026-09-26 .. 2026-10-25: happy 1, falling 1.
+    assert rows["contacts"]["previous"] == 2
+    assert rows["contacts"]["change"] == 6
+    table = ok(scripted("pulse")).stdout
+    assert "proactive share (we reached out)" in table
+
+
+def test_consent_ledger(scripted: Run, db_path: Path) -> None:
+    ok(scripted("prefer", "happy", "--channel", "newsletter"))
+    ok(scripted("contact", "add", "happy", "Petra Müller", "--email", "petra@example.org"))
+    warnings = {row["handle"]: row["warnings"] for row in data(scripted, "due", "--days", "30")}
+    assert "no confirmed newsletter consent" in warnings["happy"]
+    assert error_line(scripted("consent", "confirm", "happy", "--purpose", "newsletter")) == (
+        "Error: no newsletter consent to confirm for happy; record the grant first"
+        " (double opt-in is a grant followed by a confirm)"
+    )
+    assert (
+        ok(
+            scripted(
+                "consent", "grant", "happy", "--purpose", "newsletter", "--evidence", "Formular"
+            )
+        ).stderr
+        == "newsletter consent of happy: granted.\n"
+    )
+    ok(scripted("consent", "confirm", "happy", "--purpose", "newsletter"))
+    warnings = {row["handle"]: row["warnings"] for row in data(scripted, "due", "--days", "30")}
+    assert "no confirmed newsletter consent" not in warnings["happy"]
+    ok(scripted("consent", "grant", "happy/petra@example.org", "--purpose", "phone-marketing"))
+    ok(scripted("consent", "withdraw", "happy", "--purpose", "newsletter", "--evidence", "Anruf"))
+    warnings = {row["handle"]: row["warnings"] for row in data(scripted, "due", "--days", "30")}
+    assert "no confirmed newsletter consent" in warnings["happy"]
+    ledger = data(scripted, "consent", "list", "happy")
+    assert [(row["contact"], row["purpose"], row["action"]) for row in ledger] == [
+        (None, "newsletter", "grant"),
+        (None, "newsletter", "confirm"),
+        ("Petra Müller", "phone-marketing", "grant"),
+        (None, "newsletter", "withdraw"),
+    ]
+    show = ok(scripted("show", "happy")).stdout
+    assert "  newsletter: withdrawn\n  phone-marketing (Petra Müller): granted\n" in show
+    assert error_line(scripted("consent", "withdraw", "happy", "--purpose", "newsletter")) == (
+        "Error: happy has no newsletter consent to withdraw"
+    )
+    assert error_line(scripted("consent", "grant", "happy", "--purpose", "spam")) == (
+        "Error: unknown purpose 'spam'; use one of newsletter, email-marketing, phone-marketing"
+    )
+    assert error_line(scripted("consent", "grant", "happy/Hans", "--purpose", "newsletter")) == (
+        "Error: no contact 'Hans' at this customer; known contacts: Petra Müller"
+    )
+    connection = sqlite3.connect(db_path)
+    for statement in ("UPDATE consent SET action = 'confirm'", "DELETE FROM consent"):
+        with pytest.raises(sqlite3.IntegrityError, match="the consent ledger is append-only"):
+            connection.execute(statement)
+    connection.close()
+
+
+def test_prospects_need_consent_for_cold_email(journal: Run) -> None:
+    ok(journal("add", "lead", "--status", "prospect"))
+    ok(journal("prefer", "lead", "--channel", "email"))
+    [row] = data(journal, "due")
+    assert row["warnings"] == ["no confirmed email-marketing consent"]
+
+
+def test_reports_on_an_empty_journal(journal: Run) -> None:
+    for command in ("health", "value", "reactive"):
+        assert data(journal, command) == []
+    assert data(journal, "fairness") == []
+    pulse = {row["measure"]: row["current"] for row in data(journal, "pulse")}
+    assert pulse["customers"] == 0 and pulse["contacts"] == 0
+
+
+def test_one_interaction_customer(journal: Run) -> None:
+    ok(journal("add", "solo"))
+    ok(journal("log", "solo", "--at", "2026-11-24", "--kind", "call", "--mood", "1"))
+    assert data(journal, "health") == []
+    [row] = data(journal, "fairness")
+    assert row["customers"] == 1 and row["median_days_since_contact"] == 1
+
+
+@pytest.mark.parametrize(
+    ("moods", "trend"),
+    [([], None), ([1, 1, 1], None), ([-1, -1, 2, 2], -3.0), ([1, 0, 0, 0, 0, -2], 0.5)],
+)
+def test_mood_trend(moods: list[int], trend: float | None) -> None:
+    assert signals.mood_trend(moods) == trend
+
+
+def test_proactive_ignores_replies_and_apologies() -> None:
+    history = [
+        (4, "2026-11-20", "out", None, "call", None),
+        (3, "2026-11-15", "in", None, "complaint", None),
+        (2, "2026-11-01", "out", None, "apology", None),
+        (1, "2026-10-01", "out", None, "call", None),
+    ]
+    assert str(signals.last_proactive(history)) == "2026-10-01"
+    assert signals.from_history(history).outbound_gap_days == 19
