@@ -18,6 +18,10 @@ COMMANDS = [
     ["due"], ["impressions"], ["remind"],
     ["health"], ["fairness"], ["value"], ["reactive"], ["pulse"],
     ["consent", "grant"], ["consent", "confirm"], ["consent", "withdraw"], ["consent", "list"],
+    ["import", "csv"], ["import", "vcard"], ["import", "json"],
+    ["export", "csv"], ["export", "json"], ["export", "ical"],
+    ["gdpr", "export"], ["gdpr", "forget"], ["gdpr", "restrict"],
+    ["backup"], ["restore"], ["doctor"],
 ]  # fmt: skip
 TARGET = Path(__file__).with_name("cli-reference.md")
 

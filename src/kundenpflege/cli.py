@@ -5,10 +5,11 @@ the commands that need them, so `--help` and start-up stay fast.
 """
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -21,8 +22,8 @@ from kundenpflege.errors import ExitStatus, KundenpflegeError
 
 if TYPE_CHECKING:
     import sqlite3
-    from pathlib import Path
 
+    from kundenpflege.importing import Record
     from kundenpflege.render import Report
 
 TTY_LIMIT = 50
@@ -86,10 +87,16 @@ contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's sid
 person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
 consent_app = typer.Typer(no_args_is_help=True, help="The consent ledger for marketing contact.")
+import_app = typer.Typer(no_args_is_help=True, help="Bring customers in: CSV, vCard, JSON.")
+export_app = typer.Typer(no_args_is_help=True, help="Take everything out: CSV, JSON, iCalendar.")
+gdpr_app = typer.Typer(no_args_is_help=True, help="Data rights: access, erasure, restriction.")
 app.add_typer(contact_app, name="contact")
 app.add_typer(person_app, name="person")
 app.add_typer(followup_app, name="followup")
 app.add_typer(consent_app, name="consent")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(gdpr_app, name="gdpr")
 
 
 class Session:
@@ -99,12 +106,12 @@ class Session:
         self.db_option = db_option
 
     @contextmanager
-    def journal(self, write: bool = False) -> Iterator["sqlite3.Connection"]:
+    def journal(self, write: bool = False, upgrade: bool = True) -> Iterator["sqlite3.Connection"]:
         """The open journal; with `write`, one BEGIN IMMEDIATE transaction around it all."""
         from kundenpflege import db
 
         with sqlite_errors(self.path):
-            connection = db.open_journal(self.path, clock.now())
+            connection = db.open_journal(self.path, clock.now(), upgrade=upgrade)
             try:
                 if write:
                     with db.transaction(connection):
@@ -1070,6 +1077,285 @@ def consent_list(
         customer_id = customers.find(connection, handle)["id"] if handle else None
         rows = consent.ledger(connection, customer_id)
     emit(views.consent_report(rows), output)
+
+
+# --- data in and out ------------------------------------------------------------------------
+
+FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to read.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
+SkipInvalid = Annotated[
+    bool, typer.Option("--skip-invalid", help="Leave out bad rows (listed) instead of stopping.")
+]
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on a terminal; nothing at all when piped."""
+    if not sys.stderr.isatty() or total < 200:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def run_import(
+    context: typer.Context,
+    records: "list[Record]",
+    problems: list[str],
+    path: Path,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
+    from kundenpflege import importing
+
+    if problems and not skip_invalid:
+        raise KundenpflegeError(f"{path} {problems[0]}; nothing was imported"
+                                " (--skip-invalid leaves bad rows out)")  # fmt: skip
+    with session(context).journal() as connection, progress_bar(len(records), "Importing") as bar:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            outcome = importing.apply(
+                connection, records, now=clock.now(), today=clock.today(), source=str(path),
+                skip_invalid=skip_invalid, progress=bar,
+            )  # fmt: skip
+            connection.execute("ROLLBACK" if dry_run else "COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    skipped = problems + outcome.skipped
+    for problem in skipped:
+        say(f"Skipped {problem}")
+    verb = "Would import" if dry_run else "Imported"
+    say(f"{verb} {path}: {outcome.added} added, {outcome.updated} updated,"
+        f" {len(skipped)} skipped.")  # fmt: skip
+
+
+@import_app.command(
+    "csv",
+    epilog=examples(
+        "kundenpflege import csv kunden.csv --dry-run",
+        "kundenpflege import csv export.csv --map Kundennr=handle --map Betreuer=person",
+    ),
+)
+def import_csv(
+    context: typer.Context,
+    path: FileArgument,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="COLUMN=FIELD", help="Read COLUMN as FIELD."),
+    ] = None,
+    dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> None:
+    """Import customers (and a contact each) from CSV; English or German headers.
+
+    All or nothing: a bad row stops the import unless --skip-invalid. Importing the
+    same file again updates (by handle, then e-mail, then name), never duplicates.
+    """
+    from kundenpflege import csv_import
+
+    overrides = {}
+    for item in mapping or []:
+        column, separator, field = item.partition("=")
+        if not separator or not column.strip() or not field.strip():
+            raise KundenpflegeError(f"--map '{item}' should look like COLUMN=FIELD")
+        overrides[column.strip()] = field.strip()
+    records, problems = csv_import.read(path, clock.today(), overrides)
+    run_import(context, records, problems, path, dry_run, skip_invalid)
+
+
+@import_app.command("vcard", epilog=examples("kundenpflege import vcard kontakte.vcf"))
+def import_vcard(
+    context: typer.Context, path: FileArgument, dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> None:  # fmt: skip
+    """Import an address book (vCard 2.1/3.0/4.0): ORG is the customer, the person a contact."""
+    from kundenpflege import vcard_import
+
+    run_import(context, vcard_import.read(path), [], path, dry_run, skip_invalid)
+
+
+@import_app.command(
+    "json",
+    epilog=examples(
+        "kundenpflege --db neu.db init && kundenpflege --db neu.db import json journal.json"
+    ),
+)
+def import_json(context: typer.Context, path: FileArgument) -> None:
+    """Load a whole journal written by 'export json' into an empty journal."""
+    import json
+
+    from kundenpflege import exporting
+    from kundenpflege.csv_import import decode
+
+    try:
+        data = json.loads(decode(path))
+    except json.JSONDecodeError as error:
+        raise KundenpflegeError(
+            f"{path} line {error.lineno}: not valid JSON ({error.msg})"
+        ) from None
+    with session(context).journal(write=True) as connection:
+        count = exporting.load(connection, data, str(path))
+    say(f"Loaded {count} rows from {path}.")
+
+
+@export_app.command(
+    "csv",
+    epilog=examples(
+        "kundenpflege export csv customers > kunden.csv",
+        "kundenpflege export csv interactions --excel > kontakte.csv",
+    ),
+)
+def export_csv(
+    context: typer.Context,
+    table: Annotated[str, typer.Argument(
+        help="customers, contacts, preferences, interactions, followups or consent.")],
+    excel: Annotated[bool, typer.Option(help="BOM and ';' for German Excel.")] = False,
+) -> None:  # fmt: skip
+    """Write one table as spreadsheet-safe CSV to stdout."""
+    from kundenpflege import exporting, render
+
+    with session(context).journal() as connection:
+        fields, rows = exporting.table(connection, table)
+    render.write_csv(fields, rows, sys.stdout, excel=excel)
+
+
+@export_app.command("json", epilog=examples("kundenpflege export json > journal.json"))
+def export_json(context: typer.Context) -> None:
+    """The whole journal as JSON with its schema version; 'import json' reads it back."""
+    import json
+
+    from kundenpflege import exporting
+
+    with session(context).journal() as connection:
+        data = exporting.journal(connection, clock.now())
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+@export_app.command("ical", epilog=examples("kundenpflege export ical --days 30 > kunden.ics"))
+def export_ical(
+    context: typer.Context,
+    days: Annotated[int, typer.Option(min=0, help="How far ahead.")] = 30,
+    as_of: AsOf = None,
+) -> None:
+    """Due contacts and follow-ups as calendar events; stable UIDs update on re-import."""
+    from kundenpflege import exporting
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        data = exporting.ical(connection, today, clock.now(), days)
+    # iCalendar text is CRLF-delimited UTF-8; write the bytes untouched.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+Subject = Annotated[
+    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one person there.")
+]
+
+
+@gdpr_app.command("export", epilog=examples("kundenpflege gdpr export mueller-bau > auskunft.json"))
+def gdpr_export(context: typer.Context, subject: Subject) -> None:
+    """Everything stored about a customer or a person there, as JSON (access request)."""
+    import json
+
+    from kundenpflege import consent, gdpr
+
+    with session(context).journal() as connection:
+        data = gdpr.access(connection, consent.subject(connection, subject), clock.now())
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@gdpr_app.command(
+    "forget",
+    epilog=examples(
+        "kundenpflege gdpr forget mueller-bau --yes",
+        'kundenpflege gdpr forget "mueller-bau/Petra Müller" --yes',
+    ),
+)
+def gdpr_forget(
+    context: typer.Context,
+    subject: Subject,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+    by: Annotated[str | None, typer.Option(help="Who of us erased it (for the log).")] = None,
+) -> None:
+    """Erase a customer or a person there for good; only an erasure log entry remains."""
+    from kundenpflege import consent, gdpr
+
+    if not yes:
+        raise KundenpflegeError("erasure cannot be undone; add --yes to confirm")
+    with session(context).journal(write=True) as connection:
+        who = consent.subject(connection, subject)
+        label = consent.describe(who)
+        removed = gdpr.forget(connection, who, clock.now(), by)
+    with session(context).journal() as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    say(f"Erased {label}: {removed} rows removed.")
+
+
+@gdpr_app.command("restrict", epilog=examples("kundenpflege gdpr restrict mueller-bau"))
+def gdpr_restrict(
+    context: typer.Context,
+    handle: Handle,
+    lift: Annotated[bool, typer.Option("--lift", help="End the restriction.")] = False,
+) -> None:
+    """Keep a customer's data but leave it out of every report and export (Art. 18)."""
+    from kundenpflege import customers, gdpr
+
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        gdpr.restrict(connection, customer["id"], not lift)
+    say(f"{'Lifted the restriction of' if lift else 'Restricted'} {customer['handle']}.")
+
+
+@app.command(epilog=examples("kundenpflege backup", "kundenpflege backup /mnt/usb/kunden.db"))
+def backup(
+    context: typer.Context,
+    target: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="Where to write.")] = None,
+) -> None:
+    """Copy the journal safely, even while another command writes (file mode 0600)."""
+    from kundenpflege import maintenance
+
+    state = session(context)
+    with state.journal() as connection, sqlite_errors(state.path):
+        written = maintenance.backup(connection, state.path, target, clock.now())
+    print(written)
+
+
+@app.command(epilog=examples("kundenpflege restore journal-20261120-070000.backup.db"))
+def restore(context: typer.Context, source: FileArgument) -> None:
+    """Replace the journal with a backup after checking it; the old file is kept aside."""
+    from kundenpflege import maintenance
+
+    state = session(context)
+    with sqlite_errors(source):
+        kept = maintenance.restore(source, state.path, clock.now())
+    if kept:
+        say(f"The previous journal is kept as {kept}.")
+    say(f"Restored {state.path} from {source}.")
+
+
+@app.command(epilog=examples("kundenpflege doctor"))
+def doctor(context: typer.Context) -> None:
+    """Check integrity, foreign keys, schema, permissions and WAL size; exit 1 on problems."""
+    from kundenpflege import maintenance
+
+    state = session(context)
+    with state.journal(upgrade=False) as connection:
+        findings = maintenance.doctor(connection, state.path)
+    for finding in findings:
+        print(f"{finding.status:8} {finding.check}: {finding.detail}")
+    problems = [finding for finding in findings if finding.status == "problem"]
+    print(f"verdict: {'problems found' if problems else 'healthy'}")
+    if problems:
+        raise typer.Exit(ExitStatus.ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

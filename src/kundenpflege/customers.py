@@ -161,8 +161,9 @@ def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
 
 
 def filter_clause(tag: str | None, tier: str | None, alias: str = "c") -> tuple[str, list[object]]:
-    """SQL conditions shared by every report that filters by tag or tier."""
-    conditions: list[str] = []
+    """SQL conditions shared by every report: tag, tier, and never restricted customers."""
+    # GDPR restriction of processing: the data stays, but no report or export uses it.
+    conditions: list[str] = [f"{alias}.restricted = 0"]
     parameters: list[object] = []
     if tag:
         conditions.append(

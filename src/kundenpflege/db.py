@@ -50,15 +50,18 @@ def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]
     return connection, True
 
 
-def open_journal(path: Path, now: datetime) -> sqlite3.Connection:
-    """Open an existing journal and bring its schema up to date."""
+def open_journal(path: Path, now: datetime, upgrade: bool = True) -> sqlite3.Connection:
+    """Open an existing journal and (unless told not to) bring its schema up to date."""
     if not path.exists():
         raise KundenpflegeError(f"no journal at {path}; create one with 'kundenpflege init'")
     if not path.is_file():
         raise KundenpflegeError(f"{path} is not a file; point --db at a journal file")
     connection = _connect(path)
     try:
-        migrate(connection, now)
+        if upgrade:
+            migrate(connection, now)
+        else:
+            migrations.pending(connection)  # still refuses files that are no journal
     except BaseException:
         connection.close()
         raise

@@ -267,3 +267,33 @@ def m003_consent(connection: sqlite3.Connection) -> None:
         """CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent BEGIN
             SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
     )
+
+
+@migration
+def m004_data_rights(connection: sqlite3.Connection) -> None:
+    """Erasure log (no personal data), restriction of processing, erasure of consent,
+    and what imports need: a note per contact and finding contacts by e-mail.
+
+    The consent ledger stays append-only, except for the rows of a person whose
+    erasure has just been logged: erasure (GDPR Art. 17) outranks the ledger.
+    """
+    _run(
+        connection,
+        """CREATE TABLE erasures (
+            id INTEGER PRIMARY KEY,
+            erased_at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('customer', 'contact')),
+            subject_id INTEGER NOT NULL,
+            by_whom TEXT,
+            rows_removed INTEGER NOT NULL DEFAULT 0
+        )""",
+        "ALTER TABLE customers ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE contacts ADD COLUMN note TEXT",
+        "CREATE INDEX contacts_email ON contacts (email COLLATE NOCASE)",
+        "DROP TRIGGER consent_no_delete",
+        """CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent
+        WHEN NOT EXISTS (SELECT 1 FROM erasures e WHERE
+            (e.kind = 'customer' AND e.subject_id = OLD.customer_id)
+            OR (e.kind = 'contact' AND e.subject_id = OLD.contact_id))
+        BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
+    )

@@ -84,8 +84,12 @@ def state(
     time_of_day: str | None = None,
     maximum: str | None = None,
     do_not_contact: bool | None = None,
+    only_if_changed: bool = False,
 ) -> list[str]:
-    """Record a new statement; options left out keep their value. Returns notices."""
+    """Record a new statement; options left out keep their value. Returns notices.
+
+    `only_if_changed` skips a statement that repeats the current one (re-imports).
+    """
     given = [person, channel, every, days, time_of_day, maximum, do_not_contact]
     if all(value is None for value in given):
         raise KundenpflegeError(
@@ -122,6 +126,8 @@ def state(
     if do_not_contact is not None:
         fields["do_not_contact"] = int(do_not_contact)
     _check_consistent(fields)
+    if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
+        return notices
     cursor = connection.execute(
         "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
         " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
@@ -144,6 +150,10 @@ def state(
         "UPDATE customers SET preference_id = ? WHERE id = ?", (cursor.lastrowid, customer_id)
     )
     return notices
+
+
+_STATED = ("person_id", "channel", "frequency", "weekdays", "time_of_day", "max_frequency",
+           "do_not_contact")  # fmt: skip
 
 
 def _check_consistent(fields: dict[str, object]) -> None:

@@ -1,0 +1,166 @@
+"""Reading customer lists from spreadsheets: encodings, delimiters and headers as found.
+
+UTF-8 (with or without BOM) and cp1252 (Excel on Windows) are recognised; the
+delimiter is sniffed (German Excel writes ';'); headers may be English or German.
+"""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from kundenpflege import vocabulary
+from kundenpflege.customers import clean_tags
+from kundenpflege.dates import parse_date, parse_frequency, parse_weekdays
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.importing import Record, parse_money, parse_status
+from kundenpflege.people import check_handle
+
+FIELDS = {
+    "handle": ("handle", "kürzel", "kuerzel", "id", "kundennummer", "kunden-nr", "kdnr"),
+    "name": ("name", "kunde", "kundenname", "customer", "full name", "vollständiger name"),
+    "company": ("company", "firma", "unternehmen", "organisation", "organization", "org"),
+    "tier": ("tier", "stufe", "kategorie", "klasse", "segment"),
+    "tags": ("tags", "tag", "schlagworte", "schlagwörter", "gruppe", "gruppen", "labels"),
+    "annual_value": ("value", "annual value", "annual_value", "umsatz", "jahresumsatz", "wert"),
+    "status": ("status", "zustand"),
+    "since": ("since", "customer since", "kunde seit", "seit"),
+    "contact_name": ("contact", "contact name", "ansprechpartner", "ansprechpartnerin",
+                     "kontakt", "kontaktperson"),
+    "contact_role": ("role", "title", "position", "rolle", "funktion", "job title"),
+    "email": ("email", "e-mail", "mail", "e-mail-adresse", "email address", "e-mail address"),
+    "phone": ("phone", "telefon", "tel", "tel.", "telefonnummer", "mobile", "handy", "mobil"),
+    "note": ("note", "notes", "notiz", "notizen", "bemerkung", "bemerkungen"),
+    "person": ("person", "betreuer", "betreuerin", "zuständig", "owner", "account owner"),
+    "channel": ("channel", "kanal", "preferred channel", "bevorzugter kanal"),
+    "every": ("every", "frequency", "rhythm", "rhythmus", "häufigkeit", "kontakt alle"),
+    "days": ("days", "weekdays", "tage", "wochentage"),
+    "maximum": ("max", "maximum", "höchstens", "max frequency"),
+}  # fmt: skip
+_ALIASES = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
+
+
+def decode(path: Path) -> str:
+    """The file's text; binary or empty files are errors that name the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KundenpflegeError(f"cannot read {path}: {error.strerror}") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise KundenpflegeError(f"{path} is not a text file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="strict")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise KundenpflegeError(f"{path} is empty")
+    return text
+
+
+def _delimiter(text: str) -> str:
+    header = text.splitlines()[0]
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return max(",;\t", key=header.count)
+
+
+def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[int, str]:
+    """Column index -> field, from known header words and `--map column=field`."""
+    for field in overrides.values():
+        if field not in FIELDS:
+            raise KundenpflegeError(
+                f"--map: unknown field '{field}'; use one of {', '.join(FIELDS)}"
+            )
+    columns = {}
+    for index, title in enumerate(header):
+        key = " ".join(title.strip().lower().split())
+        chosen = overrides.get(title.strip()) or overrides.get(key) or _ALIASES.get(key)
+        if chosen:
+            columns[index] = chosen
+    if not {"name", "company"} & set(columns.values()):
+        found = ", ".join(title.strip() for title in header) or "nothing"
+        raise KundenpflegeError(
+            f"{path} line 1: no name or company column (found: {found});"
+            " name one with --map COLUMN=name"
+        )
+    return columns
+
+
+def _record(line: int, values: dict[str, str], today: date) -> Record:
+    name = values.get("name") or values.get("company")
+    if not name:
+        raise KundenpflegeError("no name or company")
+    handle = values.get("handle")
+    if handle:
+        check_handle(handle.lower(), "customer")
+    every, maximum, days = values.get("every"), values.get("maximum"), values.get("days")
+    for rhythm in (every, maximum):
+        if rhythm:
+            parse_frequency(rhythm)
+    if days:
+        parse_weekdays(days)
+    return Record(
+        where=f"line {line}",
+        name=name,
+        handle=handle.lower() if handle else None,
+        company=values.get("company") or None,
+        tier=values.get("tier") or None,
+        tags=clean_tags(values.get("tags", "").replace(";", ",").replace("|", ",").split(",")),
+        annual_value=parse_money(values["annual_value"]) if values.get("annual_value") else None,
+        status=parse_status(values["status"]) if values.get("status") else None,
+        since=parse_date(values["since"], today) if values.get("since") else None,
+        contact_name=values.get("contact_name") or None,
+        contact_role=values.get("contact_role") or None,
+        email=_email(values.get("email")),
+        phone=values.get("phone") or None,
+        note=values.get("note") or None,
+        person=values.get("person") or None,
+        channel=vocabulary.channel(values["channel"]) if values.get("channel") else None,
+        every=every or None,
+        days=days or None,
+        maximum=maximum or None,
+    )
+
+
+def _email(text: str | None) -> str | None:
+    if not text:
+        return None
+    if "@" not in text:
+        raise KundenpflegeError(f"'{text}' does not look like an e-mail address")
+    return text.strip()
+
+
+def read(
+    path: Path, today: date, overrides: dict[str, str] | None = None
+) -> tuple[list[Record], list[str]]:
+    """Records and the problems of rows that could not be read ("line N: reason")."""
+    text = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        header = next(reader)
+        columns = mapping(header, overrides or {}, path)
+        records, problems = [], []
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                problems.append(f"line {start}: {len(row)} fields, but the header has"
+                                f" {len(header)}")  # fmt: skip
+                continue
+            values = {field: row[index].strip() for index, field in columns.items()
+                      if index < len(row) and row[index].strip()}  # fmt: skip
+            try:
+                records.append(_record(start, values, today))
+            except KundenpflegeError as error:
+                problems.append(f"line {start}: {error}")
+    except csv.Error as error:
+        raise KundenpflegeError(f"{path} line {reader.line_num}: {error}") from None
+    return records, problems

@@ -1,0 +1,136 @@
+"""Taking everything out: tables as CSV, the whole journal as JSON (and back), and due
+contacts as an iCalendar file. Restricted customers (GDPR Art. 18) are never exported."""
+
+import sqlite3
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kundenpflege import migrations
+from kundenpflege.errors import KundenpflegeError
+
+FORMAT_NAME = "kundenpflege-journal"
+# Tables that hold what people entered, in the order they can be loaded back.
+JOURNAL_TABLES = (
+    "settings", "people", "customers", "customer_tags", "contacts", "preferences",
+    "interactions", "followups", "consent", "erasures",
+)  # fmt: skip
+_UNRESTRICTED = "c.restricted = 0"
+TABLE_QUERIES = {
+    "customers": "SELECT c.handle, c.name, c.company, c.tier,"
+    " (SELECT group_concat(tag, ', ') FROM customer_tags t WHERE t.customer_id = c.id) AS tags,"
+    " c.annual_value, c.status, c.customer_since, c.paused_until, c.last_interaction_on"
+    " AS last_contact, c.next_due FROM customers c WHERE {where} ORDER BY c.handle",
+    "contacts": "SELECT c.handle AS customer, ct.name, ct.role, ct.email, ct.phone, ct.is_main,"
+    " ct.note FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE {where}"
+    " ORDER BY c.handle, ct.name",
+    "preferences": "SELECT c.handle AS customer, p.stated_on, p.source, pe.handle AS person,"
+    " p.channel, p.frequency, p.weekdays, p.time_of_day, p.max_frequency, p.do_not_contact,"
+    " p.id = c.preference_id AS current FROM preferences p JOIN customers c"
+    " ON c.id = p.customer_id LEFT JOIN people pe ON pe.id = p.person_id WHERE {where}"
+    " ORDER BY c.handle, p.stated_on, p.id",
+    "interactions": "SELECT i.id, c.handle AS customer, i.occurred_at, i.occurred_on, i.channel,"
+    " i.direction, i.kind, pe.handle AS person, ct.name AS contact, i.mood, i.note, i.amount"
+    " FROM interactions i JOIN customers c ON c.id = i.customer_id"
+    " LEFT JOIN people pe ON pe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id"
+    " WHERE {where} ORDER BY i.occurred_at, i.id",
+    "followups": "SELECT f.id, c.handle AS customer, f.what, pe.handle AS person, f.promised_on,"
+    " f.due_on, f.status, f.done_at FROM followups f JOIN customers c ON c.id = f.customer_id"
+    " LEFT JOIN people pe ON pe.id = f.person_id WHERE {where} ORDER BY f.due_on, f.id",
+    "consent": "SELECT c.handle AS customer, ct.name AS contact, k.purpose, k.action,"
+    " k.recorded_at, k.evidence FROM consent k JOIN customers c ON c.id = k.customer_id"
+    " LEFT JOIN contacts ct ON ct.id = k.contact_id WHERE {where} ORDER BY k.id",
+}
+
+
+def table(connection: sqlite3.Connection, name: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """Column names and rows of one table, readable (handles instead of ids)."""
+    if name not in TABLE_QUERIES:
+        raise KundenpflegeError(f"unknown table '{name}'; use one of {', '.join(TABLE_QUERIES)}")
+    cursor = connection.execute(TABLE_QUERIES[name].format(where=_UNRESTRICTED))
+    fields = [column[0] for column in cursor.description]
+    return fields, [dict(zip(fields, row, strict=True)) for row in cursor]
+
+
+def journal(connection: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+    """Everything people entered, with the schema version, ids kept (for a faithful reload)."""
+    import sqlite_utils
+
+    database = sqlite_utils.Database(connection)
+    restricted = {row[0] for row in connection.execute(
+        "SELECT id FROM customers WHERE restricted = 1")}  # fmt: skip
+    tables = {}
+    for name in JOURNAL_TABLES:
+        rows = list(database[name].rows_where(order_by="rowid"))
+        key = "id" if name == "customers" else "customer_id"
+        tables[name] = [row for row in rows if row.get(key) not in restricted]
+    return {
+        "format": FORMAT_NAME,
+        "schema": [name for (name,) in connection.execute("SELECT name FROM migrations")],
+        "exported_at": now.isoformat(timespec="seconds"),
+        "tables": tables,
+    }
+
+
+def load(connection: sqlite3.Connection, data: object, source: str) -> int:
+    """Load a journal export into an empty journal; returns the number of rows."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise KundenpflegeError(f"{source} is not a kundenpflege journal export")
+    known = [name for name, _ in migrations.MIGRATIONS]
+    schema = data.get("schema", [])
+    if not isinstance(schema, list) or [name for name in schema if name not in known]:
+        raise KundenpflegeError(f"{source} comes from a newer kundenpflege; update first")
+    if connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
+        raise KundenpflegeError("import json needs an empty journal; create one with --db NEW init")
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise KundenpflegeError(f"{source} has no tables")
+    count = 0
+    for name in JOURNAL_TABLES:
+        rows = tables.get(name, [])
+        if not isinstance(rows, list):
+            raise KundenpflegeError(f"{source}: table {name} is not a list of rows")
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({name})")}
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict) or not set(row) <= columns:
+                raise KundenpflegeError(f"{source}: row {number} of {name} does not fit the table")
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            verb = "INSERT OR REPLACE" if name == "settings" else "INSERT"
+            connection.execute(f"{verb} INTO {name} ({names}) VALUES ({marks})", list(row.values()))
+            count += 1
+    return count
+
+
+def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead: int) -> bytes:
+    """Due contacts and open follow-ups as all-day events.
+
+    UIDs are stable (one per customer's next contact, one per follow-up), so a
+    calendar that imports the file again updates its events instead of doubling them.
+    """
+    from icalendar import Calendar, Event
+
+    from kundenpflege.due import due
+
+    items, _ = due(connection, today, days_ahead=days_ahead)
+    calendar = Calendar()
+    calendar.add("prodid", "-//kundenpflege//relationship journal//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Kundenpflege")
+    for item in items:
+        event = Event()
+        key = f"followup-{item.followup_id}" if item.followup_id else f"contact-{item.handle}"
+        event.add("uid", f"{key}@kundenpflege")
+        event.add("dtstamp", now)
+        event.add("dtstart", item.suggested_on)
+        event.add("dtend", item.suggested_on + timedelta(days=1))
+        how = ", ".join(part for part in (item.channel, item.person) if part)
+        what = item.detail if item.reason == "follow-up" else f"{item.reason}: {item.detail}"
+        event.add("summary", f"{item.name}: {what}" + (f" ({how})" if how else ""))
+        description = [f"kundenpflege show {item.handle}"]
+        if item.last_contact:
+            description.append(f"last contact {item.last_contact.isoformat()}"
+                               f" mood {item.last_mood}: {item.last_note or ''}")  # fmt: skip
+        description += item.warnings
+        event.add("description", "\n".join(description))
+        calendar.add_component(event)
+    return calendar.to_ical()  # type: ignore[no-any-return]

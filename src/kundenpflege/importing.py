@@ -1,0 +1,212 @@
+"""Bringing customers in from other tools: one record shape, one upsert, all or nothing.
+
+Both the CSV and the vCard reader produce `Record`s; `apply` writes them. A
+re-import updates what it finds (by handle, then by e-mail, then by the handle a
+name would get) and never duplicates.
+"""
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kundenpflege import contacts, customers, preferences, schedule
+from kundenpflege.errors import KundenpflegeError
+
+STATUS_WORDS = {
+    "active": "active", "aktiv": "active", "prospect": "prospect", "interessent": "prospect",
+    "lead": "prospect", "paused": "paused", "pausiert": "paused", "former": "former",
+    "ehemalig": "former", "inaktiv": "former",
+}  # fmt: skip
+
+
+@dataclass
+class Record:
+    """One customer (and maybe one contact there) as read from a file."""
+
+    where: str  # "line 4" in a CSV file, "card 2" in a vCard file
+    name: str
+    handle: str | None = None
+    company: str | None = None
+    tier: str | None = None
+    tags: list[str] = field(default_factory=list)
+    annual_value: float | None = None
+    status: str | None = None
+    since: date | None = None
+    contact_name: str | None = None
+    contact_role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    person: str | None = None
+    channel: str | None = None
+    every: str | None = None
+    days: str | None = None
+    maximum: str | None = None
+
+
+@dataclass
+class Outcome:
+    added: int = 0
+    updated: int = 0
+    skipped: list[str] = field(default_factory=list)  # "line N: reason"
+
+
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_money(text: str) -> float:
+    """'24.000', '24.000,50', '24,000.50', '1500,5 €' -> a number; German reading first."""
+    raw = re.sub(r"(?i)eur|€|\s", "", text)
+    if "," in raw and "." in raw:
+        decimal = "," if raw.rindex(",") > raw.rindex(".") else "."
+        raw = raw.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif "," in raw:
+        raw = raw.replace(",", "") if _THOUSANDS_COMMA.fullmatch(raw) else raw.replace(",", ".")
+    elif _THOUSANDS_DOT.fullmatch(raw):
+        raw = raw.replace(".", "")
+    try:
+        amount = float(raw)
+    except ValueError:
+        raise KundenpflegeError(f"'{text}' is not an amount of money") from None
+    if amount < 0:
+        raise KundenpflegeError(f"amount '{text}' cannot be negative")
+    return amount
+
+
+def parse_status(text: str) -> str:
+    status = STATUS_WORDS.get(text.strip().lower())
+    if status is None:
+        raise KundenpflegeError(
+            f"unknown status '{text}'; use one of {', '.join(customers.STATUSES)}"
+        )
+    return status
+
+
+def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Row | None:
+    if record.handle:
+        row = connection.execute("SELECT * FROM customers WHERE handle = ?", (record.handle,))
+        return row.fetchone()  # type: ignore[no-any-return]
+    if record.email:
+        row = connection.execute(
+            "SELECT c.* FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
+            " WHERE ct.email = ? COLLATE NOCASE LIMIT 1",
+            (record.email,),
+        ).fetchone()
+        if row:
+            return row  # type: ignore[no-any-return]
+    handle = customers.slug(record.company or record.name)
+    row = connection.execute("SELECT * FROM customers WHERE handle = ?", (handle,))
+    return row.fetchone()  # type: ignore[no-any-return]
+
+
+def _upsert_contact(
+    connection: sqlite3.Connection, customer_id: int, record: Record, now: datetime
+) -> None:
+    if not (record.contact_name or record.email or record.phone):
+        return
+    name = record.contact_name or record.email or record.phone or ""
+    existing = connection.execute(
+        "SELECT id FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
+        " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
+        (customer_id, name, record.email),
+    ).fetchone()
+    if existing:
+        connection.execute(
+            "UPDATE contacts SET role = coalesce(?, role), email = coalesce(?, email),"
+            " phone = coalesce(?, phone), note = coalesce(?, note) WHERE id = ?",
+            (record.contact_role, record.email, record.phone, record.note, existing[0]),
+        )
+        return
+    first = not connection.execute(
+        "SELECT 1 FROM contacts WHERE customer_id = ?", (customer_id,)
+    ).fetchone()
+    contact_id = contacts.add(
+        connection, customer_id, name=name, role=record.contact_role, email=record.email,
+        phone=record.phone, main=first, now=now,
+    )  # fmt: skip
+    if record.note:
+        connection.execute("UPDATE contacts SET note = ? WHERE id = ?", (record.note, contact_id))
+
+
+def _apply_one(
+    connection: sqlite3.Connection, record: Record, *, now: datetime, today: date, source: str
+) -> bool:
+    """Write one record; True when it added a customer, False when it updated one."""
+    existing = _find_existing(connection, record)
+    if existing is None:
+        handle = record.handle or _free_handle(connection, record.company or record.name)
+        customer_id = customers.add(
+            connection, handle=handle, name=record.company or record.name,
+            company=record.company, tier=record.tier, annual_value=record.annual_value,
+            tags=record.tags, status=record.status or "active", since=record.since or today,
+            now=now,
+        )  # fmt: skip
+    else:
+        customer_id = existing["id"]
+        changes: dict[str, object] = {
+            key: new
+            for key, new in (
+                ("company", record.company),
+                ("tier", record.tier),
+                ("annual_value", record.annual_value),
+                ("status", record.status),
+                ("customer_since", record.since.isoformat() if record.since else None),
+            )
+            if new is not None and new != existing[key]
+        }
+        customers.edit(connection, customer_id, changes)
+        customers.set_tags(connection, customer_id, add=record.tags)
+    _upsert_contact(connection, customer_id, record, now)
+    if any((record.person, record.channel, record.every, record.days, record.maximum)):
+        preferences.state(
+            connection, customer_id, stated_on=today, source=source, now=now,
+            person=record.person, channel=record.channel, every=record.every, days=record.days,
+            maximum=record.maximum, only_if_changed=True,
+        )  # fmt: skip
+    schedule.refresh(connection, customer_id)
+    return existing is None
+
+
+def _free_handle(connection: sqlite3.Connection, name: str) -> str:
+    base = customers.slug(name)
+    handle, number = base, 2
+    while connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
+        handle, number = f"{base}-{number}", number + 1
+    return handle
+
+
+def apply(
+    connection: sqlite3.Connection,
+    records: list[Record],
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Write every record inside the caller's transaction; the first bad one aborts all,
+    unless `skip_invalid`, which leaves it out (savepoints undo its partial writes)."""
+    outcome = Outcome()
+    for record in records:
+        connection.execute("SAVEPOINT record")
+        try:
+            added = _apply_one(connection, record, now=now, today=today, source=source)
+        except KundenpflegeError as error:
+            connection.execute("ROLLBACK TO record")
+            connection.execute("RELEASE record")
+            if not skip_invalid:
+                raise KundenpflegeError(f"{source} {record.where}: {error}") from None
+            outcome.skipped.append(f"{record.where}: {error}")
+            continue
+        connection.execute("RELEASE record")
+        if added:
+            outcome.added += 1
+        else:
+            outcome.updated += 1
+        if progress:
+            progress(1)
+    return outcome
