@@ -141,7 +141,7 @@ def read(
 ) -> tuple[list[Record], list[str]]:
     """Records and the problems of rows that could not be read ("line N: reason")."""
     text = decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader)
         columns = mapping(header, overrides or {}, path)

@@ -60,7 +60,8 @@ def journal(connection: sqlite3.Connection, now: datetime) -> dict[str, Any]:
         "SELECT id FROM customers WHERE restricted = 1")}  # fmt: skip
     tables = {}
     for name in JOURNAL_TABLES:
-        rows = list(database[name].rows_where(order_by="rowid"))
+        order = ", ".join(database.table(name).pks)  # some tables have no rowid
+        rows = list(database[name].rows_where(order_by=order))
         key = "id" if name == "customers" else "customer_id"
         tables[name] = [row for row in rows if row.get(key) not in restricted]
     return {

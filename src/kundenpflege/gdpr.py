@@ -75,7 +75,13 @@ def forget(
     )
     erasure_id = cursor.lastrowid
     if kind == "contact":
+        # Promises made in a conversation with them quote that conversation.
         removed = connection.execute(
+            "UPDATE followups SET what = '(erased)' WHERE interaction_id IN"
+            " (SELECT id FROM interactions WHERE contact_id = ?)",
+            (subject_id,),
+        ).rowcount
+        removed += connection.execute(
             "UPDATE interactions SET note = NULL WHERE contact_id = ? AND note IS NOT NULL",
             (subject_id,),
         ).rowcount

@@ -39,7 +39,8 @@ def read(path: Path) -> list[Record]:
     """Every card in the file; a damaged file is an error naming its line."""
     import vobject  # imported here: only vCard imports need it
 
-    text = decode(path)
+    # vobject counts CR and LF separately; plain LF keeps its line numbers right.
+    text = decode(path).replace("\r\n", "\n")
     records: list[Record] = []
     try:
         for card in vobject.readComponents(text, validate=False):
@@ -62,8 +63,16 @@ def read(path: Path) -> list[Record]:
                 )
             )
     except Exception as error:  # vobject raises several unrelated types on bad input
-        line = getattr(error, "lineNumber", None)
-        where = f" line {line}" if line else ""
+        lines = text.splitlines()
+        if "never closed" in str(error):
+            # Point at the card that lacks its END:VCARD.
+            starts = [n for n, line in enumerate(lines, 1) if line.upper() == "BEGIN:VCARD"]
+            start = starts[-1] if starts else len(lines)
+            raise KundenpflegeError(
+                f"{path} line {start}: this vCard never ends (END:VCARD missing)"
+            ) from None
+        reported = getattr(error, "lineNumber", None)
+        where = f" line {reported}" if reported else ""
         raise KundenpflegeError(f"{path}{where}: not a readable vCard ({error})") from None
     if not records:
         raise KundenpflegeError(f"{path}: no vCards found")
