@@ -74,26 +74,21 @@ def add(
     check_handle(handle, "customer")
     if not name.strip():
         raise KundenpflegeError("a customer needs a name; give --name")
-    if connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
+    row = (handle, name.strip(), company, tier, check_value(annual_value), check_status(status),
+           since.isoformat(), now.isoformat(timespec="seconds"))  # fmt: skip
+    try:
+        cursor = connection.execute(
+            "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
+            " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+    except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first
         raise KundenpflegeError(
             f"customer '{handle}' exists already; change it with 'kundenpflege edit {handle}'"
-        )
-    cursor = connection.execute(
-        "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
-        " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            handle,
-            name.strip(),
-            company,
-            tier,
-            check_value(annual_value),
-            check_status(status),
-            since.isoformat(),
-            now.isoformat(timespec="seconds"),
-        ),
-    )
+        ) from None
     customer_id = int(cursor.lastrowid or 0)
-    set_tags(connection, customer_id, add=tags or [])
+    if tags:
+        set_tags(connection, customer_id, add=tags)
     return customer_id
 
 
@@ -107,10 +102,11 @@ def set_tags(
         "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
         [(customer_id, tag) for tag in clean_tags(add)],
     )
-    connection.executemany(
-        "DELETE FROM customer_tags WHERE customer_id = ? AND tag = ?",
-        [(customer_id, tag) for tag in clean_tags(remove)],
-    )
+    if remove:
+        connection.executemany(
+            "DELETE FROM customer_tags WHERE customer_id = ? AND tag = ?",
+            [(customer_id, tag) for tag in clean_tags(remove)],
+        )
 
 
 EDITABLE = ("name", "company", "tier", "annual_value", "status", "customer_since")

@@ -7,6 +7,7 @@ impossible date is an error rather than a nearby valid one.
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
@@ -120,9 +121,14 @@ class Frequency:
     def code(self) -> str:
         return f"{self.count}{self.unit[0]}"
 
-    @property
+    @cached_property
     def delta(self) -> relativedelta:
         return relativedelta(**{self.unit: self.count})  # type: ignore[arg-type]
+
+    @cached_property
+    def twice(self) -> relativedelta:
+        """Two periods: how long a customer may go unheard before counting as silent."""
+        return relativedelta(**{self.unit: 2 * self.count})  # type: ignore[arg-type]
 
     @property
     def approximate_days(self) -> float:
@@ -177,6 +183,7 @@ _EVERY = re.compile(r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)"
 FREQUENCY_HINT = "try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich"
 
 
+@lru_cache(maxsize=256)
 def parse_frequency(text: str) -> Frequency:
     """Read a rhythm like 'alle 2 Wochen' or 'quarterly'; raise on nonsense or non-positive."""
     raw = " ".join(text.strip().lower().split())

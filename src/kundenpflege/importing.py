@@ -103,16 +103,24 @@ def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Ro
 
 
 def _upsert_contact(
-    connection: sqlite3.Connection, customer_id: int, record: Record, now: datetime
+    connection: sqlite3.Connection,
+    customer_id: int,
+    record: Record,
+    now: datetime,
+    new_customer: bool,
 ) -> None:
     if not (record.contact_name or record.email or record.phone):
         return
     name = record.contact_name or record.email or record.phone or ""
-    existing = connection.execute(
-        "SELECT id FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
-        " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
-        (customer_id, name, record.email),
-    ).fetchone()
+    existing = (
+        None
+        if new_customer
+        else connection.execute(
+            "SELECT id FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
+            " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
+            (customer_id, name, record.email),
+        ).fetchone()
+    )
     if existing:
         connection.execute(
             "UPDATE contacts SET role = coalesce(?, role), email = coalesce(?, email),"
@@ -120,9 +128,12 @@ def _upsert_contact(
             (record.contact_role, record.email, record.phone, record.note, existing[0]),
         )
         return
-    first = not connection.execute(
-        "SELECT 1 FROM contacts WHERE customer_id = ?", (customer_id,)
-    ).fetchone()
+    first = (
+        new_customer
+        or not connection.execute(
+            "SELECT 1 FROM contacts WHERE customer_id = ?", (customer_id,)
+        ).fetchone()
+    )
     contact_id = contacts.add(
         connection, customer_id, name=name, role=record.contact_role, email=record.email,
         phone=record.phone, main=first, now=now,
@@ -133,8 +144,8 @@ def _upsert_contact(
 
 def _apply_one(
     connection: sqlite3.Connection, record: Record, *, now: datetime, today: date, source: str
-) -> bool:
-    """Write one record; True when it added a customer, False when it updated one."""
+) -> tuple[int, bool]:
+    """Write one record; returns the customer id and whether it was added."""
     existing = _find_existing(connection, record)
     if existing is None:
         handle = record.handle or _free_handle(connection, record.company or record.name)
@@ -159,15 +170,14 @@ def _apply_one(
         }
         customers.edit(connection, customer_id, changes)
         customers.set_tags(connection, customer_id, add=record.tags)
-    _upsert_contact(connection, customer_id, record, now)
+    _upsert_contact(connection, customer_id, record, now, new_customer=existing is None)
     if any((record.person, record.channel, record.every, record.days, record.maximum)):
         preferences.state(
             connection, customer_id, stated_on=today, source=source, now=now,
             person=record.person, channel=record.channel, every=record.every, days=record.days,
             maximum=record.maximum, only_if_changed=True,
         )  # fmt: skip
-    schedule.refresh(connection, customer_id)
-    return existing is None
+    return customer_id, existing is None
 
 
 def _free_handle(connection: sqlite3.Connection, name: str) -> str:
@@ -191,22 +201,29 @@ def apply(
     """Write every record inside the caller's transaction; the first bad one aborts all,
     unless `skip_invalid`, which leaves it out (savepoints undo its partial writes)."""
     outcome = Outcome()
+    touched: list[int] = []
     for record in records:
-        connection.execute("SAVEPOINT record")
+        # Savepoints only when a bad record may be left out; otherwise it aborts all.
+        if skip_invalid:
+            connection.execute("SAVEPOINT record")
         try:
-            added = _apply_one(connection, record, now=now, today=today, source=source)
+            customer_id, added = _apply_one(connection, record, now=now, today=today, source=source)
         except KundenpflegeError as error:
-            connection.execute("ROLLBACK TO record")
-            connection.execute("RELEASE record")
             if not skip_invalid:
                 raise KundenpflegeError(f"{source} {record.where}: {error}") from None
+            connection.execute("ROLLBACK TO record")
+            connection.execute("RELEASE record")
             outcome.skipped.append(f"{record.where}: {error}")
             continue
-        connection.execute("RELEASE record")
+        if skip_invalid:
+            connection.execute("RELEASE record")
+        touched.append(customer_id)
         if added:
             outcome.added += 1
         else:
             outcome.updated += 1
         if progress:
             progress(1)
+    # Next due dates and signals once for everyone touched, set-based.
+    schedule.refresh_many(connection, list(dict.fromkeys(touched)))
     return outcome

@@ -62,6 +62,15 @@ def current(connection: sqlite3.Connection, customer_id: int) -> Preference | No
     return _from_row(row) if row else None
 
 
+def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preference]:
+    """Statements by their row id (for refreshing many customers at once)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = connection.execute(f"{_SELECT} WHERE p.id IN ({marks})", ids)
+    return {row["id"]: _from_row(row) for row in rows}
+
+
 def history(connection: sqlite3.Connection, customer_id: int) -> list[Preference]:
     """All statements, newest first."""
     rows = connection.execute(

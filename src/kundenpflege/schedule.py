@@ -5,7 +5,10 @@ so the `due` and insight reports read indexes instead of scanning interactions.
 """
 
 import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 from kundenpflege import preferences, settings, signals
 from kundenpflege.dates import Frequency, from_iso, next_preferred_day
@@ -31,56 +34,91 @@ def plan(
 
 def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
     """Recompute the stored signals and the next due date of one customer."""
-    customer = connection.execute(
-        "SELECT status, created_at, paused_until FROM customers WHERE id = ?", (customer_id,)
-    ).fetchone()
-    history = signals.from_history(
-        connection.execute(
-            "SELECT id, occurred_on, direction, mood, kind, amount FROM interactions"
-            " WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC",
-            (customer_id,),
+    refresh_many(connection, [customer_id])
+
+
+CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
+
+
+def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+    """Recompute many customers with a few set-based reads per chunk (imports, upgrades)."""
+    default = settings.default_frequency(connection)
+    for start in range(0, len(customer_ids), CHUNK):
+        chunk = list(customer_ids[start : start + CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        customers = connection.execute(
+            "SELECT id, status, created_at, paused_until, preference_id FROM customers"
+            f" WHERE id IN ({marks})",
+            chunk,
+        ).fetchall()
+        stated = preferences.by_ids(
+            connection, [row["preference_id"] for row in customers if row["preference_id"]]
         )
-    )
-    preference = preferences.current(connection, customer_id)
+        histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
+        for row in connection.execute(
+            "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
+            f" WHERE customer_id IN ({marks}) ORDER BY customer_id, occurred_at DESC, id DESC",
+            chunk,
+        ):
+            histories[row[0]].append(tuple(row[1:]))
+        connection.executemany(
+            "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
+            " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
+            " last_proactive_on = ?, outbound_gap_days = ?, mood_trend = ?, silent_from = ?,"
+            " orders_total = ? WHERE id = ?",
+            [
+                _derived(row, stated.get(row["preference_id"]), histories[row["id"]], default)
+                for row in customers
+            ],
+        )
+
+
+def _derived(
+    customer: sqlite3.Row,
+    preference: preferences.Preference | None,
+    rows: list[signals.HistoryRow],
+    default: Frequency,
+) -> tuple[object, ...]:
+    """The stored columns of one customer, in the order of the UPDATE above."""
+    history = signals.from_history(rows)
     next_due = silent_from = None
     if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
-        frequency = (preference and preference.frequency) or settings.default_frequency(connection)
-        added_on = datetime.fromisoformat(customer["created_at"]).astimezone().date()
+        frequency = (preference and preference.frequency) or default
+        added_on = _local_day(customer["created_at"])
+        paused_until = from_iso(customer["paused_until"])
         next_due = plan(
             last_contact=history.last_on,
             added_on=added_on,
             frequency=frequency,
-            paused_until=from_iso(customer["paused_until"]),
+            paused_until=paused_until,
             weekdays=preference.weekdays if preference else (),
         )
         # Silent: no contact for more than twice the rhythm the customer wants
         # (a pause they asked for does not count as silence).
-        silent_from = (history.last_on or added_on) + frequency.delta * 2
-        paused_until = from_iso(customer["paused_until"])
+        silent_from = (history.last_on or added_on) + frequency.twice
         if paused_until and paused_until > silent_from:
             silent_from = paused_until
-    connection.execute(
-        "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
-        " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
-        " last_proactive_on = ?,"
-        " outbound_gap_days = ?, mood_trend = ?, silent_from = ?, orders_total = ?"
-        " WHERE id = ?",
-        (
-            history.last_id,
-            _iso(history.last_on),
-            _iso(next_due),
-            history.last_mood,
-            history.last_kind,
-            _iso(history.last_outbound_on),
-            _iso(history.last_inbound_on),
-            _iso(history.last_proactive_on),
-            history.outbound_gap_days,
-            history.mood_trend,
-            _iso(silent_from),
-            history.orders_total,
-            customer_id,
-        ),
+    return (
+        history.last_id,
+        _iso(history.last_on),
+        _iso(next_due),
+        history.last_mood,
+        history.last_kind,
+        _iso(history.last_outbound_on),
+        _iso(history.last_inbound_on),
+        _iso(history.last_proactive_on),
+        history.outbound_gap_days,
+        history.mood_trend,
+        _iso(silent_from),
+        history.orders_total,
+        customer["id"],
     )
+
+
+@lru_cache(maxsize=1024)
+def _local_day(instant: str) -> date:
+    """The local calendar day of a stored UTC instant (imports share a few instants)."""
+    return datetime.fromisoformat(instant).astimezone().date()
 
 
 def _iso(day: date | None) -> str | None:
@@ -90,6 +128,5 @@ def _iso(day: date | None) -> str | None:
 def refresh_all(connection: sqlite3.Connection) -> int:
     """After a journal-wide change such as the default rhythm; returns the count."""
     ids = [customer_id for (customer_id,) in connection.execute("SELECT id FROM customers")]
-    for customer_id in ids:
-        refresh(connection, customer_id)
+    refresh_many(connection, ids)
     return len(ids)
