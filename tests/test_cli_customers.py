@@ -352,3 +352,10 @@ def test_slug_suggests_shell_safe_handles() -> None:
     assert slug("Café Wolf") == "cafe-wolf"
     assert slug("Straße & Söhne") == "strasse-soehne"
     assert slug("!!!") == "kunde"
+
+
+def test_errors_stay_on_one_line_whatever_was_typed(journal: Run) -> None:
+    assert error_line(journal("add", "a\nb\rc\td")) == (
+        "Error: customer handle 'a\\nb\\rc\\td' may only use a-z, 0-9, '.', '_' and '-'"
+        " and must start with a letter or digit"
+    )

@@ -35,8 +35,13 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def one_line(text: str) -> str:
+    """Control characters from user input shown escaped, so an error stays one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def fail(message: str, status: int) -> NoReturn:
-    print(f"Error: {message}", file=sys.stderr)
+    print(f"Error: {one_line(message)}", file=sys.stderr)
     sys.exit(status)
 
 
