@@ -53,8 +53,11 @@ def scripted(journal: Run) -> Run:
         ("log", "apologised", "--at", "2026-11-12", "--kind", "apology", "--mood", "-1"),
         ("add", "silent", "--tier", "C", "--value", "50000", "--since", "2016-11-25"),
         ("prefer", "silent", "--every", "monthly", "--person", "ben"),
+        ("log", "silent", "--at", "2026-03-01", "--kind", "call"),
         ("log", "silent", "--at", "2026-08-01", "--kind", "call", "--mood", "0"),
         ("add", "never", "--tier", "C", "--value", "400"),
+        ("log", "never", "--at", "2026-11-10", "--kind", "call"),
+        ("log", "never", "--at", "2026-11-12", "--kind", "call"),
         ("add", "falling", "--tier", "A", "--value", "25000", "--since", "2018-11-25"),
         ("log", "falling", "--at", "2026-06-01", "--kind", "call", "--mood", "2"),
         ("log", "falling", "--at", "2026-07-01", "--kind", "call", "--mood", "2"),
@@ -132,8 +135,9 @@ def test_fairness(scripted: Run) -> None:
     assert rows["A"]["contacts_per_customer_year"] == 3.5
     assert rows["A"]["personal_share"] == pytest.approx(6 / 7, abs=0.001)
     assert rows["C"]["customers"] == 4
-    assert rows["C"]["never_contacted"] == 1
-    assert rows["C"]["mass_share"] == pytest.approx(2 / 6, abs=0.001)
+    assert rows["C"]["never_contacted"] == 0
+    # C: silent 2, never 2, pushed 2 e-mails, complainer 3.
+    assert rows["C"]["mass_share"] == pytest.approx(2 / 9, abs=0.001)
     # happy: 24 days, falling: 55 days since the last contact.
     assert rows["A"]["median_days_since_contact"] == 39.5
     bands = [row["group"] for row in data(scripted, "fairness", "--by", "band")]
@@ -163,15 +167,15 @@ def test_fairness_filtered_path_agrees_with_the_daily_tally(scripted: Run) -> No
 def test_value(scripted: Run) -> None:
     rows = data(scripted, "value")
     # Fifths by lifetime value: never, complainer | pushed, fixed | angry, apologised |
-    # happy, falling | silent.
+    # happy, falling | silent. Our gaps: silent 153 days (the top fifth's median), never 2.
     assert [(row["handle"], row["flag"]) for row in rows[:2]] == [
         ("silent", "high value, little attention"),
-        ("complainer", "low value, over-served"),
+        ("never", "low value, over-served"),
     ]
     silent = rows[0]
     assert silent["years_as_customer"] == 10.0
     assert silent["lifetime_value"] == pytest.approx(50000 * 3652 / 365.25, abs=0.01)
-    assert silent["contacts_in_window"] == 1
+    assert silent["contacts_in_window"] == 2
     assert [row["handle"] for row in rows[2:]] == [
         "falling",
         "happy",
@@ -179,12 +183,9 @@ def test_value(scripted: Run) -> None:
         "angry",
         "fixed",
         "pushed",
-        "never",
-    ]
-    assert [row["handle"] for row in data(scripted, "value", "--flagged")] == [
-        "silent",
         "complainer",
     ]
+    assert [row["handle"] for row in data(scripted, "value", "--flagged")] == ["silent", "never"]
     ok(scripted("log", "complainer", "--at", "2026-11-24", "--kind", "order", "--amount", "900000"))
     assert data(scripted, "value")[0]["handle"] == "complainer"
 
@@ -198,7 +199,7 @@ def test_reactive(scripted: Run) -> None:
         ("complainer", 3, 2, 1),
     ]
     assert ok(scripted("reactive", "--limit", "1")).stderr == (
-        "All contacts in the window: 17; complaints from customers 29%, started by us 71%.\n"
+        "All contacts in the window: 20; complaints from customers 25%, started by us 75%.\n"
         "… 3 more rows; use --limit 0 to see all.\n"
     )
     title = ok(scripted("reactive", "--format", "table")).stdout
@@ -210,11 +211,12 @@ def test_pulse(scripted: Run) -> None:
     rows = {row["measure"]: row for row in data(scripted, "pulse")}
     assert rows["customers"]["current"] == 9
     assert rows["overdue follow-ups"]["current"] == 0
-    # 2026-10-26 .. 2026-11-25: happy 1, angry 1, fixed 1, apologised 2, pushed 2, complainer 1.
-    assert rows["contacts"]["current"] == 8
+    # 2026-10-26 .. 2026-11-25: happy 1, angry 1, fixed 1, apologised 2, never 2, pushed 2,
+    # complainer 1.
+    assert rows["contacts"]["current"] == 10
     # 2026-09-26 .. 2026-10-25: happy 1, falling 1.
     assert rows["contacts"]["previous"] == 2
-    assert rows["contacts"]["change"] == 6
+    assert rows["contacts"]["change"] == 8
     table = ok(scripted("pulse")).stdout
     assert "proactive share (we reached out)" in table
 

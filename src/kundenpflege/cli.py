@@ -994,14 +994,13 @@ def pulse(
 ) -> None:
     """The journal on one screen, this period against the one before: run it on Monday."""
     from kundenpflege import pulse as pulse_report
-    from kundenpflege import settings, views
+    from kundenpflege import views
 
     today = today_or(as_of)
     with session(context).journal() as connection:
         rows = pulse_report.pulse(
             connection,
             today,
-            default=settings.default_frequency(connection),
             period_days=period,
             tag=tag,
             tier=tier,

@@ -1,7 +1,6 @@
 """Big versus small: do small customers get less care? Per tier or per value band."""
 
 import sqlite3
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,32 +53,44 @@ def fairness(
         raise KundenpflegeError("the window must be at least one day")
     group_sql = "coalesce(c.tier, '')" if by == "tier" else BAND_SQL
     source, parameters = selection(tag, tier, person)
-    people = connection.execute(
-        f"SELECT {group_sql} AS grp, c.last_interaction_on, c.next_due{source}", parameters
+    day = today.isoformat()
+    # Medians in SQLite: order each group by days since contact, average the middle one(s).
+    groups = connection.execute(
+        f"WITH members AS MATERIALIZED (SELECT {group_sql} AS grp,"
+        f" c.last_interaction_on AS last_on, c.next_due{source}),"
+        " ranked AS (SELECT grp, julianday(?) - julianday(last_on) AS days,"
+        " row_number() OVER (PARTITION BY grp ORDER BY last_on DESC) AS position,"
+        " count(*) OVER (PARTITION BY grp) AS contacted FROM members WHERE last_on IS NOT NULL),"
+        " medians AS (SELECT grp, avg(days) AS median FROM ranked"
+        " WHERE position IN ((contacted + 1) / 2, (contacted + 2) / 2) GROUP BY grp)"
+        " SELECT m.grp, count(*) AS customers, count(m.last_on) AS contacted,"
+        " sum(m.next_due IS NOT NULL) AS planned, coalesce(sum(m.next_due < ?), 0) AS overdue,"
+        " md.median FROM members m LEFT JOIN medians md ON md.grp = m.grp GROUP BY m.grp",
+        [*parameters, day, day],
     ).fetchall()
-    tallies = tally(connection, today - timedelta(days=window_days), today, by=by, tag=tag,
-                    tier=tier, person=person)  # fmt: skip
-    groups: dict[str, list[sqlite3.Row]] = {}
-    for row in people:
-        groups.setdefault(row["grp"], []).append(row)
+    tallies = tally(
+        connection,
+        today - timedelta(days=window_days),
+        today,
+        by=by,
+        tag=tag,
+        tier=tier,
+        person=person,
+    )
     result = []
-    for name in sorted(groups, key=_group_order):
-        members = groups[name]
-        counts = tallies.get(name, {})
+    for row in sorted(groups, key=lambda group: _group_order(group["grp"])):
+        counts = tallies.get(row["grp"], {})
         total, personal, mass = (counts.get(fact, 0) for fact in ("contacts", "personal", "mass"))
-        days = [(today - date.fromisoformat(row[1])).days for row in members if row[1]]
-        planned = [row for row in members if row[2]]
-        overdue = sum(1 for row in planned if row[2] < today.isoformat())
         result.append(
             FairnessRow(
-                group=name or "(none)",
-                customers=len(members),
-                contacts_per_customer_year=round(total / len(members) * 365 / window_days, 2),
+                group=row["grp"] or "(none)",
+                customers=row["customers"],
+                contacts_per_customer_year=round(total / row["customers"] * 365 / window_days, 2),
                 personal_share=share(personal, total),
                 mass_share=share(mass, total),
-                median_days_since_contact=statistics.median(days) if days else None,
-                never_contacted=len(members) - len(days),
-                overdue_share=share(overdue, len(planned)),
+                median_days_since_contact=row["median"],
+                never_contacted=row["customers"] - row["contacted"],
+                overdue_share=share(row["overdue"], row["planned"]),
             )
         )
     return result

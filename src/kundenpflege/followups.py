@@ -4,7 +4,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kundenpflege import people
+from kundenpflege import people, schedule
 from kundenpflege.errors import KundenpflegeError
 
 
@@ -47,7 +47,7 @@ def person_id_for(connection: sqlite3.Connection, person: str | None, now: datet
 
 def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
     row = connection.execute(
-        "SELECT id, status FROM followups WHERE id = ?", (followup_id,)
+        "SELECT id, status, customer_id FROM followups WHERE id = ?", (followup_id,)
     ).fetchone()
     if row is None:
         raise KundenpflegeError(
@@ -59,11 +59,13 @@ def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
 
 
 def done(connection: sqlite3.Connection, followup_id: int, now: datetime) -> None:
-    _open_row(connection, followup_id)
+    """A kept promise can repair a bad last impression, so the customer is refreshed."""
+    row = _open_row(connection, followup_id)
     connection.execute(
         "UPDATE followups SET status = 'done', done_at = ? WHERE id = ?",
         (now.isoformat(timespec="seconds"), followup_id),
     )
+    schedule.refresh(connection, row["customer_id"])
 
 
 def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today: date) -> None:

@@ -1,6 +1,7 @@
-"""Relationships at risk: the last impression, silence, a falling mood, too much contact.
+"""Relationships at risk: the last impression, a falling mood, too much contact, silence.
 
-Reads only the signals stored on each customer row, so it stays fast on large journals.
+Each kind of risk is a date stored on the customer row (see `signals.risks`) with
+its own index, so the report reads a few index ranges, not the whole journal.
 """
 
 import sqlite3
@@ -11,9 +12,18 @@ from kundenpflege.customers import filter_clause
 from kundenpflege.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.due import preview
 
-# A mood this much lower than before counts as falling (scale -2..2).
-FALLING_BY = 1.0
-REASON_ORDER = ("negative-last-impression", "falling-mood", "over-contacted", "silent")
+# Worst first. Condition, ordering column, and the "since" date of each kind.
+REASONS = {
+    "negative-last-impression": ("c.negative_since IS NOT NULL", "c.negative_since"),
+    "falling-mood": ("c.falling_since IS NOT NULL", "c.falling_since"),
+    "over-contacted": ("c.over_contact_until > :today", "c.over_contact_until"),
+    "silent": ("c.silent_from <= :today", "c.silent_from"),
+}
+NEXT_STEPS = {
+    "negative-last-impression": "apologise or put it right, then log it",
+    "falling-mood": "ask what has changed",
+    "silent": "get in touch",
+}
 
 
 @dataclass(frozen=True)
@@ -28,55 +38,41 @@ class Risk:
     channel: str | None
 
 
-def _rhythm(row: sqlite3.Row, default: Frequency) -> Frequency:
-    return parse_frequency(row["frequency"]) if row["frequency"] else default
+_COLUMNS = (
+    "SELECT c.handle, c.name, c.last_interaction_on, c.last_mood, c.last_kind, c.mood_trend,"
+    " c.outbound_gap_days, c.last_outbound_on, c.over_contact_until, p.frequency,"
+    " p.max_frequency, coalesce(p.do_not_contact, 0) AS do_not_contact, p.channel,"
+    " pe.handle AS person, i.note AS last_note"
+)
+_JOINS = (
+    " FROM customers c LEFT JOIN preferences p ON p.id = c.preference_id"
+    " LEFT JOIN people pe ON pe.id = p.person_id"
+)
 
 
-def risks_of(
-    row: sqlite3.Row, today: date, default: Frequency
-) -> list[tuple[str, str, date | None, str]]:
-    """(reason, detail, since, next step) for one customer row; empty when all is well."""
-    found = []
+def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Risk:
     last_on = from_iso(row["last_interaction_on"])
-    if row["negative_unrepaired"]:
-        found.append((
-            "negative-last-impression",
-            f"mood {row['last_mood']:+d}: {preview(row['last_note']) or row['last_kind']}",
-            last_on,
-            "apologise or put it right, then log it",
-        ))  # fmt: skip
-    if row["mood_trend"] is not None and row["mood_trend"] <= -FALLING_BY:
-        found.append((
-            "falling-mood", f"recent moods {row['mood_trend']:+.1f} below earlier ones", last_on,
-            "ask what has changed",
-        ))  # fmt: skip
-    if row["max_frequency"] and row["outbound_gap_days"] is not None:
-        maximum = parse_frequency(row["max_frequency"])
-        last_out = from_iso(row["last_outbound_on"])
-        if (
-            last_out
-            and row["outbound_gap_days"] < maximum.approximate_days
-            and (today - last_out).days < maximum.approximate_days
-        ):
-            found.append((
-                "over-contacted",
-                f"two contacts {row['outbound_gap_days']} days apart; maximum {maximum.describe()}",
-                last_out,
-                f"hold back until {(last_out + maximum.delta).isoformat()}",
-            ))  # fmt: skip
-    silent_from = from_iso(row["silent_from"])
-    if silent_from and silent_from <= today:
-        rhythm = _rhythm(row, default).describe()
+    since, step = last_on, NEXT_STEPS.get(reason, "")
+    if reason == "negative-last-impression":
+        detail = f"mood {row['last_mood']:+d}: {preview(row['last_note']) or row['last_kind']}"
+    elif reason == "falling-mood":
+        detail = f"recent moods {row['mood_trend']:+.1f} below earlier ones"
+    elif reason == "over-contacted":
+        maximum = parse_frequency(row["max_frequency"]).describe()
+        detail = f"two contacts {row['outbound_gap_days']} days apart; maximum {maximum}"
+        since = from_iso(row["last_outbound_on"])
+        step = f"hold back until {row['over_contact_until']}"
+    else:
+        rhythm = (parse_frequency(row["frequency"]) if row["frequency"] else default).describe()
         detail = (
             f"no contact for {(today - last_on).days} days; they want {rhythm}"
             if last_on
             else f"never contacted; they want {rhythm}"
         )
-        found.append(("silent", detail, last_on, "get in touch"))
     if row["do_not_contact"]:
-        found = [(reason, detail, since, "do not contact: they asked not to be")
-                 for reason, detail, since, _ in found]  # fmt: skip
-    return found
+        step = "do not contact: they asked not to be"
+    return Risk(row["handle"], row["name"], reason, detail, since, step, row["person"],
+                row["channel"])  # fmt: skip
 
 
 def at_risk(
@@ -89,35 +85,41 @@ def at_risk(
     person: str | None = None,
     limit: int | None = None,
 ) -> tuple[list[Risk], int]:
-    """Every risk of every current customer, worst kind first, oldest first within a kind."""
+    """Every risk of every current customer, worst kind first, longest-standing first."""
     where, parameters = filter_clause(tag, tier)
     if person:
         where += " AND pe.handle = ?"
         parameters.append(person)
-    rows = connection.execute(
-        "SELECT c.handle, c.name, c.last_interaction_on, c.last_mood, c.last_kind, c.mood_trend,"
-        " c.outbound_gap_days, c.last_outbound_on, c.silent_from, p.frequency, p.max_frequency,"
-        " coalesce(p.do_not_contact, 0) AS do_not_contact, p.channel, pe.handle AS person,"
-        " CASE WHEN c.last_mood < 0 AND coalesce(c.last_kind, '') != 'apology' AND NOT EXISTS"
-        "  (SELECT 1 FROM followups f JOIN interactions li ON li.id = c.last_interaction_id"
-        "   WHERE f.customer_id = c.id AND f.status = 'done' AND f.done_at >= li.occurred_at)"
-        " THEN 1 ELSE 0 END AS negative_unrepaired,"
-        " CASE WHEN c.last_mood < 0 THEN (SELECT note FROM interactions"
-        "  WHERE id = c.last_interaction_id) END AS last_note"
-        " FROM customers c LEFT JOIN preferences p ON p.id = c.preference_id"
-        " LEFT JOIN people pe ON pe.id = p.person_id"
-        " WHERE c.status != 'former' AND (c.last_mood < 0 OR c.mood_trend <= ?"
-        " OR c.silent_from <= ?"
-        " OR (c.outbound_gap_days IS NOT NULL AND p.max_frequency IS NOT NULL))"
-        f"{where}",
-        [-FALLING_BY, today.isoformat(), *parameters],
+    # Named :today and positional filters do not mix; bind today by position too.
+    found: list[Risk] = []
+    total = 0
+    for reason, (condition, order) in REASONS.items():
+        condition_sql = condition.replace(":today", "?")
+        bound = [today.isoformat()] if ":today" in condition else []
+        total += connection.execute(
+            f"SELECT count(*){_JOINS} WHERE {condition_sql}{where}", [*bound, *parameters]
+        ).fetchone()[0]
+        wanted = -1 if limit is None else max(limit - len(found), 0)
+        if wanted == 0:
+            continue
+        rows = connection.execute(
+            f"{_COLUMNS}{_JOINS} LEFT JOIN interactions i ON i.id = c.last_interaction_id"
+            f" AND c.negative_since IS NOT NULL WHERE {condition_sql}{where}"
+            f" ORDER BY {order}, c.id LIMIT ?",
+            [*bound, *parameters, wanted],
+        )
+        found.extend(_risk(reason, row, today, default) for row in rows)
+    return found, total
+
+
+def count_at_risk(
+    connection: sqlite3.Connection, today: date, source: str, parameters: list[object]
+) -> int:
+    """Customers with at least one risk, among those `source` selects (for `pulse`)."""
+    conditions = " OR ".join(condition.replace(":today", "?") for condition, _ in REASONS.values())
+    bound = [today.isoformat() for condition, _ in REASONS.values() if ":today" in condition]
+    return int(
+        connection.execute(
+            f"SELECT count(*){source} AND ({conditions})", [*parameters, *bound]
+        ).fetchone()[0]
     )
-    found = [
-        Risk(row["handle"], row["name"], reason, detail, since, step, row["person"],
-             row["channel"])
-        for row in rows
-        for reason, detail, since, step in risks_of(row, today, default)
-    ]  # fmt: skip
-    found.sort(key=lambda risk: (REASON_ORDER.index(risk.reason), risk.since or date.min,
-                                 risk.handle))  # fmt: skip
-    return (found[:limit] if limit is not None else found), len(found)

@@ -194,11 +194,22 @@ def m002_insights(connection: sqlite3.Connection) -> None:
         "ALTER TABLE customers ADD COLUMN last_outbound_on TEXT",
         "ALTER TABLE customers ADD COLUMN last_inbound_on TEXT",
         "ALTER TABLE customers ADD COLUMN last_proactive_on TEXT",
+        "ALTER TABLE customers ADD COLUMN negative_since TEXT",
+        "ALTER TABLE customers ADD COLUMN falling_since TEXT",
+        "ALTER TABLE customers ADD COLUMN over_contact_until TEXT",
         "ALTER TABLE customers ADD COLUMN outbound_gap_days INTEGER",
         "ALTER TABLE customers ADD COLUMN mood_trend REAL",
         "ALTER TABLE customers ADD COLUMN silent_from TEXT",
         "ALTER TABLE customers ADD COLUMN orders_total REAL NOT NULL DEFAULT 0",
         "CREATE INDEX customers_tier_contact ON customers (tier, last_interaction_on)",
+        # Each risk of `health` reads its own small index.
+        "CREATE INDEX customers_silent ON customers (silent_from) WHERE silent_from IS NOT NULL",
+        "CREATE INDEX customers_negative ON customers (negative_since)"
+        " WHERE negative_since IS NOT NULL",
+        "CREATE INDEX customers_falling ON customers (falling_since)"
+        " WHERE falling_since IS NOT NULL",
+        "CREATE INDEX customers_over_contact ON customers (over_contact_until)"
+        " WHERE over_contact_until IS NOT NULL",
         "CREATE INDEX interactions_customer_day ON interactions (customer_id, occurred_on)",
         """CREATE VIEW interaction_facts AS
         SELECT i.id, i.customer_id, i.occurred_on AS day, coalesce(c.tier, '') AS tier,
@@ -288,6 +299,22 @@ def m004_data_rights(connection: sqlite3.Connection) -> None:
             rows_removed INTEGER NOT NULL DEFAULT 0
         )""",
         "ALTER TABLE customers ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0",
+        # Reports filter restricted customers out; keep them on covering indexes.
+        *(
+            statement
+            for name, column in (
+                ("next_due", "next_due"),
+                ("silent", "silent_from"),
+                ("negative", "negative_since"),
+                ("falling", "falling_since"),
+                ("over_contact", "over_contact_until"),
+            )
+            for statement in (
+                f"DROP INDEX customers_{name}",
+                f"CREATE INDEX customers_{name} ON customers (restricted, {column})"
+                f" WHERE {column} IS NOT NULL",
+            )
+        ),
         "ALTER TABLE contacts ADD COLUMN note TEXT",
         "CREATE INDEX contacts_email ON contacts (email COLLATE NOCASE)",
         "DROP TRIGGER consent_no_delete",

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from kundenpflege import health
 from kundenpflege.customers import selection
-from kundenpflege.dates import Frequency
 from kundenpflege.tally import Tally, share, tally, total
 
 
@@ -47,7 +46,6 @@ def pulse(
     connection: sqlite3.Connection,
     today: date,
     *,
-    default: Frequency,
     period_days: int = 30,
     tag: str | None = None,
     tier: str | None = None,
@@ -69,9 +67,7 @@ def pulse(
         [day, day, start, start, *parameters],
     ).fetchone()
     customers, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
-    risks, _ = health.at_risk(connection, today, default=default, tag=tag, tier=tier,
-                              person=person)  # fmt: skip
-    risky = {risk.handle for risk in risks}
+    risky = health.count_at_risk(connection, today, source, parameters)
     overdue_followups = connection.execute(
         "SELECT count(*) FROM followups f JOIN customers fc ON fc.id = f.customer_id"
         " WHERE f.status = 'open' AND max(f.due_on, coalesce(fc.paused_until, '')) < ?"
@@ -83,7 +79,7 @@ def pulse(
         _row("cared for on time (not overdue)", share(on_time, planned)),
         _row("reactive only (period)", share(reactive, customers)),
         _row("silent (over twice their rhythm)", share(silent, customers)),
-        _row("at risk (see health)", share(len(risky), customers)),
+        _row("at risk (see health)", share(risky, customers)),
         _row("positive last impression", share(positive, customers)),
         _row("overdue follow-ups", overdue_followups),
         *(_row(measure, value, previous[measure]) for measure, value in current.items()),

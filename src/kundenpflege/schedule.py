@@ -54,6 +54,14 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
         stated = preferences.by_ids(
             connection, [row["preference_id"] for row in customers if row["preference_id"]]
         )
+        repaired = {
+            customer_id: _local_day(done_at)
+            for customer_id, done_at in connection.execute(
+                "SELECT customer_id, max(done_at) FROM followups WHERE status = 'done'"
+                f" AND customer_id IN ({marks}) GROUP BY customer_id",
+                chunk,
+            )
+        }
         histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
         for row in connection.execute(
             "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
@@ -65,9 +73,16 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
             "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
             " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
             " last_proactive_on = ?, outbound_gap_days = ?, mood_trend = ?, silent_from = ?,"
-            " orders_total = ? WHERE id = ?",
+            " orders_total = ?, negative_since = ?, falling_since = ?, over_contact_until = ?"
+            " WHERE id = ?",
             [
-                _derived(row, stated.get(row["preference_id"]), histories[row["id"]], default)
+                _derived(
+                    row,
+                    stated.get(row["preference_id"]),
+                    histories[row["id"]],
+                    default,
+                    repaired.get(row["id"]),
+                )
                 for row in customers
             ],
         )
@@ -78,9 +93,16 @@ def _derived(
     preference: preferences.Preference | None,
     rows: list[signals.HistoryRow],
     default: Frequency,
+    last_repair: date | None,
 ) -> tuple[object, ...]:
     """The stored columns of one customer, in the order of the UPDATE above."""
     history = signals.from_history(rows)
+    risks = signals.risks(
+        history,
+        last_repair=last_repair,
+        maximum=preference.max_frequency if preference else None,
+        current=customer["status"] != "former",
+    )
     next_due = silent_from = None
     if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
         frequency = (preference and preference.frequency) or default
@@ -111,6 +133,9 @@ def _derived(
         history.mood_trend,
         _iso(silent_from),
         history.orders_total,
+        _iso(risks.negative_since),
+        _iso(risks.falling_since),
+        _iso(risks.over_contact_until),
         customer["id"],
     )
 

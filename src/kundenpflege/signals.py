@@ -8,9 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kundenpflege.dates import Frequency
+
 # The mood trend compares the newest moods with the ones just before them.
 RECENT_MOODS = 2
 EARLIER_MOODS = 3
+# Recent moods this much below earlier ones count as a falling mood (scale -2..2).
+FALLING_BY = 1.0
 # An outbound contact this soon after the customer reached out is a reaction.
 REACTION_WINDOW = timedelta(days=7)
 
@@ -75,4 +79,38 @@ def from_history(rows: Iterable[HistoryRow]) -> Signals:
         outbound_gap_days=(outbound[0] - outbound[1]).days if len(outbound) == 2 else None,
         mood_trend=mood_trend([row[3] for row in history if row[3] is not None]),
         orders_total=sum(row[5] or 0.0 for row in history),
+    )
+
+
+@dataclass(frozen=True)
+class Risks:
+    """Since when a customer is at risk, per kind (None: not at risk that way)."""
+
+    negative_since: date | None = None  # bad last impression, not repaired
+    falling_since: date | None = None
+    over_contact_until: date | None = None  # we exceeded their maximum; hold back till then
+
+
+def risks(
+    history: Signals, *, last_repair: date | None, maximum: Frequency | None, current: bool
+) -> Risks:
+    """The last impression dominates: a negative one stays a risk until an apology, a
+    better contact or a kept promise (a done follow-up) comes after it."""
+    if not current or history.last_on is None:
+        return Risks()
+    negative = (
+        history.last_mood is not None
+        and history.last_mood < 0
+        and history.last_kind != "apology"
+        and not (last_repair and last_repair >= history.last_on)
+    )
+    falling = history.mood_trend is not None and history.mood_trend <= -FALLING_BY
+    over = None
+    if maximum and history.outbound_gap_days is not None and history.last_outbound_on:
+        if history.outbound_gap_days < maximum.approximate_days:
+            over = history.last_outbound_on + maximum.delta
+    return Risks(
+        negative_since=history.last_on if negative else None,
+        falling_since=history.last_on if falling else None,
+        over_contact_until=over,
     )

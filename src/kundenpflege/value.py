@@ -1,14 +1,14 @@
 """Lifetime value beside attention: who brings much and hears little, and the reverse.
 
 Lifetime value is the larger of annual value times years as a customer and the
-sum of logged order amounts. Customers are split into fifths by lifetime value:
-the top fifth without a contact from us in the window (or silent) gets little
-attention; the bottom fifth with more contacts than the top fifth's median is
-over-served.
+sum of logged order amounts. Customers are split into fifths by lifetime value.
+The top fifth without a contact from us in the window (or silent) gets little
+attention. The bottom fifth is over-served when we reached out in the window and
+the gap between our last two contacts is shorter than the median gap in the top
+fifth. All of it is computed inside SQLite from columns stored on each customer.
 """
 
 import sqlite3
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,7 +28,7 @@ class ValueRow:
     years_as_customer: float
     lifetime_value: float
     orders_total: float
-    contacts_in_window: int | None
+    contacts_in_window: int
     last_contact_from_us: date | None
     flag: str | None
 
@@ -46,52 +46,60 @@ def value(
 ) -> tuple[list[ValueRow], int]:
     """Flagged customers first, then by lifetime value, highest first."""
     source, parameters = selection(tag, tier, person)
-    start = (today - timedelta(days=window_days)).isoformat()
+    day, start = today.isoformat(), (today - timedelta(days=window_days)).isoformat()
     rows = connection.execute(
-        "WITH valued AS (SELECT c.id, c.handle, c.name, c.tier, c.annual_value, c.orders_total,"
-        " c.last_outbound_on, c.silent_from,"
+        "WITH valued AS MATERIALIZED (SELECT c.id, c.handle, c.name, c.tier, c.annual_value,"
+        " c.orders_total, c.last_outbound_on, c.silent_from, c.outbound_gap_days,"
+        " max(coalesce(c.annual_value, 0) * max(julianday(?) - julianday(c.customer_since), 0)"
+        " / 365.25, c.orders_total) AS lifetime_value,"
         " max(julianday(?) - julianday(c.customer_since), 0) / 365.25 AS years"
-        f"{source}), ranked AS (SELECT *, max(coalesce(annual_value, 0) * years, orders_total)"
-        " AS lifetime_value FROM valued), fifths AS (SELECT *,"
-        " ntile(5) OVER (ORDER BY lifetime_value, id) AS fifth FROM ranked)"
-        " SELECT *, CASE WHEN fifth IN (1, 5) THEN (SELECT count(*) FROM interactions i"
-        "  WHERE i.customer_id = fifths.id AND i.occurred_on > ? AND i.occurred_on <= ?)"
-        " END AS contacts FROM fifths",
-        [today.isoformat(), *parameters, start, today.isoformat()],
+        f"{source}),"
+        " fifths AS MATERIALIZED (SELECT *, ntile(5) OVER (ORDER BY lifetime_value, id) AS fifth,"
+        " count(*) OVER () AS everyone FROM valued),"
+        " top_gaps AS (SELECT outbound_gap_days AS gap FROM fifths"
+        " WHERE fifth = 5 AND outbound_gap_days IS NOT NULL),"
+        " benchmark AS (SELECT gap FROM top_gaps ORDER BY gap"
+        " LIMIT 1 OFFSET (SELECT count(*) / 2 FROM top_gaps)),"
+        " flagged AS (SELECT *, CASE"
+        "  WHEN everyone >= 5 AND fifth = 5 AND (last_outbound_on IS NULL"
+        "   OR last_outbound_on <= ? OR silent_from <= ?) THEN ?"
+        "  WHEN everyone >= 5 AND fifth = 1 AND last_outbound_on > ?"
+        "   AND outbound_gap_days < (SELECT gap FROM benchmark) THEN ?"
+        " END AS flag FROM fifths)"
+        " SELECT *, count(*) OVER () AS total FROM flagged WHERE (? = 0 OR flag IS NOT NULL)"
+        " ORDER BY flag IS NULL, flag = ?, lifetime_value DESC, handle LIMIT ?",
+        [
+            day,
+            day,
+            *parameters,
+            start,
+            day,
+            LITTLE_ATTENTION,
+            start,
+            OVER_SERVED,
+            int(flagged_only),
+            OVER_SERVED,
+            -1 if limit is None else limit,
+        ],
     ).fetchall()
-    top = [row["contacts"] for row in rows if row["fifth"] == 5]
-    top_median = statistics.median(top) if top else 0
-    result = []
-    for row in rows:
-        flag = None
-        if (
-            row["fifth"] == 5
-            and len(rows) >= 5
-            and (
-                not row["last_outbound_on"]
-                or row["last_outbound_on"] <= start
-                or (row["silent_from"] and row["silent_from"] <= today.isoformat())
-            )
-        ):
-            flag = LITTLE_ATTENTION
-        elif row["fifth"] == 1 and len(rows) >= 5 and row["contacts"] > top_median:
-            flag = OVER_SERVED
-        if flagged_only and not flag:
-            continue
-        result.append(
-            ValueRow(
-                handle=row["handle"],
-                name=row["name"],
-                tier=row["tier"],
-                annual_value=row["annual_value"],
-                years_as_customer=round(row["years"], 1),
-                lifetime_value=round(row["lifetime_value"], 2),
-                orders_total=row["orders_total"],
-                contacts_in_window=row["contacts"],
-                last_contact_from_us=from_iso(row["last_outbound_on"]),
-                flag=flag,
-            )
+    # Contacts in the window are counted for the rows shown only.
+    result = [
+        ValueRow(
+            handle=row["handle"],
+            name=row["name"],
+            tier=row["tier"],
+            annual_value=row["annual_value"],
+            years_as_customer=round(row["years"], 1),
+            lifetime_value=round(row["lifetime_value"], 2),
+            orders_total=row["orders_total"],
+            contacts_in_window=connection.execute(
+                "SELECT count(*) FROM interactions WHERE customer_id = ? AND occurred_on > ?"
+                " AND occurred_on <= ?",
+                (row["id"], start, day),
+            ).fetchone()[0],
+            last_contact_from_us=from_iso(row["last_outbound_on"]),
+            flag=row["flag"],
         )
-    order = {LITTLE_ATTENTION: 0, OVER_SERVED: 1, None: 2}
-    result.sort(key=lambda item: (order[item.flag], -item.lifetime_value, item.handle))
-    return (result[:limit] if limit is not None else result), len(result)
+        for row in rows
+    ]
+    return result, rows[0]["total"] if rows else 0
