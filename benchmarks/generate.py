@@ -162,8 +162,18 @@ def generate(path: Path, customers: int, interactions: int, seed: int = 2026) ->
             if kind == "complaint" and chance.random() < 0.1:
                 due_on = (at + timedelta(days=3)).date().isoformat()
                 status = "open" if at > NOW - timedelta(days=60) else "done"
+                done_at = (at + timedelta(days=2)).isoformat(timespec="seconds")
                 followups.append(
-                    (customer, number, "Rückmeldung geben", due_on, due_on, status, stamp)
+                    (
+                        customer,
+                        number,
+                        "Rückmeldung geben",
+                        due_on,
+                        due_on,
+                        status,
+                        stamp,
+                        None if status == "open" else done_at,
+                    )
                 )
         with db.transaction(connection):
             connection.executemany(
@@ -175,7 +185,7 @@ def generate(path: Path, customers: int, interactions: int, seed: int = 2026) ->
     with db.transaction(connection):
         connection.executemany(
             "INSERT INTO followups (customer_id, interaction_id, what, promised_on, due_on,"
-            " status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " status, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             followups,
         )
         schedule.refresh_all(connection)

@@ -17,6 +17,30 @@ class Contact:
     is_main: bool
 
 
+def check(name: str, email: str | None) -> None:
+    if not name.strip():
+        raise KundenpflegeError("a contact needs a name")
+    if email is not None and "@" not in email:
+        raise KundenpflegeError(f"'{email}' does not look like an e-mail address")
+
+
+def insert_many(
+    connection: sqlite3.Connection,
+    rows: list[tuple[int, str, str | None, str | None, str | None, bool, str | None]],
+    now: datetime,
+) -> None:
+    """Checked contacts as (customer id, name, role, e-mail, phone, main, note)."""
+    created = now.isoformat(timespec="seconds")
+    connection.executemany(
+        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, note, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (customer_id, name.strip(), role, email, phone, int(main), note, created)
+            for customer_id, name, role, email, phone, main, note in rows
+        ],
+    )
+
+
 def add(
     connection: sqlite3.Connection,
     customer_id: int,
@@ -27,21 +51,13 @@ def add(
     phone: str | None,
     main: bool,
     now: datetime,
-) -> int:
-    if not name.strip():
-        raise KundenpflegeError("a contact needs a name")
-    if email is not None and "@" not in email:
-        raise KundenpflegeError(f"'{email}' does not look like an e-mail address")
+    note: str | None = None,
+) -> None:
+    check(name, email)
     if main:
         # Only one main contact per customer: the new one takes over.
         connection.execute("UPDATE contacts SET is_main = 0 WHERE customer_id = ?", (customer_id,))
-    cursor = connection.execute(
-        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (customer_id, name.strip(), role, email, phone, int(main),
-         now.isoformat(timespec="seconds")),
-    )  # fmt: skip
-    return int(cursor.lastrowid or 0)
+    insert_many(connection, [(customer_id, name, role, email, phone, main, note)], now)
 
 
 def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
@@ -49,10 +65,11 @@ def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contac
         "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
     )
     return [
-        Contact(row["id"], row["name"], row["role"], row["email"], row["phone"],
-                bool(row["is_main"]))
+        Contact(
+            row["id"], row["name"], row["role"], row["email"], row["phone"], bool(row["is_main"])
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def find(connection: sqlite3.Connection, customer_id: int, identifier: str) -> Contact:

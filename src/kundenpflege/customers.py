@@ -5,7 +5,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kundenpflege.dates import from_iso
@@ -58,6 +58,76 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return sorted(tag for tag in cleaned if tag)
 
 
+@dataclass(frozen=True)
+class NewCustomer:
+    handle: str
+    name: str
+    company: str | None = None
+    tier: str | None = None
+    annual_value: float | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str = "active"
+
+    def checked(self) -> "NewCustomer":
+        check_handle(self.handle, "customer")
+        if not self.name.strip():
+            raise KundenpflegeError("a customer needs a name; give --name")
+        check_value(self.annual_value)
+        check_status(self.status)
+        return self
+
+
+def insert_many(
+    connection: sqlite3.Connection,
+    new: list[tuple[NewCustomer, date]],
+    now: datetime,
+) -> list[int]:
+    """Insert checked customers (with their 'customer since' day); returns their ids."""
+    created = now.isoformat(timespec="seconds")
+    try:
+        connection.executemany(
+            "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
+            " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    item.handle,
+                    item.name.strip(),
+                    item.company,
+                    item.tier,
+                    item.annual_value,
+                    item.status,
+                    since.isoformat(),
+                    created,
+                )
+                for item, since in new
+            ],
+        )
+    except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first
+        taken = next(
+            item.handle
+            for item, _ in new
+            if connection.execute(
+                "SELECT 1 FROM customers WHERE handle = ?", (item.handle,)
+            ).fetchone()
+        )
+        raise KundenpflegeError(
+            f"customer '{taken}' exists already; change it with 'kundenpflege edit {taken}'"
+        ) from None
+    ids: dict[str, int] = {}
+    handles = [item.handle for item, _ in new]
+    for start in range(0, len(handles), 500):
+        chunk = handles[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        ids.update(
+            connection.execute(f"SELECT handle, id FROM customers WHERE handle IN ({marks})", chunk)
+        )
+    connection.executemany(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        [(ids[item.handle], tag) for item, _ in new for tag in clean_tags(item.tags)],
+    )
+    return [ids[handle] for handle in handles]
+
+
 def add(
     connection: sqlite3.Connection,
     *,
@@ -71,25 +141,8 @@ def add(
     since: date,
     now: datetime,
 ) -> int:
-    check_handle(handle, "customer")
-    if not name.strip():
-        raise KundenpflegeError("a customer needs a name; give --name")
-    row = (handle, name.strip(), company, tier, check_value(annual_value), check_status(status),
-           since.isoformat(), now.isoformat(timespec="seconds"))  # fmt: skip
-    try:
-        cursor = connection.execute(
-            "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
-            " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            row,
-        )
-    except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first
-        raise KundenpflegeError(
-            f"customer '{handle}' exists already; change it with 'kundenpflege edit {handle}'"
-        ) from None
-    customer_id = int(cursor.lastrowid or 0)
-    if tags:
-        set_tags(connection, customer_id, add=tags)
-    return customer_id
+    new = NewCustomer(handle, name, company, tier, annual_value, tags or [], status).checked()
+    return insert_many(connection, [(new, since)], now)[0]
 
 
 def set_tags(
@@ -179,8 +232,10 @@ def selection(
     where, parameters = filter_clause(tag, tier)
     joins = ""
     if person:
-        joins = (" LEFT JOIN preferences p ON p.id = c.preference_id"
-                 " LEFT JOIN people pe ON pe.id = p.person_id")  # fmt: skip
+        joins = (
+            " LEFT JOIN preferences p ON p.id = c.preference_id"
+            " LEFT JOIN people pe ON pe.id = p.person_id"
+        )
         where += " AND pe.handle = ?"
         parameters.append(person)
     status = "1" if former else "c.status != 'former'"

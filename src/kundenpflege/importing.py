@@ -15,10 +15,17 @@ from kundenpflege import contacts, customers, preferences, schedule
 from kundenpflege.errors import KundenpflegeError
 
 STATUS_WORDS = {
-    "active": "active", "aktiv": "active", "prospect": "prospect", "interessent": "prospect",
-    "lead": "prospect", "paused": "paused", "pausiert": "paused", "former": "former",
-    "ehemalig": "former", "inaktiv": "former",
-}  # fmt: skip
+    "active": "active",
+    "aktiv": "active",
+    "prospect": "prospect",
+    "interessent": "prospect",
+    "lead": "prospect",
+    "paused": "paused",
+    "pausiert": "paused",
+    "former": "former",
+    "ehemalig": "former",
+    "inaktiv": "former",
+}
 
 
 @dataclass
@@ -134,12 +141,17 @@ def _upsert_contact(
             "SELECT 1 FROM contacts WHERE customer_id = ?", (customer_id,)
         ).fetchone()
     )
-    contact_id = contacts.add(
-        connection, customer_id, name=name, role=record.contact_role, email=record.email,
-        phone=record.phone, main=first, now=now,
-    )  # fmt: skip
-    if record.note:
-        connection.execute("UPDATE contacts SET note = ? WHERE id = ?", (record.note, contact_id))
+    contacts.add(
+        connection,
+        customer_id,
+        name=name,
+        role=record.contact_role,
+        email=record.email,
+        phone=record.phone,
+        main=first,
+        now=now,
+        note=record.note,
+    )
 
 
 def _apply_one(
@@ -150,11 +162,17 @@ def _apply_one(
     if existing is None:
         handle = record.handle or _free_handle(connection, record.company or record.name)
         customer_id = customers.add(
-            connection, handle=handle, name=record.company or record.name,
-            company=record.company, tier=record.tier, annual_value=record.annual_value,
-            tags=record.tags, status=record.status or "active", since=record.since or today,
+            connection,
+            handle=handle,
+            name=record.company or record.name,
+            company=record.company,
+            tier=record.tier,
+            annual_value=record.annual_value,
+            tags=record.tags,
+            status=record.status or "active",
+            since=record.since or today,
             now=now,
-        )  # fmt: skip
+        )
     else:
         customer_id = existing["id"]
         changes: dict[str, object] = {
@@ -173,10 +191,18 @@ def _apply_one(
     _upsert_contact(connection, customer_id, record, now, new_customer=existing is None)
     if any((record.person, record.channel, record.every, record.days, record.maximum)):
         preferences.state(
-            connection, customer_id, stated_on=today, source=source, now=now,
-            person=record.person, channel=record.channel, every=record.every, days=record.days,
-            maximum=record.maximum, only_if_changed=True,
-        )  # fmt: skip
+            connection,
+            customer_id,
+            stated_on=today,
+            source=source,
+            now=now,
+            person=record.person,
+            channel=record.channel,
+            every=record.every,
+            days=record.days,
+            maximum=record.maximum,
+            only_if_changed=True,
+        )
     return customer_id, existing is None
 
 
@@ -186,6 +212,119 @@ def _free_handle(connection: sqlite3.Connection, name: str) -> str:
     while connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
         handle, number = f"{base}-{number}", number + 1
     return handle
+
+
+def _wishes(record: Record) -> preferences.Wishes:
+    return preferences.Wishes(
+        person=record.person,
+        channel=record.channel,
+        every=record.every,
+        days=record.days,
+        maximum=record.maximum,
+    )
+
+
+def _insert_new(
+    connection: sqlite3.Connection,
+    fresh: list[tuple[Record, str]],
+    outcome: Outcome,
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    skip_invalid: bool,
+) -> list[int]:
+    """New customers in bulk: check every record first, then one insert per table."""
+    checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes]] = []
+    for record, handle in fresh:
+        try:
+            new = customers.NewCustomer(
+                handle,
+                record.company or record.name,
+                record.company,
+                record.tier,
+                record.annual_value,
+                record.tags,
+                record.status or "active",
+            ).checked()
+            if record.contact_name or record.email or record.phone:
+                contacts.check(
+                    record.contact_name or record.email or record.phone or "", record.email
+                )
+            wishes = _wishes(record)
+            if not wishes.empty():
+                preferences.check(wishes)
+        except KundenpflegeError as error:
+            if not skip_invalid:
+                raise KundenpflegeError(f"{source} {record.where}: {error}") from None
+            outcome.skipped.append(f"{record.where}: {error}")
+            continue
+        checked.append((record, new, wishes))
+    ids = customers.insert_many(
+        connection, [(new, record.since or today) for record, new, _ in checked], now
+    )
+    contacts.insert_many(
+        connection,
+        [
+            (
+                customer_id,
+                record.contact_name or record.email or record.phone or "",
+                record.contact_role,
+                record.email,
+                record.phone,
+                True,
+                record.note,
+            )
+            for customer_id, (record, _, _) in zip(ids, checked, strict=True)
+            if record.contact_name or record.email or record.phone
+        ],
+        now,
+    )
+    preferences.first_statements(
+        connection,
+        [
+            (customer_id, wishes)
+            for customer_id, (_, _, wishes) in zip(ids, checked, strict=True)
+            if not wishes.empty()
+        ],
+        stated_on=today,
+        source=source,
+        now=now,
+    )
+    outcome.added += len(ids)
+    return ids
+
+
+def _split(
+    connection: sqlite3.Connection, records: list[Record]
+) -> tuple[list[tuple[Record, str]], list[Record]]:
+    """Records for new customers (with the handle they get), and all others.
+
+    A record that repeats one earlier in the file (same handle, name or e-mail) is
+    an update and goes with the others, after the new customers exist.
+    """
+    fresh: list[tuple[Record, str]] = []
+    others: list[Record] = []
+    seen: set[str] = set()
+    for record in records:
+        keys = {
+            key
+            for key in (
+                record.handle,
+                customers.slug(record.company or record.name),
+                (record.email or "").lower(),
+            )
+            if key
+        }
+        if keys & seen or _find_existing(connection, record) is not None:
+            others.append(record)
+        else:
+            handle = record.handle or _free_handle(connection, record.company or record.name)
+            while handle in seen:
+                handle = f"{handle}-{len(seen)}"
+            fresh.append((record, handle))
+        seen |= keys
+    return fresh, others
 
 
 def apply(
@@ -201,8 +340,13 @@ def apply(
     """Write every record inside the caller's transaction; the first bad one aborts all,
     unless `skip_invalid`, which leaves it out (savepoints undo its partial writes)."""
     outcome = Outcome()
-    touched: list[int] = []
-    for record in records:
+    fresh, others = _split(connection, records)
+    touched = _insert_new(
+        connection, fresh, outcome, now=now, today=today, source=source, skip_invalid=skip_invalid
+    )
+    if progress:
+        progress(len(fresh))
+    for record in others:
         # Savepoints only when a bad record may be left out; otherwise it aborts all.
         if skip_invalid:
             connection.execute("SAVEPOINT record")

@@ -79,6 +79,111 @@ def history(connection: sqlite3.Connection, customer_id: int) -> list[Preference
     return [_from_row(row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Wishes:
+    """One statement as typed: None keeps the current value, a clear word removes it."""
+
+    person: str | None = None
+    channel: str | None = None
+    every: str | None = None
+    days: str | None = None
+    time_of_day: str | None = None
+    maximum: str | None = None
+    do_not_contact: bool | None = None
+
+    def empty(self) -> bool:
+        return all(value is None for value in vars(self).values())
+
+
+def _cleared(text: str) -> bool:
+    return text.strip().lower() in CLEAR_WORDS
+
+
+def _apply_wishes(fields: dict[str, object], wishes: Wishes) -> None:
+    """Parse and check everything but the person (pure; raises on bad input)."""
+    if wishes.person is not None and not _cleared(wishes.person):
+        people.check_handle(wishes.person, "person")
+    if wishes.channel is not None:
+        fields["channel"] = None if _cleared(wishes.channel) else vocabulary.channel(wishes.channel)
+    if wishes.every is not None:
+        fields["frequency"] = None if _cleared(wishes.every) else parse_frequency(wishes.every).code
+    if wishes.days is not None:
+        fields["weekdays"] = (
+            None if _cleared(wishes.days) else weekday_codes(parse_weekdays(wishes.days))
+        )
+    if wishes.time_of_day is not None:
+        fields["time_of_day"] = (
+            None if _cleared(wishes.time_of_day) else parse_time_of_day(wishes.time_of_day)
+        )
+    if wishes.maximum is not None:
+        fields["max_frequency"] = (
+            None if _cleared(wishes.maximum) else parse_frequency(wishes.maximum).code
+        )
+    if wishes.do_not_contact is not None:
+        fields["do_not_contact"] = int(wishes.do_not_contact)
+    _check_consistent(fields)
+
+
+def check(wishes: Wishes) -> dict[str, object]:
+    """The fields of a first statement, checked without touching the journal."""
+    fields: dict[str, object] = {"do_not_contact": 0}
+    _apply_wishes(fields, wishes)
+    return fields
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    statements: list[tuple[int, dict[str, object]]],
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+) -> None:
+    """Add statements and make each the customer's current one."""
+    connection.executemany(
+        "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
+        " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                customer_id,
+                stated_on.isoformat(),
+                now.isoformat(timespec="seconds"),
+                source,
+                *(fields.get(key) for key in _STATED[:-1]),
+                fields.get("do_not_contact", 0),
+            )
+            for customer_id, fields in statements
+        ],
+    )
+    connection.executemany(
+        "UPDATE customers SET preference_id = (SELECT max(id) FROM preferences p"
+        " WHERE p.customer_id = customers.id) WHERE id = ?",
+        [(customer_id,) for customer_id, _ in statements],
+    )
+
+
+def first_statements(
+    connection: sqlite3.Connection,
+    statements: list[tuple[int, Wishes]],
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+) -> None:
+    """The first statement of many new customers at once (imports); already checked."""
+    person_ids: dict[str, int | None] = {}
+    rows = []
+    for customer_id, wishes in statements:
+        fields = check(wishes)
+        if wishes.person and not _cleared(wishes.person):
+            if wishes.person not in person_ids:
+                person_ids[wishes.person] = people.resolve(connection, wishes.person, now)[0]
+            fields["person_id"] = person_ids[wishes.person]
+        rows.append((customer_id, fields))
+    _insert(connection, rows, stated_on=stated_on, source=source, now=now)
+
+
 def state(
     connection: sqlite3.Connection,
     customer_id: int,
@@ -99,8 +204,8 @@ def state(
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
-    given = [person, channel, every, days, time_of_day, maximum, do_not_contact]
-    if all(value is None for value in given):
+    wishes = Wishes(person, channel, every, days, time_of_day, maximum, do_not_contact)
+    if wishes.empty():
         raise KundenpflegeError(
             "nothing to record; give --person, --channel, --every, --days, --time, --max"
             " or --do-not-contact"
@@ -110,59 +215,30 @@ def state(
         (customer_id,),
     ).fetchone()
     fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
+    _apply_wishes(fields, wishes)
     notices = []
-
-    def cleared(text: str) -> bool:
-        return text.strip().lower() in CLEAR_WORDS
-
     if person is not None:
-        if cleared(person):
+        if _cleared(person):
             fields["person_id"] = None
         else:
             fields["person_id"], created = people.resolve(connection, person, now)
             if created:
                 notices.append(f"Added our person '{person}' (see 'kundenpflege person list').")
-    if channel is not None:
-        fields["channel"] = None if cleared(channel) else vocabulary.channel(channel)
-    if every is not None:
-        fields["frequency"] = None if cleared(every) else parse_frequency(every).code
-    if days is not None:
-        fields["weekdays"] = None if cleared(days) else weekday_codes(parse_weekdays(days))
-    if time_of_day is not None:
-        fields["time_of_day"] = None if cleared(time_of_day) else parse_time_of_day(time_of_day)
-    if maximum is not None:
-        fields["max_frequency"] = None if cleared(maximum) else parse_frequency(maximum).code
-    if do_not_contact is not None:
-        fields["do_not_contact"] = int(do_not_contact)
-    _check_consistent(fields)
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
         return notices
-    cursor = connection.execute(
-        "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
-        " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            customer_id,
-            stated_on.isoformat(),
-            now.isoformat(timespec="seconds"),
-            source,
-            fields.get("person_id"),
-            fields.get("channel"),
-            fields.get("frequency"),
-            fields.get("weekdays"),
-            fields.get("time_of_day"),
-            fields.get("max_frequency"),
-            fields["do_not_contact"],
-        ),
-    )
-    connection.execute(
-        "UPDATE customers SET preference_id = ? WHERE id = ?", (cursor.lastrowid, customer_id)
-    )
+    _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
     return notices
 
 
-_STATED = ("person_id", "channel", "frequency", "weekdays", "time_of_day", "max_frequency",
-           "do_not_contact")  # fmt: skip
+_STATED = (
+    "person_id",
+    "channel",
+    "frequency",
+    "weekdays",
+    "time_of_day",
+    "max_frequency",
+    "do_not_contact",
+)
 
 
 def _check_consistent(fields: dict[str, object]) -> None:

@@ -26,7 +26,7 @@ def plan(
 ) -> date:
     """Next contact date: last contact + rhythm (or the day added), after any pause,
     on a preferred weekday."""
-    due = last_contact + frequency.delta if last_contact else added_on
+    due = _after(last_contact, frequency, 1) if last_contact else added_on
     if paused_until and paused_until > due:
         due = paused_until
     return next_preferred_day(due, weekdays)
@@ -57,7 +57,7 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
         repaired = {
             customer_id: _local_day(done_at)
             for customer_id, done_at in connection.execute(
-                "SELECT customer_id, max(done_at) FROM followups WHERE status = 'done'"
+                "SELECT customer_id, max(done_at) FROM followups WHERE done_at IS NOT NULL"
                 f" AND customer_id IN ({marks}) GROUP BY customer_id",
                 chunk,
             )
@@ -117,7 +117,7 @@ def _derived(
         )
         # Silent: no contact for more than twice the rhythm the customer wants
         # (a pause they asked for does not count as silence).
-        silent_from = (history.last_on or added_on) + frequency.twice
+        silent_from = _after(history.last_on or added_on, frequency, 2)
         if paused_until and paused_until > silent_from:
             silent_from = paused_until
     return (
@@ -138,6 +138,12 @@ def _derived(
         _iso(risks.over_contact_until),
         customer["id"],
     )
+
+
+@lru_cache(maxsize=4096)
+def _after(day: date, frequency: Frequency, periods: int) -> date:
+    """`day` plus whole periods of a rhythm; many customers share days and rhythms."""
+    return day + (frequency.delta if periods == 1 else frequency.twice)
 
 
 @lru_cache(maxsize=1024)
