@@ -1,7 +1,7 @@
 """Big versus small: do small customers get less care? Per tier or per value band."""
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kundenpflege.customers import selection
@@ -37,6 +37,29 @@ def _group_order(group: str) -> tuple[int, str]:
     return (1 if group == "" else 0), group
 
 
+@dataclass
+class _Group:
+    customers: int = 0
+    planned: int = 0
+    overdue: int = 0
+    days: list[tuple[int, int]] = field(default_factory=list)  # (days since contact, count)
+
+
+def weighted_median(values: list[tuple[int, int]]) -> float | None:
+    """Median of values given as (value, how many times)."""
+    total = sum(count for _, count in values)
+    if not total:
+        return None
+    middle = []
+    seen = 0
+    for value, count in sorted(values):
+        for position in ((total + 1) // 2, (total + 2) // 2):
+            if seen < position <= seen + count:
+                middle.append(value)
+        seen += count
+    return sum(middle) / len(middle)
+
+
 def fairness(
     connection: sqlite3.Connection,
     today: date,
@@ -54,20 +77,22 @@ def fairness(
     group_sql = "coalesce(c.tier, '')" if by == "tier" else BAND_SQL
     source, parameters = selection(tag, tier, person)
     day = today.isoformat()
-    # Medians in SQLite: order each group by days since contact, average the middle one(s).
-    groups = connection.execute(
-        f"WITH members AS MATERIALIZED (SELECT {group_sql} AS grp,"
-        f" c.last_interaction_on AS last_on, c.next_due{source}),"
-        " ranked AS (SELECT grp, julianday(?) - julianday(last_on) AS days,"
-        " row_number() OVER (PARTITION BY grp ORDER BY last_on DESC) AS position,"
-        " count(*) OVER (PARTITION BY grp) AS contacted FROM members WHERE last_on IS NOT NULL),"
-        " medians AS (SELECT grp, avg(days) AS median FROM ranked"
-        " WHERE position IN ((contacted + 1) / 2, (contacted + 2) / 2) GROUP BY grp)"
-        " SELECT m.grp, count(*) AS customers, count(m.last_on) AS contacted,"
-        " sum(m.next_due IS NOT NULL) AS planned, coalesce(sum(m.next_due < ?), 0) AS overdue,"
-        " md.median FROM members m LEFT JOIN medians md ON md.grp = m.grp GROUP BY m.grp",
-        [*parameters, day, day],
+    # One pass: customers per group and day of last contact; medians come from that
+    # histogram (a few thousand rows), not from sorting every customer.
+    histogram = connection.execute(
+        f"SELECT {group_sql} AS grp, c.last_interaction_on, count(*),"
+        f" sum(c.next_due IS NOT NULL), coalesce(sum(c.next_due < ?), 0){source}"
+        " GROUP BY 1, 2",
+        [day, *parameters],
     ).fetchall()
+    groups: dict[str, _Group] = {}
+    for group, last_on, count, planned, overdue in histogram:
+        entry = groups.setdefault(group, _Group())
+        entry.customers += count
+        entry.planned += planned
+        entry.overdue += overdue
+        if last_on:
+            entry.days.append(((today - date.fromisoformat(last_on)).days, count))
     tallies = tally(
         connection,
         today - timedelta(days=window_days),
@@ -78,19 +103,20 @@ def fairness(
         person=person,
     )
     result = []
-    for row in sorted(groups, key=lambda group: _group_order(group["grp"])):
-        counts = tallies.get(row["grp"], {})
+    for name in sorted(groups, key=_group_order):
+        entry = groups[name]
+        counts = tallies.get(name, {})
         total, personal, mass = (counts.get(fact, 0) for fact in ("contacts", "personal", "mass"))
         result.append(
             FairnessRow(
-                group=row["grp"] or "(none)",
-                customers=row["customers"],
-                contacts_per_customer_year=round(total / row["customers"] * 365 / window_days, 2),
+                group=name or "(none)",
+                customers=entry.customers,
+                contacts_per_customer_year=round(total / entry.customers * 365 / window_days, 2),
                 personal_share=share(personal, total),
                 mass_share=share(mass, total),
-                median_days_since_contact=row["median"],
-                never_contacted=row["customers"] - row["contacted"],
-                overdue_share=share(row["overdue"], row["planned"]),
+                median_days_since_contact=weighted_median(entry.days),
+                never_contacted=entry.customers - sum(count for _, count in entry.days),
+                overdue_share=share(entry.overdue, entry.planned),
             )
         )
     return result

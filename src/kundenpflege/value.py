@@ -8,6 +8,7 @@ the gap between our last two contacts is shorter than the median gap in the top
 fifth. All of it is computed inside SQLite from columns stored on each customer.
 """
 
+import heapq
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -47,59 +48,72 @@ def value(
     """Flagged customers first, then by lifetime value, highest first."""
     source, parameters = selection(tag, tier, person)
     day, start = today.isoformat(), (today - timedelta(days=window_days)).isoformat()
-    rows = connection.execute(
-        "WITH valued AS MATERIALIZED (SELECT c.id, c.handle, c.name, c.tier, c.annual_value,"
-        " c.orders_total, c.last_outbound_on, c.silent_from, c.outbound_gap_days,"
-        " max(coalesce(c.annual_value, 0) * max(julianday(?) - julianday(c.customer_since), 0)"
-        " / 365.25, c.orders_total) AS lifetime_value,"
-        " max(julianday(?) - julianday(c.customer_since), 0) / 365.25 AS years"
-        f"{source}),"
-        " fifths AS MATERIALIZED (SELECT *, ntile(5) OVER (ORDER BY lifetime_value, id) AS fifth,"
-        " count(*) OVER () AS everyone FROM valued),"
-        " top_gaps AS (SELECT outbound_gap_days AS gap FROM fifths"
-        " WHERE fifth = 5 AND outbound_gap_days IS NOT NULL),"
-        " benchmark AS (SELECT gap FROM top_gaps ORDER BY gap"
-        " LIMIT 1 OFFSET (SELECT count(*) / 2 FROM top_gaps)),"
-        " flagged AS (SELECT *, CASE"
-        "  WHEN everyone >= 5 AND fifth = 5 AND (last_outbound_on IS NULL"
-        "   OR last_outbound_on <= ? OR silent_from <= ?) THEN ?"
-        "  WHEN everyone >= 5 AND fifth = 1 AND last_outbound_on > ?"
-        "   AND outbound_gap_days < (SELECT gap FROM benchmark) THEN ?"
-        " END AS flag FROM fifths)"
-        " SELECT *, count(*) OVER () AS total FROM flagged WHERE (? = 0 OR flag IS NOT NULL)"
-        " ORDER BY flag IS NULL, flag = ?, lifetime_value DESC, handle LIMIT ?",
-        [
-            day,
-            day,
-            *parameters,
-            start,
-            day,
-            LITTLE_ATTENTION,
-            start,
-            OVER_SERVED,
-            int(flagged_only),
-            OVER_SERVED,
-            -1 if limit is None else limit,
-        ],
+    years = "max(julianday(?) - julianday(c.customer_since), 0) / 365.25"
+    # One lean pass over the customers; ranks and flags are worked out in Python.
+    scored = connection.execute(
+        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {years}, c.orders_total),"
+        f" c.last_outbound_on, c.silent_from, c.outbound_gap_days{source}",
+        [day, *parameters],
     ).fetchall()
-    # Contacts in the window are counted for the rows shown only.
-    result = [
-        ValueRow(
-            handle=row["handle"],
-            name=row["name"],
-            tier=row["tier"],
-            annual_value=row["annual_value"],
-            years_as_customer=round(row["years"], 1),
-            lifetime_value=round(row["lifetime_value"], 2),
-            orders_total=row["orders_total"],
-            contacts_in_window=connection.execute(
-                "SELECT count(*) FROM interactions WHERE customer_id = ? AND occurred_on > ?"
-                " AND occurred_on <= ?",
-                (row["id"], start, day),
-            ).fetchone()[0],
-            last_contact_from_us=from_iso(row["last_outbound_on"]),
-            flag=row["flag"],
-        )
-        for row in rows
+    fifth = fifths(sorted((ltv, customer_id) for customer_id, ltv, *_ in scored))
+    top_gaps = sorted(
+        gap for customer_id, _, _, _, gap in scored if fifth[customer_id] == 5 and gap is not None
+    )
+    benchmark = top_gaps[len(top_gaps) // 2] if top_gaps else None
+    flags: dict[int, str | None] = {}
+    for customer_id, _, last_out, silent_from, gap in scored:
+        flag = None
+        if len(scored) >= 5 and fifth[customer_id] == 5:
+            if not last_out or last_out <= start or (silent_from and silent_from <= day):
+                flag = LITTLE_ATTENTION
+        elif len(scored) >= 5 and fifth[customer_id] == 1 and last_out and last_out > start:
+            if gap is not None and benchmark is not None and gap < benchmark:
+                flag = OVER_SERVED
+        flags[customer_id] = flag
+    order = {LITTLE_ATTENTION: 0, OVER_SERVED: 1, None: 2}
+    chosen = [
+        (order[flags[row[0]]], -row[1], row[0])
+        for row in scored
+        if flags[row[0]] or not flagged_only
     ]
-    return result, rows[0]["total"] if rows else 0
+    shown = heapq.nsmallest(limit, chosen) if limit is not None else sorted(chosen)
+    result = []
+    for _, _, customer_id in shown:
+        row = connection.execute(
+            f"SELECT c.handle, c.name, c.tier, c.annual_value, c.orders_total, c.last_outbound_on,"
+            f" {years} AS years, max(coalesce(c.annual_value, 0) * {years}, c.orders_total)"
+            " AS lifetime_value, (SELECT count(*) FROM interactions i WHERE i.customer_id = c.id"
+            " AND i.occurred_on > ? AND i.occurred_on <= ?) AS contacts"
+            " FROM customers c WHERE c.id = ?",
+            (day, day, start, day, customer_id),
+        ).fetchone()
+        result.append(
+            ValueRow(
+                handle=row["handle"],
+                name=row["name"],
+                tier=row["tier"],
+                annual_value=row["annual_value"],
+                years_as_customer=round(row["years"], 1),
+                lifetime_value=round(row["lifetime_value"], 2),
+                orders_total=row["orders_total"],
+                contacts_in_window=row["contacts"],
+                last_contact_from_us=from_iso(row["last_outbound_on"]),
+                flag=flags[customer_id],
+            )
+        )
+    # Ties in value are broken by handle, as people read them.
+    result.sort(key=lambda item: (order[item.flag], -item.lifetime_value, item.handle))
+    return result, len(chosen)
+
+
+def fifths(ranked: list[tuple[float, int]]) -> dict[int, int]:
+    """Fifth (1 = lowest) of each id, sized like SQL's ntile(5): earlier fifths get the extra."""
+    size, extra = divmod(len(ranked), 5)
+    result: dict[int, int] = {}
+    position = 0
+    for number in range(1, 6):
+        count = size + (1 if number <= extra else 0)
+        for _, customer_id in ranked[position : position + count]:
+            result[customer_id] = number
+        position += count
+    return result
