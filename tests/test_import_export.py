@@ -458,3 +458,23 @@ def test_doctor(journal: Run, db_path: Path) -> None:
     assert result.exit_code == 1
     assert "problem  file permissions: 0644; others can read it: chmod 600" in result.stdout
     assert result.stdout.splitlines()[-1] == "verdict: problems found"
+
+
+def test_restricted_customers_cannot_be_changed(journal: Run, db_path: Path) -> None:
+    scripted_journal(journal)
+    ok(journal("gdpr", "restrict", "mueller-bau"))
+    before = file_snapshot(db_path)
+    message = (
+        "Error: mueller-bau is restricted (GDPR): its data is only kept; lift it first with"
+        " 'kundenpflege gdpr restrict mueller-bau --lift'"
+    )
+    for arguments in (
+        ("log", "mueller-bau", "--kind", "call"),
+        ("edit", "mueller-bau", "--tier", "B"),
+        ("prefer", "mueller-bau", "--every", "weekly"),
+        ("pause", "mueller-bau", "--until", "+1w"),
+        ("contact", "add", "mueller-bau", "Neu"),
+        ("followup", "add", "mueller-bau", "x", "--due", "today"),
+    ):
+        assert error_line(journal(*arguments)) == message
+    assert file_snapshot(db_path) == before

@@ -403,7 +403,7 @@ def edit(
     if not changes and not tag and not untag:
         raise KundenpflegeError("nothing to change; see 'kundenpflege edit --help'")
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         customers.edit(connection, customer["id"], changes)
         customers.set_tags(connection, customer["id"], add=tag or [], remove=untag or [])
         schedule.refresh(connection, customer["id"])
@@ -482,7 +482,7 @@ def contact_add(
     from kundenpflege import contacts, customers
 
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         contacts.add(
             connection,
             customer["id"],
@@ -575,7 +575,7 @@ def prefer(
 
     stated_on = parse_date(said, clock.today()) if said else clock.today()
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         notices = preferences.state(
             connection,
             customer["id"],
@@ -612,7 +612,7 @@ def pause(
 
     day = parse_date(until, clock.today())
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         connection.execute(
             "UPDATE customers SET paused_until = ? WHERE id = ?", (day.isoformat(), customer["id"])
         )
@@ -663,7 +663,7 @@ def log(
     moment = parse_moment(at, now) if at else now
     followup_on = parse_date(followup, clock.today()) if followup else None
     with session(context).journal() as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.
         text = ask_note(note, customer["handle"])
         with db.transaction(connection):
@@ -712,7 +712,7 @@ def followup_add(
 
     day = parse_date(due_on, clock.today())
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
+        customer = customers.find_changeable(connection, handle)
         followup_id = followups.add(
             connection,
             customer["id"],

@@ -202,6 +202,18 @@ def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
     raise KundenpflegeError(f"customer '{identifier}' not found; {hint}")
 
 
+def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+    """A customer whose data may be processed: restricted ones (GDPR Art. 18) are only kept."""
+    customer = find(connection, identifier)
+    if customer["restricted"]:
+        handle = customer["handle"]
+        raise KundenpflegeError(
+            f"{handle} is restricted (GDPR): its data is only kept; lift it first with"
+            f" 'kundenpflege gdpr restrict {handle} --lift'"
+        )
+    return customer
+
+
 def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
     rows = connection.execute(
         "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (customer_id,)
