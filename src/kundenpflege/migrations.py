@@ -310,7 +310,7 @@ def m004_data_rights(connection: sqlite3.Connection) -> None:
                 ("over_contact", "over_contact_until"),
             )
             for statement in (
-                f"DROP INDEX customers_{name}",
+                f"DROP INDEX IF EXISTS customers_{name}",
                 f"CREATE INDEX customers_{name} ON customers (restricted, {column})"
                 f" WHERE {column} IS NOT NULL",
             )
