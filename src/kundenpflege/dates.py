@@ -204,6 +204,7 @@ def parse_frequency(text: str) -> Frequency:
     return Frequency(count, unit)
 
 
+@lru_cache(maxsize=256)
 def parse_weekdays(text: str) -> tuple[int, ...]:
     """Read 'di,do', 'tue thu' or 'mo-fr' into sorted weekday numbers (Monday = 0)."""
     days: set[int] = set()

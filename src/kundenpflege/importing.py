@@ -235,7 +235,7 @@ def _insert_new(
     skip_invalid: bool,
 ) -> list[int]:
     """New customers in bulk: check every record first, then one insert per table."""
-    checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes]] = []
+    checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
     for record, handle in fresh:
         try:
             new = customers.NewCustomer(
@@ -252,16 +252,15 @@ def _insert_new(
                     record.contact_name or record.email or record.phone or "", record.email
                 )
             wishes = _wishes(record)
-            if not wishes.empty():
-                preferences.check(wishes)
+            fields = {} if wishes.empty() else preferences.check(wishes)
         except KundenpflegeError as error:
             if not skip_invalid:
                 raise KundenpflegeError(f"{source} {record.where}: {error}") from None
             outcome.skipped.append(f"{record.where}: {error}")
             continue
-        checked.append((record, new, wishes))
+        checked.append((record, new, wishes, fields))
     ids = customers.insert_many(
-        connection, [(new, record.since or today) for record, new, _ in checked], now
+        connection, [(new, record.since or today) for record, new, _, _ in checked], now
     )
     contacts.insert_many(
         connection,
@@ -275,7 +274,7 @@ def _insert_new(
                 True,
                 record.note,
             )
-            for customer_id, (record, _, _) in zip(ids, checked, strict=True)
+            for customer_id, (record, _, _, _) in zip(ids, checked, strict=True)
             if record.contact_name or record.email or record.phone
         ],
         now,
@@ -283,8 +282,8 @@ def _insert_new(
     preferences.first_statements(
         connection,
         [
-            (customer_id, wishes)
-            for customer_id, (_, _, wishes) in zip(ids, checked, strict=True)
+            (customer_id, wishes, fields)
+            for customer_id, (_, _, wishes, fields) in zip(ids, checked, strict=True)
             if not wishes.empty()
         ],
         stated_on=today,

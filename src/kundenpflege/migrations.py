@@ -59,7 +59,6 @@ def m001_journal(connection: sqlite3.Connection) -> None:
         )""",
         "CREATE INDEX customers_next_due ON customers (next_due) WHERE next_due IS NOT NULL",
         "CREATE INDEX customers_last_interaction ON customers (last_interaction_on)",
-        "CREATE INDEX customers_name ON customers (name)",
         """CREATE TABLE customer_tags (
             customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
             tag TEXT NOT NULL,
@@ -201,7 +200,6 @@ def m002_insights(connection: sqlite3.Connection) -> None:
         "ALTER TABLE customers ADD COLUMN mood_trend REAL",
         "ALTER TABLE customers ADD COLUMN silent_from TEXT",
         "ALTER TABLE customers ADD COLUMN orders_total REAL NOT NULL DEFAULT 0",
-        "CREATE INDEX customers_tier_contact ON customers (tier, last_interaction_on)",
         # Each risk of `health` reads its own small index.
         "CREATE INDEX customers_silent ON customers (silent_from) WHERE silent_from IS NOT NULL",
         "CREATE INDEX customers_negative ON customers (negative_since)"

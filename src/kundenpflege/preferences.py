@@ -165,17 +165,17 @@ def _insert(
 
 def first_statements(
     connection: sqlite3.Connection,
-    statements: list[tuple[int, Wishes]],
+    statements: list[tuple[int, Wishes, dict[str, object]]],
     *,
     stated_on: date,
     source: str | None,
     now: datetime,
 ) -> None:
-    """The first statement of many new customers at once (imports); already checked."""
+    """The first statement of many new customers at once (imports), with the fields
+    `check` made of each."""
     person_ids: dict[str, int | None] = {}
     rows = []
-    for customer_id, wishes in statements:
-        fields = check(wishes)
+    for customer_id, wishes, fields in statements:
         if wishes.person and not _cleared(wishes.person):
             if wishes.person not in person_ids:
                 person_ids[wishes.person] = people.resolve(connection, wishes.person, now)[0]
