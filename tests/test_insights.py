@@ -219,6 +219,13 @@ def test_pulse(scripted: Run) -> None:
     assert rows["contacts"]["change"] == 8
     table = ok(scripted("pulse")).stdout
     assert "proactive share (we reached out)" in table
+    ok(scripted("followup", "add", "happy", "Angebot", "--due", "2026-11-20"))
+    ok(scripted("followup", "add", "silent", "Rückruf", "--due", "2026-11-21"))
+    ok(scripted("pause", "silent", "--until", "2026-12-01"))
+    overdue = {row["measure"]: row["current"] for row in data(scripted, "pulse")}
+    assert overdue["overdue follow-ups"] == 1  # the paused customer's promise waits
+    tier_c = {row["measure"]: row["current"] for row in data(scripted, "pulse", "--tier", "C")}
+    assert tier_c["overdue follow-ups"] == 0
 
 
 def test_consent_ledger(scripted: Run, db_path: Path) -> None:

@@ -237,21 +237,27 @@ def filter_clause(tag: str | None, tier: str | None, alias: str = "c") -> tuple[
     return "".join(f" AND {condition}" for condition in conditions), parameters
 
 
+def selection_parts(
+    tag: str | None, tier: str | None, person: str | None, *, former: bool = False
+) -> tuple[str, str, list[object]]:
+    """Joins, conditions and parameters that pick customers by tag, tier and our person."""
+    where, parameters = filter_clause(tag, tier)
+    joins = ""
+    if person:
+        joins = (" LEFT JOIN preferences p ON p.id = c.preference_id"
+                 " LEFT JOIN people pe ON pe.id = p.person_id")  # fmt: skip
+        where += " AND pe.handle = ?"
+        parameters.append(person)
+    status = "1" if former else "c.status != 'former'"
+    return joins, f"{status}{where}", parameters
+
+
 def selection(
     tag: str | None, tier: str | None, person: str | None, *, former: bool = False
 ) -> tuple[str, list[object]]:
     """`FROM customers c ... WHERE ...` for reports filtered by tag, tier and our person."""
-    where, parameters = filter_clause(tag, tier)
-    joins = ""
-    if person:
-        joins = (
-            " LEFT JOIN preferences p ON p.id = c.preference_id"
-            " LEFT JOIN people pe ON pe.id = p.person_id"
-        )
-        where += " AND pe.handle = ?"
-        parameters.append(person)
-    status = "1" if former else "c.status != 'former'"
-    return f" FROM customers c{joins} WHERE {status}{where}", parameters
+    joins, conditions, parameters = selection_parts(tag, tier, person, former=former)
+    return f" FROM customers c{joins} WHERE {conditions}", parameters
 
 
 def list_customers(

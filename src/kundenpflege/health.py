@@ -96,8 +96,10 @@ def at_risk(
     for reason, (condition, order) in REASONS.items():
         condition_sql = condition.replace(":today", "?")
         bound = [today.isoformat()] if ":today" in condition else []
+        # Counting needs the preference joins only to filter by our person.
+        joins = _JOINS if person else " FROM customers c"
         total += connection.execute(
-            f"SELECT count(*){_JOINS} WHERE {condition_sql}{where}", [*bound, *parameters]
+            f"SELECT count(*){joins} WHERE {condition_sql}{where}", [*bound, *parameters]
         ).fetchone()[0]
         wanted = -1 if limit is None else max(limit - len(found), 0)
         if wanted == 0:
@@ -112,14 +114,10 @@ def at_risk(
     return found, total
 
 
-def count_at_risk(
-    connection: sqlite3.Connection, today: date, source: str, parameters: list[object]
-) -> int:
-    """Customers with at least one risk, among those `source` selects (for `pulse`)."""
+def any_risk(today: date) -> tuple[str, list[object]]:
+    """SQL true for a customer with at least one risk (for `pulse`), and its parameters."""
     conditions = " OR ".join(condition.replace(":today", "?") for condition, _ in REASONS.values())
-    bound = [today.isoformat() for condition, _ in REASONS.values() if ":today" in condition]
-    return int(
-        connection.execute(
-            f"SELECT count(*){source} AND ({conditions})", [*parameters, *bound]
-        ).fetchone()[0]
-    )
+    bound: list[object] = [
+        today.isoformat() for condition, _ in REASONS.values() if ":today" in condition
+    ]
+    return f"({conditions})", bound

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kundenpflege import health
-from kundenpflege.customers import selection
+from kundenpflege.customers import selection, selection_parts
 from kundenpflege.tally import Tally, share, tally, total
 
 
@@ -57,22 +57,24 @@ def pulse(
     previous = _flows(total(tally(connection, today - 2 * period, today - period, **filters)))
     source, parameters = selection(tag, tier, person)
     day, start = today.isoformat(), (today - period).isoformat()
+    risky_sql, risky_parameters = health.any_risk(today)
     state = connection.execute(
-        "SELECT count(*), sum(c.next_due IS NOT NULL),"
+        f"SELECT count(*), coalesce(sum({risky_sql}), 0), sum(c.next_due IS NOT NULL),"
         " coalesce(sum(c.next_due >= ?), 0), coalesce(sum(c.silent_from <= ?), 0),"
         " coalesce(sum(c.last_mood > 0), 0),"
         " coalesce(sum(c.last_inbound_on > ? AND (c.last_proactive_on IS NULL"
         "  OR c.last_proactive_on <= ?)), 0)"
         f"{source}",
-        [day, day, start, start, *parameters],
+        [*risky_parameters, day, day, start, start, *parameters],
     ).fetchone()
-    customers, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
-    risky = health.count_at_risk(connection, today, source, parameters)
+    customers, risky, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
+    # Driven by the few open follow-ups, not by every customer.
+    joins, conditions, _ = selection_parts(tag, tier, person)
     overdue_followups = connection.execute(
-        "SELECT count(*) FROM followups f JOIN customers fc ON fc.id = f.customer_id"
-        " WHERE f.status = 'open' AND max(f.due_on, coalesce(fc.paused_until, '')) < ?"
-        f" AND f.customer_id IN (SELECT c.id{source})",
-        [day, *parameters],
+        f"SELECT count(*) FROM followups f JOIN customers c ON c.id = f.customer_id{joins}"
+        " WHERE f.status = 'open' AND f.due_on < ?"
+        f" AND max(f.due_on, coalesce(c.paused_until, '')) < ? AND {conditions}",
+        [day, day, *parameters],
     ).fetchone()[0]
     return [
         _row("customers", customers),
