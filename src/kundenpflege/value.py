@@ -8,7 +8,6 @@ the gap between our last two contacts is shorter than the median gap in the top
 fifth. All of it is computed inside SQLite from columns stored on each customer.
 """
 
-import heapq
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from kundenpflege.dates import from_iso
 
 LITTLE_ATTENTION = "high value, little attention"
 OVER_SERVED = "low value, over-served"
+FLAG_ORDER = {LITTLE_ATTENTION: 0, OVER_SERVED: 1, None: 2}
 
 
 @dataclass(frozen=True)
@@ -49,36 +49,41 @@ def value(
     source, parameters = selection(tag, tier, person)
     day, start = today.isoformat(), (today - timedelta(days=window_days)).isoformat()
     years = "max(julianday(?) - julianday(c.customer_since), 0) / 365.25"
-    # One lean pass over the customers; ranks and flags are worked out in Python.
-    scored = connection.execute(
-        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {years}, c.orders_total),"
-        f" c.last_outbound_on, c.silent_from, c.outbound_gap_days{source}",
-        [day, *parameters],
+    # One lean pass over the customers, ranked by SQLite (plain tuples, flags' inputs
+    # computed there); fifths and flags are then a walk down the ranking.
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    ranked: list[tuple[int, float, int, int, int | None]] = cursor.execute(
+        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {years}, c.orders_total) AS value,"
+        " c.last_outbound_on IS NULL OR c.last_outbound_on <= ? OR coalesce(c.silent_from <= ?, 0),"
+        f" coalesce(c.last_outbound_on > ?, 0), c.outbound_gap_days{source} ORDER BY value, c.id",
+        [day, start, day, start, *parameters],
     ).fetchall()
-    fifth = fifths(sorted((ltv, customer_id) for customer_id, ltv, *_ in scored))
-    top_gaps = sorted(
-        gap for customer_id, _, _, _, gap in scored if fifth[customer_id] == 5 and gap is not None
-    )
+    fifth = fifths(len(ranked))
+    top_gaps = sorted(row[4] for row in ranked[fifth[3] :] if row[4] is not None)
     benchmark = top_gaps[len(top_gaps) // 2] if top_gaps else None
     flags: dict[int, str | None] = {}
-    for customer_id, _, last_out, silent_from, gap in scored:
+    enough = len(ranked) >= 5
+    for position, (customer_id, _, unheard, recent, gap) in enumerate(ranked):
         flag = None
-        if len(scored) >= 5 and fifth[customer_id] == 5:
-            if not last_out or last_out <= start or (silent_from and silent_from <= day):
-                flag = LITTLE_ATTENTION
-        elif len(scored) >= 5 and fifth[customer_id] == 1 and last_out and last_out > start:
-            if gap is not None and benchmark is not None and gap < benchmark:
+        if enough and unheard and position >= fifth[3]:
+            flag = LITTLE_ATTENTION
+        elif enough and recent and position < fifth[0] and gap is not None:
+            if benchmark is not None and gap < benchmark:
                 flag = OVER_SERVED
         flags[customer_id] = flag
-    order = {LITTLE_ATTENTION: 0, OVER_SERVED: 1, None: 2}
-    chosen = [
-        (order[flags[row[0]]], -row[1], row[0])
-        for row in scored
-        if flags[row[0]] or not flagged_only
-    ]
-    shown = heapq.nsmallest(limit, chosen) if limit is not None else sorted(chosen)
+    # Flagged first (little attention, then over-served), each by value, highest first;
+    # the ranking is already by value, so walking it backwards keeps that order.
+    by_kind: dict[str | None, list[int]] = {LITTLE_ATTENTION: [], OVER_SERVED: [], None: []}
+    for customer_id, *_ in reversed(ranked):
+        by_kind[flags[customer_id]].append(customer_id)
+    kinds = (
+        (LITTLE_ATTENTION, OVER_SERVED) if flagged_only else (LITTLE_ATTENTION, OVER_SERVED, None)
+    )
+    chosen = [customer_id for kind in kinds for customer_id in by_kind[kind]]
+    shown = chosen if limit is None else chosen[:limit]
     result = []
-    for _, _, customer_id in shown:
+    for customer_id in shown:
         row = connection.execute(
             f"SELECT c.handle, c.name, c.tier, c.annual_value, c.orders_total, c.last_outbound_on,"
             f" {years} AS years, max(coalesce(c.annual_value, 0) * {years}, c.orders_total)"
@@ -102,18 +107,16 @@ def value(
             )
         )
     # Ties in value are broken by handle, as people read them.
-    result.sort(key=lambda item: (order[item.flag], -item.lifetime_value, item.handle))
+    result.sort(key=lambda item: (FLAG_ORDER[item.flag], -item.lifetime_value, item.handle))
     return result, len(chosen)
 
 
-def fifths(ranked: list[tuple[float, int]]) -> dict[int, int]:
-    """Fifth (1 = lowest) of each id, sized like SQL's ntile(5): earlier fifths get the extra."""
-    size, extra = divmod(len(ranked), 5)
-    result: dict[int, int] = {}
-    position = 0
-    for number in range(1, 6):
-        count = size + (1 if number <= extra else 0)
-        for _, customer_id in ranked[position : position + count]:
-            result[customer_id] = number
-        position += count
-    return result
+def fifths(count: int) -> list[int]:
+    """Where each fifth ends in a ranking of `count`, sized like SQL's ntile(5):
+    the first fifths take the remainder."""
+    size, extra = divmod(count, 5)
+    ends, position = [], 0
+    for number in range(5):
+        position += size + (1 if number < extra else 0)
+        ends.append(position)
+    return ends
