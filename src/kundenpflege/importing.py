@@ -305,17 +305,16 @@ def _split(
     fresh: list[tuple[Record, str]] = []
     others: list[Record] = []
     seen: set[str] = set()
+    existing = _existing_handles(connection, [record.handle for record in records if record.handle])
     for record in records:
-        keys = {
-            key
-            for key in (
-                record.handle,
-                customers.slug(record.company or record.name),
-                (record.email or "").lower(),
-            )
-            if key
-        }
-        if keys & seen or _find_existing(connection, record) is not None:
+        if record.handle:  # a handle is the whole identity
+            keys = {record.handle}
+            known = record.handle in existing
+        else:
+            keys = {customers.slug(record.company or record.name)}
+            keys |= {record.email.lower()} if record.email else set()
+            known = _find_existing(connection, record) is not None
+        if known or keys & seen:
             others.append(record)
         else:
             handle = record.handle or _free_handle(connection, record.company or record.name)
@@ -324,6 +323,17 @@ def _split(
             fresh.append((record, handle))
         seen |= keys
     return fresh, others
+
+
+def _existing_handles(connection: sqlite3.Connection, handles: list[str]) -> set[str]:
+    """Which of these handles the journal has, asked in chunks rather than one by one."""
+    found: set[str] = set()
+    for start in range(0, len(handles), 500):
+        chunk = handles[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = connection.execute(f"SELECT handle FROM customers WHERE handle IN ({marks})", chunk)
+        found.update(handle for (handle,) in rows)
+    return found
 
 
 def apply(

@@ -156,11 +156,16 @@ def _insert(
             for customer_id, fields in statements
         ],
     )
-    connection.executemany(
-        "UPDATE customers SET preference_id = (SELECT max(id) FROM preferences p"
-        " WHERE p.customer_id = customers.id) WHERE id = ?",
-        [(customer_id,) for customer_id, _ in statements],
-    )
+    ids = [customer_id for customer_id, _ in statements]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        connection.execute(
+            "UPDATE customers SET preference_id = newest.id FROM (SELECT customer_id,"
+            f" max(id) AS id FROM preferences WHERE customer_id IN ({marks})"
+            " GROUP BY customer_id) AS newest WHERE customers.id = newest.customer_id",
+            chunk,
+        )
 
 
 def first_statements(
