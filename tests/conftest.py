@@ -1,6 +1,10 @@
 """Every test gets its own journal file and the same pinned clock (2026-11-25, Berlin)."""
 
+import os
+import pty
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -92,3 +96,38 @@ def file_snapshot(path: Path) -> bytes:
         return "\n".join(connection.iterdump()).encode()
     finally:
         connection.close()
+
+
+def terminal(arguments: list[str], db_path: Path, **extra: str) -> str:
+    """Run the real command on a pseudo-terminal and return what the screen got."""
+    primary, secondary = pty.openpty()
+    environment = {
+        **os.environ,
+        "KUNDENPFLEGE_DB": str(db_path),
+        "COLUMNS": "200",
+        "TERM": "xterm-256color",
+        "KUNDENPFLEGE_NOW": PINNED_NOW,
+        **extra,
+    }
+    if "NO_COLOR" not in extra:
+        environment.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kundenpflege", *arguments],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=environment,
+    )
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=30)
+    os.close(primary)
+    return output.decode()

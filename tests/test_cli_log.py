@@ -8,7 +8,7 @@ import pytest
 
 from kundenpflege import editor
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, file_snapshot, ok, terminal
 
 
 @pytest.fixture
@@ -367,3 +367,14 @@ def test_pause(customer: Run) -> None:
     assert error_line(customer("pause", "mueller-bau"), code=2) == (
         "Error: Missing option '--until'."
     )
+
+
+def test_log_without_note_at_a_terminal_opens_the_editor(
+    customer: Run, db_path: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "editor"
+    script.write_text('#!/bin/sh\nprintf "Privat: Umzug im Januar\\n" > "$1"\n')
+    script.chmod(0o755)
+    screen = terminal(["log", "mueller-bau", "--kind", "call"], db_path, EDITOR=str(script))
+    assert "Logged #1 for mueller-bau" in screen
+    assert interactions(db_path)[0]["note"] == "Privat: Umzug im Januar"

@@ -1,8 +1,6 @@
 import csv
 import io
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
@@ -10,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PINNED_NOW, Run, error_line, ok
+from tests.conftest import Run, error_line, ok, terminal
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])[;m]")
 
@@ -326,40 +324,6 @@ def test_remind_under_cron(scene: Run, db_path: Path) -> None:
     assert result.stderr == b""
     assert b"\x1b" not in result.stdout
     assert b"- mueller-bau (M\xc3\xbcller Bau GmbH)" in result.stdout
-
-
-def terminal(arguments: list[str], db_path: Path, **extra: str) -> str:
-    """Run the real command on a pseudo-terminal and return what the screen got."""
-    primary, secondary = pty.openpty()
-    environment = {
-        **os.environ,
-        "KUNDENPFLEGE_DB": str(db_path),
-        "COLUMNS": "200",
-        "TERM": "xterm-256color",
-        "KUNDENPFLEGE_NOW": PINNED_NOW,
-        **extra,
-    }
-    environment.pop("NO_COLOR", None) if "NO_COLOR" not in extra else None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kundenpflege", *arguments],
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-        env=environment,
-    )
-    os.close(secondary)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    process.wait(timeout=30)
-    os.close(primary)
-    return output.decode()
 
 
 def test_tables_on_a_terminal_are_rich_and_coloured(scene: Run, db_path: Path) -> None:
