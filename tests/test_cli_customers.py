@@ -359,3 +359,18 @@ def test_errors_stay_on_one_line_whatever_was_typed(journal: Run) -> None:
         "Error: customer handle 'a\\nb\\rc\\td' may only use a-z, 0-9, '.', '_' and '-'"
         " and must start with a letter or digit"
     )
+
+
+def test_list_by_status_and_edit_since(journal: Run) -> None:
+    ok(journal("add", "a", "--status", "prospect"))
+    ok(journal("add", "b"))
+    ok(journal("edit", "b", "--since", "01.02.2020"))
+    assert [
+        row["handle"]
+        for row in json.loads(ok(journal("list", "--status", "prospect", "-f", "json")).stdout)
+    ] == ["a"]
+    profile = json.loads(ok(journal("show", "b", "-f", "json")).stdout)[0]
+    assert profile["customer_since"] == "2020-02-01"
+    assert error_line(journal("list", "--status", "vip")) == (
+        "Error: unknown status 'vip'; use one of active, prospect, paused, former"
+    )

@@ -1,3 +1,4 @@
+import json
 import os
 import sqlite3
 import stat
@@ -115,3 +116,25 @@ def test_create_in_an_unwritable_place(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(KundenpflegeError, match="cannot create .*journal.db"):
         db.create_journal(blocker / "journal.db", clock.now())
+
+
+def test_init_sets_the_default_rhythm_and_replans(journal: Run) -> None:
+    ok(journal("add", "k"))
+    ok(journal("log", "k", "--at", "2026-11-01", "--kind", "call"))
+    [before] = json.loads(ok(journal("due", "-f", "json", "--days", "120")).stdout)
+    assert (before["due_on"], before["detail"]) == ("2027-02-01", "quarterly (default)")
+    result = ok(journal("init", "--default-every", "monatlich"))
+    assert result.stderr.startswith("Default rhythm is now monthly.\n")
+    [after] = json.loads(ok(journal("due", "-f", "json", "--days", "120")).stdout)
+    assert (after["due_on"], after["detail"]) == ("2026-12-01", "monthly (default)")
+    assert error_line(journal("init", "--default-every", "manchmal")) == (
+        "Error: cannot read frequency 'manchmal'; try weekly, every 2 weeks, monthly,"
+        " quarterly, alle 2 Wochen or monatlich"
+    )
+
+
+def test_backup_next_to_the_journal_by_default(journal: Run, db_path: Path) -> None:
+    written = Path(ok(journal("backup")).stdout.strip())
+    assert written.parent == db_path.parent
+    assert written.name == "journal-20261125-080000.backup.db"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
