@@ -2,6 +2,7 @@
 
 import sqlite3
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,18 @@ def add(connection: sqlite3.Connection, handle: str = "kunde", **kwargs: object)
     )  # type: ignore[arg-type]
     schedule.refresh(connection, customer_id)
     return customer_id
+
+
+def state(connection: sqlite3.Connection, customer_id: int, **wishes: Any) -> None:
+    """The customer says something today."""
+    preferences.state(
+        connection,
+        customer_id,
+        preferences.Wishes(**wishes),
+        stated_on=TODAY,
+        source=None,
+        now=now(),
+    )
 
 
 def contact_on(
@@ -75,9 +88,7 @@ def test_default_rhythm_comes_from_settings(connection: sqlite3.Connection) -> N
 @pytest.mark.parametrize("direction", ["out", "in"])
 def test_any_interaction_resets_the_clock(connection: sqlite3.Connection, direction: str) -> None:
     customer_id = add(connection)
-    preferences.state(
-        connection, customer_id, stated_on=TODAY, source=None, now=now(), every="monthly"
-    )
+    state(connection, customer_id, every="monthly")
     schedule.refresh(connection, customer_id)
     contact_on(connection, customer_id, date(2026, 9, 1), kind="call")
     assert next_due(connection, customer_id) == "2026-10-01"
@@ -158,9 +169,7 @@ def test_pause_moves_cadence_and_followups(connection: sqlite3.Connection) -> No
 def test_do_not_contact_hides_the_customer(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
-    preferences.state(
-        connection, customer_id, stated_on=TODAY, source="Brief", now=now(), do_not_contact=True
-    )
+    state(connection, customer_id, do_not_contact=True)
     schedule.refresh(connection, customer_id)
     assert next_due(connection, customer_id) is None
     assert due_items(connection) == []
@@ -176,15 +185,7 @@ def test_former_and_paused_customers_are_not_planned(
 
 def test_preferred_weekdays_move_the_date(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
-    preferences.state(
-        connection,
-        customer_id,
-        stated_on=TODAY,
-        source=None,
-        now=now(),
-        every="weekly",
-        days="di,do",
-    )
+    state(connection, customer_id, every="weekly", days="di,do")
     contact_on(connection, customer_id, date(2026, 11, 16), kind="call")  # a Monday
     assert next_due(connection, customer_id) == "2026-11-24"  # Monday + 1 week -> Tuesday
     [item] = due_items(connection)
@@ -195,9 +196,7 @@ def test_preferred_weekdays_move_the_date(connection: sqlite3.Connection) -> Non
 
 def test_max_frequency_warning(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
-    preferences.state(
-        connection, customer_id, stated_on=TODAY, source=None, now=now(), maximum="monthly"
-    )
+    state(connection, customer_id, maximum="monthly")
     contact_on(connection, customer_id, date(2026, 11, 20), kind="call", followup_on=TODAY)
     [item] = due_items(connection)
     assert item.warnings == ["more often than their maximum (monthly)"]

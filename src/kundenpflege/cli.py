@@ -576,19 +576,9 @@ def prefer(
     stated_on = parse_date(said, clock.today()) if said else clock.today()
     with session(context).journal(write=True) as connection:
         customer = customers.find_changeable(connection, handle)
+        wishes = preferences.Wishes(person, channel, every, days, time, maximum, do_not_contact)
         notices = preferences.state(
-            connection,
-            customer["id"],
-            stated_on=stated_on,
-            source=source,
-            now=clock.now(),
-            person=person,
-            channel=channel,
-            every=every,
-            days=days,
-            time_of_day=time,
-            maximum=maximum,
-            do_not_contact=do_not_contact,
+            connection, customer["id"], wishes, stated_on=stated_on, source=source, now=clock.now()
         )
         schedule.refresh(connection, customer["id"])
         next_due = connection.execute(

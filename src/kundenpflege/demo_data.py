@@ -56,23 +56,26 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
         customer_id = _add_customer(connection, chance, handle, name, tier, value, tag, start)
         person = chance.choice(("anna", "ben"))
         if chance.random() < 0.75:
-            preferences.state(
-                connection,
-                customer_id,
-                stated_on=(start + timedelta(days=chance.randint(0, 30))).date(),
-                source=chance.choice(_SOURCES),
-                now=start,
+            wishes = preferences.Wishes(
                 person=person,
                 channel=chance.choice(("phone", "phone", "email", "visit", "video")),
                 every=chance.choice(_RHYTHMS),
                 days=chance.choice((None, None, "di,do", "mo-fr", "mi")),
                 maximum="weekly" if chance.random() < 0.3 else None,
             )
+            preferences.state(
+                connection,
+                customer_id,
+                wishes,
+                stated_on=(start + timedelta(days=chance.randint(0, 30))).date(),
+                source=chance.choice(_SOURCES),
+                now=start,
+            )
         _history(connection, chance, customer_id, person, start, now)
         if number % 13 == 5:
             preferences.state(
-                connection, customer_id, stated_on=now.date(), source="per Brief gebeten",
-                now=now, do_not_contact=True,
+                connection, customer_id, preferences.Wishes(do_not_contact=True),
+                stated_on=now.date(), source="per Brief gebeten", now=now,
             )  # fmt: skip
         if number % 17 == 3:
             connection.execute(

@@ -161,18 +161,8 @@ def _apply_one(
     existing = _find_existing(connection, record)
     if existing is None:
         handle = record.handle or _free_handle(connection, record.company or record.name)
-        customer_id = customers.add(
-            connection,
-            handle=handle,
-            name=record.company or record.name,
-            company=record.company,
-            tier=record.tier,
-            annual_value=record.annual_value,
-            tags=record.tags,
-            status=record.status or "active",
-            since=record.since or today,
-            now=now,
-        )
+        new = _new_customer(record, handle).checked()
+        [customer_id] = customers.insert_many(connection, [(new, record.since or today)], now)
     else:
         customer_id = existing["id"]
         changes: dict[str, object] = {
@@ -189,18 +179,15 @@ def _apply_one(
         customers.edit(connection, customer_id, changes)
         customers.set_tags(connection, customer_id, add=record.tags)
     _upsert_contact(connection, customer_id, record, now, new_customer=existing is None)
-    if any((record.person, record.channel, record.every, record.days, record.maximum)):
+    wishes = _wishes(record)
+    if not wishes.empty():
         preferences.state(
             connection,
             customer_id,
+            wishes,
             stated_on=today,
             source=source,
             now=now,
-            person=record.person,
-            channel=record.channel,
-            every=record.every,
-            days=record.days,
-            maximum=record.maximum,
             only_if_changed=True,
         )
     return customer_id, existing is None
@@ -212,6 +199,18 @@ def _free_handle(connection: sqlite3.Connection, name: str) -> str:
     while connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
         handle, number = f"{base}-{number}", number + 1
     return handle
+
+
+def _new_customer(record: Record, handle: str) -> customers.NewCustomer:
+    return customers.NewCustomer(
+        handle,
+        record.company or record.name,
+        record.company,
+        record.tier,
+        record.annual_value,
+        record.tags,
+        record.status or "active",
+    )
 
 
 def _wishes(record: Record) -> preferences.Wishes:
@@ -238,15 +237,7 @@ def _insert_new(
     checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
     for record, handle in fresh:
         try:
-            new = customers.NewCustomer(
-                handle,
-                record.company or record.name,
-                record.company,
-                record.tier,
-                record.annual_value,
-                record.tags,
-                record.status or "active",
-            ).checked()
+            new = _new_customer(record, handle).checked()
             if record.contact_name or record.email or record.phone:
                 contacts.check(
                     record.contact_name or record.email or record.phone or "", record.email

@@ -192,24 +192,17 @@ def first_statements(
 def state(
     connection: sqlite3.Connection,
     customer_id: int,
+    wishes: Wishes,
     *,
     stated_on: date,
     source: str | None,
     now: datetime,
-    person: str | None = None,
-    channel: str | None = None,
-    every: str | None = None,
-    days: str | None = None,
-    time_of_day: str | None = None,
-    maximum: str | None = None,
-    do_not_contact: bool | None = None,
     only_if_changed: bool = False,
 ) -> list[str]:
-    """Record a new statement; options left out keep their value. Returns notices.
+    """Record a new statement; wishes left out keep their value. Returns notices.
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
-    wishes = Wishes(person, channel, every, days, time_of_day, maximum, do_not_contact)
     if wishes.empty():
         raise KundenpflegeError(
             "nothing to record; give --person, --channel, --every, --days, --time, --max"
@@ -222,13 +215,15 @@ def state(
     fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
     _apply_wishes(fields, wishes)
     notices = []
-    if person is not None:
-        if _cleared(person):
+    if wishes.person is not None:
+        if _cleared(wishes.person):
             fields["person_id"] = None
         else:
-            fields["person_id"], created = people.resolve(connection, person, now)
+            fields["person_id"], created = people.resolve(connection, wishes.person, now)
             if created:
-                notices.append(f"Added our person '{person}' (see 'kundenpflege person list').")
+                notices.append(
+                    f"Added our person '{wishes.person}' (see 'kundenpflege person list')."
+                )
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
         return notices
     _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
