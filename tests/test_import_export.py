@@ -478,3 +478,19 @@ def test_restricted_customers_cannot_be_changed(journal: Run, db_path: Path) -> 
     ):
         assert error_line(journal(*arguments)) == message
     assert file_snapshot(db_path) == before
+
+
+@pytest.mark.parametrize("name", ["libreoffice.csv", "excel-cp1252.csv"])
+def test_bulk_import_stores_what_a_refresh_would(journal: Run, db_path: Path, name: str) -> None:
+    from kundenpflege import clock, db, schedule
+
+    ok(journal("import", "csv", str(FIXTURES / name)))
+    columns = ", ".join(schedule.DERIVED)
+    connection = db.open_journal(db_path, clock.now())
+    imported = connection.execute(f"SELECT id, {columns} FROM customers ORDER BY id").fetchall()
+    with db.transaction(connection):
+        schedule.refresh_all(connection)
+    refreshed = connection.execute(f"SELECT id, {columns} FROM customers ORDER BY id").fetchall()
+    connection.close()
+    assert [tuple(row) for row in imported] == [tuple(row) for row in refreshed]
+    assert all(row["next_due"] for row in imported)

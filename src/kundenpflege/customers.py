@@ -81,13 +81,20 @@ def insert_many(
     connection: sqlite3.Connection,
     new: list[tuple[NewCustomer, date]],
     now: datetime,
+    derived: tuple[Sequence[str], list[tuple[object, ...]]] = ((), []),
 ) -> list[int]:
-    """Insert checked customers (with their 'customer since' day); returns their ids."""
+    """Insert checked customers (with their 'customer since' day); returns their ids.
+
+    `derived` optionally gives more columns and one row of values per customer.
+    """
     created = now.isoformat(timespec="seconds")
+    columns, values = derived
+    names = "".join(f", {column}" for column in columns)
+    marks = ", ?" * len(columns)
     try:
         connection.executemany(
             "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
-            " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f" customer_since, created_at{names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?{marks})",
             [
                 (
                     item.handle,
@@ -98,8 +105,9 @@ def insert_many(
                     item.status,
                     since.isoformat(),
                     created,
+                    *(values[index] if columns else ()),
                 )
-                for item, since in new
+                for index, (item, since) in enumerate(new)
             ],
         )
     except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first

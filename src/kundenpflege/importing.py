@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kundenpflege import contacts, customers, preferences, schedule
+from kundenpflege import contacts, customers, preferences, schedule, settings
 from kundenpflege.errors import KundenpflegeError
 
 STATUS_WORDS = {
@@ -232,7 +232,7 @@ def _insert_new(
     today: date,
     source: str,
     skip_invalid: bool,
-) -> list[int]:
+) -> None:
     """New customers in bulk: check every record first, then one insert per table."""
     checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
     for record, handle in fresh:
@@ -250,8 +250,23 @@ def _insert_new(
             outcome.skipped.append(f"{record.where}: {error}")
             continue
         checked.append((record, new, wishes, fields))
+    # Their next due date and signals go in with the row: nobody has contacted them yet.
+    default = settings.default_frequency(connection)
+    created = now.isoformat(timespec="seconds")
+    derived = [
+        schedule.initial(
+            new.status,
+            created,
+            preferences.from_fields(fields, today, source) if fields else None,
+            default,
+        )
+        for _, new, _, fields in checked
+    ]
     ids = customers.insert_many(
-        connection, [(new, record.since or today) for record, new, _, _ in checked], now
+        connection,
+        [(new, record.since or today) for record, new, _, _ in checked],
+        now,
+        (schedule.DERIVED, derived),
     )
     contacts.insert_many(
         connection,
@@ -282,7 +297,6 @@ def _insert_new(
         now=now,
     )
     outcome.added += len(ids)
-    return ids
 
 
 def _split(
@@ -341,7 +355,8 @@ def apply(
     unless `skip_invalid`, which leaves it out (savepoints undo its partial writes)."""
     outcome = Outcome()
     fresh, others = _split(connection, records)
-    touched = _insert_new(
+    touched: list[int] = []
+    _insert_new(
         connection, fresh, outcome, now=now, today=today, source=source, skip_invalid=skip_invalid
     )
     if progress:

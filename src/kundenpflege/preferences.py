@@ -92,7 +92,10 @@ class Wishes:
     do_not_contact: bool | None = None
 
     def empty(self) -> bool:
-        return all(value is None for value in vars(self).values())
+        return self == _NO_WISHES
+
+
+_NO_WISHES = Wishes()
 
 
 def _cleared(text: str) -> bool:
@@ -124,6 +127,24 @@ def _apply_wishes(fields: dict[str, object], wishes: Wishes) -> None:
     _check_consistent(fields)
 
 
+def from_fields(fields: dict[str, object], stated_on: date, source: str | None) -> Preference:
+    """A statement made of checked fields, before it is stored (person not resolved)."""
+    frequency, weekdays, maximum = (
+        fields.get(key) for key in ("frequency", "weekdays", "max_frequency")
+    )
+    return Preference(
+        stated_on=stated_on,
+        source=source,
+        person=None,
+        channel=fields.get("channel"),  # type: ignore[arg-type]
+        frequency=parse_frequency(str(frequency)) if frequency else None,
+        weekdays=parse_weekdays(str(weekdays)) if weekdays else (),
+        time_of_day=fields.get("time_of_day"),  # type: ignore[arg-type]
+        max_frequency=parse_frequency(str(maximum)) if maximum else None,
+        do_not_contact=bool(fields.get("do_not_contact")),
+    )
+
+
 def check(wishes: Wishes) -> dict[str, object]:
     """The fields of a first statement, checked without touching the journal."""
     fields: dict[str, object] = {"do_not_contact": 0}
@@ -140,6 +161,7 @@ def _insert(
     now: datetime,
 ) -> None:
     """Add statements and make each the customer's current one."""
+    day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
     connection.executemany(
         "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
         " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
@@ -147,10 +169,15 @@ def _insert(
         [
             (
                 customer_id,
-                stated_on.isoformat(),
-                now.isoformat(timespec="seconds"),
+                day,
+                recorded,
                 source,
-                *(fields.get(key) for key in _STATED[:-1]),
+                fields.get("person_id"),
+                fields.get("channel"),
+                fields.get("frequency"),
+                fields.get("weekdays"),
+                fields.get("time_of_day"),
+                fields.get("max_frequency"),
                 fields.get("do_not_contact", 0),
             )
             for customer_id, fields in statements

@@ -6,9 +6,10 @@ so the `due` and insight reports read indexes instead of scanning interactions.
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from kundenpflege import preferences, settings, signals
 from kundenpflege.dates import Frequency, from_iso, next_preferred_day
@@ -38,6 +39,33 @@ def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
 
 
 CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
+# The columns `refresh` keeps on each customer row, in the order `_derived` gives them.
+DERIVED = (
+    "last_interaction_id",
+    "last_interaction_on",
+    "next_due",
+    "last_mood",
+    "last_kind",
+    "last_outbound_on",
+    "last_inbound_on",
+    "last_proactive_on",
+    "outbound_gap_days",
+    "mood_trend",
+    "silent_from",
+    "orders_total",
+    "negative_since",
+    "falling_since",
+    "over_contact_until",
+)
+
+
+def initial(
+    status: str, created_at: str, preference: preferences.Preference | None, default: Frequency
+) -> tuple[object, ...]:
+    """The DERIVED columns of a customer who was just added (no contacts yet): lets bulk
+    imports write them with the row instead of updating every row again."""
+    customer = {"id": 0, "status": status, "created_at": created_at, "paused_until": None}
+    return _derived(customer, preference, [], default, None)[:-1]
 
 
 def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
@@ -70,11 +98,7 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
         ):
             histories[row[0]].append(tuple(row[1:]))
         connection.executemany(
-            "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?, next_due = ?,"
-            " last_mood = ?, last_kind = ?, last_outbound_on = ?, last_inbound_on = ?,"
-            " last_proactive_on = ?, outbound_gap_days = ?, mood_trend = ?, silent_from = ?,"
-            " orders_total = ?, negative_since = ?, falling_since = ?, over_contact_until = ?"
-            " WHERE id = ?",
+            f"UPDATE customers SET {', '.join(f'{column} = ?' for column in DERIVED)} WHERE id = ?",
             [
                 _derived(
                     row,
@@ -89,7 +113,7 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
 
 
 def _derived(
-    customer: sqlite3.Row,
+    customer: Mapping[str, Any],
     preference: preferences.Preference | None,
     rows: list[signals.HistoryRow],
     default: Frequency,
