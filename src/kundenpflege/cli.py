@@ -1109,6 +1109,8 @@ def run_import(
         raise KundenpflegeError(f"{path} {problems[0]}; nothing was imported"
                                 " (--skip-invalid leaves bad rows out)")  # fmt: skip
     with session(context).journal() as connection, progress_bar(len(records), "Importing") as bar:
+        # A big import touches every index page; a larger page cache saves re-reading them.
+        connection.execute("PRAGMA cache_size = -65536")
         connection.execute("BEGIN IMMEDIATE")
         try:
             outcome = importing.apply(

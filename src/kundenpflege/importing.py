@@ -257,10 +257,10 @@ def _insert_new(
         schedule.initial(
             new.status,
             created,
-            preferences.from_fields(fields, today, source) if fields else None,
+            preferences.planned(wishes, today, source) if fields else None,
             default,
         )
-        for _, new, _, fields in checked
+        for _, new, wishes, fields in checked
     ]
     ids = customers.insert_many(
         connection,

@@ -7,6 +7,7 @@ mentioned, so `show` can list the history and the newest row is in force.
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from kundenpflege import people, vocabulary
 from kundenpflege.dates import (
@@ -127,8 +128,10 @@ def _apply_wishes(fields: dict[str, object], wishes: Wishes) -> None:
     _check_consistent(fields)
 
 
-def from_fields(fields: dict[str, object], stated_on: date, source: str | None) -> Preference:
-    """A statement made of checked fields, before it is stored (person not resolved)."""
+@lru_cache(maxsize=1024)
+def planned(wishes: Wishes, stated_on: date, source: str | None) -> Preference:
+    """The statement first wishes make, before it is stored (person not resolved)."""
+    fields = check(wishes)
     frequency, weekdays, maximum = (
         fields.get(key) for key in ("frequency", "weekdays", "max_frequency")
     )
@@ -147,9 +150,15 @@ def from_fields(fields: dict[str, object], stated_on: date, source: str | None) 
 
 def check(wishes: Wishes) -> dict[str, object]:
     """The fields of a first statement, checked without touching the journal."""
+    return dict(_checked(wishes))
+
+
+@lru_cache(maxsize=1024)
+def _checked(wishes: Wishes) -> tuple[tuple[str, object], ...]:
+    # Imports repeat the same few wishes thousands of times; check each once.
     fields: dict[str, object] = {"do_not_contact": 0}
     _apply_wishes(fields, wishes)
-    return fields
+    return tuple(fields.items())
 
 
 def _insert(
