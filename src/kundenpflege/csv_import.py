@@ -145,6 +145,7 @@ def read(
     try:
         header = next(reader)
         columns = mapping(header, overrides or {}, path)
+        fields = list(columns.items())
         records, problems = [], []
         line = reader.line_num
         for row in reader:
@@ -155,8 +156,8 @@ def read(
                 problems.append(f"line {start}: {len(row)} fields, but the header has"
                                 f" {len(header)}")  # fmt: skip
                 continue
-            values = {field: row[index].strip() for index, field in columns.items()
-                      if index < len(row) and row[index].strip()}  # fmt: skip
+            values = {field: cell for index, field in fields
+                      if index < len(row) and (cell := row[index].strip())}  # fmt: skip
             try:
                 records.append(_record(start, values, today))
             except KundenpflegeError as error:
