@@ -5,12 +5,12 @@ the commands that need them, so `--help` and start-up stay fast.
 """
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0.28 vendors Click
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kundenpflege.render import Report
 
 TTY_LIMIT = 50
+T = TypeVar("T")
 
 
 class OutputFormat(StrEnum):
@@ -1095,6 +1096,14 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
         yield lambda done: bar.advance(task, done)
 
 
+def counted(rows: Iterable[T], advance: Callable[[int], None] | None) -> Iterator[T]:
+    """Pass rows through, moving a progress bar every thousand."""
+    for number, row in enumerate(rows, start=1):
+        if advance and number % 1000 == 0:
+            advance(1000)
+        yield row
+
+
 def run_import(
     context: typer.Context,
     records: "list[Record]",
@@ -1216,8 +1225,9 @@ def export_csv(
     from kundenpflege import exporting, render
 
     with session(context).journal() as connection:
-        fields, rows = exporting.table(connection, table)
-    render.write_csv(fields, rows, sys.stdout, excel=excel)
+        fields, count, rows = exporting.table(connection, table)
+        with progress_bar(count, f"Exporting {table}") as advance:
+            render.write_csv(fields, counted(rows, advance), sys.stdout, excel=excel)
 
 
 @export_app.command("json", epilog=examples("kundenpflege export json > journal.json"))

@@ -2,6 +2,7 @@
 contacts as an iCalendar file. Restricted customers (GDPR Art. 18) are never exported."""
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -42,13 +43,20 @@ TABLE_QUERIES = {
 }
 
 
-def table(connection: sqlite3.Connection, name: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """Column names and rows of one table, readable (handles instead of ids)."""
+def table(
+    connection: sqlite3.Connection, name: str
+) -> tuple[list[str], int, Iterator[dict[str, Any]]]:
+    """Column names, row count and the rows of one table, readable (handles, not ids).
+
+    Rows are streamed: a journal's two million interactions never sit in memory.
+    """
     if name not in TABLE_QUERIES:
         raise KundenpflegeError(f"unknown table '{name}'; use one of {', '.join(TABLE_QUERIES)}")
-    cursor = connection.execute(TABLE_QUERIES[name].format(where=_UNRESTRICTED))
+    query = TABLE_QUERIES[name].format(where=_UNRESTRICTED)
+    count = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+    cursor = connection.execute(query)
     fields = [column[0] for column in cursor.description]
-    return fields, [dict(zip(fields, row, strict=True)) for row in cursor]
+    return fields, int(count), (dict(zip(fields, row, strict=True)) for row in cursor)
 
 
 def journal(connection: sqlite3.Connection, now: datetime) -> dict[str, Any]:

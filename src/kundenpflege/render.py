@@ -4,7 +4,7 @@ Rich tables for terminals are drawn by the CLI; everything here is plain text so
 that pipes, files and cron mail get clean output.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TextIO
@@ -60,7 +60,7 @@ def csv_cell(value: object) -> object:
 
 def write_csv(
     fields: Sequence[str],
-    rows: Sequence[dict[str, object]],
+    rows: Iterable[dict[str, object]],
     stream: TextIO,
     *,
     excel: bool = False,
