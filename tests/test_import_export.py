@@ -494,3 +494,17 @@ def test_bulk_import_stores_what_a_refresh_would(journal: Run, db_path: Path, na
     connection.close()
     assert [tuple(row) for row in imported] == [tuple(row) for row in refreshed]
     assert all(row["next_due"] for row in imported)
+
+
+def test_long_exports_show_progress_only_on_a_terminal(journal: Run, db_path: Path) -> None:
+    from tests.conftest import terminal
+
+    rows = "\n".join(f"k-{number:03d},Firma {number}" for number in range(300))
+    source = db_path.parent / "many.csv"
+    source.write_text(f"handle,name\n{rows}\n", encoding="utf-8")
+    ok(journal("import", "csv", str(source)))
+    screen = terminal(["export", "csv", "customers"], db_path)
+    assert "Exporting customers" in screen
+    piped = ok(journal("export", "csv", "customers"))
+    assert piped.stderr == ""
+    assert len(piped.stdout.splitlines()) == 301
