@@ -34,3 +34,23 @@ def test_every_command_help_ends_with_an_example() -> None:
 def test_readme_shows_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
+
+
+def test_the_single_command_app_behaves_like_the_full_one() -> None:
+    """`main` builds only the command being run; its help and errors must not differ."""
+    from typer.testing import CliRunner
+
+    from kundenpflege.cli import app, app_for, command_name
+
+    runner = CliRunner()
+    for command in load_generator().COMMANDS:
+        arguments = [*command, "--help"]
+        full = runner.invoke(app, arguments, prog_name="kundenpflege")
+        single = runner.invoke(app_for(arguments), arguments, prog_name="kundenpflege")
+        assert (single.exit_code, single.stdout) == (full.exit_code, full.stdout), command
+    assert command_name(["--db", "x.db", "faellig"]) == "due"
+    assert command_name(["--db=x.db", "log", "k"]) == "log"
+    assert command_name(["--version"]) is None
+    assert app_for(["dew"]) is app
+    assert app_for(["--help"]) is app
+    assert [info.name for info in app_for(["consent", "list"]).registered_groups] == ["consent"]

@@ -79,16 +79,26 @@ class JournalGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)
 
 
-app = typer.Typer(
-    cls=JournalGroup,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    no_args_is_help=True,
-    help="kundenpflege: a relationship journal where the customer decides who contacts them, "
-    "how, and how often.",
-    epilog="\b\nExamples:\n  kundenpflege due\n  kundenpflege log mueller-bau --kind call --mood 1",
-)
+def examples(*lines: str, title: str = "Examples") -> str:
+    """A help epilog; Click keeps the line breaks of a paragraph that starts with \\b."""
+    return "\b\n" + title + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def new_app() -> typer.Typer:
+    """The top-level app; `app_for` builds a second one holding a single command."""
+    return typer.Typer(
+        cls=JournalGroup,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        no_args_is_help=True,
+        help="kundenpflege: a relationship journal where the customer decides who contacts"
+        " them, how, and how often.",
+        epilog=examples("kundenpflege due", "kundenpflege log mueller-bau --kind call --mood 1"),
+    )
+
+
+app = new_app()
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
 person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
@@ -191,11 +201,6 @@ Person = Annotated[
     str | None, typer.Option("--person", help="Only customers who chose this person of ours.")
 ]
 Window = Annotated[int, typer.Option("--window", min=1, help="Days to look back.")]
-
-
-def examples(*lines: str, title: str = "Examples") -> str:
-    """A help epilog; Click keeps the line breaks of a paragraph that starts with \\b."""
-    return "\b\n" + title + ":\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def today_or(as_of: str | None) -> date:
@@ -1364,6 +1369,41 @@ def doctor(context: typer.Context) -> None:
         raise typer.Exit(ExitStatus.ERROR)
 
 
+def command_name(argv: Sequence[str]) -> str | None:
+    """The command a command line runs, or None when it is about the whole tool."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--db":
+            next(arguments, None)
+        elif argument.startswith("--db="):
+            continue
+        elif argument.startswith("-"):
+            return None  # --help, --version or a mistake: the full app answers those
+        else:
+            return ALIASES.get(argument, argument)
+    return None
+
+
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """Only the command being run: Typer builds every command it holds at start-up,
+    and building all forty costs about 12 ms on each call."""
+    name = command_name(argv)
+    commands = [
+        info
+        for info in app.registered_commands
+        if (info.name or getattr(info.callback, "__name__", "").replace("_", "-")) == name
+    ]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return app  # unknown: the full app suggests close matches
+    single = new_app()
+    single.registered_callback = app.registered_callback
+    single.registered_commands = commands
+    single.registered_groups = groups
+    return single
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point for `kundenpflege` and `kp`."""
-    app(args=argv, prog_name="kundenpflege")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    app_for(arguments)(args=arguments, prog_name="kundenpflege")
