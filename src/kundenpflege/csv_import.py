@@ -11,10 +11,9 @@ from pathlib import Path
 
 from kundenpflege import vocabulary
 from kundenpflege.customers import clean_tags
-from kundenpflege.dates import parse_date, parse_frequency, parse_weekdays
+from kundenpflege.dates import parse_date
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.importing import Record, parse_money, parse_status
-from kundenpflege.people import check_handle
 
 FIELDS = {
     "handle": ("handle", "kürzel", "kuerzel", "id", "kundennummer", "kunden-nr", "kdnr"),
@@ -96,22 +95,16 @@ def _record(line: int, values: dict[str, str], today: date) -> Record:
     name = values.get("name") or values.get("company")
     if not name:
         raise KundenpflegeError("no name or company")
+    # Handles and wishes are checked where they are written (importing.apply).
     handle = values.get("handle")
-    if handle:
-        check_handle(handle.lower(), "customer")
-    every, maximum, days = values.get("every"), values.get("maximum"), values.get("days")
-    for rhythm in (every, maximum):
-        if rhythm:
-            parse_frequency(rhythm)
-    if days:
-        parse_weekdays(days)
+    tags = values.get("tags")
     return Record(
         where=f"line {line}",
         name=name,
         handle=handle.lower() if handle else None,
         company=values.get("company") or None,
         tier=values.get("tier") or None,
-        tags=clean_tags(values.get("tags", "").replace(";", ",").replace("|", ",").split(",")),
+        tags=clean_tags(tags.replace(";", ",").replace("|", ",").split(",")) if tags else [],
         annual_value=parse_money(values["annual_value"]) if values.get("annual_value") else None,
         status=parse_status(values["status"]) if values.get("status") else None,
         since=parse_date(values["since"], today) if values.get("since") else None,
@@ -122,9 +115,9 @@ def _record(line: int, values: dict[str, str], today: date) -> Record:
         note=values.get("note") or None,
         person=values.get("person") or None,
         channel=vocabulary.channel(values["channel"]) if values.get("channel") else None,
-        every=every or None,
-        days=days or None,
-        maximum=maximum or None,
+        every=values.get("every"),
+        days=values.get("days"),
+        maximum=values.get("maximum"),
     )
 
 

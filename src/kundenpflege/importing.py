@@ -66,6 +66,8 @@ _THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
 
 def parse_money(text: str) -> float:
     """'24.000', '24.000,50', '24,000.50', '1500,5 €' -> a number; German reading first."""
+    if text.isdigit():
+        return float(text)
     raw = re.sub(r"(?i)eur|€|\s", "", text)
     if "," in raw and "." in raw:
         decimal = "," if raw.rindex(",") > raw.rindex(".") else "."
