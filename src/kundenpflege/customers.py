@@ -3,7 +3,6 @@
 import difflib
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +34,8 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 def slug(name: str) -> str:
     """A handle suggestion from a name: 'Müller Bau GmbH' -> 'mueller-bau-gmbh'."""
+    import unicodedata  # only imports and the demo make handles from names
+
     decomposed = unicodedata.normalize("NFKD", name.lower().translate(_UMLAUTS))
     ascii_name = decomposed.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:63] or "kunde"
