@@ -1238,14 +1238,11 @@ def export_csv(
 @export_app.command("json", epilog=examples("kundenpflege export json > journal.json"))
 def export_json(context: typer.Context) -> None:
     """The whole journal as JSON with its schema version; 'import json' reads it back."""
-    import json
-
     from kundenpflege import exporting
 
     with session(context).journal() as connection:
-        data = exporting.journal(connection, clock.now())
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+        with progress_bar(exporting.journal_size(connection), "Exporting") as advance:
+            exporting.write_journal(connection, clock.now(), sys.stdout, advance)
 
 
 @export_app.command("ical", epilog=examples("kundenpflege export ical --days 30 > kunden.ics"))

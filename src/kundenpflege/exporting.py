@@ -2,9 +2,9 @@
 contacts as an iCalendar file. Restricted customers (GDPR Art. 18) are never exported."""
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TextIO
 
 from kundenpflege import migrations
 from kundenpflege.errors import KundenpflegeError
@@ -12,9 +12,17 @@ from kundenpflege.errors import KundenpflegeError
 FORMAT_NAME = "kundenpflege-journal"
 # Tables that hold what people entered, in the order they can be loaded back.
 JOURNAL_TABLES = (
-    "settings", "people", "customers", "customer_tags", "contacts", "preferences",
-    "interactions", "followups", "consent", "erasures",
-)  # fmt: skip
+    "settings",
+    "people",
+    "customers",
+    "customer_tags",
+    "contacts",
+    "preferences",
+    "interactions",
+    "followups",
+    "consent",
+    "erasures",
+)
 _UNRESTRICTED = "c.restricted = 0"
 TABLE_QUERIES = {
     "customers": "SELECT c.handle, c.name, c.company, c.tier,"
@@ -59,25 +67,58 @@ def table(
     return fields, int(count), (dict(zip(fields, row, strict=True)) for row in cursor)
 
 
-def journal(connection: sqlite3.Connection, now: datetime) -> dict[str, Any]:
-    """Everything people entered, with the schema version, ids kept (for a faithful reload)."""
+def journal_tables(
+    connection: sqlite3.Connection,
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """Each table people entered data into, with its rows (ids kept), streamed;
+    restricted customers are left out."""
     import sqlite_utils
 
     database = sqlite_utils.Database(connection)
-    restricted = {row[0] for row in connection.execute(
-        "SELECT id FROM customers WHERE restricted = 1")}  # fmt: skip
-    tables = {}
+    restricted = {
+        row[0] for row in connection.execute("SELECT id FROM customers WHERE restricted = 1")
+    }
     for name in JOURNAL_TABLES:
         order = ", ".join(database.table(name).pks)  # some tables have no rowid
-        rows = list(database[name].rows_where(order_by=order))
         key = "id" if name == "customers" else "customer_id"
-        tables[name] = [row for row in rows if row.get(key) not in restricted]
-    return {
+        rows = database[name].rows_where(order_by=order)
+        yield name, (row for row in rows if row.get(key) not in restricted)
+
+
+def journal_size(connection: sqlite3.Connection) -> int:
+    """How many rows the journal export goes through (for a progress bar)."""
+    return sum(
+        connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in JOURNAL_TABLES
+    )
+
+
+def write_journal(
+    connection: sqlite3.Connection,
+    now: datetime,
+    stream: TextIO,
+    advance: Callable[[int], None] | None = None,
+) -> None:
+    """The whole journal as one JSON document, written row by row so that a journal
+    of millions of interactions never has to fit in memory."""
+    import json
+
+    schema = [name for (name,) in connection.execute("SELECT name FROM migrations")]
+    head = {
         "format": FORMAT_NAME,
-        "schema": [name for (name,) in connection.execute("SELECT name FROM migrations")],
+        "schema": schema,
         "exported_at": now.isoformat(timespec="seconds"),
-        "tables": tables,
     }
+    stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
+    written = 0
+    for number, (name, rows) in enumerate(journal_tables(connection)):
+        stream.write(("," if number else "") + f"\n  {json.dumps(name)}: [")
+        for index, row in enumerate(rows):
+            stream.write(("," if index else "") + "\n   " + json.dumps(row, ensure_ascii=False))
+            written += 1
+            if advance and written % 1000 == 0:
+                advance(1000)
+        stream.write("\n  ]")
+    stream.write("\n }\n}\n")
 
 
 def load(connection: sqlite3.Connection, data: object, source: str) -> int:
@@ -137,8 +178,10 @@ def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead:
         event.add("summary", f"{item.name}: {what}" + (f" ({how})" if how else ""))
         description = [f"kundenpflege show {item.handle}"]
         if item.last_contact:
-            description.append(f"last contact {item.last_contact.isoformat()}"
-                               f" mood {item.last_mood}: {item.last_note or ''}")  # fmt: skip
+            description.append(
+                f"last contact {item.last_contact.isoformat()}"
+                f" mood {item.last_mood}: {item.last_note or ''}"
+            )
         description += item.warnings
         event.add("description", "\n".join(description))
         calendar.add_component(event)
