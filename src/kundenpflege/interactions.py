@@ -109,16 +109,18 @@ def log(
 def _over_contact(
     connection: sqlite3.Connection, customer_id: int, interaction_id: int, maximum: Frequency
 ) -> list[str]:
-    """A warning, not an error: the contact happened, but the customer asked for less."""
+    """A warning, not an error: the contact happened, but the customer asked for less.
+
+    `schedule.refresh` has just decided it (`signals.risks`): read its verdict.
+    """
     row = connection.execute(
-        "SELECT handle, outbound_gap_days, last_interaction_id FROM customers WHERE id = ?",
+        "SELECT handle, outbound_gap_days, last_interaction_id, over_contact_until"
+        " FROM customers WHERE id = ?",
         (customer_id,),
     ).fetchone()
+    if row["last_interaction_id"] != interaction_id or row["over_contact_until"] is None:
+        return []
     gap = row["outbound_gap_days"]
-    if row["last_interaction_id"] != interaction_id or gap is None:
-        return []
-    if gap >= maximum.approximate_days:
-        return []
     days = "the same day" if gap == 0 else f"{gap} day{'s' if gap != 1 else ''} earlier"
     return [
         f"Warning: {row['handle']} asked to be contacted not more than {maximum.describe()};"
