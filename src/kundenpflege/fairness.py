@@ -4,15 +4,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kundenpflege.customers import selection
+from kundenpflege.customers import selection_parts
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.tally import GROUPINGS, share, tally
-
-BAND_SQL = (
-    "CASE WHEN c.annual_value IS NULL THEN 'unknown' WHEN c.annual_value < 1000 THEN 'under 1k'"
-    " WHEN c.annual_value < 5000 THEN '1k-5k' WHEN c.annual_value < 20000 THEN '5k-20k'"
-    " ELSE '20k+' END"
-)
 
 
 @dataclass(frozen=True)
@@ -74,13 +68,14 @@ def fairness(
         raise KundenpflegeError(f"cannot group by '{by}'; use tier or band")
     if window_days < 1:
         raise KundenpflegeError("the window must be at least one day")
-    group_sql = "coalesce(c.tier, '')" if by == "tier" else BAND_SQL
-    source, parameters = selection(tag, tier, person)
+    # Groups as the migration defines them (view customer_groups), like the daily tally.
+    joins, conditions, parameters = selection_parts(tag, tier, person)
+    source = f" FROM customers c JOIN customer_groups g ON g.id = c.id{joins} WHERE {conditions}"
     day = today.isoformat()
     # One pass: customers per group and day of last contact; medians come from that
     # histogram (a few thousand rows), not from sorting every customer.
     histogram = connection.execute(
-        f"SELECT {group_sql} AS grp, c.last_interaction_on, count(*),"
+        f"SELECT g.{by} AS grp, c.last_interaction_on, count(*),"
         f" sum(c.next_due IS NOT NULL), coalesce(sum(c.next_due < ?), 0){source}"
         " GROUP BY 1, 2",
         [day, *parameters],

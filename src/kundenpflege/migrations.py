@@ -209,15 +209,19 @@ def m002_insights(connection: sqlite3.Connection) -> None:
         "CREATE INDEX customers_over_contact ON customers (over_contact_until)"
         " WHERE over_contact_until IS NOT NULL",
         "CREATE INDEX interactions_customer_day ON interactions (customer_id, occurred_on)",
-        """CREATE VIEW interaction_facts AS
-        SELECT i.id, i.customer_id, i.occurred_on AS day, coalesce(c.tier, '') AS tier,
+        # Tier and value band of a customer, defined once for every report.
+        """CREATE VIEW customer_groups AS
+        SELECT id, coalesce(tier, '') AS tier,
             CASE
-                WHEN c.annual_value IS NULL THEN 'unknown'
-                WHEN c.annual_value < 1000 THEN 'under 1k'
-                WHEN c.annual_value < 5000 THEN '1k-5k'
-                WHEN c.annual_value < 20000 THEN '5k-20k'
+                WHEN annual_value IS NULL THEN 'unknown'
+                WHEN annual_value < 1000 THEN 'under 1k'
+                WHEN annual_value < 5000 THEN '1k-5k'
+                WHEN annual_value < 20000 THEN '5k-20k'
                 ELSE '20k+'
-            END AS band,
+            END AS band
+        FROM customers""",
+        """CREATE VIEW interaction_facts AS
+        SELECT i.id, i.customer_id, i.occurred_on AS day, g.tier, g.band,
             1 AS contacts,
             coalesce(i.channel IN ('phone', 'visit', 'video'), 0) AS personal,
             coalesce(i.channel IN ('email', 'newsletter'), 0) AS mass,
@@ -229,7 +233,7 @@ def m002_insights(connection: sqlite3.Connection) -> None:
             coalesce(i.mood < 0, 0) AS negative,
             coalesce(i.mood, 0) AS mood_total,
             i.mood IS NOT NULL AS moods
-        FROM interactions i JOIN customers c ON c.id = i.customer_id""",
+        FROM interactions i JOIN customer_groups g ON g.id = i.customer_id""",
         f"""CREATE TABLE daily_stats (
             day TEXT NOT NULL,
             tier TEXT NOT NULL,
