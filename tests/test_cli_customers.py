@@ -33,7 +33,6 @@ def test_add_and_list(journal: Run) -> None:
         "Tier",
         "Tags",
         "Value",
-        "€",
         "Status",
         "Last",
         "contact",
@@ -50,7 +49,7 @@ def test_add_and_list(journal: Run) -> None:
         "bau,",
         "nord,",
         "stammkunde",
-        "24,000",
+        "€24,000",
         "active",
         "2026-11-25",
     ]
@@ -125,7 +124,7 @@ def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
         "Error: annual value -5 cannot be negative"
     )
     assert error_line(journal("add", "x", "--since", "31.02.2026")) == (
-        "Error: '31.02.2026' is not a real date (day is out of range for month)"
+        "Error: '31.02.2026' is not a real date"
     )
     assert error_line(journal("add", "x", "--value", "lots"), code=2) == (
         "Error: Invalid value for '--value': 'lots' is not a valid float."
@@ -306,7 +305,7 @@ def test_show(journal: Run) -> None:
     ok(journal("followup", "add", "mueller-bau", "Angebot schicken", "--due", "+2d"))
     assert ok(journal("show", "mueller-bau")).stdout == (
         "Müller Bau GmbH (mueller-bau)\n"
-        "  status: active; tier: A; tags: bau; value: 24,000 € a year;"
+        "  status: active; tier: A; tags: bau; value: €24,000 a year;"
         " customer since 2026-11-25\n"
         "  last contact: 2026-11-20; next due: 2026-12-08 (in 13 days); rhythm: every 2 weeks\n"
         "\n"
@@ -314,7 +313,7 @@ def test_show(journal: Run) -> None:
         "  Petra Müller (main), Einkauf\n"
         "\n"
         "Preference:\n"
-        "  who: anna, channel: phone, rhythm: every 2 weeks, days: tue,thu\n"
+        "  who: anna, channel: phone, rhythm: every 2 weeks, days: Tue,Thu\n"
         '  said 2026-11-25 ("am Telefon")\n'
         "\n"
         "Earlier statements (superseded):\n"
@@ -327,7 +326,7 @@ def test_show(journal: Run) -> None:
         "  none recorded\n"
         "\n"
         "Timeline (latest 1):\n"
-        "  2026-11-20  order  in  anna  +1  1,200 €  Bestellung wie immer\n"
+        "  2026-11-20  order  in  anna  +1  €1,200  Bestellung wie immer\n"
     )
     data = json.loads(ok(journal("show", "mueller-bau", "-f", "json")).stdout)[0]
     assert data["preference"]["frequency"] == {"count": 2, "unit": "weeks"}

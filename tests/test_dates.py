@@ -50,8 +50,8 @@ def test_parse_date_reads_what_people_type(text: str, expected: date) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("31.02.2026", "'31.02.2026' is not a real date (day is out of range for month)"),
-        ("2026-13-01", "'2026-13-01' is not a real date (month must be in 1..12)"),
+        ("31.02.2026", "'31.02.2026' is not a real date"),
+        ("2026-13-01", "'2026-13-01' is not a real date"),
         ("11/25/2026", "cannot read date '11/25/2026'; use YYYY-MM-DD, DD.MM.YYYY, today,"),
         ("soon", "cannot read date 'soon'"),
         ("", "cannot read date ''"),

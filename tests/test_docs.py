@@ -40,7 +40,7 @@ def test_the_single_command_app_behaves_like_the_full_one() -> None:
     """`main` builds only the command being run; its help and errors must not differ."""
     from typer.testing import CliRunner
 
-    from kundenpflege.cli import app, app_for, command_name
+    from kundenpflege.cli import app, app_for, leading_options
 
     runner = CliRunner()
     for command in load_generator().COMMANDS:
@@ -48,9 +48,12 @@ def test_the_single_command_app_behaves_like_the_full_one() -> None:
         full = runner.invoke(app, arguments, prog_name="kundenpflege")
         single = runner.invoke(app_for(arguments), arguments, prog_name="kundenpflege")
         assert (single.exit_code, single.stdout) == (full.exit_code, full.stdout), command
-    assert command_name(["--db", "x.db", "faellig"]) == "due"
-    assert command_name(["--db=x.db", "log", "k"]) == "log"
-    assert command_name(["--version"]) is None
+    assert leading_options(["--db", "x.db", "faellig"]) == ({"--db": "x.db"}, "due")
+    assert leading_options(["--db=x.db", "--lang", "de", "log", "k"]) == (
+        {"--db": "x.db", "--lang": "de"},
+        "log",
+    )
+    assert leading_options(["--version"]) == ({}, None)
     assert app_for(["dew"]) is app
     assert app_for(["--help"]) is app
     assert [info.name for info in app_for(["consent", "list"]).registered_groups] == ["consent"]

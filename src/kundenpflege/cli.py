@@ -4,6 +4,7 @@ The only module that imports Typer and Rich. Domain modules are imported inside
 the commands that need them, so `--help` and start-up stay fast.
 """
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,10 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0.28 vendors Click
 from typer._click.exceptions import UsageError as ClickUsageError
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
-from kundenpflege import __version__, clock, paths
+from kundenpflege import __version__, clock, i18n, paths
 from kundenpflege.errors import ExitStatus, KundenpflegeError
+from kundenpflege.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import sqlite3
@@ -36,19 +39,127 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class Language(StrEnum):
+    de = "de"
+    en = "en"
+
+
 def one_line(text: str) -> str:
     """Control characters from user input shown escaped, so an error stays one line."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def fail(message: str, status: int) -> NoReturn:
-    print(f"Error: {one_line(message)}", file=sys.stderr)
+    print(_("Error: {message}").format(message=one_line(message)), file=sys.stderr)
     sys.exit(status)
 
 
 # German names for the daily commands; resolved here instead of registering each
 # command twice, which would cost start-up time and clutter --help.
 ALIASES = {"faellig": "due", "eindruecke": "impressions", "erinnern": "remind"}
+# Global options that take a value; they may stand before the command name.
+VALUE_OPTIONS = ("--db", "--lang")
+
+# Click's usage errors are English f-strings (typer 0.28 vendors Click without gettext),
+# so they are recognised by shape and given a catalog entry. First match wins.
+CLICK_ERRORS = [
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"No such option: (?P<option>\S+) \(Possible options: (?P<choices>.+)\)",
+         N_("No such option: {option} (Possible options: {choices})")),
+        (r"No such option: (?P<option>.+)", N_("No such option: {option}")),
+        (r"No such command '(?P<name>.*)'\.", N_("No such command '{name}'.")),
+        (r"Missing command\.", N_("Missing command.")),
+        (r"Missing argument (?P<name>'.+?')\.", N_("Missing argument {name}.")),
+        (r"Missing option (?P<name>'.+?')\.", N_("Missing option {name}.")),
+        (r"Got unexpected extra arguments? \((?P<extra>.*)\)",
+         N_("Got unexpected extra arguments ({extra})")),
+        (r"Option (?P<option>'.+') requires an argument\.",
+         N_("Option {option} needs a value.")),
+        (r"Option (?P<option>'.+') does not take a value\.",
+         N_("Option {option} does not take a value.")),
+        (r"Invalid value for (?P<name>'.+?'(?: / '.+?')*): (?P<problem>.+)",
+         N_("Invalid value for {name}: {problem}")),
+        (r"Invalid value: (?P<problem>.+)", N_("Invalid value: {problem}")),
+        (r"(?P<value>'.*') is not one of (?P<choices>.+)\.",
+         N_("{value} is not one of {choices}.")),
+        (r"(?P<value>'.*') is not a valid integer\.", N_("{value} is not a whole number.")),
+        (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
+        (r"(?P<value>.+) is not in the range (?P<range>.+)\.",
+         N_("{value} is not in the range {range}.")),
+        (r"(?:File|Path|Directory) (?P<path>'.+') does not exist\.",
+         N_("{path} does not exist.")),
+    )
+]  # fmt: skip
+
+
+def click_message(message: str) -> str:
+    """One of Click's English messages in the chosen language (nested parts too)."""
+    if i18n.current() == "en":
+        return message
+    for pattern, template in CLICK_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            parts = {key: click_message(part) for key, part in found.groupdict().items()}
+            return _(template).format(**parts)
+    return message
+
+
+class LocalFormatter(HelpFormatter):
+    """Help pages in the chosen language, including the words Click and Typer add."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or _("Usage: "))
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().write_dl([(term, help_row(text)) for term, text in rows], *args, **kwargs)
+
+
+EXTRAS = re.compile(r"(?s)(?P<text>.*?)\s*\[(?P<extras>[^\[\]]+)\]")
+
+
+def help_row(text: str) -> str:
+    """'Show this message and exit.  [default: 7; required]' in the chosen language."""
+    found = EXTRAS.fullmatch(text)
+    if not found:
+        return _(text)
+    extras = []
+    for extra in found["extras"].split("; "):
+        label, separator, rest = extra.partition(": ")
+        extras.append(_(label) + separator + rest)
+    return f"{_(found['text'])}  [{'; '.join(extras)}]".lstrip()
+
+
+class LocalContext(typer.Context):
+    formatter_class = LocalFormatter
+
+
+def localize(command: Any) -> None:
+    """Put a built command tree's help into the chosen language.
+
+    Help is written in English in the code and translated here, after Typer has
+    built the Click commands, so the language can be chosen per run (even per test).
+    """
+    command.context_class = LocalContext
+    for attribute in ("help", "short_help"):
+        if getattr(command, attribute, None):
+            setattr(command, attribute, _(getattr(command, attribute)))
+    if command.epilog and command.epilog.startswith("\b\n"):
+        title, separator, lines = command.epilog[2:].partition(":\n")
+        command.epilog = "\b\n" + _(title) + separator + lines
+    command.options_metavar = _(command.options_metavar)
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = _(command.subcommand_metavar)
+    for parameter in command.params:
+        if getattr(parameter, "help", None):
+            parameter.help = _(parameter.help)
+        if parameter.metavar:
+            parameter.metavar = _(parameter.metavar)
+    for subcommand in getattr(command, "commands", {}).values():
+        localize(subcommand)
 
 
 class JournalGroup(TyperGroup):
@@ -58,6 +169,13 @@ class JournalGroup(TyperGroup):
         return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        import os
+
+        arguments = kwargs.get("args", args[0] if args else None)
+        arguments = sys.argv[1:] if arguments is None else list(arguments)
+        i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
+        if i18n.current() != "en":
+            localize(self)
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
@@ -67,11 +185,11 @@ class JournalGroup(TyperGroup):
             print(error.format_message())
             sys.exit(ExitStatus.OK)
         except ClickUsageError as error:
-            fail(error.format_message(), ExitStatus.USAGE)
+            fail(click_message(error.format_message()), ExitStatus.USAGE)
         except ClickException as error:
-            fail(error.format_message(), ExitStatus.ERROR)
+            fail(click_message(error.format_message()), ExitStatus.ERROR)
         except (typer.Abort, KeyboardInterrupt):
-            fail("interrupted; nothing was changed", ExitStatus.INTERRUPTED)
+            fail(_("interrupted; nothing was changed"), ExitStatus.INTERRUPTED)
         except BrokenPipeError:
             # The reader (e.g. `head`) went away; that is not our error.
             sys.stderr.close()
@@ -79,7 +197,7 @@ class JournalGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)
 
 
-def examples(*lines: str, title: str = "Examples") -> str:
+def examples(*lines: str, title: str = N_("Examples")) -> str:
     """A help epilog; Click keeps the line breaks of a paragraph that starts with \\b."""
     return "\b\n" + title + ":\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -176,11 +294,21 @@ def main_options(
             help="Journal file (else $KUNDENPFLEGE_DB, else the platform data folder).",
         ),
     ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language: de or en (else $KUNDENPFLEGE_LANG, else the locale, else en).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
     ] = False,
 ) -> None:
+    # --lang was read before the commands were built (JournalGroup.main), so their help
+    # could be translated; here it is only validated.
     context.obj = Session(db)
 
 
@@ -216,7 +344,7 @@ def row_limit(limit: int | None, output: OutputFormat) -> int | None:
     if limit is None:
         return TTY_LIMIT if output is OutputFormat.table and sys.stdout.isatty() else None
     if limit < 0:
-        raise KundenpflegeError("--limit must be 0 (all) or a positive number")
+        raise KundenpflegeError(_("--limit must be 0 (all) or a positive number"))
     return limit or None
 
 
@@ -233,7 +361,7 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
     elif output is OutputFormat.json:
         render.write_json(report.data, sys.stdout)
     elif not report.data:
-        say(f"{report.title}: none.")
+        say(_("{title}: none.").format(title=report.title))
     elif sys.stdout.isatty():
         rich_table(report)
     else:
@@ -241,9 +369,15 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
     if report.note:
         say(report.note)
     if report.hidden is None:
-        say(f"… more {report.hidden_unit}; use --limit 0 to see all.")
+        say(_("… more customers; use --limit 0 to see all."))
+    elif report.hidden and report.hidden_unit == "customers":
+        say(ngettext("… {count} more customer; use --limit 0 to see all.",
+                     "… {count} more customers; use --limit 0 to see all.",
+                     report.hidden).format(count=report.hidden))  # fmt: skip
     elif report.hidden:
-        say(f"… {report.hidden} more {report.hidden_unit}; use --limit 0 to see all.")
+        say(ngettext("… {count} more row; use --limit 0 to see all.",
+                     "… {count} more rows; use --limit 0 to see all.",
+                     report.hidden).format(count=report.hidden))  # fmt: skip
 
 
 def rich_table(report: "Report") -> None:
@@ -302,10 +436,10 @@ def init(
                 with db.transaction(connection):
                     settings.put(connection, "default_frequency", frequency.code)
                     schedule.refresh_all(connection)
-                say(f"Default rhythm is now {frequency.describe()}.")
+                say(_("Default rhythm is now {rhythm}.").format(rhythm=frequency.describe()))
         finally:
             connection.close()
-    say(f"{'Created' if created else 'Journal is up to date:'} {path}")
+    say((_("Created {path}") if created else _("Journal is up to date: {path}")).format(path=path))
 
 
 @app.command(epilog=examples("kundenpflege --db /tmp/demo.db demo"))
@@ -322,15 +456,18 @@ def demo(
 
     path = session(context).path
     if path.exists():
-        raise KundenpflegeError(f"{path} exists already; the demo only writes to a new file")
+        raise KundenpflegeError(
+            _("{path} exists already; the demo only writes to a new file").format(path=path)
+        )
     with sqlite_errors(path):
-        connection, _ = db.create_journal(path, clock.now())
+        connection, _created = db.create_journal(path, clock.now())
         try:
             with db.transaction(connection):
                 demo_data.build(connection, clock.now(), count=customers, seed=seed)
         finally:
             connection.close()
-    say(f"Created a demo journal with {customers} invented customers: {path}")
+    say(_("Created a demo journal with {count} invented customers: {path}").format(
+        count=customers, path=path))  # fmt: skip
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -373,7 +510,7 @@ def add(
             now=clock.now(),
         )
         schedule.refresh(connection, customer_id)
-    say(f"Added customer {handle}.")
+    say(_("Added customer {handle}.").format(handle=handle))
 
 
 @app.command(epilog=examples("kundenpflege edit mueller-bau --tier B --tag stammkunde"))
@@ -407,13 +544,13 @@ def edit(
     if since:
         changes["customer_since"] = parse_date(since, clock.today()).isoformat()
     if not changes and not tag and not untag:
-        raise KundenpflegeError("nothing to change; see 'kundenpflege edit --help'")
+        raise KundenpflegeError(_("nothing to change; see 'kundenpflege edit --help'"))
     with session(context).journal(write=True) as connection:
         customer = customers.find_changeable(connection, handle)
         customers.edit(connection, customer["id"], changes)
         customers.set_tags(connection, customer["id"], add=tag or [], remove=untag or [])
         schedule.refresh(connection, customer["id"])
-    say(f"Updated {customer['handle']}.")
+    say(_("Updated {handle}.").format(handle=customer["handle"]))
 
 
 @app.command(
@@ -499,7 +636,7 @@ def contact_add(
             main=main,
             now=clock.now(),
         )
-    say(f"Added contact {name} at {customer['handle']}.")
+    say(_("Added contact {name} at {handle}.").format(name=name, handle=customer["handle"]))
 
 
 @contact_app.command("list", epilog=examples("kundenpflege contact list mueller-bau"))
@@ -526,7 +663,7 @@ def person_add(
 
     with session(context).journal(write=True) as connection:
         people.add(connection, handle, name, email, clock.now())
-    say(f"Added {handle}.")
+    say(_("Added {handle}.").format(handle=handle))
 
 
 @person_app.command("list", epilog=examples("kundenpflege person list"))
@@ -592,8 +729,13 @@ def prefer(
         ).fetchone()[0]
     for notice in notices:
         say(notice)
-    plan = f"next contact {next_due}" if next_due else "not to be contacted"
-    say(f"Recorded the preference of {customer['handle']}; {plan}.")
+    plan = (
+        _("next contact {day}").format(day=i18n.day(date.fromisoformat(next_due)))
+        if next_due
+        else _("not to be contacted")
+    )
+    say(_("Recorded the preference of {handle}; {plan}.").format(
+        handle=customer["handle"], plan=plan))  # fmt: skip
 
 
 @app.command(epilog=examples("kundenpflege pause mueller-bau --until 15.01.2027"))
@@ -613,7 +755,7 @@ def pause(
             "UPDATE customers SET paused_until = ? WHERE id = ?", (day.isoformat(), customer["id"])
         )
         schedule.refresh(connection, customer["id"])
-    say(f"Paused {customer['handle']} until {day.isoformat()}.")
+    say(_("Paused {handle} until {day}.").format(handle=customer["handle"], day=i18n.day(day)))
 
 
 # --- what happened -----------------------------------------------------------------------
@@ -683,11 +825,13 @@ def log(
             ).fetchone()[0]
     for notice in logged.notices:
         say(notice)
-    parts = [f"Logged #{logged.interaction_id} for {customer['handle']}"]
+    parts = [_("Logged #{number} for {handle}").format(
+        number=logged.interaction_id, handle=customer["handle"])]  # fmt: skip
     if next_due:
-        parts.append(f"next contact {next_due}")
+        parts.append(_("next contact {day}").format(day=i18n.day(date.fromisoformat(next_due))))
     if logged.followup_id and followup_on:
-        parts.append(f"follow-up #{logged.followup_id} due {followup_on.isoformat()}")
+        parts.append(_("follow-up #{number} due {day}").format(
+            number=logged.followup_id, day=i18n.day(followup_on)))  # fmt: skip
     say("; ".join(parts) + ".")
 
 
@@ -717,7 +861,8 @@ def followup_add(
             person_id=followups.person_id_for(connection, person, clock.now()),
             now=clock.now(),
         )
-    say(f"Follow-up #{followup_id} for {customer['handle']} due {day.isoformat()}.")
+    say(_("Follow-up #{number} for {handle} due {day}.").format(
+        number=followup_id, handle=customer["handle"], day=i18n.day(day)))  # fmt: skip
 
 
 FollowupId = Annotated[
@@ -732,7 +877,7 @@ def followup_done(context: typer.Context, followup_id: FollowupId) -> None:
 
     with session(context).journal(write=True) as connection:
         followups.done(connection, followup_id, clock.now())
-    say(f"Follow-up #{followup_id} done.")
+    say(_("Follow-up #{number} done.").format(number=followup_id))
 
 
 @followup_app.command("snooze", epilog=examples("kundenpflege followup snooze 3 --until +1w"))
@@ -749,7 +894,7 @@ def followup_snooze(
     day = parse_date(until, today)
     with session(context).journal(write=True) as connection:
         followups.snooze(connection, followup_id, day, today)
-    say(f"Follow-up #{followup_id} moved to {day.isoformat()}.")
+    say(_("Follow-up #{number} moved to {day}.").format(number=followup_id, day=i18n.day(day)))
 
 
 @followup_app.command("list", epilog=examples("kundenpflege followup list --customer mueller-bau"))
@@ -842,7 +987,7 @@ def impressions(
     emit(views.impressions_report(rows, more), output)
 
 
-@app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title="Example crontab line"))
+@app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title=N_("Example crontab line")))
 def remind(
     context: typer.Context,
     as_of: AsOf = None,
@@ -854,7 +999,7 @@ def remind(
 
     today = today_or(as_of)
     with session(context).journal() as connection:
-        items, _ = due_report.due(connection, today, days_ahead=0, person=person)
+        items, _total = due_report.due(connection, today, days_ahead=0, person=person)
     sys.stdout.write(digest(items, today))
 
 
@@ -1027,7 +1172,8 @@ def record_consent(context: typer.Context, whom: str, action: str, purpose: str,
         state = consent.record(
             connection, who, action=action, purpose=purpose, evidence=evidence, now=clock.now()
         )
-    say(f"{purpose} consent of {consent.describe(who)}: {state}.")
+    say(_("{purpose} consent of {whom}: {state}.").format(
+        purpose=_(purpose), whom=consent.describe(who), state=_(state)))  # fmt: skip
 
 
 @consent_app.command(
@@ -1120,9 +1266,15 @@ def run_import(
     from kundenpflege import importing
 
     if problems and not skip_invalid:
-        raise KundenpflegeError(f"{path} {problems[0]}; nothing was imported"
-                                " (--skip-invalid leaves bad rows out)")  # fmt: skip
-    with session(context).journal() as connection, progress_bar(len(records), "Importing") as bar:
+        raise KundenpflegeError(
+            _("{path} {problem}; nothing was imported (--skip-invalid leaves bad rows out)").format(
+                path=path, problem=problems[0]
+            )
+        )
+    with (
+        session(context).journal() as connection,
+        progress_bar(len(records), _("Importing")) as bar,
+    ):
         # A big import touches every index page; a larger page cache saves re-reading them.
         connection.execute("PRAGMA cache_size = -65536")
         connection.execute("BEGIN IMMEDIATE")
@@ -1138,10 +1290,14 @@ def run_import(
             raise
     skipped = problems + outcome.skipped
     for problem in skipped:
-        say(f"Skipped {problem}")
-    verb = "Would import" if dry_run else "Imported"
-    say(f"{verb} {path}: {outcome.added} added, {outcome.updated} updated,"
-        f" {len(skipped)} skipped.")  # fmt: skip
+        say(_("Skipped {problem}").format(problem=problem))
+    summary = (
+        _("Would import {path}: {added} added, {updated} updated, {skipped} skipped.")
+        if dry_run
+        else _("Imported {path}: {added} added, {updated} updated, {skipped} skipped.")
+    )
+    say(summary.format(path=path, added=outcome.added, updated=outcome.updated,
+                       skipped=len(skipped)))  # fmt: skip
 
 
 @import_app.command(
@@ -1172,7 +1328,9 @@ def import_csv(
     for item in mapping or []:
         column, separator, field = item.partition("=")
         if not separator or not column.strip() or not field.strip():
-            raise KundenpflegeError(f"--map '{item}' should look like COLUMN=FIELD")
+            raise KundenpflegeError(
+                _("--map '{item}' should look like COLUMN=FIELD").format(item=item)
+            )
         overrides[column.strip()] = field.strip()
     records, problems = csv_import.read(path, clock.today(), overrides)
     run_import(context, records, problems, path, dry_run, skip_invalid)
@@ -1206,11 +1364,13 @@ def import_json(context: typer.Context, path: FileArgument) -> None:
         data = json.loads(decode(path))
     except json.JSONDecodeError as error:
         raise KundenpflegeError(
-            f"{path} line {error.lineno}: not valid JSON ({error.msg})"
+            _("{path} line {line}: not valid JSON ({error})").format(
+                path=path, line=error.lineno, error=error.msg
+            )
         ) from None
     with session(context).journal(write=True) as connection:
         count = exporting.load(connection, data, str(path))
-    say(f"Loaded {count} rows from {path}.")
+    say(_("Loaded {count} rows from {path}.").format(count=count, path=path))
 
 
 @export_app.command(
@@ -1231,7 +1391,7 @@ def export_csv(
 
     with session(context).journal() as connection:
         fields, count, rows = exporting.table(connection, table)
-        with progress_bar(count, f"Exporting {table}") as advance:
+        with progress_bar(count, _("Exporting {table}").format(table=table)) as advance:
             render.write_csv(fields, counted(rows, advance), sys.stdout, excel=excel)
 
 
@@ -1241,7 +1401,7 @@ def export_json(context: typer.Context) -> None:
     from kundenpflege import exporting
 
     with session(context).journal() as connection:
-        with progress_bar(exporting.journal_size(connection), "Exporting") as advance:
+        with progress_bar(exporting.journal_size(connection), _("Exporting")) as advance:
             exporting.write_journal(connection, clock.now(), sys.stdout, advance)
 
 
@@ -1298,14 +1458,15 @@ def gdpr_forget(
     from kundenpflege import consent, gdpr
 
     if not yes:
-        raise KundenpflegeError("erasure cannot be undone; add --yes to confirm")
+        raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
     with session(context).journal(write=True) as connection:
         who = consent.subject(connection, subject)
         label = consent.describe(who)
         removed = gdpr.forget(connection, who, clock.now(), by)
     with session(context).journal() as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    say(f"Erased {label}: {removed} rows removed.")
+    say(ngettext("Erased {whom}: {count} row removed.", "Erased {whom}: {count} rows removed.",
+                 removed).format(whom=label, count=removed))  # fmt: skip
 
 
 @gdpr_app.command("restrict", epilog=examples("kundenpflege gdpr restrict mueller-bau"))
@@ -1320,7 +1481,8 @@ def gdpr_restrict(
     with session(context).journal(write=True) as connection:
         customer = customers.find(connection, handle)
         gdpr.restrict(connection, customer["id"], not lift)
-    say(f"{'Lifted the restriction of' if lift else 'Restricted'} {customer['handle']}.")
+    done = _("Lifted the restriction of {handle}.") if lift else _("Restricted {handle}.")
+    say(done.format(handle=customer["handle"]))
 
 
 @app.command(epilog=examples("kundenpflege backup", "kundenpflege backup /mnt/usb/kunden.db"))
@@ -1346,8 +1508,8 @@ def restore(context: typer.Context, source: FileArgument) -> None:
     with sqlite_errors(source):
         kept = maintenance.restore(source, state.path, clock.now())
     if kept:
-        say(f"The previous journal is kept as {kept}.")
-    say(f"Restored {state.path} from {source}.")
+        say(_("The previous journal is kept as {path}.").format(path=kept))
+    say(_("Restored {path} from {source}.").format(path=state.path, source=source))
 
 
 @app.command(epilog=examples("kundenpflege doctor"))
@@ -1359,32 +1521,33 @@ def doctor(context: typer.Context) -> None:
     with state.journal(upgrade=False) as connection:
         findings = maintenance.doctor(connection, state.path)
     for finding in findings:
-        print(f"{finding.status:8} {finding.check}: {finding.detail}")
+        print(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}")
     problems = [finding for finding in findings if finding.status == "problem"]
-    print(f"verdict: {'problems found' if problems else 'healthy'}")
+    print(_("verdict: problems found") if problems else _("verdict: healthy"))
     if problems:
         raise typer.Exit(ExitStatus.ERROR)
 
 
-def command_name(argv: Sequence[str]) -> str | None:
-    """The command a command line runs, or None when it is about the whole tool."""
+def leading_options(argv: Sequence[str]) -> tuple[dict[str, str | None], str | None]:
+    """Global options given before the command, and the command a command line runs
+    (None when it is about the whole tool: --help, --version or nothing)."""
+    options: dict[str, str | None] = {}
     arguments = iter(argv)
     for argument in arguments:
-        if argument == "--db":
-            next(arguments, None)
-        elif argument.startswith("--db="):
-            continue
+        name, equals, value = argument.partition("=")
+        if name in VALUE_OPTIONS:
+            options[name] = value if equals else next(arguments, None)
         elif argument.startswith("-"):
-            return None  # --help, --version or a mistake: the full app answers those
+            return options, None  # --help, --version or a mistake: the full app answers those
         else:
-            return ALIASES.get(argument, argument)
-    return None
+            return options, ALIASES.get(argument, argument)
+    return options, None
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """Only the command being run: Typer builds every command it holds at start-up,
     and building all forty costs about 12 ms on each call."""
-    name = command_name(argv)
+    name = leading_options(argv)[1]
     commands = [
         info
         for info in app.registered_commands

@@ -10,10 +10,11 @@ from datetime import datetime
 
 from kundenpflege import contacts, customers
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _
 
-PURPOSES = ("newsletter", "email-marketing", "phone-marketing")
-ACTIONS = ("grant", "confirm", "withdraw")
-STATES = {"grant": "granted", "confirm": "confirmed", "withdraw": "withdrawn"}
+PURPOSES = (N_("newsletter"), N_("email-marketing"), N_("phone-marketing"))
+ACTIONS = (N_("grant"), N_("confirm"), N_("withdraw"))
+STATES = {"grant": N_("granted"), "confirm": N_("confirmed"), "withdraw": N_("withdrawn")}
 
 # Which purpose a planned contact needs (DESIGN §2): a newsletter always needs
 # newsletter consent; cold e-mail or calls to prospects are marketing.
@@ -41,7 +42,7 @@ class Subject:
 
 
 def subject(connection: sqlite3.Connection, text: str) -> Subject:
-    handle, _, contact_text = text.partition("/")
+    handle, _slash, contact_text = text.partition("/")
     customer = customers.find(connection, handle)
     if not contact_text:
         return Subject(customer, None, None)
@@ -51,7 +52,11 @@ def subject(connection: sqlite3.Connection, text: str) -> Subject:
 
 def check_purpose(purpose: str) -> str:
     if purpose not in PURPOSES:
-        raise KundenpflegeError(f"unknown purpose '{purpose}'; use one of {', '.join(PURPOSES)}")
+        raise KundenpflegeError(
+            _("unknown purpose '{purpose}'; use one of {known}").format(
+                purpose=purpose, known=", ".join(PURPOSES)
+            )
+        )
     return purpose
 
 
@@ -81,11 +86,17 @@ def record(
     before = current_state(connection, who.customer["id"], purpose, who.contact_id)
     if action == "confirm" and before not in ("granted", "confirmed"):
         raise KundenpflegeError(
-            f"no {purpose} consent to confirm for {describe(who)}; record the grant first"
-            " (double opt-in is a grant followed by a confirm)"
+            _(
+                "no {purpose} consent to confirm for {whom}; record the grant first"
+                " (double opt-in is a grant followed by a confirm)"
+            ).format(purpose=_(purpose), whom=describe(who))
         )
     if action == "withdraw" and before in (None, "withdrawn"):
-        raise KundenpflegeError(f"{describe(who)} has no {purpose} consent to withdraw")
+        raise KundenpflegeError(
+            _("{whom} has no {purpose} consent to withdraw").format(
+                whom=describe(who), purpose=_(purpose)
+            )
+        )
     connection.execute(
         "INSERT INTO consent (customer_id, contact_id, purpose, action, recorded_at, evidence)"
         " VALUES (?, ?, ?, ?, ?, ?)",

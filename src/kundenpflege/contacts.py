@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,11 @@ class Contact:
 
 def check(name: str, email: str | None) -> None:
     if not name.strip():
-        raise KundenpflegeError("a contact needs a name")
+        raise KundenpflegeError(_("a contact needs a name"))
     if email is not None and "@" not in email:
-        raise KundenpflegeError(f"'{email}' does not look like an e-mail address")
+        raise KundenpflegeError(
+            _("'{email}' does not look like an e-mail address").format(email=email)
+        )
 
 
 def insert_many(
@@ -85,6 +88,18 @@ def find(connection: sqlite3.Connection, customer_id: int, identifier: str) -> C
         return matches[0]
     names = ", ".join(contact.name for contact in (matches or contacts))
     if matches:
-        raise KundenpflegeError(f"'{identifier}' matches several contacts: {names}")
-    hint = f"known contacts: {names}" if contacts else "add one with 'kundenpflege contact add'"
-    raise KundenpflegeError(f"no contact '{identifier}' at this customer; {hint}")
+        raise KundenpflegeError(
+            _("'{identifier}' matches several contacts: {names}").format(
+                identifier=identifier, names=names
+            )
+        )
+    hint = (
+        _("known contacts: {names}").format(names=names)
+        if contacts
+        else _("add one with 'kundenpflege contact add'")
+    )
+    raise KundenpflegeError(
+        _("no contact '{identifier}' at this customer; {hint}").format(
+            identifier=identifier, hint=hint
+        )
+    )

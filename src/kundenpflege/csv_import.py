@@ -13,6 +13,7 @@ from kundenpflege import vocabulary
 from kundenpflege.customers import clean_tags
 from kundenpflege.dates import parse_date
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, system_message
 from kundenpflege.importing import Record, parse_money, parse_status
 
 FIELDS = {
@@ -44,9 +45,11 @@ def decode(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise KundenpflegeError(f"cannot read {path}: {error.strerror}") from None
+        raise KundenpflegeError(
+            _("cannot read {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise KundenpflegeError(f"{path} is not a text file")
+        raise KundenpflegeError(_("{path} is not a text file").format(path=path))
     if data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="strict")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -57,7 +60,7 @@ def decode(path: Path) -> str:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
     if not text.strip():
-        raise KundenpflegeError(f"{path} is empty")
+        raise KundenpflegeError(_("{path} is empty").format(path=path))
     return text
 
 
@@ -74,7 +77,9 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
     for field in overrides.values():
         if field not in FIELDS:
             raise KundenpflegeError(
-                f"--map: unknown field '{field}'; use one of {', '.join(FIELDS)}"
+                _("--map: unknown field '{field}'; use one of {known}").format(
+                    field=field, known=", ".join(FIELDS)
+                )
             )
     columns = {}
     for index, title in enumerate(header):
@@ -85,8 +90,10 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
     if not {"name", "company"} & set(columns.values()):
         found = ", ".join(title.strip() for title in header) or "nothing"
         raise KundenpflegeError(
-            f"{path} line 1: no name or company column (found: {found});"
-            " name one with --map COLUMN=name"
+            _(
+                "{path} line 1: no name or company column (found: {found});"
+                " name one with --map COLUMN=name"
+            ).format(path=path, found=found)
         )
     return columns
 
@@ -94,12 +101,12 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
 def _record(line: int, values: dict[str, str], today: date) -> Record:
     name = values.get("name") or values.get("company")
     if not name:
-        raise KundenpflegeError("no name or company")
+        raise KundenpflegeError(_("no name or company"))
     # Handles and wishes are checked where they are written (importing.apply).
     handle = values.get("handle")
     tags = values.get("tags")
     return Record(
-        where=f"line {line}",
+        where=_("line {line}").format(line=line),
         name=name,
         handle=handle.lower() if handle else None,
         company=values.get("company") or None,
@@ -125,7 +132,9 @@ def _email(text: str | None) -> str | None:
     if not text:
         return None
     if "@" not in text:
-        raise KundenpflegeError(f"'{text}' does not look like an e-mail address")
+        raise KundenpflegeError(
+            _("'{email}' does not look like an e-mail address").format(email=text)
+        )
     return text.strip()
 
 
@@ -146,15 +155,20 @@ def read(
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
-                problems.append(f"line {start}: {len(row)} fields, but the header has"
-                                f" {len(header)}")  # fmt: skip
+                problems.append(
+                    _("line {line}: {count} fields, but the header has {expected}").format(
+                        line=start, count=len(row), expected=len(header)
+                    )
+                )
                 continue
             values = {field: cell for index, field in fields
                       if index < len(row) and (cell := row[index].strip())}  # fmt: skip
             try:
                 records.append(_record(start, values, today))
             except KundenpflegeError as error:
-                problems.append(f"line {start}: {error}")
+                problems.append(_("line {line}: {error}").format(line=start, error=error))
     except csv.Error as error:
-        raise KundenpflegeError(f"{path} line {reader.line_num}: {error}") from None
+        raise KundenpflegeError(
+            _("{path} line {line}: {error}").format(path=path, line=reader.line_num, error=error)
+        ) from None
     return records, problems

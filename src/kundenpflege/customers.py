@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from kundenpflege.dates import from_iso
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 from kundenpflege.people import check_handle
 
 STATUSES = ("active", "prospect", "paused", "former")
@@ -43,13 +44,19 @@ def slug(name: str) -> str:
 
 def check_status(status: str) -> str:
     if status not in STATUSES:
-        raise KundenpflegeError(f"unknown status '{status}'; use one of {', '.join(STATUSES)}")
+        raise KundenpflegeError(
+            _("unknown status '{status}'; use one of {known}").format(
+                status=status, known=", ".join(STATUSES)
+            )
+        )
     return status
 
 
 def check_value(value: float | None) -> float | None:
     if value is not None and value < 0:
-        raise KundenpflegeError(f"annual value {value:g} cannot be negative")
+        raise KundenpflegeError(
+            _("annual value {value} cannot be negative").format(value=f"{value:g}")
+        )
     return value
 
 
@@ -72,7 +79,7 @@ class NewCustomer:
     def checked(self) -> "NewCustomer":
         check_handle(self.handle, "customer")
         if not self.name.strip():
-            raise KundenpflegeError("a customer needs a name; give --name")
+            raise KundenpflegeError(_("a customer needs a name; give --name"))
         check_value(self.annual_value)
         check_status(self.status)
         return self
@@ -120,7 +127,9 @@ def insert_many(
             ).fetchone()
         )
         raise KundenpflegeError(
-            f"customer '{taken}' exists already; change it with 'kundenpflege edit {taken}'"
+            _(
+                "customer '{handle}' exists already; change it with 'kundenpflege edit {handle}'"
+            ).format(handle=taken)
         ) from None
     ids: dict[str, int] = {}
     handles = [item.handle for item, _ in new]
@@ -181,7 +190,7 @@ def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, ob
     if "annual_value" in changes:
         check_value(changes["annual_value"])  # type: ignore[arg-type]
     if "name" in changes and not str(changes["name"]).strip():
-        raise KundenpflegeError("the name cannot be empty")
+        raise KundenpflegeError(_("the name cannot be empty"))
     assignments = ", ".join(f"{field} = ?" for field in changes if field in EDITABLE)
     if assignments:
         connection.execute(
@@ -204,11 +213,21 @@ def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
         return by_name[0]  # type: ignore[no-any-return]
     if by_name:
         candidates = ", ".join(candidate["handle"] for candidate in by_name)
-        raise KundenpflegeError(f"'{identifier}' matches several customers: {candidates}")
+        raise KundenpflegeError(
+            _("'{identifier}' matches several customers: {candidates}").format(
+                identifier=identifier, candidates=candidates
+            )
+        )
     handles = [handle for (handle,) in connection.execute("SELECT handle FROM customers")]
     close = difflib.get_close_matches(identifier.lower(), handles, n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "see 'kundenpflege list'"
-    raise KundenpflegeError(f"customer '{identifier}' not found; {hint}")
+    hint = (
+        _("did you mean {handles}?").format(handles=", ".join(close))
+        if close
+        else _("see 'kundenpflege list'")
+    )
+    raise KundenpflegeError(
+        _("customer '{identifier}' not found; {hint}").format(identifier=identifier, hint=hint)
+    )
 
 
 def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
@@ -217,8 +236,10 @@ def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.
     if customer["restricted"]:
         handle = customer["handle"]
         raise KundenpflegeError(
-            f"{handle} is restricted (GDPR): its data is only kept; lift it first with"
-            f" 'kundenpflege gdpr restrict {handle} --lift'"
+            _(
+                "{handle} is restricted (GDPR): its data is only kept; lift it first with"
+                " 'kundenpflege gdpr restrict {handle} --lift'"
+            ).format(handle=handle)
         )
     return customer
 

@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _, ngettext
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_WORDS = {
@@ -44,7 +45,7 @@ _NEXT_WEEKDAY = re.compile(
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*uhr)?")
-DATE_HINT = "use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday"
+DATE_HINT = N_("use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday")
 
 
 def _unit_for(word: str) -> str | None:
@@ -54,10 +55,12 @@ def _unit_for(word: str) -> str | None:
 def _calendar_date(year: int, month: int, day: int, text: str) -> date:
     try:
         parsed = date(year, month, day)
-    except ValueError as error:
-        raise KundenpflegeError(f"'{text}' is not a real date ({error})") from None
+    except ValueError:
+        raise KundenpflegeError(_("'{text}' is not a real date").format(text=text)) from None
     if not 1900 <= parsed.year <= 2999:
-        raise KundenpflegeError(f"'{text}' is too far from today to be a contact date")
+        raise KundenpflegeError(
+            _("'{text}' is too far from today to be a contact date").format(text=text)
+        )
     return parsed
 
 
@@ -87,7 +90,9 @@ def parse_date(text: str, today: date) -> date:
         target = (MO, TU, WE, TH, FR, SA, SU)[_WEEKDAY_WORDS[match.group(1)]]
         # "next monday" on a Monday means the one a week ahead, never today.
         return today + relativedelta(days=+1, weekday=target(+1))
-    raise KundenpflegeError(f"cannot read date '{text}'; {DATE_HINT}")
+    raise KundenpflegeError(
+        _("cannot read date '{text}'; {hint}").format(text=text, hint=_(DATE_HINT))
+    )
 
 
 def parse_moment(text: str, now: datetime) -> datetime:
@@ -99,7 +104,9 @@ def parse_moment(text: str, now: datetime) -> datetime:
     if match := _TIME.fullmatch(words[-1]):
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
-            raise KundenpflegeError(f"'{words[-1]}' is not a time of day; use HH:MM")
+            raise KundenpflegeError(
+                _("'{text}' is not a time of day; use HH:MM").format(text=words[-1])
+            )
         clock_time = time(hour, minute)
         day_text = words[0] if len(words) == 2 else "today"
     day = parse_date(day_text, local_now.date())
@@ -137,12 +144,21 @@ class Frequency:
         return self.count * per_unit[self.unit]
 
     def describe(self) -> str:
-        names = {"1d": "daily", "1w": "weekly", "1m": "monthly", "3m": "quarterly",
-                 "1y": "yearly"}  # fmt: skip
+        """The rhythm in words of the chosen language: 'monthly', 'alle 2 Wochen'."""
+        names = {"1d": N_("daily"), "1w": N_("weekly"), "1m": N_("monthly"),
+                 "3m": N_("quarterly"), "1y": N_("yearly")}  # fmt: skip
         if self.code in names:
-            return names[self.code]
-        unit = self.unit if self.count != 1 else self.unit.rstrip("s")
-        return f"every {self.count} {unit}"
+            return _(names[self.code])
+        count = self.count
+        if self.unit == "days":
+            return ngettext("every {count} day", "every {count} days", count).format(count=count)
+        if self.unit == "weeks":
+            return ngettext("every {count} week", "every {count} weeks", count).format(count=count)
+        if self.unit == "months":
+            return ngettext("every {count} month", "every {count} months", count).format(
+                count=count
+            )
+        return ngettext("every {count} year", "every {count} years", count).format(count=count)
 
 
 _NAMED_FREQUENCIES = {
@@ -180,7 +196,7 @@ _FREQUENCY_UNITS = {
 }
 _LIMITS = {"days": 3660, "weeks": 520, "months": 120, "years": 10}
 _EVERY = re.compile(r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)")
-FREQUENCY_HINT = "try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich"
+FREQUENCY_HINT = N_("try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich")
 
 
 @lru_cache(maxsize=256)
@@ -193,14 +209,18 @@ def parse_frequency(text: str) -> Frequency:
     if match:
         unit = next((u for u, words in _FREQUENCY_UNITS.items() if match.group(2) in words), None)
     if match is None or unit is None:
-        raise KundenpflegeError(f"cannot read frequency '{text}'; {FREQUENCY_HINT}")
+        raise KundenpflegeError(
+            _("cannot read frequency '{text}'; {hint}").format(text=text, hint=_(FREQUENCY_HINT))
+        )
     count = int(match.group(1))
     if unit == "quarters":
         unit, count = "months", count * 3
     if count < 1:
-        raise KundenpflegeError(f"frequency '{text}' needs a positive number of periods")
+        raise KundenpflegeError(
+            _("frequency '{text}' needs a positive number of periods").format(text=text)
+        )
     if count > _LIMITS[unit]:
-        raise KundenpflegeError(f"frequency '{text}' is longer than ten years")
+        raise KundenpflegeError(_("frequency '{text}' is longer than ten years").format(text=text))
     return Frequency(count, unit)
 
 
@@ -221,10 +241,12 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
             days.add(_WEEKDAY_WORDS[part])
         else:
             raise KundenpflegeError(
-                f"cannot read weekday '{part}'; use mon..sun or mo..so, e.g. 'di,do'"
+                _("cannot read weekday '{text}'; use mon..sun or mo..so, e.g. 'di,do'").format(
+                    text=part
+                )
             )
     if not days:
-        raise KundenpflegeError("no weekdays given; use e.g. 'tue,thu' or 'mo-fr'")
+        raise KundenpflegeError(_("no weekdays given; use e.g. 'tue,thu' or 'mo-fr'"))
     return tuple(sorted(days))
 
 
@@ -259,5 +281,7 @@ def parse_time_of_day(text: str) -> str:
         if all(hour < 24 for hour in hours) and all(minute < 60 for minute in minutes):
             return "-".join(f"{h:02d}:{m:02d}" for h, m in zip(hours, minutes, strict=True))
     raise KundenpflegeError(
-        f"cannot read time of day '{text}'; use morning, afternoon, evening, 14:00 or 9:00-11:00"
+        _(
+            "cannot read time of day '{text}'; use morning, afternoon, evening, 14:00 or 9:00-11:00"
+        ).format(text=text)
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kundenpflege import migrations
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, system_message
 
 # DESIGN §6 asks for at least 5 s; concurrent writers wait rather than fail.
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -42,7 +43,9 @@ def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]
         _make_private_dirs(path.parent)
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as error:
-        raise KundenpflegeError(f"cannot create {path}: {error.strerror}") from error
+        raise KundenpflegeError(
+            _("cannot create {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from error
     os.close(descriptor)
     connection = _connect(path)
     connection.execute("PRAGMA journal_mode = WAL")
@@ -53,9 +56,13 @@ def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]
 def open_journal(path: Path, now: datetime, upgrade: bool = True) -> sqlite3.Connection:
     """Open an existing journal and (unless told not to) bring its schema up to date."""
     if not path.exists():
-        raise KundenpflegeError(f"no journal at {path}; create one with 'kundenpflege init'")
+        raise KundenpflegeError(
+            _("no journal at {path}; create one with 'kundenpflege init'").format(path=path)
+        )
     if not path.is_file():
-        raise KundenpflegeError(f"{path} is not a file; point --db at a journal file")
+        raise KundenpflegeError(
+            _("{path} is not a file; point --db at a journal file").format(path=path)
+        )
     connection = _connect(path)
     try:
         if upgrade:
@@ -113,15 +120,15 @@ def explain(error: sqlite3.Error, path: Path) -> KundenpflegeError:
     """Turn SQLite's message into one line that says what happened to which file."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
-        message = f"the journal {path} is busy (another program is writing); try again"
+        message = _("the journal {path} is busy (another program is writing); try again")
     elif "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        message = f"{path} is not a readable kundenpflege journal (damaged or not SQLite)"
+        message = _("{path} is not a readable kundenpflege journal (damaged or not SQLite)")
     elif "readonly" in text or "read-only" in text:
-        message = f"cannot write to {path}: the file or its folder is read-only"
+        message = _("cannot write to {path}: the file or its folder is read-only")
     elif "disk is full" in text or "disk i/o" in text:
-        message = f"cannot write to {path}: {error}; nothing was changed"
+        message = _("cannot write to {path}: {error}; nothing was changed")
     elif "unable to open" in text:
-        message = f"cannot open {path}: {error}"
+        message = _("cannot open {path}: {error}")
     else:
-        message = f"database problem in {path}: {error}"
-    return KundenpflegeError(message)
+        message = _("database problem in {path}: {error}")
+    return KundenpflegeError(message.format(path=path, error=error))

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from kundenpflege import consent, settings
 from kundenpflege.customers import filter_clause
 from kundenpflege.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
+from kundenpflege.i18n import _
 
 NOTE_PREVIEW = 40
 DEFAULT_DAYS_AHEAD = 7
@@ -57,16 +58,18 @@ _PLANNABLE = " AND c.status IN ('active', 'prospect') AND coalesce(p.do_not_cont
 def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: date) -> list[str]:
     warnings = []
     if row["last_mood"] is not None and row["last_mood"] < 0:
-        warnings.append("last impression negative")
+        warnings.append(_("last impression negative"))
     # The stated maximum limits how often *we* reach out; their own calls do not count.
     last_outbound = from_iso(row["last_outbound_on"])
     if row["max_frequency"] and last_outbound:
         maximum = parse_frequency(row["max_frequency"])
         if (suggested_on - last_outbound).days < maximum.approximate_days:
-            warnings.append(f"more often than their maximum ({maximum.describe()})")
+            warnings.append(
+                _("more often than their maximum ({maximum})").format(maximum=maximum.describe())
+            )
     purpose = consent.missing_for(connection, row["customer_id"], row["status"], row["channel"])
     if purpose:
-        warnings.append(f"no confirmed {purpose} consent")
+        warnings.append(_("no confirmed {purpose} consent").format(purpose=_(purpose)))
     return warnings
 
 
@@ -148,7 +151,7 @@ def due(
         rhythm = (
             parse_frequency(row["frequency"]).describe()
             if row["frequency"]
-            else f"{default_rhythm.describe()} (default)"
+            else _("{rhythm} (default)").format(rhythm=default_rhythm.describe())
         )
         first = row["last_interaction_on"] is None
         items.append(
@@ -157,7 +160,7 @@ def due(
                 row,
                 today,
                 reason="first-contact" if first else "cadence",
-                detail="no contact logged yet" if first else rhythm,
+                detail=_("no contact logged yet") if first else rhythm,
                 due_on=due_on,
                 suggested_on=next_preferred_day(max(due_on, today), weekdays),
                 person=row["preferred_person"],

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, system_message
 
 TEMPLATE = (
     "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs none.\n"
@@ -25,11 +26,15 @@ def write_note(customer: str) -> str | None:
             finished = subprocess.run([*shlex.split(command), str(path)], check=False)
         except OSError as error:
             raise KundenpflegeError(
-                f"cannot start editor '{command}': {error.strerror}; set EDITOR or use --note"
+                _("cannot start editor '{command}': {reason}; set EDITOR or use --note").format(
+                    command=command, reason=system_message(error)
+                )
             ) from None
         if finished.returncode != 0:
             raise KundenpflegeError(
-                f"editor '{command}' exited with status {finished.returncode}; nothing was logged"
+                _("editor '{command}' exited with status {status}; nothing was logged").format(
+                    command=command, status=finished.returncode
+                )
             )
         lines = path.read_text(encoding="utf-8").splitlines()
     finally:

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from kundenpflege import migrations
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 FORMAT_NAME = "kundenpflege-journal"
 # Tables that hold what people entered, in the order they can be loaded back.
@@ -59,7 +60,11 @@ def table(
     Rows are streamed: a journal's two million interactions never sit in memory.
     """
     if name not in TABLE_QUERIES:
-        raise KundenpflegeError(f"unknown table '{name}'; use one of {', '.join(TABLE_QUERIES)}")
+        raise KundenpflegeError(
+            _("unknown table '{name}'; use one of {known}").format(
+                name=name, known=", ".join(TABLE_QUERIES)
+            )
+        )
     query = TABLE_QUERIES[name].format(where=_UNRESTRICTED)
     count = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
     cursor = connection.execute(query)
@@ -124,25 +129,37 @@ def write_journal(
 def load(connection: sqlite3.Connection, data: object, source: str) -> int:
     """Load a journal export into an empty journal; returns the number of rows."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise KundenpflegeError(f"{source} is not a kundenpflege journal export")
+        raise KundenpflegeError(
+            _("{source} is not a kundenpflege journal export").format(source=source)
+        )
     known = [name for name, _ in migrations.MIGRATIONS]
     schema = data.get("schema", [])
     if not isinstance(schema, list) or [name for name in schema if name not in known]:
-        raise KundenpflegeError(f"{source} comes from a newer kundenpflege; update first")
+        raise KundenpflegeError(
+            _("{path} comes from a newer kundenpflege; update first").format(path=source)
+        )
     if connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
-        raise KundenpflegeError("import json needs an empty journal; create one with --db NEW init")
+        raise KundenpflegeError(
+            _("import json needs an empty journal; create one with --db NEW init")
+        )
     tables = data.get("tables")
     if not isinstance(tables, dict):
-        raise KundenpflegeError(f"{source} has no tables")
+        raise KundenpflegeError(_("{source} has no tables").format(source=source))
     count = 0
     for name in JOURNAL_TABLES:
         rows = tables.get(name, [])
         if not isinstance(rows, list):
-            raise KundenpflegeError(f"{source}: table {name} is not a list of rows")
+            raise KundenpflegeError(
+                _("{source}: table {name} is not a list of rows").format(source=source, name=name)
+            )
         columns = {row[1] for row in connection.execute(f"PRAGMA table_info({name})")}
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or not set(row) <= columns:
-                raise KundenpflegeError(f"{source}: row {number} of {name} does not fit the table")
+                raise KundenpflegeError(
+                    _("{source}: row {number} of {name} does not fit the table").format(
+                        source=source, number=number, name=name
+                    )
+                )
             names = ", ".join(row)
             marks = ", ".join("?" for _ in row)
             verb = "INSERT OR REPLACE" if name == "settings" else "INSERT"

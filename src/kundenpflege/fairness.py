@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from kundenpflege.customers import selection_parts
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _
 from kundenpflege.tally import GROUPINGS, share, tally
 
 
@@ -21,7 +22,7 @@ class FairnessRow:
     overdue_share: float | None
 
 
-BAND_ORDER = ("under 1k", "1k-5k", "5k-20k", "20k+", "unknown")
+BAND_ORDER = (N_("under 1k"), "1k-5k", "5k-20k", "20k+", N_("unknown"))
 
 
 def _group_order(group: str) -> tuple[int, str]:
@@ -65,9 +66,9 @@ def fairness(
     person: str | None = None,
 ) -> list[FairnessRow]:
     if by not in GROUPINGS:
-        raise KundenpflegeError(f"cannot group by '{by}'; use tier or band")
+        raise KundenpflegeError(_("cannot group by '{by}'; use tier or band").format(by=by))
     if window_days < 1:
-        raise KundenpflegeError("the window must be at least one day")
+        raise KundenpflegeError(_("the window must be at least one day"))
     # Groups as the migration defines them (view customer_groups), like the daily tally.
     joins, conditions, parameters = selection_parts(tag, tier, person)
     source = f" FROM customers c JOIN customer_groups g ON g.id = c.id{joins} WHERE {conditions}"

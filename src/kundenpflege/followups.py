@@ -4,8 +4,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kundenpflege import people, schedule
+from kundenpflege import i18n, people, schedule
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def add(
     interaction_id: int | None = None,
 ) -> int:
     if not what.strip():
-        raise KundenpflegeError("say what was promised, e.g. 'send the quote'")
+        raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
     cursor = connection.execute(
         "INSERT INTO followups (customer_id, interaction_id, what, person_id, promised_on,"
         " due_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -51,10 +52,12 @@ def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
     ).fetchone()
     if row is None:
         raise KundenpflegeError(
-            f"follow-up #{followup_id} not found; see 'kundenpflege followup list'"
+            _("follow-up #{number} not found; see 'kundenpflege followup list'").format(
+                number=followup_id
+            )
         )
     if row["status"] == "done":
-        raise KundenpflegeError(f"follow-up #{followup_id} is already done")
+        raise KundenpflegeError(_("follow-up #{number} is already done").format(number=followup_id))
     return row  # type: ignore[no-any-return]
 
 
@@ -72,7 +75,9 @@ def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today:
     """Move the date, keeping the original promise date for the record."""
     _open_row(connection, followup_id)
     if until <= today:
-        raise KundenpflegeError(f"snooze until a day after today, not {until.isoformat()}")
+        raise KundenpflegeError(
+            _("snooze until a day after today, not {day}").format(day=i18n.day(until))
+        )
     connection.execute(
         "UPDATE followups SET due_on = ? WHERE id = ?", (until.isoformat(), followup_id)
     )

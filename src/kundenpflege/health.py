@@ -11,6 +11,7 @@ from datetime import date
 from kundenpflege.customers import filter_clause
 from kundenpflege.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.due import preview
+from kundenpflege.i18n import N_, _, day, ngettext
 
 # Worst first. Condition, ordering column, and the "since" date of each kind.
 REASONS = {
@@ -20,9 +21,9 @@ REASONS = {
     "silent": ("c.silent_from <= :today", "c.silent_from"),
 }
 NEXT_STEPS = {
-    "negative-last-impression": "apologise or put it right, then log it",
-    "falling-mood": "ask what has changed",
-    "silent": "get in touch",
+    "negative-last-impression": N_("apologise or put it right, then log it"),
+    "falling-mood": N_("ask what has changed"),
+    "silent": N_("get in touch"),
 }
 
 
@@ -52,25 +53,41 @@ _JOINS = (
 
 def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Risk:
     last_on = from_iso(row["last_interaction_on"])
-    since, step = last_on, NEXT_STEPS.get(reason, "")
+    since, step = last_on, _(NEXT_STEPS[reason]) if reason in NEXT_STEPS else ""
     if reason == "negative-last-impression":
-        detail = f"mood {row['last_mood']:+d}: {preview(row['last_note']) or row['last_kind']}"
+        detail = _("mood {mood}: {what}").format(
+            mood=f"{row['last_mood']:+d}", what=preview(row["last_note"]) or row["last_kind"]
+        )
     elif reason == "falling-mood":
-        detail = f"recent moods {row['mood_trend']:+.1f} below earlier ones"
+        detail = _("recent moods {drop} below earlier ones").format(
+            drop=f"{row['mood_trend']:+.1f}"
+        )
     elif reason == "over-contacted":
-        maximum = parse_frequency(row["max_frequency"]).describe()
-        detail = f"two contacts {row['outbound_gap_days']} days apart; maximum {maximum}"
+        detail = ngettext(
+            "two contacts {days} day apart; maximum {maximum}",
+            "two contacts {days} days apart; maximum {maximum}",
+            row["outbound_gap_days"],
+        ).format(
+            days=row["outbound_gap_days"],
+            maximum=parse_frequency(row["max_frequency"]).describe(),
+        )
         since = from_iso(row["last_outbound_on"])
-        step = f"hold back until {row['over_contact_until']}"
+        step = _("hold back until {day}").format(
+            day=day(date.fromisoformat(row["over_contact_until"]))
+        )
     else:
         rhythm = (parse_frequency(row["frequency"]) if row["frequency"] else default).describe()
         detail = (
-            f"no contact for {(today - last_on).days} days; they want {rhythm}"
+            ngettext(
+                "no contact for {days} day; they want {rhythm}",
+                "no contact for {days} days; they want {rhythm}",
+                (today - last_on).days,
+            ).format(days=(today - last_on).days, rhythm=rhythm)
             if last_on
-            else f"never contacted; they want {rhythm}"
+            else _("never contacted; they want {rhythm}").format(rhythm=rhythm)
         )
     if row["do_not_contact"]:
-        step = "do not contact: they asked not to be"
+        step = _("do not contact: they asked not to be")
     return Risk(row["handle"], row["name"], reason, detail, since, step, row["person"],
                 row["channel"])  # fmt: skip
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from kundenpflege import contacts, customers, preferences, schedule, settings
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 STATUS_WORDS = {
     "active": "active",
@@ -79,9 +80,9 @@ def parse_money(text: str) -> float:
     try:
         amount = float(raw)
     except ValueError:
-        raise KundenpflegeError(f"'{text}' is not an amount of money") from None
+        raise KundenpflegeError(_("'{text}' is not an amount of money").format(text=text)) from None
     if amount < 0:
-        raise KundenpflegeError(f"amount '{text}' cannot be negative")
+        raise KundenpflegeError(_("amount '{text}' cannot be negative").format(text=text))
     return amount
 
 
@@ -89,7 +90,9 @@ def parse_status(text: str) -> str:
     status = STATUS_WORDS.get(text.strip().lower())
     if status is None:
         raise KundenpflegeError(
-            f"unknown status '{text}'; use one of {', '.join(customers.STATUSES)}"
+            _("unknown status '{status}'; use one of {known}").format(
+                status=text, known=", ".join(customers.STATUSES)
+            )
         )
     return status
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from kundenpflege.customers import filter_clause
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ def parse_mood_filter(text: str) -> tuple[int, int]:
         if low <= high:
             return low, high
     raise KundenpflegeError(
-        f"cannot read mood filter '{text}'; use -2..2, a range like -2..-1, negative or positive"
+        _(
+            "cannot read mood filter '{text}'; use -2..2, a range like -2..-1, negative or positive"
+        ).format(text=text)
     )
 
 
@@ -65,7 +68,7 @@ def recent(
     would read the whole interactions table, so the rest are not counted.
     """
     if last < 1:
-        raise KundenpflegeError("--last must be at least 1")
+        raise KundenpflegeError(_("--last must be at least 1"))
     where, parameters = filter_clause(tag, tier)
     if customer_id is not None:
         where += " AND c.id = ?"

@@ -4,9 +4,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from kundenpflege import contacts, followups, people, preferences, schedule, vocabulary
+from kundenpflege import contacts, followups, i18n, people, preferences, schedule, vocabulary
 from kundenpflege.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, ngettext
 
 # Clocks drift; anything later than this is a plan, which belongs in a follow-up.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -39,11 +40,14 @@ def log(
     """Store one interaction (and its follow-up) and move the customer's next due date."""
     if at > now + FUTURE_TOLERANCE:
         raise KundenpflegeError(
-            f"{at.astimezone():%Y-%m-%d %H:%M} is in the future; plan it with"
-            " 'kundenpflege followup add'"
+            _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
+                moment=f"{i18n.day(at.astimezone().date())} {at.astimezone():%H:%M}"
+            )
         )
     if amount is not None and amount < 0:
-        raise KundenpflegeError(f"amount {amount:g} cannot be negative")
+        raise KundenpflegeError(
+            _("amount {amount} cannot be negative").format(amount=f"{amount:g}")
+        )
     if mood is not None:
         vocabulary.mood(mood)
     notices: list[str] = []
@@ -62,7 +66,7 @@ def log(
     if person:
         person_id, created = people.resolve(connection, person, now)
         if created:
-            notices.append(f"Added our person '{person}' (see 'kundenpflege person list').")
+            notices.append(people.added_notice(person))
     elif preference and preference.person:
         person_id = people.resolve(connection, preference.person, now)[0]
     contact_id = contacts.find(connection, customer_id, contact).id if contact else None
@@ -89,7 +93,11 @@ def log(
     interaction_id = int(cursor.lastrowid or 0)
     followup_id = None
     if followup_on is not None:
-        what = text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH] if text else f"follow up on {kind_name}"
+        what = (
+            text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH]
+            if text
+            else _("follow up on {kind}").format(kind=_(kind_name))
+        )
         followup_id = followups.add(
             connection,
             customer_id,
@@ -121,8 +129,14 @@ def _over_contact(
     if row["last_interaction_id"] != interaction_id or row["over_contact_until"] is None:
         return []
     gap = row["outbound_gap_days"]
-    days = "the same day" if gap == 0 else f"{gap} day{'s' if gap != 1 else ''} earlier"
+    when = (
+        _("the same day")
+        if gap == 0
+        else ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
+    )
     return [
-        f"Warning: {row['handle']} asked to be contacted not more than {maximum.describe()};"
-        f" our previous contact was {days}."
+        _(
+            "Warning: {handle} asked to be contacted not more than {maximum};"
+            " our previous contact was {when}."
+        ).format(handle=row["handle"], maximum=maximum.describe(), when=when)
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kundenpflege import migrations
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _, ngettext, system_message
 
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
@@ -30,18 +31,20 @@ def backup(
 ) -> Path:
     target = target or journal.with_name(f"{journal.stem}-{now:%Y%m%d-%H%M%S}.backup.db")
     if target.exists():
-        raise KundenpflegeError(f"{target} exists already; choose another name")
+        raise KundenpflegeError(_("{path} exists already; choose another name").format(path=target))
     try:
         _private_copy(connection, target)
     except OSError as error:
-        raise KundenpflegeError(f"cannot write {target}: {error.strerror}") from None
+        raise KundenpflegeError(
+            _("cannot write {path}: {reason}").format(path=target, reason=system_message(error))
+        ) from None
     return target
 
 
 def check_file(path: Path) -> None:
     """A restore candidate must be an intact kundenpflege journal."""
     if not path.is_file():
-        raise KundenpflegeError(f"{path} does not exist")
+        raise KundenpflegeError(_("{path} does not exist").format(path=path))
     try:
         candidate = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -50,12 +53,18 @@ def check_file(path: Path) -> None:
         finally:
             candidate.close()
     except sqlite3.Error as error:
-        raise KundenpflegeError(f"{path} is not a kundenpflege journal ({error})") from None
+        raise KundenpflegeError(
+            _("{path} is not a kundenpflege journal ({error})").format(path=path, error=error)
+        ) from None
     if verdict != "ok":
-        raise KundenpflegeError(f"{path} is damaged: {verdict}")
+        raise KundenpflegeError(
+            _("{path} is damaged: {verdict}").format(path=path, verdict=verdict)
+        )
     unknown = names - {name for name, _ in migrations.MIGRATIONS}
     if unknown:
-        raise KundenpflegeError(f"{path} comes from a newer kundenpflege; update first")
+        raise KundenpflegeError(
+            _("{path} comes from a newer kundenpflege; update first").format(path=path)
+        )
 
 
 def restore(source: Path, journal: Path, now: datetime) -> Path | None:
@@ -92,8 +101,8 @@ class Finding:
     detail: str
 
 
-def _finding(check: str, healthy: bool, detail: str, severity: str = "problem") -> Finding:
-    return Finding(check, "ok" if healthy else severity, detail)
+def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem")) -> Finding:
+    return Finding(check, N_("ok") if healthy else severity, detail)
 
 
 def doctor(connection: sqlite3.Connection, journal: Path) -> list[Finding]:
@@ -107,15 +116,17 @@ def doctor(connection: sqlite3.Connection, journal: Path) -> list[Finding]:
     wal = Path(f"{journal}-wal")
     size = wal.stat().st_size if wal.exists() else 0
     return [
-        _finding("integrity", integrity == ["ok"], "; ".join(integrity[:3])),
-        _finding("foreign keys", not broken, f"{len(broken)} broken references" if broken
-                 else "ok"),
-        _finding("schema", not pending, f"pending: {', '.join(pending)}" if pending
-                 else "up to date"),
-        _finding("journal mode", mode == "wal", mode),
-        _finding("file permissions", file_mode & 0o077 == 0, f"{file_mode:04o}"
-                 + ("" if file_mode & 0o077 == 0 else "; others can read it: chmod 600")),
-        _finding("folder permissions", folder_mode & 0o077 == 0, f"{folder_mode:04o}"
-                 + ("" if folder_mode & 0o077 == 0 else "; others can list it"), "warning"),
-        _finding("WAL size", size < WAL_WARNING_BYTES, f"{size / 1024 / 1024:.1f} MB", "warning"),
+        _finding(N_("integrity"), integrity == ["ok"], "; ".join(integrity[:3])),
+        _finding(N_("foreign keys"), not broken, ngettext(
+            "{count} broken reference", "{count} broken references", len(broken)
+        ).format(count=len(broken)) if broken else "ok"),
+        _finding(N_("schema"), not pending, _("pending: {names}").format(names=", ".join(pending))
+                 if pending else _("up to date")),
+        _finding(N_("journal mode"), mode == "wal", mode),
+        _finding(N_("file permissions"), file_mode & 0o077 == 0, f"{file_mode:04o}"
+                 + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),
+        _finding(N_("folder permissions"), folder_mode & 0o077 == 0, f"{folder_mode:04o}"
+                 + ("" if folder_mode & 0o077 == 0 else _("; others can list it")), N_("warning")),
+        _finding(N_("WAL size"), size < WAL_WARNING_BYTES, f"{size / 1024 / 1024:.1f} MB",
+                 N_("warning")),
     ]  # fmt: skip

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 Step = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Step]] = []
@@ -132,7 +133,7 @@ def _applied(connection: sqlite3.Connection) -> set[str]:
             raise
     if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise KundenpflegeError(
-            "this SQLite file is not a kundenpflege journal; point --db at another file"
+            _("this SQLite file is not a kundenpflege journal; point --db at another file")
         )
     return set()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 HANDLE_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 
@@ -20,10 +21,14 @@ class Person:
 def check_handle(handle: str, what: str) -> str:
     """Handles are typed on the command line, so keep them lowercase and shell-safe."""
     if not HANDLE_PATTERN.fullmatch(handle):
-        raise KundenpflegeError(
-            f"{what} handle '{handle}' may only use a-z, 0-9, '.', '_' and '-' "
-            "and must start with a letter or digit"
-        )
+        message = (
+            _("customer handle '{handle}' may only use a-z, 0-9, '.', '_' and '-'"
+              " and must start with a letter or digit")
+            if what == "customer"
+            else _("person handle '{handle}' may only use a-z, 0-9, '.', '_' and '-'"
+                   " and must start with a letter or digit")
+        )  # fmt: skip
+        raise KundenpflegeError(message.format(handle=handle))
     return handle
 
 
@@ -32,7 +37,11 @@ def add(
 ) -> int:
     check_handle(handle, "person")
     if connection.execute("SELECT 1 FROM people WHERE handle = ?", (handle,)).fetchone():
-        raise KundenpflegeError(f"person '{handle}' exists already; see 'kundenpflege person list'")
+        raise KundenpflegeError(
+            _("person '{handle}' exists already; see 'kundenpflege person list'").format(
+                handle=handle
+            )
+        )
     cursor = connection.execute(
         "INSERT INTO people (handle, name, email, created_at) VALUES (?, ?, ?, ?)",
         (handle, name or handle, email, now.isoformat(timespec="seconds")),
@@ -51,3 +60,8 @@ def resolve(connection: sqlite3.Connection, handle: str, now: datetime) -> tuple
 def all_people(connection: sqlite3.Connection) -> list[Person]:
     rows = connection.execute("SELECT handle, name, email FROM people ORDER BY handle")
     return [Person(row["handle"], row["name"], row["email"]) for row in rows]
+
+
+def added_notice(handle: str) -> str:
+    """Said when a person of ours is created on first mention, so a typo shows at once."""
+    return _("Added our person '{handle}' (see 'kundenpflege person list').").format(handle=handle)

@@ -18,6 +18,7 @@ from kundenpflege.dates import (
     weekday_codes,
 )
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 # Typing this for an option clears what the customer said before.
 CLEAR_WORDS = frozenset({"none", "-", "keine", "keiner", "default", "standard"})
@@ -241,8 +242,10 @@ def state(
     """
     if wishes.empty():
         raise KundenpflegeError(
-            "nothing to record; give --person, --channel, --every, --days, --time, --max"
-            " or --do-not-contact"
+            _(
+                "nothing to record; give --person, --channel, --every, --days, --time, --max"
+                " or --do-not-contact"
+            )
         )
     row = connection.execute(
         "SELECT * FROM preferences WHERE id = (SELECT preference_id FROM customers WHERE id = ?)",
@@ -257,9 +260,7 @@ def state(
         else:
             fields["person_id"], created = people.resolve(connection, wishes.person, now)
             if created:
-                notices.append(
-                    f"Added our person '{wishes.person}' (see 'kundenpflege person list')."
-                )
+                notices.append(people.added_notice(wishes.person))
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
         return notices
     _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
@@ -284,6 +285,8 @@ def _check_consistent(fields: dict[str, object]) -> None:
         maximum = parse_frequency(str(fields["max_frequency"]))
         if wished.approximate_days < maximum.approximate_days:
             raise KundenpflegeError(
-                f"contact {wished.describe()} is more often than their maximum"
-                f" ({maximum.describe()}); adjust --every or --max"
+                _(
+                    "contact {rhythm} is more often than their maximum ({maximum});"
+                    " adjust --every or --max"
+                ).format(rhythm=wished.describe(), maximum=maximum.describe())
             )

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from kundenpflege import health
 from kundenpflege.customers import selection, selection_parts
+from kundenpflege.i18n import N_
 from kundenpflege.tally import Tally, share, tally, total
 
 
@@ -31,14 +32,14 @@ def _row(measure: str, current: float | None, previous: float | None = None) -> 
 
 def _flows(counts: Tally) -> dict[str, float | None]:
     return {
-        "contacts": counts["contacts"],
-        "proactive share (we reached out)": share(counts["outbound"], counts["contacts"]),
-        "complaint share": share(counts["complaints"], counts["contacts"]),
-        "personal share (phone, visit, video)": share(counts["personal"], counts["contacts"]),
-        "average mood": round(counts["mood_total"] / counts["moods"], 2)
+        N_("contacts"): counts["contacts"],
+        N_("proactive share (we reached out)"): share(counts["outbound"], counts["contacts"]),
+        N_("complaint share"): share(counts["complaints"], counts["contacts"]),
+        N_("personal share (phone, visit, video)"): share(counts["personal"], counts["contacts"]),
+        N_("average mood"): round(counts["mood_total"] / counts["moods"], 2)
         if counts["moods"]
         else None,
-        "positive share of moods": share(counts["positive"], counts["moods"]),
+        N_("positive share of moods"): share(counts["positive"], counts["moods"]),
     }
 
 
@@ -77,12 +78,12 @@ def pulse(
         [day, day, *parameters],
     ).fetchone()[0]
     return [
-        _row("customers", customers),
-        _row("cared for on time (not overdue)", share(on_time, planned)),
-        _row("reactive only (period)", share(reactive, customers)),
-        _row("silent (over twice their rhythm)", share(silent, customers)),
-        _row("at risk (see health)", share(risky, customers)),
-        _row("positive last impression", share(positive, customers)),
-        _row("overdue follow-ups", overdue_followups),
+        _row(N_("customers"), customers),
+        _row(N_("cared for on time (not overdue)"), share(on_time, planned)),
+        _row(N_("reactive only (period)"), share(reactive, customers)),
+        _row(N_("silent (over twice their rhythm)"), share(silent, customers)),
+        _row(N_("at risk (see health)"), share(risky, customers)),
+        _row(N_("positive last impression"), share(positive, customers)),
+        _row(N_("overdue follow-ups"), overdue_followups),
         *(_row(measure, value, previous[measure]) for measure, value in current.items()),
     ]

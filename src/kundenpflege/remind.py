@@ -3,10 +3,11 @@
 from datetime import date
 from itertools import groupby
 
+from kundenpflege import i18n
 from kundenpflege.due import DueItem
-from kundenpflege.views import impression_text, when
-
-UNASSIGNED = "(no one chosen)"
+from kundenpflege.i18n import _, ngettext
+from kundenpflege.views import impression_text
+from kundenpflege.vocabulary import label
 
 
 def digest(items: list[DueItem], today: date) -> str:
@@ -14,21 +15,32 @@ def digest(items: list[DueItem], today: date) -> str:
     if not items:
         return ""
     count = len(items)
-    noun = "contact" if count == 1 else "contacts"
-    lines = [f"kundenpflege: {count} {noun} due on {today:%a} {today.isoformat()}"]
+    lines = [
+        ngettext(
+            "kundenpflege: {count} contact due on {weekday} {day}",
+            "kundenpflege: {count} contacts due on {weekday} {day}",
+            count,
+        ).format(count=count, weekday=i18n.weekday(today), day=i18n.day(today))
+    ]
+    unassigned = _("(no one chosen)")
     ordered = sorted(items, key=lambda item: (item.person or "~", item.due_on, item.handle))
-    for person, group in groupby(ordered, key=lambda item: item.person or UNASSIGNED):
+    for person, group in groupby(ordered, key=lambda item: item.person or unassigned):
         entries = list(group)
         lines += ["", f"{person} ({len(entries)}):"]
         for item in entries:
-            what = f'follow-up "{item.detail}"' if item.reason == "follow-up" else item.detail
-            lines.append(f"- {item.handle} ({item.name}): {what}, {when(item.days_overdue)}")
-            how = [f"via {item.channel}"] if item.channel else []
+            what = (
+                _('follow-up "{what}"').format(what=item.detail)
+                if item.reason == "follow-up"
+                else item.detail
+            )
+            lines.append(
+                f"- {item.handle} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
+            )
+            how = [_("via {channel}").format(channel=label(item.channel))] if item.channel else []
             if item.last_contact:
                 last = impression_text(item.last_mood, item.last_note)
-                how.append(
-                    f"last contact {item.last_contact.isoformat()}" + (f": {last}" if last else "")
-                )
+                contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
+                how.append(contact + (f": {last}" if last else ""))
             if how:
                 lines.append("  " + "; ".join(how))
             lines.extend(f"  ! {warning}" for warning in item.warnings)

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 from kundenpflege.customers import selection
 from kundenpflege.dates import from_iso
+from kundenpflege.i18n import N_
 
-LITTLE_ATTENTION = "high value, little attention"
-OVER_SERVED = "low value, over-served"
+LITTLE_ATTENTION = N_("high value, little attention")
+OVER_SERVED = N_("low value, over-served")
 FLAG_ORDER = {LITTLE_ATTENTION: 0, OVER_SERVED: 1, None: 2}
 
 

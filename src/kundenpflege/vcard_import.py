@@ -6,6 +6,7 @@ from typing import Any
 
 from kundenpflege.csv_import import decode
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 from kundenpflege.importing import Record
 
 
@@ -52,7 +53,7 @@ def read(path: Path) -> list[Record]:
                 continue
             records.append(
                 Record(
-                    where=f"card {len(records) + 1}",
+                    where=_("card {number}").format(number=len(records) + 1),
                     name=company or person or "",
                     company=company,
                     contact_name=person if company else person,
@@ -69,11 +70,15 @@ def read(path: Path) -> list[Record]:
             starts = [n for n, line in enumerate(lines, 1) if line.upper() == "BEGIN:VCARD"]
             start = starts[-1] if starts else len(lines)
             raise KundenpflegeError(
-                f"{path} line {start}: this vCard never ends (END:VCARD missing)"
+                _("{path} line {line}: this vCard never ends (END:VCARD missing)").format(
+                    path=path, line=start
+                )
             ) from None
         reported = getattr(error, "lineNumber", None)
-        where = f" line {reported}" if reported else ""
-        raise KundenpflegeError(f"{path}{where}: not a readable vCard ({error})") from None
+        where = f"{path} " + _("line {line}").format(line=reported) if reported else str(path)
+        raise KundenpflegeError(
+            _("{where}: not a readable vCard ({error})").format(where=where, error=error)
+        ) from None
     if not records:
-        raise KundenpflegeError(f"{path}: no vCards found")
+        raise KundenpflegeError(_("{path}: no vCards found").format(path=path))
     return records

@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kundenpflege import i18n
+from kundenpflege.i18n import _
 from kundenpflege.render import Report
+from kundenpflege.vocabulary import label
 
 # Each report imports its own row type, so one report does not load every module.
 if TYPE_CHECKING:
@@ -27,22 +30,14 @@ if TYPE_CHECKING:
     from kundenpflege.value import ValueRow
 
 
-def when(days_overdue: int) -> str:
-    """A relative hint such as '3 days overdue'."""
-    if days_overdue == 0:
-        return "today"
-    days = abs(days_overdue)
-    unit = "day" if days == 1 else "days"
-    return f"{days} {unit} overdue" if days_overdue > 0 else f"in {days} {unit}"
-
-
 def text(value: object) -> str:
+    """A cell as people read it: local dates and digit grouping (CSV/JSON never come here)."""
     if value is None:
         return ""
     if isinstance(value, date):
-        return value.isoformat()
+        return i18n.day(value)
     if isinstance(value, float):
-        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        return i18n.number(value, 0 if value == int(value) else 2)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -82,25 +77,31 @@ def due_report(items: list["DueItem"], total: int) -> Report:
     from kundenpflege.due import DueItem
 
     return _report(
-        "Due contacts",
+        _("Due contacts"),
         items,
         DueItem,
         total - len(items),
         [
-            ("Customer", lambda item: item.handle),
-            ("Why", lambda item: f"{item.reason}: {item.detail}"),
-            ("Due", lambda item: item.due_on),
-            ("When", lambda item: when(item.days_overdue)),
+            (_("Customer"), lambda item: item.handle),
+            (_("Why"), lambda item: f"{label(item.reason)}: {item.detail}"),
+            (_("Due"), lambda item: item.due_on),
+            (_("When"), lambda item: i18n.overdue(item.days_overdue)),
             (
-                "Suggested",
+                _("Suggested"),
                 lambda item: " ".join(
-                    part for part in (item.suggested_on.isoformat(), item.preferred_time) if part
+                    part
+                    for part in (
+                        i18n.weekday(item.suggested_on),
+                        i18n.day(item.suggested_on),
+                        label(item.preferred_time),
+                    )
+                    if part
                 ),
             ),
-            ("Who", lambda item: item.person),
-            ("Channel", lambda item: item.channel),
-            ("Last impression", lambda item: impression_text(item.last_mood, item.last_note)),
-            ("Warnings", lambda item: "; ".join(item.warnings)),
+            (_("Who"), lambda item: item.person),
+            (_("Channel"), lambda item: label(item.channel)),
+            (_("Last impression"), lambda item: impression_text(item.last_mood, item.last_note)),
+            (_("Warnings"), lambda item: "; ".join(item.warnings)),
         ],
         warn=lambda item: item.warnings,
     )
@@ -111,19 +112,19 @@ def impressions_report(rows: list["Impression"], more: bool) -> Report:
     from kundenpflege.impressions import Impression
 
     return _report(
-        "Recent impressions",
+        _("Recent impressions"),
         rows,
         Impression,
         None if more else 0,
         [
-            ("Customer", lambda row: row.handle),
-            ("Date", lambda row: row.occurred_on),
-            ("Kind", lambda row: row.kind),
-            ("Channel", lambda row: row.channel),
-            ("Dir", lambda row: row.direction),
-            ("Who", lambda row: row.person),
-            ("Mood", lambda row: mood(row.mood)),
-            ("Note", lambda row: preview(row.note, 60)),
+            (_("Customer"), lambda row: row.handle),
+            (_("Date"), lambda row: row.occurred_on),
+            (_("Kind"), lambda row: label(row.kind)),
+            (_("Channel"), lambda row: label(row.channel)),
+            (_("Dir"), lambda row: label(row.direction)),
+            (_("Who"), lambda row: row.person),
+            (_("Mood"), lambda row: mood(row.mood)),
+            (_("Note"), lambda row: preview(row.note, 60)),
         ],
         warn=lambda row: row.mood is not None and row.mood < 0,
         hidden_unit="customers",
@@ -134,19 +135,19 @@ def customers_report(rows: list["CustomerRow"], total: int) -> Report:
     from kundenpflege.customers import CustomerRow
 
     return _report(
-        "Customers",
+        _("Customers"),
         rows,
         CustomerRow,
         total - len(rows),
         [
-            ("Handle", lambda row: row.handle),
-            ("Name", lambda row: row.name),
-            ("Tier", lambda row: row.tier),
-            ("Tags", lambda row: row.tags),
-            ("Value €", lambda row: row.annual_value),
-            ("Status", lambda row: row.status),
-            ("Last contact", lambda row: row.last_contact),
-            ("Next due", lambda row: row.next_due),
+            (_("Handle"), lambda row: row.handle),
+            (_("Name"), lambda row: row.name),
+            (_("Tier"), lambda row: row.tier),
+            (_("Tags"), lambda row: row.tags),
+            (_("Value"), lambda row: money(row.annual_value)),
+            (_("Status"), lambda row: label(row.status)),
+            (_("Last contact"), lambda row: row.last_contact),
+            (_("Next due"), lambda row: row.next_due),
         ],
     )
 
@@ -155,17 +156,17 @@ def followups_report(rows: list["Followup"]) -> Report:
     from kundenpflege.followups import Followup
 
     return _report(
-        "Open follow-ups",
+        _("Open follow-ups"),
         rows,
         Followup,
         0,
         [
             ("#", lambda row: row.id),
-            ("Customer", lambda row: row.handle),
-            ("What", lambda row: row.what),
-            ("Due", lambda row: row.due_on),
-            ("Promised", lambda row: row.promised_on),
-            ("Who", lambda row: row.person),
+            (_("Customer"), lambda row: row.handle),
+            (_("What"), lambda row: row.what),
+            (_("Due"), lambda row: row.due_on),
+            (_("Promised"), lambda row: row.promised_on),
+            (_("Who"), lambda row: row.person),
         ],
     )
 
@@ -174,15 +175,15 @@ def contacts_report(rows: list["Contact"]) -> Report:
     from kundenpflege.contacts import Contact
 
     return _report(
-        "Contacts",
+        _("Contacts"),
         rows,
         Contact,
         0,
         [
-            ("Name", lambda row: row.name + (" (main)" if row.is_main else "")),
-            ("Role", lambda row: row.role),
-            ("E-mail", lambda row: row.email),
-            ("Phone", lambda row: row.phone),
+            (_("Name"), lambda row: row.name + (_(" (main)") if row.is_main else "")),
+            (_("Role"), lambda row: row.role),
+            (_("E-mail"), lambda row: row.email),
+            (_("Phone"), lambda row: row.phone),
         ],
     )
 
@@ -191,38 +192,42 @@ def people_report(rows: list["Person"]) -> Report:
     from kundenpflege.people import Person
 
     return _report(
-        "Our people",
+        _("Our people"),
         rows,
         Person,
         0,
         [
-            ("Handle", lambda row: row.handle),
-            ("Name", lambda row: row.name),
-            ("E-mail", lambda row: row.email),
+            (_("Handle"), lambda row: row.handle),
+            (_("Name"), lambda row: row.name),
+            (_("E-mail"), lambda row: row.email),
         ],
     )
 
 
 def percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
+    return "" if value is None else i18n.percent(value)
+
+
+def money(value: float | None) -> str:
+    return "" if value is None else i18n.money(value)
 
 
 def health_report(rows: list["Risk"], total: int) -> Report:
     from kundenpflege.health import Risk
 
     return _report(
-        "Relationships at risk",
+        _("Relationships at risk"),
         rows,
         Risk,
         total - len(rows),
         [
-            ("Customer", lambda row: row.handle),
-            ("Why", lambda row: row.reason),
-            ("Detail", lambda row: row.detail),
-            ("Since", lambda row: row.since),
-            ("Next step", lambda row: row.next_step),
-            ("Who", lambda row: row.person),
-            ("Channel", lambda row: row.channel),
+            (_("Customer"), lambda row: row.handle),
+            (_("Why"), lambda row: label(row.reason)),
+            (_("Detail"), lambda row: row.detail),
+            (_("Since"), lambda row: row.since),
+            (_("Next step"), lambda row: row.next_step),
+            (_("Who"), lambda row: row.person),
+            (_("Channel"), lambda row: label(row.channel)),
         ],
         warn=lambda row: row.reason == "negative-last-impression",
     )
@@ -232,19 +237,22 @@ def fairness_report(rows: list["FairnessRow"], by: str) -> Report:
     from kundenpflege.fairness import FairnessRow
 
     return _report(
-        f"Care per {by}",
+        _("Care per tier") if by == "tier" else _("Care per value band"),
         rows,
         FairnessRow,
         0,
         [
-            (by.capitalize(), lambda row: row.group),
-            ("Customers", lambda row: row.customers),
-            ("Contacts/customer/year", lambda row: f"{row.contacts_per_customer_year:.1f}"),
-            ("Personal", lambda row: percent(row.personal_share)),
-            ("Mass", lambda row: percent(row.mass_share)),
-            ("Median days since contact", lambda row: row.median_days_since_contact),
-            ("Never contacted", lambda row: row.never_contacted),
-            ("Overdue", lambda row: percent(row.overdue_share)),
+            (_("Tier") if by == "tier" else _("Band"), lambda row: label(row.group)),
+            (_("Customers"), lambda row: row.customers),
+            (
+                _("Contacts/customer/year"),
+                lambda row: i18n.number(row.contacts_per_customer_year, 1),
+            ),
+            (_("Personal"), lambda row: percent(row.personal_share)),
+            (_("Mass"), lambda row: percent(row.mass_share)),
+            (_("Median days since contact"), lambda row: row.median_days_since_contact),
+            (_("Never contacted"), lambda row: row.never_contacted),
+            (_("Overdue"), lambda row: percent(row.overdue_share)),
         ],
     )
 
@@ -253,19 +261,19 @@ def value_report(rows: list["ValueRow"], total: int) -> Report:
     from kundenpflege.value import ValueRow
 
     return _report(
-        "Lifetime value and attention",
+        _("Lifetime value and attention"),
         rows,
         ValueRow,
         total - len(rows),
         [
-            ("Customer", lambda row: row.handle),
-            ("Tier", lambda row: row.tier),
-            ("Lifetime €", lambda row: row.lifetime_value),
-            ("Years", lambda row: f"{row.years_as_customer:.1f}"),
-            ("Orders €", lambda row: row.orders_total),
-            ("Contacts (window)", lambda row: row.contacts_in_window),
-            ("Last from us", lambda row: row.last_contact_from_us),
-            ("Flag", lambda row: row.flag),
+            (_("Customer"), lambda row: row.handle),
+            (_("Tier"), lambda row: row.tier),
+            (_("Lifetime value"), lambda row: money(row.lifetime_value)),
+            (_("Years"), lambda row: i18n.number(row.years_as_customer, 1)),
+            (_("Orders"), lambda row: money(row.orders_total)),
+            (_("Contacts (window)"), lambda row: row.contacts_in_window),
+            (_("Last from us"), lambda row: row.last_contact_from_us),
+            (_("Flag"), lambda row: label(row.flag)),
         ],
         warn=lambda row: row.flag,
     )
@@ -275,25 +283,28 @@ def reactive_report(rows: list["ReactiveRow"], total: int, overall: "Overall") -
     from kundenpflege.reactive import ReactiveRow
 
     report = _report(
-        "Contacted only reactively",
+        _("Contacted only reactively"),
         rows,
         ReactiveRow,
         total - len(rows),
         [
-            ("Customer", lambda row: row.handle),
-            ("Contacts", lambda row: row.contacts),
-            ("From them", lambda row: row.from_them),
-            ("Complaints", lambda row: row.complaints),
-            ("From us", lambda row: row.from_us),
-            ("Last from them", lambda row: row.last_from_them),
-            ("Last proactive", lambda row: row.last_proactive),
-            ("Who", lambda row: row.person),
+            (_("Customer"), lambda row: row.handle),
+            (_("Contacts"), lambda row: row.contacts),
+            (_("From them"), lambda row: row.from_them),
+            (_("Complaints"), lambda row: row.complaints),
+            (_("From us"), lambda row: row.from_us),
+            (_("Last from them"), lambda row: row.last_from_them),
+            (_("Last proactive"), lambda row: row.last_proactive),
+            (_("Who"), lambda row: row.person),
         ],
     )
-    report.note = (
-        f"All contacts in the window: {overall.contacts};"
-        f" complaints from customers {percent(overall.complaint_share) or '-'},"
-        f" started by us {percent(overall.proactive_share) or '-'}."
+    report.note = _(
+        "All contacts in the window: {contacts}; complaints from customers {complaints},"
+        " started by us {proactive}."
+    ).format(
+        contacts=overall.contacts,
+        complaints=percent(overall.complaint_share) or "-",
+        proactive=percent(overall.proactive_share) or "-",
     )
     return report
 
@@ -313,22 +324,24 @@ def _pulse_number(value: float | None, measure: str) -> str:
 def _pulse_change(row: "PulseRow") -> str:
     if row.change is None:
         return ""
-    return f"{row.change * 100:+.0f} pts" if _is_share(row.measure) else f"{row.change:+g}"
+    if _is_share(row.measure):
+        return _("{change} pts").format(change=f"{row.change * 100:+.0f}")
+    return i18n.signed(row.change)
 
 
 def pulse_report(rows: list["PulseRow"]) -> Report:
     from kundenpflege.pulse import PulseRow
 
     return _report(
-        "Pulse",
+        _("Pulse"),
         rows,
         PulseRow,
         0,
         [
-            ("Measure", lambda row: row.measure),
-            ("Now", lambda row: _pulse_number(row.current, row.measure)),
-            ("Previous period", lambda row: _pulse_number(row.previous, row.measure)),
-            ("Change", _pulse_change),
+            (_("Measure"), lambda row: label(row.measure)),
+            (_("Now"), lambda row: _pulse_number(row.current, row.measure)),
+            (_("Previous period"), lambda row: _pulse_number(row.previous, row.measure)),
+            (_("Change"), _pulse_change),
         ],
     )
 
@@ -337,16 +350,16 @@ def consent_report(rows: list["Entry"]) -> Report:
     from kundenpflege.consent import Entry
 
     return _report(
-        "Consent ledger",
+        _("Consent ledger"),
         rows,
         Entry,
         0,
         [
-            ("Customer", lambda row: row.handle),
-            ("Contact", lambda row: row.contact),
-            ("Purpose", lambda row: row.purpose),
-            ("Action", lambda row: row.action),
-            ("When", lambda row: row.recorded_at),
-            ("Evidence", lambda row: row.evidence),
+            (_("Customer"), lambda row: row.handle),
+            (_("Contact"), lambda row: row.contact),
+            (_("Purpose"), lambda row: label(row.purpose)),
+            (_("Action"), lambda row: label(row.action)),
+            (_("When"), lambda row: row.recorded_at),
+            (_("Evidence"), lambda row: row.evidence),
         ],
     )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _
 
 CHANNELS = {
     "phone": ("phone", "telefon", "tel", "anruf", "call"),
@@ -48,6 +49,23 @@ DIRECTIONS = {
     "in": ("in", "inbound", "eingehend", "rein"),
     "out": ("out", "outbound", "ausgehend", "raus"),
 }
+# Codes are stored and exported in English; tables show them in the chosen language.
+LABELS = (
+    N_("phone"), N_("email"), N_("visit"), N_("video"), N_("letter"), N_("messenger"),
+    N_("newsletter"), N_("call"), N_("meeting"), N_("order"), N_("complaint"), N_("apology"),
+    N_("note"), N_("quote"), N_("message"), N_("in"), N_("out"),
+    N_("active"), N_("prospect"), N_("paused"), N_("former"),
+    N_("cadence"), N_("first-contact"), N_("follow-up"),
+    N_("negative-last-impression"), N_("falling-mood"), N_("over-contacted"), N_("silent"),
+    N_("morning"), N_("midday"), N_("afternoon"), N_("evening"),
+)  # fmt: skip
+
+
+def label(code: str | None) -> str:
+    """A stored code as people read it; custom x- words stay as typed."""
+    return _(code) if code else ""
+
+
 _CUSTOM = re.compile(r"x-[a-z0-9][a-z0-9-]{0,30}")
 
 
@@ -59,8 +77,13 @@ def _normalise(text: str, vocabulary: Mapping[str, tuple[str, ...]], what: str) 
     if what != "direction" and _CUSTOM.fullmatch(word):
         return word
     known = ", ".join(vocabulary)
-    custom = " (or x-NAME for your own)" if what != "direction" else ""
-    raise KundenpflegeError(f"unknown {what} '{text}'; use one of {known}{custom}")
+    if what == "channel":
+        message = _("unknown channel '{text}'; use one of {known} (or x-NAME for your own)")
+    elif what == "kind":
+        message = _("unknown kind '{text}'; use one of {known} (or x-NAME for your own)")
+    else:
+        message = _("unknown direction '{text}'; use one of {known}")
+    raise KundenpflegeError(message.format(text=text, known=known))
 
 
 def channel(text: str) -> str:
@@ -77,5 +100,7 @@ def direction(text: str) -> str:
 
 def mood(value: int) -> int:
     if not -2 <= value <= 2:
-        raise KundenpflegeError(f"mood {value} is out of range; use -2 (bad) to 2 (very good)")
+        raise KundenpflegeError(
+            _("mood {value} is out of range; use -2 (bad) to 2 (very good)").format(value=value)
+        )
     return value
