@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := build/demo.db
+PO := src/kundenpflege/locale/de/LC_MESSAGES/kundenpflege.po
+MO := $(PO:.po=.mo)
 
-.PHONY: demo test test-slow lint bench clean
+.PHONY: demo test test-slow lint bench catalog clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Installing compiles the catalogs too (setup.py); this catches later edits of the .po.
+$(MO): $(PO) $(STAMP)
+	$(BIN)/python tools/catalog.py compile
+
+# After changing a user-facing string: adds it to the .po for translation.
+catalog: $(STAMP)
+	$(BIN)/python tools/catalog.py
+
+demo: $(STAMP) $(MO)
 	@mkdir -p build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/kundenpflege --db $(DEMO_DB) demo
@@ -22,20 +32,22 @@ demo: $(STAMP)
 	@echo
 	$(BIN)/kundenpflege --db $(DEMO_DB) impressions --last 2 --limit 6
 	@echo
+	$(BIN)/kundenpflege --db $(DEMO_DB) --lang de faellig --limit 5
+	@echo
 	@echo "Try more:  $(BIN)/kundenpflege --db $(DEMO_DB) --help"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools setup.py
+	$(BIN)/ruff format --check src tests benchmarks tools setup.py
 	$(BIN)/mypy src
 
-test: lint
+test: lint $(MO)
 	$(BIN)/pytest -q -m "not slow"
 
-test-slow: $(STAMP)
+test-slow: $(STAMP) $(MO)
 	$(BIN)/pytest -q -m slow
 
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	$(BIN)/python benchmarks/run.py
 
 clean:

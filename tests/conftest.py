@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kundenpflege import clock, db
+from kundenpflege import clock, db, i18n
 from kundenpflege.cli import app
 
 PINNED_NOW = "2026-11-25T09:00:00+01:00"  # a Wednesday
 TODAY = date(2026, 11, 25)
+LANGUAGE_VARIABLES = (i18n.SETTING, *i18n.LOCALE_VARIABLES, "LANGUAGE")
 
 Run = Callable[..., Result]
 
@@ -29,12 +30,14 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv(clock.PIN_VARIABLE, PINNED_NOW)
     monkeypatch.setenv("TZ", "Europe/Berlin")
     monkeypatch.setenv("COLUMNS", "200")
-    for variable in ("EDITOR", "VISUAL", "NO_COLOR"):
+    # English unless a test asks for German, whatever the machine's locale.
+    for variable in ("EDITOR", "VISUAL", "NO_COLOR", *LANGUAGE_VARIABLES):
         monkeypatch.delenv(variable, raising=False)
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
+    i18n.select("en")
 
 
 @pytest.fixture

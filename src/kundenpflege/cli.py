@@ -137,29 +137,37 @@ class LocalContext(typer.Context):
     formatter_class = LocalFormatter
 
 
-def localize(command: Any) -> None:
+# Words Click and Typer put on help pages; LocalFormatter looks them up.
+HELP_WORDS = (
+    N_("Usage: "), N_("Options"), N_("Arguments"), N_("Commands"),
+    N_("Show this message and exit."), N_("default"), N_("required"),
+)  # fmt: skip
+
+
+def localize(command: Any, translate: Callable[[str], str] = _) -> None:
     """Put a built command tree's help into the chosen language.
 
     Help is written in English in the code and translated here, after Typer has
     built the Click commands, so the language can be chosen per run (even per test).
+    The catalog tool passes a `translate` that collects the texts instead.
     """
     command.context_class = LocalContext
     for attribute in ("help", "short_help"):
         if getattr(command, attribute, None):
-            setattr(command, attribute, _(getattr(command, attribute)))
+            setattr(command, attribute, translate(getattr(command, attribute)))
     if command.epilog and command.epilog.startswith("\b\n"):
         title, separator, lines = command.epilog[2:].partition(":\n")
-        command.epilog = "\b\n" + _(title) + separator + lines
-    command.options_metavar = _(command.options_metavar)
+        command.epilog = "\b\n" + translate(title) + separator + lines
+    command.options_metavar = translate(command.options_metavar)
     if getattr(command, "subcommand_metavar", None):
-        command.subcommand_metavar = _(command.subcommand_metavar)
+        command.subcommand_metavar = translate(command.subcommand_metavar)
     for parameter in command.params:
         if getattr(parameter, "help", None):
-            parameter.help = _(parameter.help)
+            parameter.help = translate(parameter.help)
         if parameter.metavar:
-            parameter.metavar = _(parameter.metavar)
+            parameter.metavar = translate(parameter.metavar)
     for subcommand in getattr(command, "commands", {}).values():
-        localize(subcommand)
+        localize(subcommand, translate)
 
 
 class JournalGroup(TyperGroup):

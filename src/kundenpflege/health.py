@@ -11,7 +11,7 @@ from datetime import date
 from kundenpflege.customers import filter_clause
 from kundenpflege.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.due import preview
-from kundenpflege.i18n import N_, _, day, ngettext
+from kundenpflege.i18n import N_, _, day, ngettext, signed
 
 # Worst first. Condition, ordering column, and the "since" date of each kind.
 REASONS = {
@@ -60,7 +60,7 @@ def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Ris
         )
     elif reason == "falling-mood":
         detail = _("recent moods {drop} below earlier ones").format(
-            drop=f"{row['mood_trend']:+.1f}"
+            drop=signed(round(row["mood_trend"], 1))
         )
     elif reason == "over-contacted":
         detail = ngettext(

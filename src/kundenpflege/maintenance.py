@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kundenpflege import migrations
 from kundenpflege.errors import KundenpflegeError
-from kundenpflege.i18n import N_, _, ngettext, system_message
+from kundenpflege.i18n import N_, _, ngettext, number, system_message
 
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
@@ -127,6 +127,6 @@ def doctor(connection: sqlite3.Connection, journal: Path) -> list[Finding]:
                  + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),
         _finding(N_("folder permissions"), folder_mode & 0o077 == 0, f"{folder_mode:04o}"
                  + ("" if folder_mode & 0o077 == 0 else _("; others can list it")), N_("warning")),
-        _finding(N_("WAL size"), size < WAL_WARNING_BYTES, f"{size / 1024 / 1024:.1f} MB",
+        _finding(N_("WAL size"), size < WAL_WARNING_BYTES, f"{number(size / 1024 / 1024, 1)} MB",
                  N_("warning")),
     ]  # fmt: skip
