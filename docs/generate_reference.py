@@ -1,6 +1,7 @@
-"""Write docs/cli-reference.md from the live `--help` of every command.
+"""Write docs/cli-reference.md (and the German cli-reference.de.md) from the live
+`--help` of every command.
 
-Run `python docs/generate_reference.py`; a test fails when the file is stale.
+Run `python docs/generate_reference.py`; a test fails when a file is stale.
 """
 
 import sys
@@ -23,19 +24,29 @@ COMMANDS = [
     ["gdpr", "export"], ["gdpr", "forget"], ["gdpr", "restrict"],
     ["backup"], ["restore"], ["doctor"],
 ]  # fmt: skip
-TARGET = Path(__file__).with_name("cli-reference.md")
+TARGETS = {
+    "en": Path(__file__).with_name("cli-reference.md"),
+    "de": Path(__file__).with_name("cli-reference.de.md"),
+}
+HEADINGS = {
+    "en": "# CLI reference\n\nGenerated from `--help` by `docs/generate_reference.py`.\n",
+    "de": "# Befehlsreferenz\n\nErzeugt aus `--lang de ... --help` von"
+    " `docs/generate_reference.py`.\n",
+}
 
 
-def reference() -> str:
+def reference(language: str = "en") -> str:
     runner = CliRunner()
-    parts = ["# CLI reference\n\nGenerated from `--help` by `docs/generate_reference.py`.\n"]
+    parts = [HEADINGS[language]]
     for command in COMMANDS:
-        result = runner.invoke(app, [*command, "--help"], prog_name="kundenpflege")
+        arguments = ["--lang", language, *command, "--help"]
+        result = runner.invoke(app, arguments, prog_name="kundenpflege")
         title = " ".join(["kundenpflege", *command])
         parts.append(f"\n## `{title}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
     return "".join(parts)
 
 
 if __name__ == "__main__":
-    TARGET.write_text(reference(), encoding="utf-8")
-    sys.stderr.write(f"wrote {TARGET}\n")
+    for language, target in TARGETS.items():
+        target.write_text(reference(language), encoding="utf-8")
+        sys.stderr.write(f"wrote {target}\n")
