@@ -58,6 +58,16 @@ def timed(arguments: list[str], runs: int, prepare: "None | object" = None) -> l
     return times
 
 
+def paired(first: list[str], second: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Alternate two commands run by run, so the machine's noise hits both alike."""
+    one: list[float] = []
+    other: list[float] = []
+    for _ in range(runs):
+        one += timed(first, 1)
+        other += timed(second, 1)
+    return one, other
+
+
 def write_import_csv(path: Path, rows: int) -> None:
     """A spreadsheet export as a freelancer might bring it (seeded, German values)."""
     import random
@@ -157,6 +167,15 @@ def main() -> None:
         times = timed(arguments, 3 if prepare else runs, prepare)
         results.append((label, statistics.median(times), min(times), max(times), target))
         print(f"{label:40} {statistics.median(times):8.1f} ms", file=sys.stderr)
+    english, german = paired(
+        db(big, "--lang", "en", "due", "--limit", "50"),
+        db(big, "--lang", "de", "due", "--limit", "50"),
+        3 * runs,
+    )
+    for label, times in (("--lang en due --limit 50 (100k / 2M)", english),
+                         ("--lang de due --limit 50 (100k / 2M)", german)):  # fmt: skip
+        results.append((label, statistics.median(times), min(times), max(times), ""))
+    german_cost = statistics.median(de - en for en, de in zip(english, german, strict=True))
     memory = peak_memory_mb(db(big, "due", "--limit", "50"))
     small_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (300"))
     big_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (100k"))
@@ -176,6 +195,8 @@ def main() -> None:
         "",
         f"- `due` at 100k/2M vs 300/6k: {big_due / small_due:.2f}x (target within 1.3x)",
         f"- insight reports target: within 2x of `due` at 100k/2M = {2 * big_due:.0f} ms",
+        f"- German vs English `due` (interleaved, {len(german)} pairs): median difference"
+        f" {german_cost:+.1f} ms (target within 5 ms)",
         f"- peak memory of `due --limit 50` at 100k/2M: {memory:.1f} MB (target < 80 MB)",
         "",
     ]
