@@ -7,7 +7,7 @@ here: their column names, codes and ISO dates stay the same in every language.
 """
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -113,6 +113,12 @@ _WEEKDAYS = {
 def day(value: date) -> str:
     """25.11.2026 in German tables, 2026-11-25 in English ones."""
     return value.strftime("%d.%m.%Y") if _State.language == "de" else value.isoformat()
+
+
+def moment(value: datetime) -> str:
+    """A stored instant in local time: 25.11.2026 09:00 or 2026-11-25 09:00."""
+    local = value.astimezone()
+    return f"{day(local.date())} {local:%H:%M}"
 
 
 def weekday(value: date | int) -> str:

@@ -41,7 +41,7 @@ def log(
     if at > now + FUTURE_TOLERANCE:
         raise KundenpflegeError(
             _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
-                moment=f"{i18n.day(at.astimezone().date())} {at.astimezone():%H:%M}"
+                moment=i18n.moment(at)
             )
         )
     if amount is not None and amount < 0:

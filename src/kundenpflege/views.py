@@ -6,7 +6,7 @@ for reading and may combine fields.
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kundenpflege import i18n
@@ -359,7 +359,7 @@ def consent_report(rows: list["Entry"]) -> Report:
             (_("Contact"), lambda row: row.contact),
             (_("Purpose"), lambda row: label(row.purpose)),
             (_("Action"), lambda row: label(row.action)),
-            (_("When"), lambda row: row.recorded_at),
+            (_("When"), lambda row: i18n.moment(datetime.fromisoformat(row.recorded_at))),
             (_("Evidence"), lambda row: row.evidence),
         ],
     )
