@@ -176,9 +176,12 @@ def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead:
     """
     from icalendar import Calendar, Event
 
+    from kundenpflege import i18n
     from kundenpflege.due import due
+    from kundenpflege.views import impression_text
+    from kundenpflege.vocabulary import label
 
-    items, _ = due(connection, today, days_ahead=days_ahead)
+    items, _total = due(connection, today, days_ahead=days_ahead)
     calendar = Calendar()
     calendar.add("prodid", "-//kundenpflege//relationship journal//DE")
     calendar.add("version", "2.0")
@@ -190,15 +193,14 @@ def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead:
         event.add("dtstamp", now)
         event.add("dtstart", item.suggested_on)
         event.add("dtend", item.suggested_on + timedelta(days=1))
-        how = ", ".join(part for part in (item.channel, item.person) if part)
-        what = item.detail if item.reason == "follow-up" else f"{item.reason}: {item.detail}"
+        how = ", ".join(part for part in (label(item.channel), item.person) if part)
+        what = item.detail if item.reason == "follow-up" else f"{label(item.reason)}: {item.detail}"
         event.add("summary", f"{item.name}: {what}" + (f" ({how})" if how else ""))
         description = [f"kundenpflege show {item.handle}"]
         if item.last_contact:
-            description.append(
-                f"last contact {item.last_contact.isoformat()}"
-                f" mood {item.last_mood}: {item.last_note or ''}"
-            )
+            last = impression_text(item.last_mood, item.last_note)
+            contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
+            description.append(contact + (f": {last}" if last else ""))
         description += item.warnings
         event.add("description", "\n".join(description))
         calendar.add_component(event)
