@@ -11,6 +11,7 @@ fifth. All of it is computed inside SQLite from columns stored on each customer.
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 
 from kundenpflege.customers import selection
 from kundenpflege.dates import from_iso
@@ -50,39 +51,44 @@ def value(
     source, parameters = selection(tag, tier, person)
     day, start = today.isoformat(), (today - timedelta(days=window_days)).isoformat()
     years = "max(julianday(?) - julianday(c.customer_since), 0) / 365.25"
-    # One lean pass over the customers, ranked by SQLite (plain tuples, flags' inputs
-    # computed there); fifths and flags are then a walk down the ranking.
+    # Ranked by lifetime value in days x EUR (no division per customer), with today as
+    # a number so SQLite does not convert the same date once per customer.
+    days = f"max({date_to_julian(today)} - julianday(c.customer_since), 0)"
+    # One lean pass over the customers, ranked by SQLite as plain tuples; `attention`
+    # packs the flags' inputs (1: not heard from us, 2: contacted recently). Only the
+    # top and bottom fifths are then looked at in Python.
     cursor = connection.cursor()
     cursor.row_factory = None
-    ranked: list[tuple[int, float, int, int, int | None]] = cursor.execute(
-        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {years}, c.orders_total) AS value,"
-        " c.last_outbound_on IS NULL OR c.last_outbound_on <= ? OR coalesce(c.silent_from <= ?, 0),"
-        f" coalesce(c.last_outbound_on > ?, 0), c.outbound_gap_days{source} ORDER BY value, c.id",
-        [day, start, day, start, *parameters],
+    ranked: list[tuple[int, float, int, int | None]] = cursor.execute(
+        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {days}, c.orders_total * 365.25)"
+        " AS value, (c.last_outbound_on IS NULL OR c.last_outbound_on <= ?"
+        " OR coalesce(c.silent_from <= ?, 0)) + 2 * coalesce(c.last_outbound_on > ?, 0),"
+        f" c.outbound_gap_days{source} ORDER BY value, c.id",
+        [start, day, start, *parameters],
     ).fetchall()
     fifth = fifths(len(ranked))
-    top_gaps = sorted(row[4] for row in ranked[fifth[3] :] if row[4] is not None)
+    top, bottom = ranked[fifth[3] :], ranked[: fifth[0]]
+    top_gaps = sorted(row[3] for row in top if row[3] is not None)
     benchmark = top_gaps[len(top_gaps) // 2] if top_gaps else None
-    flags: dict[int, str | None] = {}
-    enough = len(ranked) >= 5
-    for position, (customer_id, _, unheard, recent, gap) in enumerate(ranked):
-        flag = None
-        if enough and unheard and position >= fifth[3]:
-            flag = LITTLE_ATTENTION
-        elif enough and recent and position < fifth[0] and gap is not None:
-            if benchmark is not None and gap < benchmark:
-                flag = OVER_SERVED
-        flags[customer_id] = flag
-    # Flagged first (little attention, then over-served), each by value, highest first;
-    # the ranking is already by value, so walking it backwards keeps that order.
-    by_kind: dict[str | None, list[int]] = {LITTLE_ATTENTION: [], OVER_SERVED: [], None: []}
-    for customer_id, *_ in reversed(ranked):
-        by_kind[flags[customer_id]].append(customer_id)
-    kinds = (
-        (LITTLE_ATTENTION, OVER_SERVED) if flagged_only else (LITTLE_ATTENTION, OVER_SERVED, None)
-    )
-    chosen = [customer_id for kind in kinds for customer_id in by_kind[kind]]
-    shown = chosen if limit is None else chosen[:limit]
+    little: list[int] = []
+    over: list[int] = []
+    if len(ranked) >= 5:
+        # Highest value first within each kind: the ranking is ascending, so walk it back.
+        little = [customer_id for customer_id, _, attention, _ in reversed(top) if attention & 1]
+        if benchmark is not None:
+            over = [
+                customer_id
+                for customer_id, _, attention, gap in reversed(bottom)
+                if attention & 2 and gap is not None and gap < benchmark
+            ]
+    flags = dict.fromkeys(little, LITTLE_ATTENTION) | dict.fromkeys(over, OVER_SERVED)
+    shown = little + over
+    total = len(shown) if flagged_only else len(ranked)
+    if not flagged_only and (limit is None or len(shown) < limit):
+        wanted = len(ranked) if limit is None else limit
+        rest = (row[0] for row in reversed(ranked) if row[0] not in flags)
+        shown += list(islice(rest, wanted - len(shown)))
+    shown = shown if limit is None else shown[:limit]
     result = []
     for customer_id in shown:
         row = connection.execute(
@@ -104,12 +110,17 @@ def value(
                 orders_total=row["orders_total"],
                 contacts_in_window=row["contacts"],
                 last_contact_from_us=from_iso(row["last_outbound_on"]),
-                flag=flags[customer_id],
+                flag=flags.get(customer_id),
             )
         )
     # Ties in value are broken by handle, as people read them.
     result.sort(key=lambda item: (FLAG_ORDER[item.flag], -item.lifetime_value, item.handle))
-    return result, len(chosen)
+    return result, total
+
+
+def date_to_julian(day: date) -> float:
+    """SQLite's julianday() of a calendar date, computed once in Python."""
+    return day.toordinal() + 1721424.5
 
 
 def fifths(count: int) -> list[int]:
