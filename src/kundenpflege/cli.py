@@ -142,6 +142,13 @@ HELP_WORDS = (
 )  # fmt: skip
 
 
+# What Typer shows for an option's value when the code names none.
+TYPE_METAVARS = {
+    "str": N_("<str>"), "int": N_("<int>"), "int range": N_("<int range>"),
+    "float": N_("<float>"),
+}  # fmt: skip
+
+
 def localize(command: Any, translate: Callable[[str], str] = _) -> None:
     """Put a built command tree's help into the chosen language.
 
@@ -164,6 +171,8 @@ def localize(command: Any, translate: Callable[[str], str] = _) -> None:
             parameter.help = translate(parameter.help)
         if parameter.metavar:
             parameter.metavar = translate(parameter.metavar)
+        elif parameter.param_type_name == "option" and parameter.type.name in TYPE_METAVARS:
+            parameter.metavar = translate(TYPE_METAVARS[parameter.type.name])
     for subcommand in getattr(command, "commands", {}).values():
         localize(subcommand, translate)
 
@@ -688,7 +697,7 @@ def person_list(context: typer.Context, output: Format = OutputFormat.table) -> 
 @app.command(
     epilog=examples(
         'kundenpflege prefer mueller-bau --person anna --channel phone --every "alle 2 Wochen"',
-        'kundenpflege prefer mueller-bau --days di,do --max weekly --source "at the trade fair"',
+        'kundenpflege prefer mueller-bau --days di,do --max weekly --source "Messe 2026"',
     )
 )
 def prefer(
