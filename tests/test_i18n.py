@@ -309,3 +309,40 @@ def test_every_help_page_is_german(catalog_tool: ModuleType) -> None:
         leftovers = [text for text in english_texts if " ".join(text.split()) in flat]
         assert not leftovers, (command, leftovers)
         assert "Optionen:" in page.stdout and "Show this message" not in page.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "first_line"),
+    [
+        (["impressions"], ["Kunde", "Datum", "Art", "Kanal", "Richtung", "Wer", "Stimmung",
+                           "Notiz"]),
+        (["value"], ["Kunde", "Stufe", "Kundenwert", "Jahre", "Bestellungen",
+                     "Kontakte (Zeitraum)", "Zuletzt von uns", "Hinweis"]),
+        (["fairness", "--by", "band"], ["Wertklasse", "Kunden", "Kontakte/Kunde/Jahr",
+                                        "Persönlich", "Massenkanal", "Tage seit Kontakt (Median)",
+                                        "Nie kontaktiert", "Überfällig"]),
+        (["followup", "list"], ["#", "Kunde", "Was", "Fällig", "Versprochen am", "Wer"]),
+        (["person", "list"], ["Kürzel", "Name", "E-Mail"]),
+    ],
+)  # fmt: skip
+def test_every_report_has_german_columns(
+    shop: Run, arguments: list[str], first_line: list[str]
+) -> None:
+    assert rows(ok(shop("--lang", "de", *arguments)))[0] == first_line
+
+
+def test_empty_reports_and_doctor_speak_german(shop: Run) -> None:
+    reactive = ok(shop("--lang", "de", "reactive"))
+    assert rows(reactive)[1][:2] == ["mueller-bau", "1"]
+    assert reactive.stderr == (
+        "Alle Kontakte im Zeitraum: 2; Beschwerden von Kunden 50 %, von uns ausgegangen 50 %.\n"
+    )
+    assert ok(shop("--lang", "de", "health", "--tier", "C")).stderr == (
+        "Gefährdete Beziehungen: keine.\n"
+    )
+    verdict = shop("--lang", "de", "doctor").stdout.splitlines()
+    assert verdict[0] == "ok       Integrität: ok" and verdict[-1].startswith("Ergebnis: ")
+    ok(shop("consent", "grant", "mueller-bau", "--purpose", "newsletter", "--evidence", "Web"))
+    ledger = rows(ok(shop("--lang", "de", "consent", "list")))
+    assert ledger[0] == ["Kunde", "Kontakt", "Zweck", "Vorgang", "Wann", "Nachweis"]
+    assert ledger[1] == ["mueller-bau", "Newsletter", "Erteilung", "25.11.2026 09:00", "Web"]
