@@ -108,7 +108,7 @@ def peak_memory_mb(arguments: list[str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=11)
     runs = parser.parse_args().runs
     big, small = journal("big"), journal("small")
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(PACKAGE)], env=ENVIRONMENT,
