@@ -54,31 +54,31 @@ def value(
     # Ranked by lifetime value in days x EUR (no division per customer), with today as
     # a number so SQLite does not convert the same date once per customer.
     days = f"max({date_to_julian(today)} - julianday(c.customer_since), 0)"
-    # One lean pass over the customers, ranked by SQLite as plain tuples; `attention`
-    # packs the flags' inputs (1: not heard from us, 2: contacted recently). Only the
-    # top and bottom fifths are then looked at in Python.
+    # One lean pass over the customers, ranked by SQLite as plain tuples without the
+    # value itself; `attention` packs the flags' inputs (1: not heard from us,
+    # 2: contacted recently). Only the top and bottom fifths are looked at in Python.
     cursor = connection.cursor()
     cursor.row_factory = None
-    ranked: list[tuple[int, float, int, int | None]] = cursor.execute(
-        f"SELECT c.id, max(coalesce(c.annual_value, 0) * {days}, c.orders_total * 365.25)"
-        " AS value, (c.last_outbound_on IS NULL OR c.last_outbound_on <= ?"
+    ranked: list[tuple[int, int, int | None]] = cursor.execute(
+        "SELECT c.id, (c.last_outbound_on IS NULL OR c.last_outbound_on <= ?"
         " OR coalesce(c.silent_from <= ?, 0)) + 2 * coalesce(c.last_outbound_on > ?, 0),"
-        f" c.outbound_gap_days{source} ORDER BY value, c.id",
+        f" c.outbound_gap_days{source}"
+        f" ORDER BY max(coalesce(c.annual_value, 0) * {days}, c.orders_total * 365.25), c.id",
         [start, day, start, *parameters],
     ).fetchall()
     fifth = fifths(len(ranked))
     top, bottom = ranked[fifth[3] :], ranked[: fifth[0]]
-    top_gaps = sorted(row[3] for row in top if row[3] is not None)
+    top_gaps = sorted(row[2] for row in top if row[2] is not None)
     benchmark = top_gaps[len(top_gaps) // 2] if top_gaps else None
     little: list[int] = []
     over: list[int] = []
     if len(ranked) >= 5:
         # Highest value first within each kind: the ranking is ascending, so walk it back.
-        little = [customer_id for customer_id, _, attention, _ in reversed(top) if attention & 1]
+        little = [customer_id for customer_id, attention, _ in reversed(top) if attention & 1]
         if benchmark is not None:
             over = [
                 customer_id
-                for customer_id, _, attention, gap in reversed(bottom)
+                for customer_id, attention, gap in reversed(bottom)
                 if attention & 2 and gap is not None and gap < benchmark
             ]
     flags = dict.fromkeys(little, LITTLE_ATTENTION) | dict.fromkeys(over, OVER_SERVED)
