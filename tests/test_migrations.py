@@ -44,7 +44,24 @@ def test_blank_database_gets_every_step_recorded(db_path: Path) -> None:
         database["interactions"].columns_dict
     )
     indexes = {index.name for index in database["customers"].indexes}
-    assert "customers_next_due" in indexes
+    assert {"customers_next_due", "customers_value"} <= indexes
+
+
+def test_the_value_ranking_reads_only_its_index(connection: sqlite3.Connection) -> None:
+    """m005: the ranking of `value` is answered from the covering index."""
+    from kundenpflege.customers import selection
+
+    source, parameters = selection(None, None, None)
+    plan = " ".join(
+        str(row[3])
+        for row in connection.execute(
+            "EXPLAIN QUERY PLAN SELECT c.id, c.outbound_gap_days, c.last_outbound_on,"
+            f" c.silent_from{source} ORDER BY max(coalesce(c.annual_value, 0)"
+            " * julianday(c.customer_since), c.orders_total), c.id",
+            parameters,
+        )
+    )
+    assert "COVERING INDEX customers_value" in plan, plan
 
 
 def test_migrating_twice_changes_nothing(db_path: Path) -> None:
