@@ -508,3 +508,32 @@ def test_long_exports_show_progress_only_on_a_terminal(journal: Run, db_path: Pa
     piped = ok(journal("export", "csv", "customers"))
     assert piped.stderr == ""
     assert len(piped.stdout.splitlines()) == 301
+
+
+def test_a_bulk_import_builds_indexes_once_and_a_failed_one_keeps_them(
+    journal: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """From 1,000 new customers on, some indexes are dropped and built again at the end,
+    inside the import's transaction."""
+    from kundenpflege.importing import BULK_INDEXES, BULK_ROWS
+
+    rows = ["name,email,rhythm"] + [
+        f"Kunde {number},k{number}@example.org,monthly" for number in range(BULK_ROWS + 200)
+    ]
+    failing = tmp_path / "failing.csv"
+    failing.write_text("\n".join([*rows, "Letzte,l@example.org,manchmal"]) + "\n")
+    before = file_snapshot(db_path)
+    assert journal("import", "csv", str(failing)).exit_code == 1
+    assert file_snapshot(db_path) == before
+    bulk = tmp_path / "bulk.csv"
+    bulk.write_text("\n".join(rows) + "\n")
+    ok(journal("import", "csv", str(bulk)))
+    connection = sqlite3.connect(db_path)
+    indexes = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert set(BULK_INDEXES) <= indexes
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    due_rows = connection.execute(
+        "SELECT count(*) FROM customers INDEXED BY customers_next_due"
+        " WHERE restricted = 0 AND next_due <= '2026-11-25'"
+    ).fetchone()[0]
+    assert due_rows == BULK_ROWS + 200

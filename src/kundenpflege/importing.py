@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kundenpflege import contacts, customers, preferences, schedule, settings
+from kundenpflege import contacts, customers, db, preferences, schedule, settings
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
+# A bulk of new customers builds these customer indexes once at the end.
+BULK_ROWS = 1000
+BULK_INDEXES = ("customers_value", "customers_next_due", "customers_last_interaction")
 STATUS_WORDS = {
     "active": "active",
     "aktiv": "active",
@@ -361,9 +364,13 @@ def apply(
     outcome = Outcome()
     fresh, others = _split(connection, records)
     touched: list[int] = []
-    _insert_new(
-        connection, fresh, outcome, now=now, today=today, source=source, skip_invalid=skip_invalid
-    )
+    # Indexes no import reads from, built once afterwards when many customers come in.
+    rebuilt = BULK_INDEXES if len(fresh) >= BULK_ROWS else ()
+    with db.indexes_rebuilt(connection, rebuilt):
+        _insert_new(
+            connection, fresh, outcome, now=now, today=today, source=source,
+            skip_invalid=skip_invalid,
+        )  # fmt: skip
     if progress:
         progress(len(fresh))
     for record in others:
