@@ -98,7 +98,7 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
     return columns
 
 
-def _record(line: int, values: dict[str, str], today: date) -> Record:
+def _record(where: str, values: dict[str, str], today: date) -> Record:
     name = values.get("name") or values.get("company")
     if not name:
         raise KundenpflegeError(_("no name or company"))
@@ -106,7 +106,7 @@ def _record(line: int, values: dict[str, str], today: date) -> Record:
     handle = values.get("handle")
     tags = values.get("tags")
     return Record(
-        where=_("line {line}").format(line=line),
+        where=where,
         name=name,
         handle=handle.lower() if handle else None,
         company=values.get("company") or None,
@@ -148,6 +148,7 @@ def read(
         header = next(reader)
         columns = mapping(header, overrides or {}, path)
         fields = list(columns.items())
+        where = _("line {line}")  # looked up once, not for each of 100,000 rows
         records, problems = [], []
         line = reader.line_num
         for row in reader:
@@ -164,7 +165,7 @@ def read(
             values = {field: cell for index, field in fields
                       if index < len(row) and (cell := row[index].strip())}  # fmt: skip
             try:
-                records.append(_record(start, values, today))
+                records.append(_record(where.format(line=start), values, today))
             except KundenpflegeError as error:
                 problems.append(_("line {line}: {error}").format(line=start, error=error))
     except csv.Error as error:

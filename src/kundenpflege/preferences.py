@@ -94,10 +94,12 @@ class Wishes:
     do_not_contact: bool | None = None
 
     def empty(self) -> bool:
-        return self == _NO_WISHES
-
-
-_NO_WISHES = Wishes()
+        # Asked for every imported row: plain checks, not the dataclass's tuple compare.
+        return (
+            self.person is None and self.channel is None and self.every is None
+            and self.days is None and self.time_of_day is None and self.maximum is None
+            and self.do_not_contact is None
+        )  # fmt: skip
 
 
 def _cleared(text: str) -> bool:
