@@ -1,9 +1,9 @@
 """The language the interface speaks: translated messages and local number/date formats.
 
 English is the source language and lives in the code. German comes from the gettext
-catalog compiled into the package; it is read only when German is chosen, so the
-English start-up path does not even import gettext. CSV and JSON never pass through
-here: their column names, codes and ISO dates stay the same in every language.
+catalog compiled into the package, read only when German is chosen, so English runs
+never open it. CSV and JSON never pass through here: their column names, codes and
+ISO dates stay the same in every language.
 """
 
 from collections.abc import Mapping
