@@ -176,9 +176,8 @@ def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead:
     """
     from icalendar import Calendar, Event
 
-    from kundenpflege import i18n
     from kundenpflege.due import due
-    from kundenpflege.views import impression_text
+    from kundenpflege.views import last_contact_text
     from kundenpflege.vocabulary import label
 
     items, _total = due(connection, today, days_ahead=days_ahead)
@@ -197,10 +196,9 @@ def ical(connection: sqlite3.Connection, today: date, now: datetime, days_ahead:
         what = item.detail if item.reason == "follow-up" else f"{label(item.reason)}: {item.detail}"
         event.add("summary", f"{item.name}: {what}" + (f" ({how})" if how else ""))
         description = [f"kundenpflege show {item.handle}"]
-        if item.last_contact:
-            last = impression_text(item.last_mood, item.last_note)
-            contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
-            description.append(contact + (f": {last}" if last else ""))
+        last = last_contact_text(item)
+        if last:
+            description.append(last)
         description += item.warnings
         event.add("description", "\n".join(description))
         calendar.add_component(event)

@@ -6,7 +6,7 @@ from itertools import groupby
 from kundenpflege import i18n
 from kundenpflege.due import DueItem
 from kundenpflege.i18n import _, ngettext
-from kundenpflege.views import impression_text
+from kundenpflege.views import last_contact_text
 from kundenpflege.vocabulary import label
 
 
@@ -37,10 +37,9 @@ def digest(items: list[DueItem], today: date) -> str:
                 f"- {item.handle} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
             )
             how = [_("via {channel}").format(channel=label(item.channel))] if item.channel else []
-            if item.last_contact:
-                last = impression_text(item.last_mood, item.last_note)
-                contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
-                how.append(contact + (f": {last}" if last else ""))
+            last = last_contact_text(item)
+            if last:
+                how.append(last)
             if how:
                 lines.append("  " + "; ".join(how))
             lines.extend(f"  ! {warning}" for warning in item.warnings)

@@ -51,6 +51,15 @@ def impression_text(mood_value: int | None, note: str | None) -> str:
     return " ".join(part for part in (mood(mood_value), f'"{note}"' if note else "") if part)
 
 
+def last_contact_text(item: "DueItem") -> str | None:
+    """'last contact 20.10.2026: +2 "note"' for the digest and calendar entries."""
+    if not item.last_contact:
+        return None
+    contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
+    impression = impression_text(item.last_mood, item.last_note)
+    return contact + (f": {impression}" if impression else "")
+
+
 def _report(
     title: str,
     items: Sequence[Any],
