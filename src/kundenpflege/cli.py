@@ -5,6 +5,7 @@ the commands that need them, so `--help` and start-up stay fast.
 """
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -184,8 +185,6 @@ class JournalGroup(TyperGroup):
         return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        import os
-
         arguments = kwargs.get("args", args[0] if args else None)
         arguments = sys.argv[1:] if arguments is None else list(arguments)
         i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
@@ -406,6 +405,11 @@ def rich_table(report: "Report") -> None:
         warn = bool(report.warn) and report.warn[index]
         table.add_row(*row, style="yellow" if warn else None)
     Console(highlight=False).print(table)
+
+
+def next_contact(day: date) -> str:
+    """The part of a confirmation that says when the customer is due next."""
+    return _("next contact {day}").format(day=i18n.day(day))
 
 
 def ask_note(note: str | None, handle: str) -> str | None:
@@ -739,16 +743,10 @@ def prefer(
             connection, customer["id"], wishes, stated_on=stated_on, source=source, now=clock.now()
         )
         schedule.refresh(connection, customer["id"])
-        next_due = connection.execute(
-            "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
-        ).fetchone()[0]
+        next_due = schedule.next_due(connection, customer["id"])
     for notice in notices:
         say(notice)
-    plan = (
-        _("next contact {day}").format(day=i18n.day(date.fromisoformat(next_due)))
-        if next_due
-        else _("not to be contacted")
-    )
+    plan = next_contact(next_due) if next_due else _("not to be contacted")
     say(_("Recorded the preference of {handle}; {plan}.").format(
         handle=customer["handle"], plan=plan))  # fmt: skip
 
@@ -809,7 +807,7 @@ def log(
     amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
-    from kundenpflege import customers, db, interactions
+    from kundenpflege import customers, db, interactions, schedule
     from kundenpflege.dates import parse_date, parse_moment
 
     now = clock.now()
@@ -835,15 +833,13 @@ def log(
                 followup_on=followup_on,
                 amount=amount,
             )
-            next_due = connection.execute(
-                "SELECT next_due FROM customers WHERE id = ?", (customer["id"],)
-            ).fetchone()[0]
+            next_due = schedule.next_due(connection, customer["id"])
     for notice in logged.notices:
         say(notice)
     parts = [_("Logged #{number} for {handle}").format(
         number=logged.interaction_id, handle=customer["handle"])]  # fmt: skip
     if next_due:
-        parts.append(_("next contact {day}").format(day=i18n.day(date.fromisoformat(next_due))))
+        parts.append(next_contact(next_due))
     if logged.followup_id and followup_on:
         parts.append(_("follow-up #{number} due {day}").format(
             number=logged.followup_id, day=i18n.day(followup_on)))  # fmt: skip

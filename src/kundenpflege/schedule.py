@@ -38,6 +38,12 @@ def refresh(connection: sqlite3.Connection, customer_id: int) -> None:
     refresh_many(connection, [customer_id])
 
 
+def next_due(connection: sqlite3.Connection, customer_id: int) -> date | None:
+    """The next contact `refresh` stored (None: not to be contacted)."""
+    row = connection.execute("SELECT next_due FROM customers WHERE id = ?", (customer_id,))
+    return from_iso(row.fetchone()[0])
+
+
 CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
 # The columns `refresh` keeps on each customer row, in the order `_derived` gives them.
 DERIVED = (
