@@ -90,14 +90,8 @@ def parse_money(text: str) -> float:
 
 
 def parse_status(text: str) -> str:
-    status = STATUS_WORDS.get(text.strip().lower())
-    if status is None:
-        raise KundenpflegeError(
-            _("unknown status '{status}'; use one of {known}").format(
-                status=text, known=", ".join(customers.STATUSES)
-            )
-        )
-    return status
+    """German and English words; anything else fails the same check as `add --status`."""
+    return customers.check_status(STATUS_WORDS.get(text.strip().lower(), text))
 
 
 def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Row | None:

@@ -50,10 +50,10 @@ def value(
     """Flagged customers first, then by lifetime value, highest first."""
     source, parameters = selection(tag, tier, person)
     day, start = today.isoformat(), (today - timedelta(days=window_days)).isoformat()
-    years = "max(julianday(?) - julianday(c.customer_since), 0) / 365.25"
-    # Ranked by lifetime value in days x EUR (no division per customer), with today as
-    # a number so SQLite does not convert the same date once per customer.
+    # Today as a number, so SQLite does not convert the same date once per customer;
+    # the ranking uses days x EUR (no division per customer), the rows shown years.
     days = f"max({date_to_julian(today)} - julianday(c.customer_since), 0)"
+    years = f"{days} / 365.25"
     # One lean pass over the customers, ranked by SQLite as plain tuples without the
     # value itself; `attention` packs the flags' inputs (1: not heard from us,
     # 2: contacted recently). Only the top and bottom fifths are looked at in Python.
@@ -97,7 +97,7 @@ def value(
             " AS lifetime_value, (SELECT count(*) FROM interactions i WHERE i.customer_id = c.id"
             " AND i.occurred_on > ? AND i.occurred_on <= ?) AS contacts"
             " FROM customers c WHERE c.id = ?",
-            (day, day, start, day, customer_id),
+            (start, day, customer_id),
         ).fetchone()
         result.append(
             ValueRow(
