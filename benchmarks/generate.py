@@ -3,7 +3,7 @@
     python benchmarks/generate.py PATH --customers 100000 --interactions 2000000
 
 Rows go in with bulk inserts; the stored last-contact and next-due columns are then
-computed by the application's own `schedule.refresh_all`, so the file is exactly
+computed by the application's own unit of work, so the file is exactly
 what real use would leave behind.
 """
 
@@ -14,7 +14,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kundenpflege import db, schedule
+from kundenpflege.domain import journal
+from kundenpflege.storage import db
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 PEOPLE = ("anna", "ben", "clara", "dirk", "emre")
@@ -70,7 +71,7 @@ BATCH = 50_000
 
 def generate(path: Path, customers: int, interactions: int, seed: int = 2026) -> None:
     chance = random.Random(seed)
-    connection, created = db.create_journal(path, NOW)
+    connection, created = journal.create_journal(path, NOW)
     if not created:
         raise SystemExit(f"{path} exists already")
     stamp = NOW.isoformat(timespec="seconds")
@@ -188,7 +189,10 @@ def generate(path: Path, customers: int, interactions: int, seed: int = 2026) ->
             " status, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             followups,
         )
-        schedule.refresh_all(connection)
+    # The bulk rows above marked every customer for the unit of work; an empty change
+    # recomputes them all with the application's own code.
+    with journal.change(connection):
+        pass
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kundenpflege.cli import app
+from kundenpflege.cli.commands import full_app
 
 COMMANDS = [
     [], ["init"], ["demo"], ["add"], ["edit"], ["list"], ["show"],
@@ -40,7 +40,7 @@ def reference(language: str = "en") -> str:
     parts = [HEADINGS[language]]
     for command in COMMANDS:
         arguments = ["--lang", language, *command, "--help"]
-        result = runner.invoke(app, arguments, prog_name="kundenpflege")
+        result = runner.invoke(full_app(), arguments, prog_name="kundenpflege")
         title = " ".join(["kundenpflege", *command])
         parts.append(f"\n## `{title}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
     return "".join(parts)

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kundenpflege import clock, db, i18n
-from kundenpflege.cli import app
+from kundenpflege import clock, i18n
+from kundenpflege.cli.commands import full_app
+from kundenpflege.domain import journal as unit_of_work
 
 PINNED_NOW = "2026-11-25T09:00:00+01:00"  # a Wednesday
 TODAY = date(2026, 11, 25)
 LANGUAGE_VARIABLES = (i18n.SETTING, *i18n.LOCALE_VARIABLES, "LANGUAGE")
+APP = full_app()
 
 Run = Callable[..., Result]
 
@@ -51,7 +53,7 @@ def run() -> Run:
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=input)
+        return runner.invoke(APP, list(args), input=input)
 
     return invoke
 
@@ -67,7 +69,7 @@ def journal(run: Run) -> Run:
 @pytest.fixture
 def connection(db_path: Path) -> Iterator[sqlite3.Connection]:
     """The journal opened by the domain layer, for domain-level tests."""
-    opened, _ = db.create_journal(db_path, clock.now())
+    opened, _ = unit_of_work.create_journal(db_path, clock.now())
     yield opened
     opened.close()
 

@@ -345,7 +345,7 @@ def test_show_as_of_hides_later_contacts(journal: Run) -> None:
 
 
 def test_slug_suggests_shell_safe_handles() -> None:
-    from kundenpflege.customers import slug
+    from kundenpflege.domain.customers import slug
 
     assert slug("Müller Bau GmbH") == "mueller-bau-gmbh"
     assert slug("Café Wolf") == "cafe-wolf"

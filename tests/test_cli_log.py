@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kundenpflege import editor
+from kundenpflege.cli import editor
 from kundenpflege.errors import KundenpflegeError
 from tests.conftest import Run, error_line, file_snapshot, ok, terminal
 

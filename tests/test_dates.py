@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kundenpflege.dates import (
+from kundenpflege.domain.dates import (
     Frequency,
     next_preferred_day,
     parse_date,

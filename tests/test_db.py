@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kundenpflege import clock, db
+from kundenpflege import clock
+from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.errors import KundenpflegeError
+from kundenpflege.storage import db
 from tests.conftest import Run, error_line, file_snapshot, ok
 
 
@@ -35,7 +37,7 @@ def test_connection_pragmas(connection: sqlite3.Connection) -> None:
 
 
 def test_transaction_rolls_back_everything_on_error(connection: sqlite3.Connection) -> None:
-    with pytest.raises(RuntimeError), db.transaction(connection):
+    with pytest.raises(RuntimeError), unit_of_work.change(connection):
         connection.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
         raise RuntimeError("boom")
     assert connection.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
@@ -115,7 +117,7 @@ def test_create_in_an_unwritable_place(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(KundenpflegeError, match="cannot create .*journal.db"):
-        db.create_journal(blocker / "journal.db", clock.now())
+        unit_of_work.create_journal(blocker / "journal.db", clock.now())
 
 
 def test_init_sets_the_default_rhythm_and_replans(journal: Run) -> None:

@@ -1,7 +1,9 @@
 import sqlite3
 from pathlib import Path
 
-from kundenpflege import clock, db, demo_data
+from kundenpflege import clock
+from kundenpflege.domain import journal as unit_of_work
+from kundenpflege.interop import demo_data
 from tests.conftest import Run, error_line, ok
 
 
@@ -31,8 +33,8 @@ def test_demo_builds_a_plausible_journal(run: Run, tmp_path: Path) -> None:
 def test_demo_is_reproducible(tmp_path: Path) -> None:
     dumps = []
     for name in ("a.db", "b.db"):
-        connection, _ = db.create_journal(tmp_path / name, clock.now())
-        with db.transaction(connection):
+        connection, _ = unit_of_work.create_journal(tmp_path / name, clock.now())
+        with unit_of_work.change(connection):
             demo_data.build(connection, clock.now(), count=15, seed=3)
         dumps.append(
             connection.execute("SELECT group_concat(note, '|') FROM interactions").fetchone()

@@ -46,7 +46,10 @@ def test_the_single_command_app_behaves_like_the_full_one() -> None:
     """`main` builds only the command being run; its help and errors must not differ."""
     from typer.testing import CliRunner
 
-    from kundenpflege.cli import app, app_for, leading_options
+    from kundenpflege.cli.app import leading_options
+    from kundenpflege.cli.commands import app_for, full_app
+
+    app = full_app()
 
     runner = CliRunner()
     for command in load_generator().COMMANDS:

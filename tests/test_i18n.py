@@ -18,8 +18,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from kundenpflege import i18n
-from kundenpflege.cli import app, app_for
+from kundenpflege.cli.commands import app_for, full_app
 from tests.conftest import PINNED_NOW, Run, file_snapshot, ok
+
+app = full_app()
 
 ROOT = Path(__file__).parent.parent
 

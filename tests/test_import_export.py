@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from kundenpflege.domain import journal as unit_of_work
 from tests.conftest import Run, error_line, file_snapshot, ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -482,18 +483,17 @@ def test_restricted_customers_cannot_be_changed(journal: Run, db_path: Path) -> 
 
 @pytest.mark.parametrize("name", ["libreoffice.csv", "excel-cp1252.csv"])
 def test_bulk_import_stores_what_a_refresh_would(journal: Run, db_path: Path, name: str) -> None:
-    from kundenpflege import clock, db, schedule
+    from kundenpflege import clock
+    from kundenpflege.domain import schedule
 
     ok(journal("import", "csv", str(FIXTURES / name)))
-    columns = ", ".join(schedule.DERIVED)
-    connection = db.open_journal(db_path, clock.now())
-    imported = connection.execute(f"SELECT id, {columns} FROM customers ORDER BY id").fetchall()
-    with db.transaction(connection):
-        schedule.refresh_all(connection)
-    refreshed = connection.execute(f"SELECT id, {columns} FROM customers ORDER BY id").fetchall()
+    connection = unit_of_work.open_journal(db_path, clock.now())
+    ids = [customer_id for (customer_id,) in connection.execute("SELECT id FROM customers")]
+    imported = schedule.stored(connection, ids)
+    refreshed = schedule.computed(connection, ids)
     connection.close()
-    assert [tuple(row) for row in imported] == [tuple(row) for row in refreshed]
-    assert all(row["next_due"] for row in imported)
+    assert imported == refreshed
+    assert all(row[schedule.DERIVED.index("next_due")] for row in imported)
 
 
 def test_long_exports_show_progress_only_on_a_terminal(journal: Run, db_path: Path) -> None:
@@ -515,7 +515,7 @@ def test_a_bulk_import_builds_indexes_once_and_a_failed_one_keeps_them(
 ) -> None:
     """From 1,000 new customers on, some indexes are dropped and built again at the end,
     inside the import's transaction."""
-    from kundenpflege.importing import BULK_INDEXES, BULK_ROWS
+    from kundenpflege.interop.importing import BULK_INDEXES, BULK_ROWS
 
     rows = ["name,email,rhythm"] + [
         f"Kunde {number},k{number}@example.org,monthly" for number in range(BULK_ROWS + 200)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kundenpflege import signals
+from kundenpflege.domain import signals
 from tests.conftest import Run, error_line, ok
 
 

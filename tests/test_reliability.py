@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kundenpflege.domain import journal as unit_of_work
 from tests.conftest import Run, ok
 
 WRITER = textwrap.dedent(
@@ -75,12 +76,12 @@ def test_killed_imports_leave_all_or_nothing(tmp_path: Path) -> None:
     import signal
     import time
 
-    from kundenpflege import clock, db
+    from kundenpflege import clock
 
     source = tmp_path / "customers.csv"
     big_csv(source, 50_000)
     journal = tmp_path / "journal.db"
-    db.create_journal(journal, clock.now())[0].close()
+    unit_of_work.create_journal(journal, clock.now())[0].close()
     chance = random.Random(7)
     outcomes = {"absent": 0, "present": 0}
     for _ in range(50):
@@ -129,12 +130,12 @@ FULL_DISK = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_full_disk_is_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
-    from kundenpflege import clock, db
+    from kundenpflege import clock
 
     source = tmp_path / "customers.csv"
     big_csv(source, 20_000)
     journal = tmp_path / "journal.db"
-    db.create_journal(journal, clock.now())[0].close()
+    unit_of_work.create_journal(journal, clock.now())[0].close()
     size = journal.stat().st_size
     result = subprocess.run(
         [sys.executable, "-c", FULL_DISK, str(journal), str(source), str(size + 64 * 1024)],

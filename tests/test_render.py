@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kundenpflege.render import csv_cell, neutralise, plain_table, write_csv, write_json
+from kundenpflege.present.render import csv_cell, neutralise, plain_table, write_csv, write_json
 
 # Payloads in the spirit of OWASP's CSV injection page.
 PAYLOADS = [

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-from kundenpflege import customers, followups, interactions, preferences, schedule, settings
-from kundenpflege.dates import Frequency
-from kundenpflege.due import DueItem, due
+from kundenpflege.domain import customers, followups, interactions, preferences, schedule
+from kundenpflege.domain import journal as unit_of_work
+from kundenpflege.domain.dates import Frequency
+from kundenpflege.reports.due import DueItem, due
+from kundenpflege.storage import settings
 from tests.conftest import TODAY, now
 
 
@@ -16,7 +18,6 @@ def add(connection: sqlite3.Connection, handle: str = "kunde", **kwargs: object)
     customer_id = customers.add(
         connection, handle=handle, name=handle.title(), since=TODAY, now=now(), **kwargs
     )  # type: ignore[arg-type]
-    schedule.refresh(connection, customer_id)
     return customer_id
 
 
@@ -89,7 +90,6 @@ def test_default_rhythm_comes_from_settings(connection: sqlite3.Connection) -> N
 def test_any_interaction_resets_the_clock(connection: sqlite3.Connection, direction: str) -> None:
     customer_id = add(connection)
     state(connection, customer_id, every="monthly")
-    schedule.refresh(connection, customer_id)
     contact_on(connection, customer_id, date(2026, 9, 1), kind="call")
     assert next_due(connection, customer_id) == "2026-10-01"
     contact_on(connection, customer_id, date(2026, 11, 20), kind="email", direction=direction)
@@ -154,10 +154,7 @@ def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
 def test_pause_moves_cadence_and_followups(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
-    connection.execute(
-        "UPDATE customers SET paused_until = '2027-01-10' WHERE id = ?", (customer_id,)
-    )
-    schedule.refresh(connection, customer_id)
+    customers.pause(connection, customer_id, date(2027, 1, 10))
     assert next_due(connection, customer_id) == "2027-01-10"
     assert due_items(connection) == []
     assert {item.reason for item in due_items(connection, date(2027, 1, 10), 0)} == {
@@ -170,7 +167,6 @@ def test_do_not_contact_hides_the_customer(connection: sqlite3.Connection) -> No
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
     state(connection, customer_id, do_not_contact=True)
-    schedule.refresh(connection, customer_id)
     assert next_due(connection, customer_id) is None
     assert due_items(connection) == []
 
@@ -234,12 +230,11 @@ def test_the_due_report_reads_indexes_not_whole_tables(connection: sqlite3.Conne
 
 
 def test_a_failed_log_changes_nothing(connection: sqlite3.Connection) -> None:
-    from kundenpflege import db
     from kundenpflege.errors import KundenpflegeError
 
     customer_id = add(connection)
     before = next_due(connection, customer_id)
-    with pytest.raises(KundenpflegeError), db.transaction(connection):
+    with pytest.raises(KundenpflegeError), unit_of_work.change(connection):
         contact_on(connection, customer_id, date(2026, 11, 20), kind="call", contact="Nobody")
     assert connection.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
     assert next_due(connection, customer_id) == before

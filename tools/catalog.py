@@ -4,7 +4,7 @@
 new (empty) entries in the .po file and run it again. Strings come from two places:
 `_()`, `N_()` and `ngettext()` calls in the package (Babel's extractor), and the
 help texts of every command, which Typer takes from docstrings and `help=`
-arguments and `cli.localize` translates once the commands are built.
+arguments and `cli.internals.localize` translates once the commands are built.
 """
 
 import sys
@@ -20,7 +20,7 @@ PACKAGE = ROOT / "src" / "kundenpflege"
 LOCALE = PACKAGE / "locale"
 LANGUAGES = ("de",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-HELP_LOCATION = "src/kundenpflege/cli.py"
+HELP_LOCATION = "src/kundenpflege/cli/commands.py"
 
 
 def po_path(language: str) -> Path:
@@ -31,7 +31,8 @@ def help_texts() -> list[str]:
     """Every help text, epilog title and metavar of the full command tree."""
     from typer.main import get_command
 
-    from kundenpflege.cli import app, localize
+    from kundenpflege.cli.commands import full_app
+    from kundenpflege.cli.internals import localize
 
     seen: list[str] = []
 
@@ -39,7 +40,7 @@ def help_texts() -> list[str]:
         seen.append(text)
         return text
 
-    localize(get_command(app), collect)
+    localize(get_command(full_app()), collect)
     return seen
 
 

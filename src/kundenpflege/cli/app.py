@@ -1,0 +1,342 @@
+"""The app: the top-level group, global options, the journal session, and output.
+
+Command modules (one per group of commands) register on `app`; `cli.commands`
+imports only the one a command line needs. Domain modules are imported inside
+the commands, so start-up stays fast.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from kundenpflege import __version__, clock, i18n, paths
+from kundenpflege.cli.internals import (
+    ClickException,
+    ClickUsageError,
+    NoArgsIsHelpError,
+    TyperGroup,
+    click_message,
+    localize,
+)
+from kundenpflege.errors import ExitStatus, KundenpflegeError
+from kundenpflege.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from kundenpflege.present.render import Report
+
+TTY_LIMIT = 50
+
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Language(StrEnum):
+    de = "de"
+    en = "en"
+
+
+def one_line(text: str) -> str:
+    """Control characters from user input shown escaped, so an error stays one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def fail(message: str, status: int) -> NoReturn:
+    print(_("Error: {message}").format(message=one_line(message)), file=sys.stderr)
+    sys.exit(status)
+
+
+# German names for the daily commands; resolved here instead of registering each
+# command twice, which would cost start-up time and clutter --help.
+ALIASES = {"faellig": "due", "eindruecke": "impressions", "erinnern": "remind"}
+
+
+# Global options that take a value; they may stand before the command name.
+VALUE_OPTIONS = ("--db", "--lang")
+
+
+def leading_options(argv: Sequence[str]) -> tuple[dict[str, str | None], str | None]:
+    """Global options given before the command, and the command a command line runs
+    (None when it is about the whole tool: --help, --version or nothing)."""
+    options: dict[str, str | None] = {}
+    arguments = iter(argv)
+    for argument in arguments:
+        name, equals, value = argument.partition("=")
+        if name in VALUE_OPTIONS:
+            options[name] = value if equals else next(arguments, None)
+        elif argument == "--":  # what follows is the command, even if it starts with "-"
+            command = next(arguments, None)
+            return options, ALIASES.get(command, command) if command else None
+        elif argument.startswith("-"):
+            return options, None  # --help, --version or a mistake
+        else:
+            return options, ALIASES.get(argument, argument)
+    return options, None
+
+
+class JournalGroup(TyperGroup):
+    """Turns every failure into one `Error: ...` line and a named exit status."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        arguments = kwargs.get("args", args[0] if args else None)
+        arguments = sys.argv[1:] if arguments is None else list(arguments)
+        i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
+        if i18n.current() != "en":
+            localize(self)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except KundenpflegeError as error:
+            fail(str(error), error.exit_status)
+        except NoArgsIsHelpError as error:
+            print(error.format_message())
+            sys.exit(ExitStatus.OK)
+        except ClickUsageError as error:
+            fail(click_message(error.format_message()), ExitStatus.USAGE)
+        except ClickException as error:
+            fail(click_message(error.format_message()), ExitStatus.ERROR)
+        except (typer.Abort, KeyboardInterrupt):
+            fail(_("interrupted; nothing was changed"), ExitStatus.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `head`) went away; that is not our error.
+            sys.stderr.close()
+            sys.exit(ExitStatus.OK)
+        sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+
+def examples(*lines: str, title: str = N_("Examples")) -> str:
+    """A help epilog; Click keeps the line breaks of a paragraph that starts with \\b."""
+    return "\b\n" + title + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def new_app() -> typer.Typer:
+    """The top-level app; `app_for` builds a second one holding a single command."""
+    return typer.Typer(
+        cls=JournalGroup,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        no_args_is_help=True,
+        help="kundenpflege: a relationship journal where the customer decides who contacts"
+        " them, how, and how often.",
+        epilog=examples("kundenpflege due", "kundenpflege log mueller-bau --kind call --mood 1"),
+    )
+
+
+app = new_app()
+
+
+class Session:
+    """What the global options chose; commands open the journal through it."""
+
+    def __init__(self, db_option: str | None = None) -> None:
+        self.db_option = db_option
+
+    @contextmanager
+    def journal(self, write: bool = False, upgrade: bool = True) -> Iterator["sqlite3.Connection"]:
+        """The open journal; with `write`, the whole command is one change (unit of work)."""
+        from kundenpflege.domain import journal
+
+        with sqlite_errors(self.path):
+            connection = journal.open_journal(self.path, clock.now(), upgrade=upgrade)
+            try:
+                if write:
+                    with journal.change(connection):
+                        yield connection
+                else:
+                    yield connection
+            finally:
+                connection.close()
+
+    @contextmanager
+    def new_journal(self) -> Iterator[tuple["sqlite3.Connection", bool]]:
+        """The journal file, created (0600) if missing; and whether it is new."""
+        from kundenpflege.domain import journal
+
+        with sqlite_errors(self.path):
+            connection, created = journal.create_journal(self.path, clock.now())
+            try:
+                yield connection, created
+            finally:
+                connection.close()
+
+    @property
+    def path(self) -> "Path":
+        return paths.database_path(self.db_option)
+
+
+@contextmanager
+def sqlite_errors(path: "Path") -> Iterator[None]:
+    """SQLite's exceptions become one line naming the file and what to do."""
+    import sqlite3
+
+    from kundenpflege.storage import db
+
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise db.explain(error, path) from None
+
+
+def session(context: typer.Context) -> Session:
+    return context.ensure_object(Session)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"kundenpflege {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    context: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Journal file (else $KUNDENPFLEGE_DB, else the platform data folder).",
+        ),
+    ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language: de or en (else $KUNDENPFLEGE_LANG, else the locale, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    # --lang was read before the commands were built (JournalGroup.main), so their help
+    # could be translated; here it is only validated.
+    context.obj = Session(db)
+
+
+# Options shared by reports.
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Report as if today were DATE (reproducible)."),
+]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", help="Show at most N rows (default 50 on a terminal; 0 = all)."),
+]
+Tag = Annotated[str | None, typer.Option("--tag", help="Only customers with this tag.")]
+Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this tier.")]
+Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", show_default=False)]
+Person = Annotated[
+    str | None, typer.Option("--person", help="Only customers who chose this person of ours.")
+]
+Window = Annotated[int, typer.Option("--window", min=1, help="Days to look back.")]
+FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to read.")]
+
+
+def today_or(as_of: str | None) -> date:
+    if as_of is None:
+        return clock.today()
+    from kundenpflege.domain.dates import parse_date
+
+    return parse_date(as_of, clock.today())
+
+
+def row_limit(limit: int | None, output: OutputFormat) -> int | None:
+    """Cap tables on a terminal; give scripts and files everything unless asked."""
+    if limit is None:
+        return TTY_LIMIT if output is OutputFormat.table and sys.stdout.isatty() else None
+    if limit < 0:
+        raise KundenpflegeError(_("--limit must be 0 (all) or a positive number"))
+    return limit or None
+
+
+def say(message: str) -> None:
+    """Messages go to stderr so stdout stays clean data."""
+    print(message, file=sys.stderr)
+
+
+def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:
+    from kundenpflege.present import render
+
+    if output is OutputFormat.csv:
+        render.write_csv(report.fields, report.data, sys.stdout, excel=excel)
+    elif output is OutputFormat.json:
+        render.write_json(report.data, sys.stdout)
+    elif not report.data:
+        say(_("{title}: none.").format(title=report.title))
+    elif sys.stdout.isatty():
+        rich_table(report)
+    else:
+        sys.stdout.write(render.plain_table(report.titles, report.table))
+    if report.note:
+        say(report.note)
+    if report.hidden is None:
+        say(_("… more customers; use --limit 0 to see all."))
+    elif report.hidden and report.hidden_unit == "customers":
+        say(ngettext("… {count} more customer; use --limit 0 to see all.",
+                     "… {count} more customers; use --limit 0 to see all.",
+                     report.hidden).format(count=report.hidden))  # fmt: skip
+    elif report.hidden:
+        say(ngettext("… {count} more row; use --limit 0 to see all.",
+                     "… {count} more rows; use --limit 0 to see all.",
+                     report.hidden).format(count=report.hidden))  # fmt: skip
+
+
+def rich_table(report: "Report") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=report.title, header_style="bold", title_justify="left")
+    for title in report.titles:
+        table.add_column(title, overflow="fold")
+    for index, row in enumerate(report.table):
+        warn = bool(report.warn) and report.warn[index]
+        table.add_row(*row, style="yellow" if warn else None)
+    Console(highlight=False).print(table)
+
+
+def next_contact(day: date) -> str:
+    """The part of a confirmation that says when the customer is due next."""
+    return _("next contact {day}").format(day=i18n.day(day))
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on a terminal; nothing at all when piped."""
+    if not sys.stderr.isatty() or total < 200:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def counted(rows: Iterable[T], advance: Callable[[int], None] | None) -> Iterator[T]:
+    """Pass rows through, moving a progress bar every thousand."""
+    for number, row in enumerate(rows, start=1):
+        if advance and number % 1000 == 0:
+            advance(1000)
+        yield row

@@ -1,0 +1,164 @@
+"""Consent for marketing contact and the data rights (GDPR)."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kundenpflege import clock
+from kundenpflege.cli.app import (
+    Format,
+    Handle,
+    OutputFormat,
+    app,
+    emit,
+    examples,
+    say,
+    session,
+)
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, ngettext
+
+consent_app = typer.Typer(no_args_is_help=True, help="The consent ledger for marketing contact.")
+app.add_typer(consent_app, name="consent")
+
+gdpr_app = typer.Typer(no_args_is_help=True, help="Data rights: access, erasure, restriction.")
+app.add_typer(gdpr_app, name="gdpr")
+
+
+Whom = Annotated[
+    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one contact there.")
+]
+
+
+Purpose = Annotated[
+    str, typer.Option(help="newsletter, email-marketing or phone-marketing.", show_default=False)
+]
+
+
+Evidence = Annotated[
+    str | None, typer.Option(help="How it was given, e.g. 'form on website, IP ...'.")
+]
+
+
+def record_consent(context: typer.Context, whom: str, action: str, purpose: str,
+                   evidence: str | None) -> None:  # fmt: skip
+    from kundenpflege.domain import consent
+
+    with session(context).journal(write=True) as connection:
+        who = consent.subject(connection, whom)
+        state = consent.record(
+            connection, who, action=action, purpose=purpose, evidence=evidence, now=clock.now()
+        )
+    say(_("{purpose} consent of {whom}: {state}.").format(
+        purpose=_(purpose), whom=consent.describe(who), state=_(state)))  # fmt: skip
+
+
+@consent_app.command(
+    "grant",
+    epilog=examples(
+        'kundenpflege consent grant mueller-bau --purpose newsletter --evidence "form 2026-11-25"'
+    ),
+)
+def consent_grant(context: typer.Context, whom: Whom, purpose: Purpose,
+                  evidence: Evidence = None) -> None:  # fmt: skip
+    """Record that consent was given (the first step of double opt-in)."""
+    record_consent(context, whom, "grant", purpose, evidence)
+
+
+@consent_app.command(
+    "confirm",
+    epilog=examples('kundenpflege consent confirm "mueller-bau/Petra Müller" --purpose newsletter'),
+)
+def consent_confirm(context: typer.Context, whom: Whom, purpose: Purpose,
+                    evidence: Evidence = None) -> None:  # fmt: skip
+    """Record the confirmation of a grant (double opt-in complete)."""
+    record_consent(context, whom, "confirm", purpose, evidence)
+
+
+@consent_app.command(
+    "withdraw",
+    epilog=examples(
+        'kundenpflege consent withdraw mueller-bau --purpose newsletter --evidence "Anruf"'
+    ),
+)
+def consent_withdraw(context: typer.Context, whom: Whom, purpose: Purpose,
+                     evidence: Evidence = None) -> None:  # fmt: skip
+    """Record that consent was withdrawn."""
+    record_consent(context, whom, "withdraw", purpose, evidence)
+
+
+@consent_app.command("list", epilog=examples("kundenpflege consent list mueller-bau"))
+def consent_list(
+    context: typer.Context,
+    handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """The whole ledger, oldest first: every grant, confirmation and withdrawal."""
+    from kundenpflege.domain import consent, customers
+    from kundenpflege.present import views
+
+    with session(context).journal() as connection:
+        customer_id = customers.find(connection, handle)["id"] if handle else None
+        rows = consent.ledger(connection, customer_id)
+    emit(views.consent_report(rows), output)
+
+
+Subject = Annotated[
+    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one person there.")
+]
+
+
+@gdpr_app.command("export", epilog=examples("kundenpflege gdpr export mueller-bau > auskunft.json"))
+def gdpr_export(context: typer.Context, subject: Subject) -> None:
+    """Everything stored about a customer or a person there, as JSON (access request)."""
+    import json
+
+    from kundenpflege.domain import consent, gdpr
+
+    with session(context).journal() as connection:
+        data = gdpr.access(connection, consent.subject(connection, subject), clock.now())
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@gdpr_app.command(
+    "forget",
+    epilog=examples(
+        "kundenpflege gdpr forget mueller-bau --yes",
+        'kundenpflege gdpr forget "mueller-bau/Petra Müller" --yes',
+    ),
+)
+def gdpr_forget(
+    context: typer.Context,
+    subject: Subject,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+    by: Annotated[str | None, typer.Option(help="Who of us erased it (for the log).")] = None,
+) -> None:
+    """Erase a customer or a person there for good; only an erasure log entry remains."""
+    from kundenpflege.domain import consent, gdpr
+
+    if not yes:
+        raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
+    with session(context).journal() as connection:
+        who = consent.subject(connection, subject)
+        label = consent.describe(who)
+        removed = gdpr.forget(connection, who, clock.now(), by)
+    say(ngettext("Erased {whom}: {count} row removed.", "Erased {whom}: {count} rows removed.",
+                 removed).format(whom=label, count=removed))  # fmt: skip
+
+
+@gdpr_app.command("restrict", epilog=examples("kundenpflege gdpr restrict mueller-bau"))
+def gdpr_restrict(
+    context: typer.Context,
+    handle: Handle,
+    lift: Annotated[bool, typer.Option("--lift", help="End the restriction.")] = False,
+) -> None:
+    """Keep a customer's data but leave it out of every report and export (Art. 18)."""
+    from kundenpflege.domain import customers, gdpr
+
+    with session(context).journal(write=True) as connection:
+        customer = customers.find(connection, handle)
+        gdpr.restrict(connection, customer["id"], not lift)
+    done = _("Lifted the restriction of {handle}.") if lift else _("Restricted {handle}.")
+    say(done.format(handle=customer["handle"]))

@@ -1,0 +1,307 @@
+"""Customers, the people at their side and on ours, and what each customer wants."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kundenpflege import clock, i18n
+from kundenpflege.cli.app import (
+    AsOf,
+    Format,
+    Handle,
+    Limit,
+    OutputFormat,
+    Tag,
+    Tier,
+    app,
+    emit,
+    examples,
+    next_contact,
+    row_limit,
+    say,
+    session,
+    today_or,
+)
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
+app.add_typer(contact_app, name="contact")
+
+person_app = typer.Typer(no_args_is_help=True, help="People on our side.")
+app.add_typer(person_app, name="person")
+
+
+@app.command(
+    epilog=examples(
+        'kundenpflege add mueller-bau --name "Müller Bau GmbH" --tier A --value 24000 --tag bau'
+    )
+)
+def add(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Short unique handle, e.g. mueller-bau.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the handle).")] = None,
+    company: Annotated[str | None, typer.Option(help="Company.")] = None,
+    tier: Annotated[str | None, typer.Option(help="Tier: A/B/C or your own word.")] = None,
+    value: Annotated[float | None, typer.Option(help="Annual value in EUR.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Tag (repeat or comma-separate).")] = None,
+    status: Annotated[str, typer.Option(help="active, prospect, paused or former.")] = "active",
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Customer since (default: today).")
+    ] = None,
+) -> None:
+    """Add a customer."""
+    from kundenpflege.domain import customers
+    from kundenpflege.domain.dates import parse_date
+
+    start = parse_date(since, clock.today()) if since else clock.today()
+    with session(context).journal(write=True) as connection:
+        customers.add(
+            connection,
+            handle=handle,
+            name=name or handle,
+            company=company,
+            tier=tier,
+            annual_value=value,
+            tags=tag or [],
+            status=status,
+            since=start,
+            now=clock.now(),
+        )
+    say(_("Added customer {handle}.").format(handle=handle))
+
+
+@app.command(epilog=examples("kundenpflege edit mueller-bau --tier B --tag stammkunde"))
+def edit(
+    context: typer.Context,
+    handle: Handle,
+    name: Annotated[str | None, typer.Option(help="New display name.")] = None,
+    company: Annotated[str | None, typer.Option(help="New company.")] = None,
+    tier: Annotated[str | None, typer.Option(help="New tier.")] = None,
+    value: Annotated[float | None, typer.Option(help="New annual value in EUR.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Add a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option(help="Remove a tag.")] = None,
+    status: Annotated[str | None, typer.Option(help="active, prospect, paused, former.")] = None,
+    since: Annotated[str | None, typer.Option(metavar="DATE", help="Customer since.")] = None,
+) -> None:
+    """Change a customer's details; options left out stay as they are."""
+    from kundenpflege.domain import customers
+    from kundenpflege.domain.dates import parse_date
+
+    changes: dict[str, object] = {
+        field: new
+        for field, new in (
+            ("name", name),
+            ("company", company),
+            ("tier", tier),
+            ("annual_value", value),
+            ("status", status),
+        )
+        if new is not None
+    }
+    if since:
+        changes["customer_since"] = parse_date(since, clock.today()).isoformat()
+    if not changes and not tag and not untag:
+        raise KundenpflegeError(_("nothing to change; see 'kundenpflege edit --help'"))
+    with session(context).journal(write=True) as connection:
+        customer = customers.find_changeable(connection, handle)
+        customers.edit(connection, customer["id"], changes)
+        customers.set_tags(connection, customer["id"], add=tag or [], remove=untag or [])
+    say(_("Updated {handle}.").format(handle=customer["handle"]))
+
+
+@app.command(
+    "list",
+    epilog=examples("kundenpflege list --tier A", "kundenpflege list --format csv > kunden.csv"),
+)
+def list_command(
+    context: typer.Context,
+    tag: Tag = None,
+    tier: Tier = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """List customers by handle."""
+    from kundenpflege.present import views
+    from kundenpflege.reports.customer_list import list_customers
+
+    with session(context).journal() as connection:
+        rows, total = list_customers(
+            connection, tag=tag, tier=tier, status=status, limit=row_limit(limit, output)
+        )
+    emit(views.customers_report(rows, total), output)
+
+
+@app.command(epilog=examples("kundenpflege show mueller-bau"))
+def show(
+    context: typer.Context,
+    handle: Handle,
+    as_of: AsOf = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """Profile, contacts, current and past preferences, open follow-ups, timeline.
+
+    With --format csv the timeline is written as rows; json gives everything.
+    """
+    from kundenpflege.domain import customers
+    from kundenpflege.present import views
+    from kundenpflege.reports import profile
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        found = profile.profile(connection, customers.find(connection, handle), today)
+    if output is OutputFormat.json:
+        import dataclasses
+
+        from kundenpflege.present import render
+
+        render.write_json([dataclasses.asdict(found)], sys.stdout)
+    elif output is OutputFormat.csv:
+        emit(views.impressions_report(found.timeline, more=False), output)
+    else:
+        from kundenpflege.present.show_text import profile_text
+
+        sys.stdout.write(profile_text(found, today))
+
+
+@contact_app.command(
+    "add",
+    epilog=examples('kundenpflege contact add mueller-bau "Petra Müller" --role Einkauf --main'),
+)
+def contact_add(
+    context: typer.Context,
+    handle: Handle,
+    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    role: Annotated[str | None, typer.Option(help="Role, e.g. Einkauf.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    main: Annotated[bool, typer.Option("--main", help="Make this the main contact.")] = False,
+) -> None:
+    """Add a person at the customer."""
+    from kundenpflege.domain import contacts, customers
+
+    with session(context).journal(write=True) as connection:
+        customer = customers.find_changeable(connection, handle)
+        contacts.add(
+            connection,
+            customer["id"],
+            name=name,
+            role=role,
+            email=email,
+            phone=phone,
+            main=main,
+            now=clock.now(),
+        )
+    say(_("Added contact {name} at {handle}.").format(name=name, handle=customer["handle"]))
+
+
+@contact_app.command("list", epilog=examples("kundenpflege contact list mueller-bau"))
+def contact_list(
+    context: typer.Context, handle: Handle, output: Format = OutputFormat.table
+) -> None:
+    """List the people at a customer, main contact first."""
+    from kundenpflege.domain import contacts, customers
+    from kundenpflege.present import views
+
+    with session(context).journal() as connection:
+        rows = contacts.of_customer(connection, customers.find(connection, handle)["id"])
+    emit(views.contacts_report(rows), output)
+
+
+@person_app.command("add", epilog=examples('kundenpflege person add anna --name "Anna Schmidt"'))
+def person_add(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Short handle, e.g. anna.")],
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+) -> None:
+    """Add someone on our side who may be a customer's chosen contact."""
+    from kundenpflege.domain import people
+
+    with session(context).journal(write=True) as connection:
+        people.add(connection, handle, name, email, clock.now())
+    say(_("Added {handle}.").format(handle=handle))
+
+
+@person_app.command("list", epilog=examples("kundenpflege person list"))
+def person_list(context: typer.Context, output: Format = OutputFormat.table) -> None:
+    """List the people on our side."""
+    from kundenpflege.domain import people
+    from kundenpflege.present import views
+
+    with session(context).journal() as connection:
+        rows = people.all_people(connection)
+    emit(views.people_report(rows), output)
+
+
+@app.command(
+    epilog=examples(
+        'kundenpflege prefer mueller-bau --person anna --channel phone --every "alle 2 Wochen"',
+        'kundenpflege prefer mueller-bau --days di,do --max weekly --source "Messe 2026"',
+    )
+)
+def prefer(
+    context: typer.Context,
+    handle: Handle,
+    person: Annotated[str | None, typer.Option(help="Who of us they want to hear from.")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="phone, email, visit, video, letter, messenger, x-NAME.")
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option(metavar="FREQ", help="How often, e.g. 'alle 2 Wochen'.")
+    ] = None,
+    days: Annotated[str | None, typer.Option(help="Preferred weekdays, e.g. di,do.")] = None,
+    time: Annotated[str | None, typer.Option(help="Time of day, e.g. vormittags, 14:00.")] = None,
+    maximum: Annotated[
+        str | None, typer.Option("--max", metavar="FREQ", help="Not more often than this.")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="How they said it.")] = None,
+    said: Annotated[
+        str | None, typer.Option(metavar="DATE", help="When they said it (default: today).")
+    ] = None,
+    do_not_contact: Annotated[
+        bool | None,
+        typer.Option("--do-not-contact/--may-contact", help="They asked not to be contacted."),
+    ] = None,
+) -> None:
+    """Record what the customer said they prefer; options left out keep their value.
+
+    'none' clears an option. Each statement is kept; 'show' lists the history.
+    """
+    from kundenpflege.domain import customers, journal, preferences, schedule
+    from kundenpflege.domain.dates import parse_date
+
+    stated_on = parse_date(said, clock.today()) if said else clock.today()
+    wishes = preferences.Wishes(person, channel, every, days, time, maximum, do_not_contact)
+    with session(context).journal() as connection:
+        with journal.change(connection):
+            customer = customers.find_changeable(connection, handle)
+            notices = preferences.state(
+                connection, customer["id"], wishes, stated_on=stated_on, source=source,
+                now=clock.now(),
+            )  # fmt: skip
+        next_due = schedule.next_due(connection, customer["id"])
+    for notice in notices:
+        say(notice)
+    plan = next_contact(next_due) if next_due else _("not to be contacted")
+    say(_("Recorded the preference of {handle}; {plan}.").format(
+        handle=customer["handle"], plan=plan))  # fmt: skip
+
+
+@app.command(epilog=examples("kundenpflege pause mueller-bau --until 15.01.2027"))
+def pause(
+    context: typer.Context,
+    handle: Handle,
+    until: Annotated[str, typer.Option(metavar="DATE", help="No contact before this day.")],
+) -> None:
+    """Pause contact with a customer until a given day (holidays, busy season)."""
+    from kundenpflege.domain import customers
+    from kundenpflege.domain.dates import parse_date
+
+    day = parse_date(until, clock.today())
+    with session(context).journal(write=True) as connection:
+        customer = customers.find_changeable(connection, handle)
+        customers.pause(connection, customer["id"], day)
+    say(_("Paused {handle} until {day}.").format(handle=customer["handle"], day=i18n.day(day)))

@@ -1,0 +1,201 @@
+"""Bringing data in and taking it out: import csv|vcard|json, export csv|json|ical."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kundenpflege import clock
+from kundenpflege.cli.app import (
+    AsOf,
+    FileArgument,
+    app,
+    counted,
+    examples,
+    progress_bar,
+    say,
+    session,
+    today_or,
+)
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+if TYPE_CHECKING:
+    from kundenpflege.interop.importing import Record
+
+import_app = typer.Typer(no_args_is_help=True, help="Bring customers in: CSV, vCard, JSON.")
+app.add_typer(import_app, name="import")
+
+export_app = typer.Typer(no_args_is_help=True, help="Take everything out: CSV, JSON, iCalendar.")
+app.add_typer(export_app, name="export")
+
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
+
+
+SkipInvalid = Annotated[
+    bool, typer.Option("--skip-invalid", help="Leave out bad rows (listed) instead of stopping.")
+]
+
+
+def run_import(
+    context: typer.Context,
+    records: "list[Record]",
+    problems: list[str],
+    path: Path,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
+    from kundenpflege.interop import importing
+
+    if problems and not skip_invalid:
+        raise KundenpflegeError(
+            _("{path} {problem}; nothing was imported (--skip-invalid leaves bad rows out)").format(
+                path=path, problem=problems[0]
+            )
+        )
+    with (
+        session(context).journal() as connection,
+        progress_bar(len(records), _("Importing")) as bar,
+    ):
+        outcome = importing.apply(
+            connection, records, now=clock.now(), today=clock.today(), source=str(path),
+            skip_invalid=skip_invalid, dry_run=dry_run, progress=bar,
+        )  # fmt: skip
+    skipped = problems + outcome.skipped
+    for problem in skipped:
+        say(_("Skipped {problem}").format(problem=problem))
+    summary = (
+        _("Would import {path}: {added} added, {updated} updated, {skipped} skipped.")
+        if dry_run
+        else _("Imported {path}: {added} added, {updated} updated, {skipped} skipped.")
+    )
+    say(summary.format(path=path, added=outcome.added, updated=outcome.updated,
+                       skipped=len(skipped)))  # fmt: skip
+
+
+@import_app.command(
+    "csv",
+    epilog=examples(
+        "kundenpflege import csv kunden.csv --dry-run",
+        "kundenpflege import csv export.csv --map Kundennr=handle --map Betreuer=person",
+    ),
+)
+def import_csv(
+    context: typer.Context,
+    path: FileArgument,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="COLUMN=FIELD", help="Read COLUMN as FIELD."),
+    ] = None,
+    dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> None:
+    """Import customers (and a contact each) from CSV; English or German headers.
+
+    All or nothing: a bad row stops the import unless --skip-invalid. Importing the
+    same file again updates (by handle, then e-mail, then name), never duplicates.
+    """
+    from kundenpflege.interop import csv_import
+
+    overrides = {}
+    for item in mapping or []:
+        column, separator, field = item.partition("=")
+        if not separator or not column.strip() or not field.strip():
+            raise KundenpflegeError(
+                _("--map '{item}' should look like COLUMN=FIELD").format(item=item)
+            )
+        overrides[column.strip()] = field.strip()
+    records, problems = csv_import.read(path, clock.today(), overrides)
+    run_import(context, records, problems, path, dry_run, skip_invalid)
+
+
+@import_app.command("vcard", epilog=examples("kundenpflege import vcard kontakte.vcf"))
+def import_vcard(
+    context: typer.Context, path: FileArgument, dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> None:  # fmt: skip
+    """Import an address book (vCard 2.1/3.0/4.0): ORG is the customer, the person a contact."""
+    from kundenpflege.interop import vcard_import
+
+    run_import(context, vcard_import.read(path), [], path, dry_run, skip_invalid)
+
+
+@import_app.command(
+    "json",
+    epilog=examples(
+        "kundenpflege --db neu.db init && kundenpflege --db neu.db import json journal.json"
+    ),
+)
+def import_json(context: typer.Context, path: FileArgument) -> None:
+    """Load a whole journal written by 'export json' into an empty journal."""
+    import json
+
+    from kundenpflege.interop import exporting
+    from kundenpflege.interop.csv_import import decode
+
+    try:
+        data = json.loads(decode(path))
+    except json.JSONDecodeError as error:
+        raise KundenpflegeError(
+            _("{path} line {line}: not valid JSON ({error})").format(
+                path=path, line=error.lineno, error=error.msg
+            )
+        ) from None
+    with session(context).journal(write=True) as connection:
+        count = exporting.load(connection, data, str(path))
+    say(_("Loaded {count} rows from {path}.").format(count=count, path=path))
+
+
+@export_app.command(
+    "csv",
+    epilog=examples(
+        "kundenpflege export csv customers > kunden.csv",
+        "kundenpflege export csv interactions --excel > kontakte.csv",
+    ),
+)
+def export_csv(
+    context: typer.Context,
+    table: Annotated[str, typer.Argument(
+        help="customers, contacts, preferences, interactions, followups or consent.")],
+    excel: Annotated[bool, typer.Option(help="BOM and ';' for German Excel.")] = False,
+) -> None:  # fmt: skip
+    """Write one table as spreadsheet-safe CSV to stdout."""
+    from kundenpflege.interop import exporting
+    from kundenpflege.present import render
+
+    with session(context).journal() as connection:
+        fields, count, rows = exporting.table(connection, table)
+        with progress_bar(count, _("Exporting {table}").format(table=table)) as advance:
+            render.write_csv(fields, counted(rows, advance), sys.stdout, excel=excel)
+
+
+@export_app.command("json", epilog=examples("kundenpflege export json > journal.json"))
+def export_json(context: typer.Context) -> None:
+    """The whole journal as JSON with its schema version; 'import json' reads it back."""
+    from kundenpflege.interop import exporting
+
+    with session(context).journal() as connection:
+        with progress_bar(exporting.journal_size(connection), _("Exporting")) as advance:
+            exporting.write_journal(connection, clock.now(), sys.stdout, advance)
+
+
+@export_app.command("ical", epilog=examples("kundenpflege export ical --days 30 > kunden.ics"))
+def export_ical(
+    context: typer.Context,
+    days: Annotated[int, typer.Option(min=0, help="How far ahead.")] = 30,
+    as_of: AsOf = None,
+) -> None:
+    """Due contacts and follow-ups as calendar events; stable UIDs update on re-import."""
+    from kundenpflege.present.ical import calendar
+    from kundenpflege.reports.due import due
+
+    today = today_or(as_of)
+    with session(context).journal() as connection:
+        items, _total = due(connection, today, days_ahead=days)
+    data = calendar(items, clock.now())
+    # iCalendar text is CRLF-delimited UTF-8; write the bytes untouched.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()

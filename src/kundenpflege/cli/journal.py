@@ -1,0 +1,183 @@
+"""What happened and what we promised: log, follow-ups."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kundenpflege import clock, i18n
+from kundenpflege.cli.app import (
+    Format,
+    Handle,
+    OutputFormat,
+    app,
+    emit,
+    examples,
+    next_contact,
+    say,
+    session,
+)
+from kundenpflege.i18n import _
+
+followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
+app.add_typer(followup_app, name="followup")
+
+
+@app.command(
+    epilog=examples(
+        'kundenpflege log mueller-bau --kind complaint --mood -1 --note "Lieferung zu spät"',
+        "kundenpflege log mueller-bau --kind apology --channel visit --mood 1 --followup +2d",
+    )
+)
+def log(
+    context: typer.Context,
+    handle: Handle,
+    at: Annotated[
+        str | None, typer.Option(metavar="DATE[ TIME]", help="When it happened (default: now).")
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help="phone, email, visit, video...")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="call, meeting, email, order, complaint, apology, note...")
+    ] = None,
+    direction: Annotated[
+        str | None, typer.Option(help="out: we reached out; in: they did.")
+    ] = None,
+    person: Annotated[str | None, typer.Option(help="Who of us (default: their choice).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Their contact: name or e-mail.")] = None,
+    mood: Annotated[
+        int | None, typer.Option(min=-2, max=2, help="Impression from -2 (bad) to 2 (very good).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="What was said; '-' reads stdin; omitted: $EDITOR.")
+    ] = None,
+    followup: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Promise a follow-up, e.g. +2d.")
+    ] = None,
+    amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
+) -> None:
+    """Log an interaction; any contact resets the customer's clock."""
+    from kundenpflege.domain import customers, interactions, schedule
+    from kundenpflege.domain.dates import parse_date, parse_moment
+
+    now = clock.now()
+    moment = parse_moment(at, now) if at else now
+    followup_on = parse_date(followup, clock.today()) if followup else None
+    with session(context).journal() as connection:
+        customer = customers.find_changeable(connection, handle)
+        # Ask for the note before taking the write lock: the editor may stay open a while.
+        text = ask_note(note, customer["handle"])
+        logged = interactions.log(
+            connection,
+            customer["id"],
+            at=moment,
+            now=now,
+            channel=channel,
+            kind=kind,
+            direction=direction,
+            person=person,
+            contact=contact,
+            mood=mood,
+            note=text,
+            followup_on=followup_on,
+            amount=amount,
+        )
+        next_due = schedule.next_due(connection, customer["id"])
+    for notice in logged.notices:
+        say(notice)
+    parts = [_("Logged #{number} for {handle}").format(
+        number=logged.interaction_id, handle=customer["handle"])]  # fmt: skip
+    if next_due:
+        parts.append(next_contact(next_due))
+    if logged.followup_id and followup_on:
+        parts.append(_("follow-up #{number} due {day}").format(
+            number=logged.followup_id, day=i18n.day(followup_on)))  # fmt: skip
+    say("; ".join(parts) + ".")
+
+
+def ask_note(note: str | None, handle: str) -> str | None:
+    """--note TEXT, --note - (stdin), or the editor when typing at a terminal."""
+    if note == "-":
+        return sys.stdin.read()
+    if note is None and sys.stdin.isatty() and sys.stdout.isatty():
+        from kundenpflege.cli.editor import write_note
+
+        return write_note(handle)
+    return note
+
+
+@followup_app.command(
+    "add",
+    epilog=examples('kundenpflege followup add mueller-bau "Angebot schicken" --due "next friday"'),
+)
+def followup_add(
+    context: typer.Context,
+    handle: Handle,
+    what: Annotated[str, typer.Argument(help="What was promised.")],
+    due_on: Annotated[str, typer.Option("--due", metavar="DATE", help="Due date, e.g. friday.")],
+    person: Annotated[str | None, typer.Option(help="Who of us keeps the promise.")] = None,
+) -> None:
+    """Record a promise with a due date."""
+    from kundenpflege.domain import customers, followups
+    from kundenpflege.domain.dates import parse_date
+
+    day = parse_date(due_on, clock.today())
+    with session(context).journal(write=True) as connection:
+        customer = customers.find_changeable(connection, handle)
+        followup_id = followups.add(
+            connection,
+            customer["id"],
+            what=what,
+            due_on=day,
+            person_id=followups.person_id_for(connection, person, clock.now()),
+            now=clock.now(),
+        )
+    say(_("Follow-up #{number} for {handle} due {day}.").format(
+        number=followup_id, handle=customer["handle"], day=i18n.day(day)))  # fmt: skip
+
+
+FollowupId = Annotated[
+    int, typer.Argument(metavar="NUMBER", help="Number shown by 'followup list' and 'due'.")
+]
+
+
+@followup_app.command("done", epilog=examples("kundenpflege followup done 3"))
+def followup_done(context: typer.Context, followup_id: FollowupId) -> None:
+    """Mark a promise as kept."""
+    from kundenpflege.domain import followups
+
+    with session(context).journal(write=True) as connection:
+        followups.done(connection, followup_id, clock.now())
+    say(_("Follow-up #{number} done.").format(number=followup_id))
+
+
+@followup_app.command("snooze", epilog=examples("kundenpflege followup snooze 3 --until +1w"))
+def followup_snooze(
+    context: typer.Context,
+    followup_id: FollowupId,
+    until: Annotated[str, typer.Option(metavar="DATE", help="New due date.")],
+) -> None:
+    """Move a promise to a later day (the original date is kept)."""
+    from kundenpflege.domain import followups
+    from kundenpflege.domain.dates import parse_date
+
+    today = clock.today()
+    day = parse_date(until, today)
+    with session(context).journal(write=True) as connection:
+        followups.snooze(connection, followup_id, day, today)
+    say(_("Follow-up #{number} moved to {day}.").format(number=followup_id, day=i18n.day(day)))
+
+
+@followup_app.command("list", epilog=examples("kundenpflege followup list --customer mueller-bau"))
+def followup_list(
+    context: typer.Context,
+    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    output: Format = OutputFormat.table,
+) -> None:
+    """List open promises by due date."""
+    from kundenpflege.domain import customers, followups
+    from kundenpflege.present import views
+
+    with session(context).journal() as connection:
+        customer_id = customers.find(connection, customer)["id"] if customer else None
+        rows = followups.open_followups(connection, customer_id)
+    emit(views.followups_report(rows), output)

@@ -1,0 +1,116 @@
+"""Setting up and looking after the journal file: init, demo, backup, restore, doctor."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kundenpflege import clock
+from kundenpflege.cli.app import (
+    FileArgument,
+    app,
+    examples,
+    say,
+    session,
+    sqlite_errors,
+)
+from kundenpflege.errors import ExitStatus, KundenpflegeError
+from kundenpflege.i18n import _
+
+
+@app.command(
+    epilog=examples(
+        "kundenpflege init", "kundenpflege --db ~/kunden.db init --default-every monthly"
+    )
+)
+def init(
+    context: typer.Context,
+    default_every: Annotated[
+        str | None,
+        typer.Option(
+            "--default-every",
+            metavar="FREQ",
+            help="Rhythm for customers who stated none (default: quarterly).",
+        ),
+    ] = None,
+) -> None:
+    """Create the journal file (0600), or bring an existing one up to date."""
+    from kundenpflege.domain import rhythm
+    from kundenpflege.domain.dates import parse_frequency
+
+    frequency = parse_frequency(default_every) if default_every else None
+    state = session(context)
+    path = state.path
+    with state.new_journal() as (connection, created):
+        if frequency:
+            rhythm.set_default_frequency(connection, frequency)
+    if frequency:
+        say(_("Default rhythm is now {rhythm}.").format(rhythm=frequency.describe()))
+    say((_("Created {path}") if created else _("Journal is up to date: {path}")).format(path=path))
+
+
+@app.command(epilog=examples("kundenpflege --db /tmp/demo.db demo"))
+def demo(
+    context: typer.Context,
+    customers: Annotated[int, typer.Option(help="How many invented customers.", min=1)] = 40,
+    seed: Annotated[int, typer.Option(help="Seed, for the same demo every time.")] = 7,
+) -> None:
+    """Create a NEW journal filled with invented customers and half a year of history.
+
+    Refuses to touch an existing file, so it can never overwrite your real journal.
+    """
+    from kundenpflege.interop import demo_data
+
+    state = session(context)
+    path = state.path
+    if path.exists():
+        raise KundenpflegeError(
+            _("{path} exists already; the demo only writes to a new file").format(path=path)
+        )
+    with state.new_journal() as (connection, _created):
+        demo_data.build(connection, clock.now(), count=customers, seed=seed)
+    say(_("Created a demo journal with {count} invented customers: {path}").format(
+        count=customers, path=path))  # fmt: skip
+
+
+@app.command(epilog=examples("kundenpflege backup", "kundenpflege backup /mnt/usb/kunden.db"))
+def backup(
+    context: typer.Context,
+    target: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="Where to write.")] = None,
+) -> None:
+    """Copy the journal safely, even while another command writes (file mode 0600)."""
+    from kundenpflege.storage import maintenance
+
+    state = session(context)
+    with state.journal() as connection, sqlite_errors(state.path):
+        written = maintenance.backup(connection, state.path, target, clock.now())
+    print(written)
+
+
+@app.command(epilog=examples("kundenpflege restore journal-20261120-070000.backup.db"))
+def restore(context: typer.Context, source: FileArgument) -> None:
+    """Replace the journal with a backup after checking it; the old file is kept aside."""
+    from kundenpflege.storage import maintenance
+
+    state = session(context)
+    with sqlite_errors(source):
+        kept = maintenance.restore(source, state.path, clock.now())
+    if kept:
+        say(_("The previous journal is kept as {path}.").format(path=kept))
+    say(_("Restored {path} from {source}.").format(path=state.path, source=source))
+
+
+@app.command(epilog=examples("kundenpflege doctor"))
+def doctor(context: typer.Context) -> None:
+    """Check integrity, foreign keys, schema, permissions and WAL size; exit 1 on problems."""
+    from kundenpflege.storage import maintenance
+
+    state = session(context)
+    with state.journal(upgrade=False) as connection:
+        findings = maintenance.doctor(connection, state.path, clock.now())
+    for finding in findings:
+        print(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}")
+    problems = [finding for finding in findings if finding.status == "problem"]
+    print(_("verdict: problems found") if problems else _("verdict: healthy"))
+    if problems:
+        raise typer.Exit(ExitStatus.ERROR)

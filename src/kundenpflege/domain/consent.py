@@ -1,0 +1,152 @@
+"""Documented consent for marketing contact: an append-only ledger per customer or contact.
+
+Double opt-in means a grant followed by a confirm; a withdrawal ends both. The
+database refuses to change or delete ledger rows.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from kundenpflege.domain import contacts, customers, journal
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _
+
+PURPOSES = (N_("newsletter"), N_("email-marketing"), N_("phone-marketing"))
+ACTIONS = (N_("grant"), N_("confirm"), N_("withdraw"))
+STATES = {"grant": N_("granted"), "confirm": N_("confirmed"), "withdraw": N_("withdrawn")}
+
+# Which purpose a planned contact needs (DESIGN §2): a newsletter always needs
+# newsletter consent; cold e-mail or calls to prospects are marketing.
+PURPOSE_FOR_CHANNEL = {"newsletter": "newsletter"}
+PROSPECT_PURPOSE_FOR_CHANNEL = {"email": "email-marketing", "phone": "phone-marketing"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    handle: str
+    contact: str | None
+    purpose: str
+    action: str
+    recorded_at: str
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose consent: a customer, or one contact there (`handle/contact name or e-mail`)."""
+
+    customer: sqlite3.Row
+    contact_id: int | None
+    contact_name: str | None
+
+
+def subject(connection: sqlite3.Connection, text: str) -> Subject:
+    handle, _slash, contact_text = text.partition("/")
+    customer = customers.find(connection, handle)
+    if not contact_text:
+        return Subject(customer, None, None)
+    contact = contacts.find(connection, customer["id"], contact_text)
+    return Subject(customer, contact.id, contact.name)
+
+
+def check_purpose(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise KundenpflegeError(
+            _("unknown purpose '{purpose}'; use one of {known}").format(
+                purpose=purpose, known=", ".join(PURPOSES)
+            )
+        )
+    return purpose
+
+
+def current_state(
+    connection: sqlite3.Connection, customer_id: int, purpose: str, contact_id: int | None
+) -> str | None:
+    """granted, confirmed, withdrawn, or None when nothing was ever recorded."""
+    row = connection.execute(
+        "SELECT action FROM consent WHERE customer_id = ? AND purpose = ? AND contact_id IS ?"
+        " ORDER BY id DESC LIMIT 1",
+        (customer_id, purpose, contact_id),
+    ).fetchone()
+    return STATES[row[0]] if row else None
+
+
+@journal.writes
+def record(
+    connection: sqlite3.Connection,
+    who: Subject,
+    *,
+    action: str,
+    purpose: str,
+    evidence: str | None,
+    now: datetime,
+) -> str:
+    """Append one ledger row; returns the new state."""
+    check_purpose(purpose)
+    before = current_state(connection, who.customer["id"], purpose, who.contact_id)
+    if action == "confirm" and before not in ("granted", "confirmed"):
+        raise KundenpflegeError(
+            _(
+                "no {purpose} consent to confirm for {whom}; record the grant first"
+                " (double opt-in is a grant followed by a confirm)"
+            ).format(purpose=_(purpose), whom=describe(who))
+        )
+    if action == "withdraw" and before in (None, "withdrawn"):
+        raise KundenpflegeError(
+            _("{whom} has no {purpose} consent to withdraw").format(
+                whom=describe(who), purpose=_(purpose)
+            )
+        )
+    connection.execute(
+        "INSERT INTO consent (customer_id, contact_id, purpose, action, recorded_at, evidence)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (who.customer["id"], who.contact_id, purpose, action, now.isoformat(timespec="seconds"),
+         evidence),
+    )  # fmt: skip
+    return STATES[action]
+
+
+def describe(who: Subject) -> str:
+    handle = who.customer["handle"]
+    return f"{handle}/{who.contact_name}" if who.contact_name else handle
+
+
+def ledger(connection: sqlite3.Connection, customer_id: int | None = None) -> list[Entry]:
+    """Every ledger row, oldest first, for one customer or all."""
+    where, parameters = ("WHERE k.customer_id = ?", [customer_id]) if customer_id else ("", [])
+    rows = connection.execute(
+        "SELECT c.handle, ct.name AS contact, k.purpose, k.action, k.recorded_at, k.evidence"
+        " FROM consent k JOIN customers c ON c.id = k.customer_id"
+        f" LEFT JOIN contacts ct ON ct.id = k.contact_id {where} ORDER BY k.id",
+        parameters,
+    )
+    return [Entry(*row) for row in rows]
+
+
+def summary(connection: sqlite3.Connection, customer_id: int) -> dict[str, str]:
+    """Current state per purpose (and contact), for `show`."""
+    states: dict[str, str] = {}
+    for entry in ledger(connection, customer_id):
+        key = entry.purpose + (f" ({entry.contact})" if entry.contact else "")
+        states[key] = STATES[entry.action]
+    return states
+
+
+def missing_for(
+    connection: sqlite3.Connection, customer_id: int, status: str, channel: str | None
+) -> str | None:
+    """The purpose a planned contact on `channel` needs but lacks confirmed consent for."""
+    purpose = PURPOSE_FOR_CHANNEL.get(channel or "")
+    if purpose is None and status == "prospect":
+        purpose = PROSPECT_PURPOSE_FOR_CHANNEL.get(channel or "")
+    if purpose is None:
+        return None
+    confirmed = connection.execute(
+        "SELECT 1 FROM consent k WHERE k.customer_id = ? AND k.purpose = ? AND k.action = 'confirm'"
+        " AND NOT EXISTS (SELECT 1 FROM consent later WHERE later.customer_id = k.customer_id"
+        " AND later.purpose = k.purpose AND later.contact_id IS k.contact_id AND later.id > k.id"
+        " AND later.action != 'confirm')",
+        (customer_id, purpose),
+    ).fetchone()
+    return None if confirmed else purpose

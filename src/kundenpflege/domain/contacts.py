@@ -1,0 +1,108 @@
+"""People at the customer's side: who we talk to there."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from kundenpflege.domain import journal
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    role: str | None
+    email: str | None
+    phone: str | None
+    is_main: bool
+
+
+def check(name: str, email: str | None) -> None:
+    if not name.strip():
+        raise KundenpflegeError(_("a contact needs a name"))
+    if email is not None and "@" not in email:
+        raise KundenpflegeError(
+            _("'{email}' does not look like an e-mail address").format(email=email)
+        )
+
+
+@journal.writes
+def insert_many(
+    connection: sqlite3.Connection,
+    rows: list[tuple[int, str, str | None, str | None, str | None, bool, str | None]],
+    now: datetime,
+) -> None:
+    """Checked contacts as (customer id, name, role, e-mail, phone, main, note)."""
+    created = now.isoformat(timespec="seconds")
+    connection.executemany(
+        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, note, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (customer_id, name.strip(), role, email, phone, int(main), note, created)
+            for customer_id, name, role, email, phone, main, note in rows
+        ],
+    )
+
+
+@journal.writes
+def add(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    name: str,
+    role: str | None,
+    email: str | None,
+    phone: str | None,
+    main: bool,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    check(name, email)
+    if main:
+        # Only one main contact per customer: the new one takes over.
+        connection.execute("UPDATE contacts SET is_main = 0 WHERE customer_id = ?", (customer_id,))
+    insert_many(connection, [(customer_id, name, role, email, phone, main, note)], now)
+
+
+def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
+    rows = connection.execute(
+        "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
+    )
+    return [
+        Contact(
+            row["id"], row["name"], row["role"], row["email"], row["phone"], bool(row["is_main"])
+        )
+        for row in rows
+    ]
+
+
+def find(connection: sqlite3.Connection, customer_id: int, identifier: str) -> Contact:
+    """A contact of this customer by exact name or e-mail (case-insensitive)."""
+    contacts = of_customer(connection, customer_id)
+    wanted = identifier.strip().lower()
+    matches = [
+        contact
+        for contact in contacts
+        if contact.name.lower() == wanted or (contact.email or "").lower() == wanted
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(contact.name for contact in (matches or contacts))
+    if matches:
+        raise KundenpflegeError(
+            _("'{identifier}' matches several contacts: {names}").format(
+                identifier=identifier, names=names
+            )
+        )
+    hint = (
+        _("known contacts: {names}").format(names=names)
+        if contacts
+        else _("add one with 'kundenpflege contact add'")
+    )
+    raise KundenpflegeError(
+        _("no contact '{identifier}' at this customer; {hint}").format(
+            identifier=identifier, hint=hint
+        )
+    )

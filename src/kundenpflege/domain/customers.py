@@ -1,0 +1,240 @@
+"""Customers: add, change, find by handle (or an unambiguous name), and list."""
+
+import difflib
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kundenpflege.domain import journal
+from kundenpflege.domain.people import check_handle
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+STATUSES = ("active", "prospect", "paused", "former")
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slug(name: str) -> str:
+    """A handle suggestion from a name: 'Müller Bau GmbH' -> 'mueller-bau-gmbh'."""
+    import unicodedata  # only imports and the demo make handles from names
+
+    decomposed = unicodedata.normalize("NFKD", name.lower().translate(_UMLAUTS))
+    ascii_name = decomposed.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:63] or "kunde"
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise KundenpflegeError(
+            _("unknown status '{status}'; use one of {known}").format(
+                status=status, known=", ".join(STATUSES)
+            )
+        )
+    return status
+
+
+def check_value(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise KundenpflegeError(
+            _("annual value {value} cannot be negative").format(value=f"{value:g}")
+        )
+    return value
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags are compared case-insensitively; commas separate several in one option."""
+    cleaned = {part.strip().lower() for tag in tags for part in tag.split(",")}
+    return sorted(tag for tag in cleaned if tag)
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    handle: str
+    name: str
+    company: str | None = None
+    tier: str | None = None
+    annual_value: float | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str = "active"
+
+    def checked(self) -> "NewCustomer":
+        check_handle(self.handle, "customer")
+        if not self.name.strip():
+            raise KundenpflegeError(_("a customer needs a name; give --name"))
+        check_value(self.annual_value)
+        check_status(self.status)
+        return self
+
+
+@journal.writes
+def insert_many(
+    connection: sqlite3.Connection,
+    new: list[tuple[NewCustomer, date]],
+    now: datetime,
+) -> list[int]:
+    """Insert checked customers (with their 'customer since' day); returns their ids."""
+    created = now.isoformat(timespec="seconds")
+    try:
+        connection.executemany(
+            "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
+            " customer_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    item.handle,
+                    item.name.strip(),
+                    item.company,
+                    item.tier,
+                    item.annual_value,
+                    item.status,
+                    since.isoformat(),
+                    created,
+                )
+                for item, since in new
+            ],
+        )
+    except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first
+        taken = next(
+            item.handle
+            for item, _ in new
+            if connection.execute(
+                "SELECT 1 FROM customers WHERE handle = ?", (item.handle,)
+            ).fetchone()
+        )
+        raise KundenpflegeError(
+            _(
+                "customer '{handle}' exists already; change it with 'kundenpflege edit {handle}'"
+            ).format(handle=taken)
+        ) from None
+    ids: dict[str, int] = {}
+    handles = [item.handle for item, _ in new]
+    for start in range(0, len(handles), 500):
+        chunk = handles[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        ids.update(
+            connection.execute(f"SELECT handle, id FROM customers WHERE handle IN ({marks})", chunk)
+        )
+    connection.executemany(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        [(ids[item.handle], tag) for item, _ in new for tag in clean_tags(item.tags)],
+    )
+    return [ids[handle] for handle in handles]
+
+
+@journal.writes
+def add(
+    connection: sqlite3.Connection,
+    *,
+    handle: str,
+    name: str,
+    company: str | None = None,
+    tier: str | None = None,
+    annual_value: float | None = None,
+    tags: list[str] | None = None,
+    status: str = "active",
+    since: date,
+    now: datetime,
+) -> int:
+    new = NewCustomer(handle, name, company, tier, annual_value, tags or [], status).checked()
+    return insert_many(connection, [(new, since)], now)[0]
+
+
+@journal.writes
+def set_tags(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+) -> None:
+    connection.executemany(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        [(customer_id, tag) for tag in clean_tags(add)],
+    )
+    if remove:
+        connection.executemany(
+            "DELETE FROM customer_tags WHERE customer_id = ? AND tag = ?",
+            [(customer_id, tag) for tag in clean_tags(remove)],
+        )
+
+
+EDITABLE = ("name", "company", "tier", "annual_value", "status", "customer_since")
+
+
+@journal.writes
+def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, object]) -> None:
+    """Change the given fields only; unknown keys are a programming error."""
+    if "status" in changes:
+        check_status(str(changes["status"]))
+    if "annual_value" in changes:
+        check_value(changes["annual_value"])  # type: ignore[arg-type]
+    if "name" in changes and not str(changes["name"]).strip():
+        raise KundenpflegeError(_("the name cannot be empty"))
+    assignments = ", ".join(f"{field} = ?" for field in changes if field in EDITABLE)
+    if assignments:
+        connection.execute(
+            f"UPDATE customers SET {assignments} WHERE id = ?",
+            [*(changes[field] for field in changes if field in EDITABLE), customer_id],
+        )
+
+
+@journal.writes
+def pause(connection: sqlite3.Connection, customer_id: int, until: date) -> None:
+    """No contact before `until` (holidays, busy season): the next due date moves."""
+    connection.execute(
+        "UPDATE customers SET paused_until = ? WHERE id = ?", (until.isoformat(), customer_id)
+    )
+
+
+def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+    """A customer by handle, or by an exact and unambiguous name; else suggest close ones."""
+    row = connection.execute("SELECT * FROM customers WHERE handle = ?", (identifier,)).fetchone()
+    if row:
+        return row  # type: ignore[no-any-return]
+    by_name = connection.execute(
+        "SELECT * FROM customers WHERE name = ? COLLATE NOCASE OR company = ? COLLATE NOCASE"
+        " LIMIT 6",
+        (identifier, identifier),
+    ).fetchall()
+    if len(by_name) == 1:
+        return by_name[0]  # type: ignore[no-any-return]
+    if by_name:
+        candidates = ", ".join(candidate["handle"] for candidate in by_name)
+        raise KundenpflegeError(
+            _("'{identifier}' matches several customers: {candidates}").format(
+                identifier=identifier, candidates=candidates
+            )
+        )
+    handles = [handle for (handle,) in connection.execute("SELECT handle FROM customers")]
+    close = difflib.get_close_matches(identifier.lower(), handles, n=3, cutoff=0.6)
+    hint = (
+        _("did you mean {handles}?").format(handles=", ".join(close))
+        if close
+        else _("see 'kundenpflege list'")
+    )
+    raise KundenpflegeError(
+        _("customer '{identifier}' not found; {hint}").format(identifier=identifier, hint=hint)
+    )
+
+
+def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+    """A customer whose data may be processed: restricted ones (GDPR Art. 18) are only kept."""
+    customer = find(connection, identifier)
+    if customer["restricted"]:
+        handle = customer["handle"]
+        raise KundenpflegeError(
+            _(
+                "{handle} is restricted (GDPR): its data is only kept; lift it first with"
+                " 'kundenpflege gdpr restrict {handle} --lift'"
+            ).format(handle=handle)
+        )
+    return customer
+
+
+def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
+    rows = connection.execute(
+        "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (customer_id,)
+    )
+    return [tag for (tag,) in rows]

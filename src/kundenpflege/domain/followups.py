@@ -1,0 +1,113 @@
+"""Explicit promises ("send the quote by Friday"): due on their own date."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kundenpflege import i18n
+from kundenpflege.domain import journal, people
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+
+@dataclass(frozen=True)
+class Followup:
+    id: int
+    handle: str
+    name: str
+    what: str
+    promised_on: date
+    due_on: date
+    person: str | None
+    status: str
+
+
+@journal.writes
+def add(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    what: str,
+    due_on: date,
+    person_id: int | None,
+    now: datetime,
+    interaction_id: int | None = None,
+) -> int:
+    if not what.strip():
+        raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
+    cursor = connection.execute(
+        "INSERT INTO followups (customer_id, interaction_id, what, person_id, promised_on,"
+        " due_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (customer_id, interaction_id, what.strip(), person_id, due_on.isoformat(),
+         due_on.isoformat(), now.isoformat(timespec="seconds")),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0)
+
+
+def person_id_for(connection: sqlite3.Connection, person: str | None, now: datetime) -> int | None:
+    return people.resolve(connection, person, now)[0] if person else None
+
+
+def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
+    row = connection.execute(
+        "SELECT id, status, customer_id FROM followups WHERE id = ?", (followup_id,)
+    ).fetchone()
+    if row is None:
+        raise KundenpflegeError(
+            _("follow-up #{number} not found; see 'kundenpflege followup list'").format(
+                number=followup_id
+            )
+        )
+    if row["status"] == "done":
+        raise KundenpflegeError(_("follow-up #{number} is already done").format(number=followup_id))
+    return row  # type: ignore[no-any-return]
+
+
+@journal.writes
+def done(connection: sqlite3.Connection, followup_id: int, now: datetime) -> None:
+    """A kept promise can repair a bad last impression (the unit of work recomputes it)."""
+    _open_row(connection, followup_id)
+    connection.execute(
+        "UPDATE followups SET status = 'done', done_at = ? WHERE id = ?",
+        (now.isoformat(timespec="seconds"), followup_id),
+    )
+
+
+@journal.writes
+def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today: date) -> None:
+    """Move the date, keeping the original promise date for the record."""
+    _open_row(connection, followup_id)
+    if until <= today:
+        raise KundenpflegeError(
+            _("snooze until a day after today, not {day}").format(day=i18n.day(until))
+        )
+    connection.execute(
+        "UPDATE followups SET due_on = ? WHERE id = ?", (until.isoformat(), followup_id)
+    )
+
+
+def open_followups(
+    connection: sqlite3.Connection, customer_id: int | None = None
+) -> list[Followup]:
+    """Open promises by due date, for one customer or all."""
+    where, parameters = ("AND f.customer_id = ?", [customer_id]) if customer_id else ("", [])
+    rows = connection.execute(
+        "SELECT f.*, c.handle, c.name, pe.handle AS person FROM followups f"
+        " JOIN customers c ON c.id = f.customer_id"
+        " LEFT JOIN people pe ON pe.id = f.person_id"
+        f" WHERE f.status = 'open' {where} ORDER BY f.due_on, f.id",
+        parameters,
+    )
+    return [
+        Followup(
+            id=row["id"],
+            handle=row["handle"],
+            name=row["name"],
+            what=row["what"],
+            promised_on=date.fromisoformat(row["promised_on"]),
+            due_on=date.fromisoformat(row["due_on"]),
+            person=row["person"],
+            status=row["status"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,131 @@
+"""Data rights (GDPR Art. 15, 17, 18): access, erasure, restriction of processing.
+
+A subject is a customer (`handle`) or one person there (`handle/name-or-email`).
+Erasure deletes the rows, logs only when, what kind and by whom, and with
+`secure_delete` and a WAL checkpoint the words are gone from the file.
+"""
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from kundenpflege.domain import consent, journal
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.storage import db
+
+
+def _rows(connection: sqlite3.Connection, sql: str, *parameters: object) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, parameters)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) -> dict[str, Any]:
+    """Everything stored about the subject, for an access request."""
+    customer_id = who.customer["id"]
+    if who.contact_id is None:
+        return {
+            "subject": {"kind": "customer", "handle": who.customer["handle"]},
+            "exported_at": now.isoformat(timespec="seconds"),
+            "customer": _rows(connection, "SELECT * FROM customers WHERE id = ?", customer_id),
+            "tags": _rows(
+                connection, "SELECT tag FROM customer_tags WHERE customer_id = ?", customer_id
+            ),  # fmt: skip
+            "contacts": _rows(
+                connection, "SELECT * FROM contacts WHERE customer_id = ?", customer_id
+            ),  # fmt: skip
+            "preferences": _rows(
+                connection, "SELECT * FROM preferences WHERE customer_id = ?", customer_id
+            ),  # fmt: skip
+            "interactions": _rows(
+                connection,
+                "SELECT * FROM interactions WHERE customer_id = ? ORDER BY occurred_at",
+                customer_id,
+            ),  # fmt: skip
+            "followups": _rows(
+                connection, "SELECT * FROM followups WHERE customer_id = ?", customer_id
+            ),  # fmt: skip
+            "consent": _rows(
+                connection, "SELECT * FROM consent WHERE customer_id = ?", customer_id
+            ),  # fmt: skip
+        }
+    return {
+        "subject": {"kind": "contact", "customer": who.customer["handle"]},
+        "exported_at": now.isoformat(timespec="seconds"),
+        "contact": _rows(connection, "SELECT * FROM contacts WHERE id = ?", who.contact_id),
+        "interactions": _rows(
+            connection,
+            "SELECT * FROM interactions WHERE contact_id = ? ORDER BY occurred_at",
+            who.contact_id,
+        ),  # fmt: skip
+        "consent": _rows(connection, "SELECT * FROM consent WHERE contact_id = ?", who.contact_id),
+    }
+
+
+def forget(
+    connection: sqlite3.Connection, who: consent.Subject, now: datetime, by_whom: str | None
+) -> int:
+    """Erase the subject for good and return the rows removed.
+
+    Runs as a change of its own and then empties the WAL, where the erased words
+    would otherwise linger; so it cannot be part of a larger, still open change.
+    """
+    if connection.in_transaction:
+        raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
+    with journal.change(connection):
+        removed = _erase(connection, who, now, by_whom)
+    db.checkpoint(connection)
+    return removed
+
+
+def _erase(
+    connection: sqlite3.Connection, who: consent.Subject, now: datetime, by_whom: str | None
+) -> int:
+    customer_id = who.customer["id"]
+    kind, subject_id = (
+        ("customer", customer_id) if who.contact_id is None else ("contact", who.contact_id)
+    )
+    # Logged first: the consent ledger lets go of the rows of a logged erasure only.
+    cursor = connection.execute(
+        "INSERT INTO erasures (erased_at, kind, subject_id, by_whom) VALUES (?, ?, ?, ?)",
+        (now.isoformat(timespec="seconds"), kind, subject_id, by_whom),
+    )
+    erasure_id = cursor.lastrowid
+    if kind == "contact":
+        # Promises made in a conversation with them quote that conversation.
+        removed = connection.execute(
+            "UPDATE followups SET what = '(erased)' WHERE interaction_id IN"
+            " (SELECT id FROM interactions WHERE contact_id = ?)",
+            (subject_id,),
+        ).rowcount
+        removed += connection.execute(
+            "UPDATE interactions SET note = NULL WHERE contact_id = ? AND note IS NOT NULL",
+            (subject_id,),
+        ).rowcount
+        removed += connection.execute(
+            "DELETE FROM consent WHERE contact_id = ?", (subject_id,)
+        ).rowcount
+        removed += connection.execute("DELETE FROM contacts WHERE id = ?", (subject_id,)).rowcount
+    else:
+        removed = 0
+        # Children first, so the daily tally triggers still see the customer.
+        for statement in (
+            "DELETE FROM consent WHERE customer_id = ?",
+            "DELETE FROM followups WHERE customer_id = ?",
+            "DELETE FROM interactions WHERE customer_id = ?",
+            "DELETE FROM preferences WHERE customer_id = ?",
+            "DELETE FROM contacts WHERE customer_id = ?",
+            "DELETE FROM customer_tags WHERE customer_id = ?",
+            "DELETE FROM customers WHERE id = ?",
+        ):
+            removed += connection.execute(statement, (customer_id,)).rowcount
+    connection.execute("UPDATE erasures SET rows_removed = ? WHERE id = ?", (removed, erasure_id))
+    return removed
+
+
+@journal.writes
+def restrict(connection: sqlite3.Connection, customer_id: int, restricted: bool) -> None:
+    connection.execute(
+        "UPDATE customers SET restricted = ? WHERE id = ?", (int(restricted), customer_id)
+    )

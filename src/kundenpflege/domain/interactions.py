@@ -1,0 +1,151 @@
+"""Logging what happened: each contact resets the customer's clock (DESIGN §3)."""
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from kundenpflege import i18n
+from kundenpflege.domain import (
+    contacts,
+    followups,
+    journal,
+    people,
+    preferences,
+    vocabulary,
+)
+from kundenpflege.domain.dates import Frequency
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, ngettext
+
+# Clocks drift; anything later than this is a plan, which belongs in a follow-up.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+FOLLOWUP_TEXT_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Logged:
+    interaction_id: int
+    followup_id: int | None
+    notices: list[str] = field(default_factory=list)
+
+
+@journal.writes
+def log(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    at: datetime,
+    now: datetime,
+    channel: str | None = None,
+    kind: str | None = None,
+    direction: str | None = None,
+    person: str | None = None,
+    contact: str | None = None,
+    mood: int | None = None,
+    note: str | None = None,
+    followup_on: date | None = None,
+    amount: float | None = None,
+) -> Logged:
+    """Store one interaction (and its follow-up) and move the customer's next due date."""
+    if at > now + FUTURE_TOLERANCE:
+        raise KundenpflegeError(
+            _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
+                moment=i18n.moment(at)
+            )
+        )
+    if amount is not None and amount < 0:
+        raise KundenpflegeError(
+            _("amount {amount} cannot be negative").format(amount=f"{amount:g}")
+        )
+    if mood is not None:
+        vocabulary.mood(mood)
+    notices: list[str] = []
+    preference = preferences.current(connection, customer_id)
+    channel_name = vocabulary.channel(channel) if channel else None
+    kind_name = vocabulary.kind(kind) if kind else None
+    if kind_name is None:
+        kind_name = vocabulary.KIND_FOR_CHANNEL.get(channel_name or "", "note")
+    if channel_name is None:
+        channel_name = vocabulary.CHANNEL_FOR_KIND.get(kind_name)
+    if direction is None:
+        direction_name = "in" if kind_name in vocabulary.INBOUND_KINDS else "out"
+    else:
+        direction_name = vocabulary.direction(direction)
+    person_id = None
+    if person:
+        person_id, created = people.resolve(connection, person, now)
+        if created:
+            notices.append(people.added_notice(person))
+    elif preference and preference.person:
+        person_id = people.resolve(connection, preference.person, now)[0]
+    contact_id = contacts.find(connection, customer_id, contact).id if contact else None
+    text = note.strip() if note and note.strip() else None
+    cursor = connection.execute(
+        "INSERT INTO interactions (customer_id, occurred_at, occurred_on, channel, direction,"
+        " kind, person_id, contact_id, mood, note, amount, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            customer_id,
+            at.astimezone(now.tzinfo).isoformat(timespec="seconds"),
+            at.astimezone().date().isoformat(),
+            channel_name,
+            direction_name,
+            kind_name,
+            person_id,
+            contact_id,
+            mood,
+            text,
+            amount,
+            now.isoformat(timespec="seconds"),
+        ),
+    )
+    interaction_id = int(cursor.lastrowid or 0)
+    followup_id = None
+    if followup_on is not None:
+        what = (
+            text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH]
+            if text
+            else _("follow up on {kind}").format(kind=_(kind_name))
+        )
+        followup_id = followups.add(
+            connection,
+            customer_id,
+            what=what,
+            due_on=followup_on,
+            person_id=person_id,
+            now=now,
+            interaction_id=interaction_id,
+        )
+    journal.settle(connection)  # the over-contact verdict below reads the recomputed row
+    if direction_name == "out" and preference and preference.max_frequency:
+        notices.extend(_over_contact(connection, customer_id, interaction_id,
+                                     preference.max_frequency))  # fmt: skip
+    return Logged(interaction_id, followup_id, notices)
+
+
+def _over_contact(
+    connection: sqlite3.Connection, customer_id: int, interaction_id: int, maximum: Frequency
+) -> list[str]:
+    """A warning, not an error: the contact happened, but the customer asked for less.
+
+    The unit of work has just decided it (`signals.risks`): read its verdict.
+    """
+    row = connection.execute(
+        "SELECT handle, outbound_gap_days, last_interaction_id, over_contact_until"
+        " FROM customers WHERE id = ?",
+        (customer_id,),
+    ).fetchone()
+    if row["last_interaction_id"] != interaction_id or row["over_contact_until"] is None:
+        return []
+    gap = row["outbound_gap_days"]
+    when = (
+        _("the same day")
+        if gap == 0
+        else ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
+    )
+    return [
+        _(
+            "Warning: {handle} asked to be contacted not more than {maximum};"
+            " our previous contact was {when}."
+        ).format(handle=row["handle"], maximum=maximum.describe(), when=when)
+    ]

@@ -1,0 +1,67 @@
+"""The domain's unit of work: every change to the journal runs inside one.
+
+It opens the transaction (BEGIN IMMEDIATE); the schema's triggers mark each
+customer a change touched; before COMMIT the marked customers' derived columns
+(next due, last contact, risks, signals) are recomputed by `schedule`. Nobody
+refreshes by hand, so nobody can forget to.
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+from kundenpflege.storage import db
+
+Parameters = ParamSpec("Parameters")
+Result = TypeVar("Result")
+
+
+def recompute(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+    """What storage calls for the customers a unit of work touched."""
+    from kundenpflege.domain import schedule  # schedule imports the modules that write
+
+    schedule.refresh_many(connection, customer_ids)
+
+
+def open_journal(path: Path, now: datetime, *, upgrade: bool = True) -> sqlite3.Connection:
+    """An existing journal, its schema and derived columns brought up to date."""
+    return db.open_journal(path, now, recompute, upgrade=upgrade)
+
+
+def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]:
+    """The journal at `path`, made (0600) if missing; and whether it is new."""
+    return db.create_journal(path, now, recompute)
+
+
+@contextmanager
+def change(connection: sqlite3.Connection, *, keep: bool = True) -> Iterator[None]:
+    """One user action, all or nothing; inside another change it joins that one.
+    `keep=False` undoes everything at the end (dry runs)."""
+    with db.unit_of_work(connection, recompute, keep=keep):
+        yield
+
+
+def settle(connection: sqlite3.Connection) -> None:
+    """Inside a change: recompute what it touched so far, for code that reads the
+    verdict before the change ends (the over-contact warning of `log`)."""
+    db.settle(connection, recompute)
+
+
+def writes(
+    function: Callable[Concatenate[sqlite3.Connection, Parameters], Result],
+) -> Callable[Concatenate[sqlite3.Connection, Parameters], Result]:
+    """Marks a domain function that changes the journal: called on its own it runs in
+    its own change; called inside one, it is part of it."""
+
+    @wraps(function)
+    def in_change(  # a plain function for mypy: functools' wrapper type is not a Callable
+        connection: sqlite3.Connection, *args: Parameters.args, **kwargs: Parameters.kwargs
+    ) -> Result:
+        with change(connection):
+            return function(connection, *args, **kwargs)
+
+    return in_change  # type: ignore[return-value]

@@ -1,0 +1,276 @@
+"""What the customer said they want, with when and where they said it.
+
+A new statement never overwrites: it is a new row that copies what was not
+mentioned, so `show` can list the history and the newest row is in force.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from kundenpflege.domain import journal, people, vocabulary
+from kundenpflege.domain.dates import (
+    Frequency,
+    parse_frequency,
+    parse_time_of_day,
+    parse_weekdays,
+    weekday_codes,
+)
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+# Typing this for an option clears what the customer said before.
+CLEAR_WORDS = frozenset({"none", "-", "keine", "keiner", "default", "standard"})
+
+
+@dataclass(frozen=True)
+class Preference:
+    stated_on: date
+    source: str | None
+    person: str | None
+    channel: str | None
+    frequency: Frequency | None
+    weekdays: tuple[int, ...]
+    time_of_day: str | None
+    max_frequency: Frequency | None
+    do_not_contact: bool
+
+
+def _from_row(row: sqlite3.Row) -> Preference:
+    return Preference(
+        stated_on=date.fromisoformat(row["stated_on"]),
+        source=row["source"],
+        person=row["person"],
+        channel=row["channel"],
+        frequency=parse_frequency(row["frequency"]) if row["frequency"] else None,
+        weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else (),
+        time_of_day=row["time_of_day"],
+        max_frequency=parse_frequency(row["max_frequency"]) if row["max_frequency"] else None,
+        do_not_contact=bool(row["do_not_contact"]),
+    )
+
+
+_SELECT = (
+    "SELECT p.*, pe.handle AS person FROM preferences p LEFT JOIN people pe ON pe.id = p.person_id"
+)
+
+
+def current(connection: sqlite3.Connection, customer_id: int) -> Preference | None:
+    row = connection.execute(
+        f"{_SELECT} WHERE p.id = (SELECT preference_id FROM customers WHERE id = ?)",
+        (customer_id,),
+    ).fetchone()
+    return _from_row(row) if row else None
+
+
+def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preference]:
+    """Statements by their row id (for refreshing many customers at once)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = connection.execute(f"{_SELECT} WHERE p.id IN ({marks})", ids)
+    return {row["id"]: _from_row(row) for row in rows}
+
+
+def history(connection: sqlite3.Connection, customer_id: int) -> list[Preference]:
+    """All statements, newest first."""
+    rows = connection.execute(
+        f"{_SELECT} WHERE p.customer_id = ? ORDER BY p.stated_on DESC, p.id DESC", (customer_id,)
+    )
+    return [_from_row(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Wishes:
+    """One statement as typed: None keeps the current value, a clear word removes it."""
+
+    person: str | None = None
+    channel: str | None = None
+    every: str | None = None
+    days: str | None = None
+    time_of_day: str | None = None
+    maximum: str | None = None
+    do_not_contact: bool | None = None
+
+    def empty(self) -> bool:
+        # Asked for every imported row: plain checks, not the dataclass's tuple compare.
+        return (
+            self.person is None and self.channel is None and self.every is None
+            and self.days is None and self.time_of_day is None and self.maximum is None
+            and self.do_not_contact is None
+        )  # fmt: skip
+
+
+def _cleared(text: str) -> bool:
+    return text.strip().lower() in CLEAR_WORDS
+
+
+def _apply_wishes(fields: dict[str, object], wishes: Wishes) -> None:
+    """Parse and check everything but the person (pure; raises on bad input)."""
+    if wishes.person is not None and not _cleared(wishes.person):
+        people.check_handle(wishes.person, "person")
+    if wishes.channel is not None:
+        fields["channel"] = None if _cleared(wishes.channel) else vocabulary.channel(wishes.channel)
+    if wishes.every is not None:
+        fields["frequency"] = None if _cleared(wishes.every) else parse_frequency(wishes.every).code
+    if wishes.days is not None:
+        fields["weekdays"] = (
+            None if _cleared(wishes.days) else weekday_codes(parse_weekdays(wishes.days))
+        )
+    if wishes.time_of_day is not None:
+        fields["time_of_day"] = (
+            None if _cleared(wishes.time_of_day) else parse_time_of_day(wishes.time_of_day)
+        )
+    if wishes.maximum is not None:
+        fields["max_frequency"] = (
+            None if _cleared(wishes.maximum) else parse_frequency(wishes.maximum).code
+        )
+    if wishes.do_not_contact is not None:
+        fields["do_not_contact"] = int(wishes.do_not_contact)
+    _check_consistent(fields)
+
+
+def check(wishes: Wishes) -> dict[str, object]:
+    """The fields of a first statement, checked without touching the journal."""
+    return dict(_checked(wishes))
+
+
+@lru_cache(maxsize=1024)
+def _checked(wishes: Wishes) -> tuple[tuple[str, object], ...]:
+    # Imports repeat the same few wishes thousands of times; check each once.
+    fields: dict[str, object] = {"do_not_contact": 0}
+    _apply_wishes(fields, wishes)
+    return tuple(fields.items())
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    statements: list[tuple[int, dict[str, object]]],
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+) -> None:
+    """Add statements and make each the customer's current one."""
+    day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
+    connection.executemany(
+        "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
+        " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                customer_id,
+                day,
+                recorded,
+                source,
+                fields.get("person_id"),
+                fields.get("channel"),
+                fields.get("frequency"),
+                fields.get("weekdays"),
+                fields.get("time_of_day"),
+                fields.get("max_frequency"),
+                fields.get("do_not_contact", 0),
+            )
+            for customer_id, fields in statements
+        ],
+    )
+    ids = [customer_id for customer_id, _ in statements]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        connection.execute(
+            "UPDATE customers SET preference_id = newest.id FROM (SELECT customer_id,"
+            f" max(id) AS id FROM preferences WHERE customer_id IN ({marks})"
+            " GROUP BY customer_id) AS newest WHERE customers.id = newest.customer_id",
+            chunk,
+        )
+
+
+@journal.writes
+def first_statements(
+    connection: sqlite3.Connection,
+    statements: list[tuple[int, Wishes, dict[str, object]]],
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+) -> None:
+    """The first statement of many new customers at once (imports), with the fields
+    `check` made of each."""
+    person_ids: dict[str, int | None] = {}
+    rows = []
+    for customer_id, wishes, fields in statements:
+        if wishes.person and not _cleared(wishes.person):
+            if wishes.person not in person_ids:
+                person_ids[wishes.person] = people.resolve(connection, wishes.person, now)[0]
+            fields["person_id"] = person_ids[wishes.person]
+        rows.append((customer_id, fields))
+    _insert(connection, rows, stated_on=stated_on, source=source, now=now)
+
+
+@journal.writes
+def state(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    wishes: Wishes,
+    *,
+    stated_on: date,
+    source: str | None,
+    now: datetime,
+    only_if_changed: bool = False,
+) -> list[str]:
+    """Record a new statement; wishes left out keep their value. Returns notices.
+
+    `only_if_changed` skips a statement that repeats the current one (re-imports).
+    """
+    if wishes.empty():
+        raise KundenpflegeError(
+            _(
+                "nothing to record; give --person, --channel, --every, --days, --time, --max"
+                " or --do-not-contact"
+            )
+        )
+    row = connection.execute(
+        "SELECT * FROM preferences WHERE id = (SELECT preference_id FROM customers WHERE id = ?)",
+        (customer_id,),
+    ).fetchone()
+    fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
+    _apply_wishes(fields, wishes)
+    notices = []
+    if wishes.person is not None:
+        if _cleared(wishes.person):
+            fields["person_id"] = None
+        else:
+            fields["person_id"], created = people.resolve(connection, wishes.person, now)
+            if created:
+                notices.append(people.added_notice(wishes.person))
+    if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
+        return notices
+    _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
+    return notices
+
+
+_STATED = (
+    "person_id",
+    "channel",
+    "frequency",
+    "weekdays",
+    "time_of_day",
+    "max_frequency",
+    "do_not_contact",
+)
+
+
+def _check_consistent(fields: dict[str, object]) -> None:
+    """A wished rhythm more often than the stated maximum is a contradiction, not a plan."""
+    if fields.get("frequency") and fields.get("max_frequency"):
+        wished = parse_frequency(str(fields["frequency"]))
+        maximum = parse_frequency(str(fields["max_frequency"]))
+        if wished.approximate_days < maximum.approximate_days:
+            raise KundenpflegeError(
+                _(
+                    "contact {rhythm} is more often than their maximum ({maximum});"
+                    " adjust --every or --max"
+                ).format(rhythm=wished.describe(), maximum=maximum.describe())
+            )

@@ -1,0 +1,199 @@
+"""When a customer is next due (DESIGN §3), and their contact signals, stored on the row.
+
+The unit of work (`journal`) calls `refresh_many` for every customer a change
+touched, before it commits, so the `due` and insight reports read indexes
+instead of scanning interactions.
+"""
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from kundenpflege.domain import preferences, rhythm, signals
+from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
+
+PLANNABLE_STATUSES = ("active", "prospect")
+
+
+def plan(
+    *,
+    last_contact: date | None,
+    added_on: date,
+    frequency: Frequency,
+    paused_until: date | None,
+    weekdays: tuple[int, ...],
+) -> date:
+    """Next contact date: last contact + rhythm (or the day added), after any pause,
+    on a preferred weekday."""
+    due = _after(last_contact, frequency, 1) if last_contact else added_on
+    if paused_until and paused_until > due:
+        due = paused_until
+    return next_preferred_day(due, weekdays)
+
+
+def next_due(connection: sqlite3.Connection, customer_id: int) -> date | None:
+    """The next contact the unit of work stored (None: not to be contacted)."""
+    row = connection.execute("SELECT next_due FROM customers WHERE id = ?", (customer_id,))
+    return from_iso(row.fetchone()[0])
+
+
+CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
+# The columns kept on each customer row, in the order `_derived` gives them.
+DERIVED = (
+    "last_interaction_id",
+    "last_interaction_on",
+    "next_due",
+    "last_mood",
+    "last_kind",
+    "last_outbound_on",
+    "last_inbound_on",
+    "last_proactive_on",
+    "outbound_gap_days",
+    "mood_trend",
+    "silent_from",
+    "orders_total",
+    "negative_since",
+    "falling_since",
+    "over_contact_until",
+)
+
+
+def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+    """Store the derived columns of these customers, computed from their entries."""
+    assignments = ", ".join(f"{column} = ?" for column in DERIVED)
+    connection.executemany(
+        f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
+    )
+
+
+def stored(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:
+    """The derived columns as they are on file, in the shape `computed` returns."""
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(customer_ids):
+        rows += connection.execute(
+            f"SELECT {', '.join(DERIVED)}, id FROM customers WHERE id IN ({marks}) ORDER BY id",
+            chunk,
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def computed(
+    connection: sqlite3.Connection, customer_ids: Sequence[int]
+) -> list[tuple[object, ...]]:
+    """The derived columns of these customers (by id) as the entries give them, with a
+    few set-based reads per chunk; the id ends each row."""
+    default = rhythm.default_frequency(connection)
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(sorted(customer_ids)):
+        customers = connection.execute(
+            "SELECT id, status, created_at, paused_until, preference_id FROM customers"
+            f" WHERE id IN ({marks}) ORDER BY id",
+            chunk,
+        ).fetchall()
+        stated = preferences.by_ids(
+            connection, [row["preference_id"] for row in customers if row["preference_id"]]
+        )
+        repaired = {
+            customer_id: _local_day(done_at)
+            for customer_id, done_at in connection.execute(
+                "SELECT customer_id, max(done_at) FROM followups WHERE done_at IS NOT NULL"
+                f" AND customer_id IN ({marks}) GROUP BY customer_id",
+                chunk,
+            )
+        }
+        histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
+        for row in connection.execute(
+            "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
+            f" WHERE customer_id IN ({marks}) ORDER BY customer_id, occurred_at DESC, id DESC",
+            chunk,
+        ):
+            histories[row[0]].append(tuple(row[1:]))
+        rows += [
+            _derived(
+                row,
+                stated.get(row["preference_id"]),
+                histories[row["id"]],
+                default,
+                repaired.get(row["id"]),
+            )
+            for row in customers
+        ]
+    return rows
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
+    """Ids in slices well below SQLite's limit on bound parameters, with their marks."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        yield chunk, ", ".join("?" for _ in chunk)
+
+
+def _derived(
+    customer: Mapping[str, Any],
+    preference: preferences.Preference | None,
+    rows: list[signals.HistoryRow],
+    default: Frequency,
+    last_repair: date | None,
+) -> tuple[object, ...]:
+    """The stored columns of one customer, in the order of the UPDATE above."""
+    history = signals.from_history(rows)
+    risks = signals.risks(
+        history,
+        last_repair=last_repair,
+        maximum=preference.max_frequency if preference else None,
+        current=customer["status"] != "former",
+    )
+    next_due = silent_from = None
+    if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
+        frequency = (preference and preference.frequency) or default
+        added_on = _local_day(customer["created_at"])
+        paused_until = from_iso(customer["paused_until"])
+        next_due = plan(
+            last_contact=history.last_on,
+            added_on=added_on,
+            frequency=frequency,
+            paused_until=paused_until,
+            weekdays=preference.weekdays if preference else (),
+        )
+        # Silent: no contact for more than twice the rhythm the customer wants
+        # (a pause they asked for does not count as silence).
+        silent_from = _after(history.last_on or added_on, frequency, 2)
+        if paused_until and paused_until > silent_from:
+            silent_from = paused_until
+    return (
+        history.last_id,
+        _iso(history.last_on),
+        _iso(next_due),
+        history.last_mood,
+        history.last_kind,
+        _iso(history.last_outbound_on),
+        _iso(history.last_inbound_on),
+        _iso(history.last_proactive_on),
+        history.outbound_gap_days,
+        history.mood_trend,
+        _iso(silent_from),
+        history.orders_total,
+        _iso(risks.negative_since),
+        _iso(risks.falling_since),
+        _iso(risks.over_contact_until),
+        customer["id"],
+    )
+
+
+@lru_cache(maxsize=4096)
+def _after(day: date, frequency: Frequency, periods: int) -> date:
+    """`day` plus whole periods of a rhythm; many customers share days and rhythms."""
+    return day + (frequency.delta if periods == 1 else frequency.twice)
+
+
+@lru_cache(maxsize=1024)
+def _local_day(instant: str) -> date:
+    """The local calendar day of a stored UTC instant (imports share a few instants)."""
+    return datetime.fromisoformat(instant).astimezone().date()
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

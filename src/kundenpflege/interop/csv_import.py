@@ -1,0 +1,175 @@
+"""Reading customer lists from spreadsheets: encodings, delimiters and headers as found.
+
+UTF-8 (with or without BOM) and cp1252 (Excel on Windows) are recognised; the
+delimiter is sniffed (German Excel writes ';'); headers may be English or German.
+"""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from kundenpflege.domain import vocabulary
+from kundenpflege.domain.customers import clean_tags
+from kundenpflege.domain.dates import parse_date
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, system_message
+from kundenpflege.interop.importing import Record, parse_money, parse_status
+
+FIELDS = {
+    "handle": ("handle", "kürzel", "kuerzel", "id", "kundennummer", "kunden-nr", "kdnr"),
+    "name": ("name", "kunde", "kundenname", "customer", "full name", "vollständiger name"),
+    "company": ("company", "firma", "unternehmen", "organisation", "organization", "org"),
+    "tier": ("tier", "stufe", "kategorie", "klasse", "segment"),
+    "tags": ("tags", "tag", "schlagworte", "schlagwörter", "gruppe", "gruppen", "labels"),
+    "annual_value": ("value", "annual value", "annual_value", "umsatz", "jahresumsatz", "wert"),
+    "status": ("status", "zustand"),
+    "since": ("since", "customer since", "kunde seit", "seit"),
+    "contact_name": ("contact", "contact name", "ansprechpartner", "ansprechpartnerin",
+                     "kontakt", "kontaktperson"),
+    "contact_role": ("role", "title", "position", "rolle", "funktion", "job title"),
+    "email": ("email", "e-mail", "mail", "e-mail-adresse", "email address", "e-mail address"),
+    "phone": ("phone", "telefon", "tel", "tel.", "telefonnummer", "mobile", "handy", "mobil"),
+    "note": ("note", "notes", "notiz", "notizen", "bemerkung", "bemerkungen"),
+    "person": ("person", "betreuer", "betreuerin", "zuständig", "owner", "account owner"),
+    "channel": ("channel", "kanal", "preferred channel", "bevorzugter kanal"),
+    "every": ("every", "frequency", "rhythm", "rhythmus", "häufigkeit", "kontakt alle"),
+    "days": ("days", "weekdays", "tage", "wochentage"),
+    "maximum": ("max", "maximum", "höchstens", "max frequency"),
+}  # fmt: skip
+_ALIASES = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
+
+
+def decode(path: Path) -> str:
+    """The file's text; binary or empty files are errors that name the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KundenpflegeError(
+            _("cannot read {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise KundenpflegeError(_("{path} is not a text file").format(path=path))
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="strict")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise KundenpflegeError(_("{path} is empty").format(path=path))
+    return text
+
+
+def _delimiter(text: str) -> str:
+    header = text.splitlines()[0]
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return max(",;\t", key=header.count)
+
+
+def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[int, str]:
+    """Column index -> field, from known header words and `--map column=field`."""
+    for field in overrides.values():
+        if field not in FIELDS:
+            raise KundenpflegeError(
+                _("--map: unknown field '{field}'; use one of {known}").format(
+                    field=field, known=", ".join(FIELDS)
+                )
+            )
+    columns = {}
+    for index, title in enumerate(header):
+        key = " ".join(title.strip().lower().split())
+        chosen = overrides.get(title.strip()) or overrides.get(key) or _ALIASES.get(key)
+        if chosen:
+            columns[index] = chosen
+    if not {"name", "company"} & set(columns.values()):
+        found = ", ".join(title.strip() for title in header) or "nothing"
+        raise KundenpflegeError(
+            _(
+                "{path} line 1: no name or company column (found: {found});"
+                " name one with --map COLUMN=name"
+            ).format(path=path, found=found)
+        )
+    return columns
+
+
+def _record(where: str, values: dict[str, str], today: date) -> Record:
+    name = values.get("name") or values.get("company")
+    if not name:
+        raise KundenpflegeError(_("no name or company"))
+    # Handles and wishes are checked where they are written (importing.apply).
+    handle = values.get("handle")
+    tags = values.get("tags")
+    return Record(
+        where=where,
+        name=name,
+        handle=handle.lower() if handle else None,
+        company=values.get("company") or None,
+        tier=values.get("tier") or None,
+        tags=clean_tags(tags.replace(";", ",").replace("|", ",").split(",")) if tags else [],
+        annual_value=parse_money(values["annual_value"]) if values.get("annual_value") else None,
+        status=parse_status(values["status"]) if values.get("status") else None,
+        since=parse_date(values["since"], today) if values.get("since") else None,
+        contact_name=values.get("contact_name") or None,
+        contact_role=values.get("contact_role") or None,
+        email=_email(values.get("email")),
+        phone=values.get("phone") or None,
+        note=values.get("note") or None,
+        person=values.get("person") or None,
+        channel=vocabulary.channel(values["channel"]) if values.get("channel") else None,
+        every=values.get("every"),
+        days=values.get("days"),
+        maximum=values.get("maximum"),
+    )
+
+
+def _email(text: str | None) -> str | None:
+    if not text:
+        return None
+    if "@" not in text:
+        raise KundenpflegeError(
+            _("'{email}' does not look like an e-mail address").format(email=text)
+        )
+    return text.strip()
+
+
+def read(
+    path: Path, today: date, overrides: dict[str, str] | None = None
+) -> tuple[list[Record], list[str]]:
+    """Records and the problems of rows that could not be read ("line N: reason")."""
+    text = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    try:
+        header = next(reader)
+        columns = mapping(header, overrides or {}, path)
+        fields = list(columns.items())
+        where = _("line {line}")  # looked up once, not for each of 100,000 rows
+        records, problems = [], []
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                problems.append(
+                    _("line {line}: {count} fields, but the header has {expected}").format(
+                        line=start, count=len(row), expected=len(header)
+                    )
+                )
+                continue
+            values = {field: cell for index, field in fields
+                      if index < len(row) and (cell := row[index].strip())}  # fmt: skip
+            try:
+                records.append(_record(where.format(line=start), values, today))
+            except KundenpflegeError as error:
+                problems.append(_("line {line}: {error}").format(line=start, error=error))
+    except csv.Error as error:
+        raise KundenpflegeError(
+            _("{path} line {line}: {error}").format(path=path, line=reader.line_num, error=error)
+        ) from None
+    return records, problems

@@ -1,0 +1,150 @@
+"""A seeded demo journal: invented German small-business customers with half a year of history.
+
+Built through the same domain functions as real use, so the demo shows real behaviour.
+"""
+
+import random
+import sqlite3
+from datetime import datetime, time, timedelta
+
+from kundenpflege.domain import (
+    contacts,
+    customers,
+    followups,
+    interactions,
+    journal,
+    people,
+    preferences,
+)
+
+HISTORY_DAYS = 182
+_SURNAMES = (
+    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+    "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
+    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hartmann", "Lange", "Werner", "Krause",
+)  # fmt: skip
+_TRADES = (
+    ("{} Bau GmbH", "bau"), ("Bäckerei {}", "handwerk"), ("Schreinerei {}", "handwerk"),
+    ("Praxis Dr. {}", "praxis"), ("Blumen {}", "einzelhandel"), ("Autohaus {}", "kfz"),
+    ("Kanzlei {} & Partner", "kanzlei"), ("Elektro {} KG", "handwerk"),
+    ("Café {}", "gastro"), ("Steuerbüro {}", "kanzlei"), ("Gärtnerei {}", "einzelhandel"),
+    ("{} Logistik GmbH", "logistik"), ("Hotel {}hof", "gastro"), ("Optik {}", "einzelhandel"),
+)  # fmt: skip
+_FIRST_NAMES = ("Petra", "Jürgen", "Sabine", "Thomas", "Monika", "Stefan", "Andrea", "Klaus")
+_ROLES = ("Inhaberin", "Geschäftsführer", "Einkauf", "Büroleitung", "Buchhaltung")
+_RHYTHMS = ("weekly", "alle 2 Wochen", "monthly", "every 6 weeks", "quarterly", "halbjährlich")
+_SOURCES = ("am Telefon gesagt", "said at the trade fair", "per E-Mail gebeten",
+            "beim Besuch besprochen")  # fmt: skip
+_NOTES = {
+    2: ("Sehr zufrieden, empfiehlt uns weiter", "Begeistert vom neuen Angebot"),
+    1: ("Freundliches Gespräch, alles in Ordnung", "Bestellung wie immer, gute Stimmung",
+        "Möchte im Frühjahr erweitern"),
+    0: ("Kurz abgestimmt, nichts Neues", "Rechnung besprochen", "Termin verschoben"),
+    -1: ("Lieferung zu spät, verärgert", "Preis zu hoch, überlegt zu wechseln",
+         "Rückruf versprochen, kam nicht"),
+    -2: ("Sehr verärgert über Reklamation", "Droht zu kündigen"),
+}  # fmt: skip
+_CHANNEL_KINDS = (("phone", "call"), ("email", "email"), ("visit", "visit"), ("video", "meeting"))
+
+
+@journal.writes
+def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: int) -> None:
+    """Fill an empty journal; the same seed and day give the same journal."""
+    chance = random.Random(seed)
+    for handle, name in (("anna", "Anna Schmidt"), ("ben", "Ben Krüger")):
+        people.add(connection, handle, name, f"{handle}@example.org", now)
+    start = now - timedelta(days=HISTORY_DAYS)
+    used: set[str] = set()
+    for number in range(count):
+        pattern, tag = _TRADES[number % len(_TRADES)]
+        surname = _SURNAMES[(number * 7 + number // len(_SURNAMES)) % len(_SURNAMES)]
+        name = pattern.format(surname)
+        handle = _unique(customers.slug(name), used)
+        value = chance.choice((800, 1500, 3000, 6000, 12000, 24000, 48000))
+        tier = "A" if value >= 12000 else "B" if value >= 3000 else "C"
+        customer_id = _add_customer(connection, chance, handle, name, tier, value, tag, start)
+        person = chance.choice(("anna", "ben"))
+        if chance.random() < 0.75:
+            wishes = preferences.Wishes(
+                person=person,
+                channel=chance.choice(("phone", "phone", "email", "visit", "video")),
+                every=chance.choice(_RHYTHMS),
+                days=chance.choice((None, None, "di,do", "mo-fr", "mi")),
+                maximum="weekly" if chance.random() < 0.3 else None,
+            )
+            preferences.state(
+                connection,
+                customer_id,
+                wishes,
+                stated_on=(start + timedelta(days=chance.randint(0, 30))).date(),
+                source=chance.choice(_SOURCES),
+                now=start,
+            )
+        _history(connection, chance, customer_id, person, start, now)
+        if number % 13 == 5:
+            preferences.state(
+                connection, customer_id, preferences.Wishes(do_not_contact=True),
+                stated_on=now.date(), source="per Brief gebeten", now=now,
+            )  # fmt: skip
+        if number % 17 == 3:
+            customers.pause(connection, customer_id, (now + timedelta(days=20)).date())
+
+
+def _unique(handle: str, used: set[str]) -> str:
+    candidate, counter = handle, 2
+    while candidate in used:
+        candidate, counter = f"{handle}-{counter}", counter + 1
+    used.add(candidate)
+    return candidate
+
+
+def _add_customer(
+    connection: sqlite3.Connection,
+    chance: random.Random,
+    handle: str,
+    name: str,
+    tier: str,
+    value: int,
+    tag: str,
+    start: datetime,
+) -> int:
+    customer_id = customers.add(
+        connection, handle=handle, name=name, tier=tier, annual_value=float(value),
+        tags=[tag], since=(start - timedelta(days=chance.randint(30, 3000))).date(), now=start,
+    )  # fmt: skip
+    contact_name = f"{chance.choice(_FIRST_NAMES)} {name.split()[-1].rstrip(',')}"
+    contacts.add(
+        connection, customer_id, name=contact_name, role=chance.choice(_ROLES),
+        email=f"kontakt@{handle}.example", phone=None, main=True, now=start,
+    )  # fmt: skip
+    return customer_id
+
+
+def _history(
+    connection: sqlite3.Connection,
+    chance: random.Random,
+    customer_id: int,
+    person: str,
+    start: datetime,
+    now: datetime,
+) -> None:
+    """Contacts every few weeks, with the occasional complaint and its (missing) repair."""
+    day = start + timedelta(days=chance.randint(0, 40))
+    while day < now - timedelta(days=1):
+        mood = chance.choices((-2, -1, 0, 1, 2), weights=(1, 3, 4, 6, 2))[0]
+        channel, kind = chance.choice(_CHANNEL_KINDS)
+        direction = "out"
+        if mood < 0 and chance.random() < 0.6:
+            kind, direction = "complaint", "in"
+        elif chance.random() < 0.2:
+            kind, direction = "order", "in"
+        at = datetime.combine(day.date(), time(chance.randint(8, 17), 0)).astimezone()
+        logged = interactions.log(
+            connection, customer_id, at=at, now=now, person=person, channel=channel, kind=kind,
+            direction=direction, mood=mood, note=chance.choice(_NOTES[mood]),
+            amount=float(chance.randint(2, 60) * 50) if kind == "order" else None,
+            followup_on=(day + timedelta(days=3)).date() if kind == "complaint" else None,
+        )  # fmt: skip
+        if logged.followup_id and day < now - timedelta(days=14) and chance.random() < 0.9:
+            followups.done(connection, logged.followup_id, now)
+        day += timedelta(days=chance.randint(10, 60))

@@ -1,0 +1,170 @@
+"""Taking everything out: tables as CSV and the whole journal as JSON (and back).
+Restricted customers (GDPR Art. 18) are never exported."""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from kundenpflege.domain import journal
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.storage import migrations
+
+FORMAT_NAME = "kundenpflege-journal"
+# Tables that hold what people entered, in the order they can be loaded back.
+JOURNAL_TABLES = (
+    "settings",
+    "people",
+    "customers",
+    "customer_tags",
+    "contacts",
+    "preferences",
+    "interactions",
+    "followups",
+    "consent",
+    "erasures",
+)
+_UNRESTRICTED = "c.restricted = 0"
+TABLE_QUERIES = {
+    "customers": "SELECT c.handle, c.name, c.company, c.tier,"
+    " (SELECT group_concat(tag, ', ') FROM customer_tags t WHERE t.customer_id = c.id) AS tags,"
+    " c.annual_value, c.status, c.customer_since, c.paused_until, c.last_interaction_on"
+    " AS last_contact, c.next_due FROM customers c WHERE {where} ORDER BY c.handle",
+    "contacts": "SELECT c.handle AS customer, ct.name, ct.role, ct.email, ct.phone, ct.is_main,"
+    " ct.note FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE {where}"
+    " ORDER BY c.handle, ct.name",
+    "preferences": "SELECT c.handle AS customer, p.stated_on, p.source, pe.handle AS person,"
+    " p.channel, p.frequency, p.weekdays, p.time_of_day, p.max_frequency, p.do_not_contact,"
+    " p.id = c.preference_id AS current FROM preferences p JOIN customers c"
+    " ON c.id = p.customer_id LEFT JOIN people pe ON pe.id = p.person_id WHERE {where}"
+    " ORDER BY c.handle, p.stated_on, p.id",
+    "interactions": "SELECT i.id, c.handle AS customer, i.occurred_at, i.occurred_on, i.channel,"
+    " i.direction, i.kind, pe.handle AS person, ct.name AS contact, i.mood, i.note, i.amount"
+    " FROM interactions i JOIN customers c ON c.id = i.customer_id"
+    " LEFT JOIN people pe ON pe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id"
+    " WHERE {where} ORDER BY i.occurred_at, i.id",
+    "followups": "SELECT f.id, c.handle AS customer, f.what, pe.handle AS person, f.promised_on,"
+    " f.due_on, f.status, f.done_at FROM followups f JOIN customers c ON c.id = f.customer_id"
+    " LEFT JOIN people pe ON pe.id = f.person_id WHERE {where} ORDER BY f.due_on, f.id",
+    "consent": "SELECT c.handle AS customer, ct.name AS contact, k.purpose, k.action,"
+    " k.recorded_at, k.evidence FROM consent k JOIN customers c ON c.id = k.customer_id"
+    " LEFT JOIN contacts ct ON ct.id = k.contact_id WHERE {where} ORDER BY k.id",
+}
+
+
+def table(
+    connection: sqlite3.Connection, name: str
+) -> tuple[list[str], int, Iterator[dict[str, Any]]]:
+    """Column names, row count and the rows of one table, readable (handles, not ids).
+
+    Rows are streamed: a journal's two million interactions never sit in memory.
+    """
+    if name not in TABLE_QUERIES:
+        raise KundenpflegeError(
+            _("unknown table '{name}'; use one of {known}").format(
+                name=name, known=", ".join(TABLE_QUERIES)
+            )
+        )
+    query = TABLE_QUERIES[name].format(where=_UNRESTRICTED)
+    count = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+    cursor = connection.execute(query)
+    fields = [column[0] for column in cursor.description]
+    return fields, int(count), (dict(zip(fields, row, strict=True)) for row in cursor)
+
+
+def journal_tables(
+    connection: sqlite3.Connection,
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """Each table people entered data into, with its rows (ids kept), streamed;
+    restricted customers are left out."""
+    import sqlite_utils
+
+    database = sqlite_utils.Database(connection)
+    restricted = {
+        row[0] for row in connection.execute("SELECT id FROM customers WHERE restricted = 1")
+    }
+    for name in JOURNAL_TABLES:
+        order = ", ".join(database.table(name).pks)  # some tables have no rowid
+        key = "id" if name == "customers" else "customer_id"
+        rows = database[name].rows_where(order_by=order)
+        yield name, (row for row in rows if row.get(key) not in restricted)
+
+
+def journal_size(connection: sqlite3.Connection) -> int:
+    """How many rows the journal export goes through (for a progress bar)."""
+    return sum(
+        connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in JOURNAL_TABLES
+    )
+
+
+def write_journal(
+    connection: sqlite3.Connection,
+    now: datetime,
+    stream: TextIO,
+    advance: Callable[[int], None] | None = None,
+) -> None:
+    """The whole journal as one JSON document, written row by row so that a journal
+    of millions of interactions never has to fit in memory."""
+    import json
+
+    schema = [name for (name,) in connection.execute("SELECT name FROM migrations")]
+    head = {
+        "format": FORMAT_NAME,
+        "schema": schema,
+        "exported_at": now.isoformat(timespec="seconds"),
+    }
+    stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
+    written = 0
+    for number, (name, rows) in enumerate(journal_tables(connection)):
+        stream.write(("," if number else "") + f"\n  {json.dumps(name)}: [")
+        for index, row in enumerate(rows):
+            stream.write(("," if index else "") + "\n   " + json.dumps(row, ensure_ascii=False))
+            written += 1
+            if advance and written % 1000 == 0:
+                advance(1000)
+        stream.write("\n  ]")
+    stream.write("\n }\n}\n")
+
+
+@journal.writes
+def load(connection: sqlite3.Connection, data: object, source: str) -> int:
+    """Load a journal export into an empty journal; returns the number of rows."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise KundenpflegeError(
+            _("{source} is not a kundenpflege journal export").format(source=source)
+        )
+    known = [name for name, _ in migrations.MIGRATIONS]
+    schema = data.get("schema", [])
+    if not isinstance(schema, list) or [name for name in schema if name not in known]:
+        raise KundenpflegeError(
+            _("{path} comes from a newer kundenpflege; update first").format(path=source)
+        )
+    if connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
+        raise KundenpflegeError(
+            _("import json needs an empty journal; create one with --db NEW init")
+        )
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise KundenpflegeError(_("{source} has no tables").format(source=source))
+    count = 0
+    for name in JOURNAL_TABLES:
+        rows = tables.get(name, [])
+        if not isinstance(rows, list):
+            raise KundenpflegeError(
+                _("{source}: table {name} is not a list of rows").format(source=source, name=name)
+            )
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({name})")}
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict) or not set(row) <= columns:
+                raise KundenpflegeError(
+                    _("{source}: row {number} of {name} does not fit the table").format(
+                        source=source, number=number, name=name
+                    )
+                )
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            verb = "INSERT OR REPLACE" if name == "settings" else "INSERT"
+            connection.execute(f"{verb} INTO {name} ({names}) VALUES ({marks})", list(row.values()))
+            count += 1
+    return count

@@ -1,0 +1,397 @@
+"""Bringing customers in from other tools: one record shape, one upsert, all or nothing.
+
+Both the CSV and the vCard reader produce `Record`s; `apply` writes them. A
+re-import updates what it finds (by handle, then by e-mail, then by the handle a
+name would get) and never duplicates.
+"""
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kundenpflege.domain import contacts, customers, journal, preferences
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.storage import db
+
+# A bulk of new customers builds these customer indexes once at the end.
+BULK_ROWS = 1000
+BULK_INDEXES = ("customers_value", "customers_next_due", "customers_last_interaction")
+STATUS_WORDS = {
+    "active": "active",
+    "aktiv": "active",
+    "prospect": "prospect",
+    "interessent": "prospect",
+    "lead": "prospect",
+    "paused": "paused",
+    "pausiert": "paused",
+    "former": "former",
+    "ehemalig": "former",
+    "inaktiv": "former",
+}
+
+
+@dataclass
+class Record:
+    """One customer (and maybe one contact there) as read from a file."""
+
+    where: str  # "line 4" in a CSV file, "card 2" in a vCard file
+    name: str
+    handle: str | None = None
+    company: str | None = None
+    tier: str | None = None
+    tags: list[str] = field(default_factory=list)
+    annual_value: float | None = None
+    status: str | None = None
+    since: date | None = None
+    contact_name: str | None = None
+    contact_role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    person: str | None = None
+    channel: str | None = None
+    every: str | None = None
+    days: str | None = None
+    maximum: str | None = None
+
+
+@dataclass
+class Outcome:
+    added: int = 0
+    updated: int = 0
+    skipped: list[str] = field(default_factory=list)  # "line N: reason"
+
+
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_money(text: str) -> float:
+    """'24.000', '24.000,50', '24,000.50', '1500,5 €' -> a number; German reading first."""
+    if text.isdigit():
+        return float(text)
+    raw = re.sub(r"(?i)eur|€|\s", "", text)
+    if "," in raw and "." in raw:
+        decimal = "," if raw.rindex(",") > raw.rindex(".") else "."
+        raw = raw.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif "," in raw:
+        raw = raw.replace(",", "") if _THOUSANDS_COMMA.fullmatch(raw) else raw.replace(",", ".")
+    elif _THOUSANDS_DOT.fullmatch(raw):
+        raw = raw.replace(".", "")
+    try:
+        amount = float(raw)
+    except ValueError:
+        raise KundenpflegeError(_("'{text}' is not an amount of money").format(text=text)) from None
+    if amount < 0:
+        raise KundenpflegeError(_("amount '{text}' cannot be negative").format(text=text))
+    return amount
+
+
+def parse_status(text: str) -> str:
+    """German and English words; anything else fails the same check as `add --status`."""
+    return customers.check_status(STATUS_WORDS.get(text.strip().lower(), text))
+
+
+def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Row | None:
+    if record.handle:
+        row = connection.execute("SELECT * FROM customers WHERE handle = ?", (record.handle,))
+        return row.fetchone()  # type: ignore[no-any-return]
+    if record.email:
+        row = connection.execute(
+            "SELECT c.* FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
+            " WHERE ct.email = ? COLLATE NOCASE LIMIT 1",
+            (record.email,),
+        ).fetchone()
+        if row:
+            return row  # type: ignore[no-any-return]
+    handle = customers.slug(record.company or record.name)
+    row = connection.execute("SELECT * FROM customers WHERE handle = ?", (handle,))
+    return row.fetchone()  # type: ignore[no-any-return]
+
+
+def _upsert_contact(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    record: Record,
+    now: datetime,
+    new_customer: bool,
+) -> None:
+    if not (record.contact_name or record.email or record.phone):
+        return
+    name = record.contact_name or record.email or record.phone or ""
+    existing = (
+        None
+        if new_customer
+        else connection.execute(
+            "SELECT id FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
+            " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
+            (customer_id, name, record.email),
+        ).fetchone()
+    )
+    if existing:
+        connection.execute(
+            "UPDATE contacts SET role = coalesce(?, role), email = coalesce(?, email),"
+            " phone = coalesce(?, phone), note = coalesce(?, note) WHERE id = ?",
+            (record.contact_role, record.email, record.phone, record.note, existing[0]),
+        )
+        return
+    first = (
+        new_customer
+        or not connection.execute(
+            "SELECT 1 FROM contacts WHERE customer_id = ?", (customer_id,)
+        ).fetchone()
+    )
+    contacts.add(
+        connection,
+        customer_id,
+        name=name,
+        role=record.contact_role,
+        email=record.email,
+        phone=record.phone,
+        main=first,
+        now=now,
+        note=record.note,
+    )
+
+
+def _apply_one(
+    connection: sqlite3.Connection, record: Record, *, now: datetime, today: date, source: str
+) -> bool:
+    """Write one record; returns whether it added a customer."""
+    existing = _find_existing(connection, record)
+    if existing is None:
+        handle = record.handle or _free_handle(connection, record.company or record.name)
+        new = _new_customer(record, handle).checked()
+        [customer_id] = customers.insert_many(connection, [(new, record.since or today)], now)
+    else:
+        customer_id = existing["id"]
+        changes: dict[str, object] = {
+            key: new
+            for key, new in (
+                ("company", record.company),
+                ("tier", record.tier),
+                ("annual_value", record.annual_value),
+                ("status", record.status),
+                ("customer_since", record.since.isoformat() if record.since else None),
+            )
+            if new is not None and new != existing[key]
+        }
+        customers.edit(connection, customer_id, changes)
+        customers.set_tags(connection, customer_id, add=record.tags)
+    _upsert_contact(connection, customer_id, record, now, new_customer=existing is None)
+    wishes = _wishes(record)
+    if not wishes.empty():
+        preferences.state(
+            connection,
+            customer_id,
+            wishes,
+            stated_on=today,
+            source=source,
+            now=now,
+            only_if_changed=True,
+        )
+    return existing is None
+
+
+def _free_handle(connection: sqlite3.Connection, name: str) -> str:
+    base = customers.slug(name)
+    handle, number = base, 2
+    while connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
+        handle, number = f"{base}-{number}", number + 1
+    return handle
+
+
+def _new_customer(record: Record, handle: str) -> customers.NewCustomer:
+    return customers.NewCustomer(
+        handle,
+        record.company or record.name,
+        record.company,
+        record.tier,
+        record.annual_value,
+        record.tags,
+        record.status or "active",
+    )
+
+
+def _wishes(record: Record) -> preferences.Wishes:
+    return preferences.Wishes(
+        person=record.person,
+        channel=record.channel,
+        every=record.every,
+        days=record.days,
+        maximum=record.maximum,
+    )
+
+
+def _insert_new(
+    connection: sqlite3.Connection,
+    fresh: list[tuple[Record, str]],
+    outcome: Outcome,
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    skip_invalid: bool,
+) -> None:
+    """New customers in bulk: check every record first, then one insert per table."""
+    checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
+    for record, handle in fresh:
+        try:
+            new = _new_customer(record, handle).checked()
+            if record.contact_name or record.email or record.phone:
+                contacts.check(
+                    record.contact_name or record.email or record.phone or "", record.email
+                )
+            wishes = _wishes(record)
+            fields = {} if wishes.empty() else preferences.check(wishes)
+        except KundenpflegeError as error:
+            if not skip_invalid:
+                raise KundenpflegeError(f"{source} {record.where}: {error}") from None
+            outcome.skipped.append(f"{record.where}: {error}")
+            continue
+        checked.append((record, new, wishes, fields))
+    ids = customers.insert_many(
+        connection, [(new, record.since or today) for record, new, _, _ in checked], now
+    )
+    contacts.insert_many(
+        connection,
+        [
+            (
+                customer_id,
+                record.contact_name or record.email or record.phone or "",
+                record.contact_role,
+                record.email,
+                record.phone,
+                True,
+                record.note,
+            )
+            for customer_id, (record, _, _, _) in zip(ids, checked, strict=True)
+            if record.contact_name or record.email or record.phone
+        ],
+        now,
+    )
+    preferences.first_statements(
+        connection,
+        [
+            (customer_id, wishes, fields)
+            for customer_id, (_, _, wishes, fields) in zip(ids, checked, strict=True)
+            if not wishes.empty()
+        ],
+        stated_on=today,
+        source=source,
+        now=now,
+    )
+    outcome.added += len(ids)
+
+
+def _split(
+    connection: sqlite3.Connection, records: list[Record]
+) -> tuple[list[tuple[Record, str]], list[Record]]:
+    """Records for new customers (with the handle they get), and all others.
+
+    A record that repeats one earlier in the file (same handle, name or e-mail) is
+    an update and goes with the others, after the new customers exist.
+    """
+    fresh: list[tuple[Record, str]] = []
+    others: list[Record] = []
+    seen: set[str] = set()
+    existing = _existing_handles(connection, [record.handle for record in records if record.handle])
+    for record in records:
+        if record.handle:  # a handle is the whole identity
+            keys = {record.handle}
+            known = record.handle in existing
+        else:
+            keys = {customers.slug(record.company or record.name)}
+            keys |= {record.email.lower()} if record.email else set()
+            known = _find_existing(connection, record) is not None
+        if known or keys & seen:
+            others.append(record)
+        else:
+            handle = record.handle or _free_handle(connection, record.company or record.name)
+            while handle in seen:
+                handle = f"{handle}-{len(seen)}"
+            fresh.append((record, handle))
+        seen |= keys
+    return fresh, others
+
+
+def _existing_handles(connection: sqlite3.Connection, handles: list[str]) -> set[str]:
+    """Which of these handles the journal has, asked in chunks rather than one by one."""
+    found: set[str] = set()
+    for start in range(0, len(handles), 500):
+        chunk = handles[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = connection.execute(f"SELECT handle FROM customers WHERE handle IN ({marks})", chunk)
+        found.update(handle for (handle,) in rows)
+    return found
+
+
+def apply(
+    connection: sqlite3.Connection,
+    records: list[Record],
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Write every record as one change; the first bad one aborts all, unless
+    `skip_invalid`, which leaves it out (savepoints undo its partial writes).
+    A dry run does all the work and checks, then keeps nothing."""
+    outcome = Outcome()
+    # A big import touches every index page; a larger page cache saves re-reading them.
+    connection.execute("PRAGMA cache_size = -65536")
+    with journal.change(connection, keep=not dry_run):
+        fresh, others = _split(connection, records)
+        # Indexes no import reads from, built once afterwards when many customers come in;
+        # the new customers are recomputed before that, so their rows are written once.
+        rebuilt = BULK_INDEXES if len(fresh) >= BULK_ROWS else ()
+        with db.indexes_rebuilt(connection, rebuilt):
+            _insert_new(
+                connection, fresh, outcome, now=now, today=today, source=source,
+                skip_invalid=skip_invalid,
+            )  # fmt: skip
+            journal.settle(connection)
+        if progress:
+            progress(len(fresh))
+        for record in others:
+            _apply_or_skip(connection, record, outcome, now=now, today=today, source=source,
+                           skip_invalid=skip_invalid)  # fmt: skip
+            if progress:
+                progress(1)
+    return outcome
+
+
+def _apply_or_skip(
+    connection: sqlite3.Connection,
+    record: Record,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    skip_invalid: bool,
+) -> None:
+    # Savepoints only when a bad record may be left out; otherwise it aborts all.
+    if skip_invalid:
+        connection.execute("SAVEPOINT record")
+    try:
+        added = _apply_one(connection, record, now=now, today=today, source=source)
+    except KundenpflegeError as error:
+        if not skip_invalid:
+            raise KundenpflegeError(f"{source} {record.where}: {error}") from None
+        connection.execute("ROLLBACK TO record")
+        connection.execute("RELEASE record")
+        outcome.skipped.append(f"{record.where}: {error}")
+        return
+    if skip_invalid:
+        connection.execute("RELEASE record")
+    if added:
+        outcome.added += 1
+    else:
+        outcome.updated += 1

@@ -1,0 +1,84 @@
+"""Reading address books (vCard 2.1, 3.0, 4.0) as Apple, Google, Outlook and Nextcloud
+export them. ORG becomes the customer, the person a contact there."""
+
+from pathlib import Path
+from typing import Any
+
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.interop.csv_import import decode
+from kundenpflege.interop.importing import Record
+
+
+def _value(card: Any, name: str) -> str | None:
+    """The first value of a property, as text ('' and lists handled)."""
+    entries = card.contents.get(name) or []
+    for entry in entries:
+        value = entry.value
+        if isinstance(value, list):  # ORG: company;department -> the company
+            value = next((part for part in value if part), "")
+        text = str(value).strip()
+        if name == "tel":
+            text = text.removeprefix("tel:")  # vCard 4 writes phone numbers as URIs
+        if text:
+            return text
+    return None
+
+
+def _name(card: Any) -> str | None:
+    full = _value(card, "fn")
+    if full:
+        return full
+    structured = (card.contents.get("n") or [None])[0]
+    if structured is None:
+        return None
+    name = structured.value
+    return " ".join(part for part in (name.given, name.family) if part).strip() or None
+
+
+def read(path: Path) -> list[Record]:
+    """Every card in the file; a damaged file is an error naming its line."""
+    import vobject  # imported here: only vCard imports need it
+
+    # vobject counts CR and LF separately; plain LF keeps its line numbers right.
+    text = decode(path).replace("\r\n", "\n")
+    records: list[Record] = []
+    try:
+        for card in vobject.readComponents(text, validate=False):
+            if card.name != "VCARD":
+                continue
+            person = _name(card)
+            company = _value(card, "org")
+            if not (person or company):
+                continue
+            records.append(
+                Record(
+                    where=_("card {number}").format(number=len(records) + 1),
+                    name=company or person or "",
+                    company=company,
+                    contact_name=person if company else person,
+                    contact_role=_value(card, "title") or _value(card, "role"),
+                    email=_value(card, "email"),
+                    phone=_value(card, "tel"),
+                    note=_value(card, "note"),
+                )
+            )
+    except Exception as error:  # vobject raises several unrelated types on bad input
+        lines = text.splitlines()
+        if "never closed" in str(error):
+            # Point at the card that lacks its END:VCARD.
+            starts = [n for n, line in enumerate(lines, 1) if line.upper() == "BEGIN:VCARD"]
+            start = starts[-1] if starts else len(lines)
+            raise KundenpflegeError(
+                _("{path} line {line}: this vCard never ends (END:VCARD missing)").format(
+                    path=path, line=start
+                )
+            ) from None
+        reported = getattr(error, "lineNumber", None)
+        where = f"{path} " + _("line {line}").format(line=reported) if reported else str(path)
+        raise KundenpflegeError(
+            _("{where}: not a readable vCard ({error})").format(where=where, error=error)
+        ) from None
+    if not records:
+        raise KundenpflegeError(_("{path}: no vCards found").format(path=path))
+    return records

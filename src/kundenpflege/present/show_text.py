@@ -1,0 +1,108 @@
+"""The text of `show`: one customer on one screen, readable in a terminal or a mail."""
+
+from datetime import date
+
+from kundenpflege import i18n
+from kundenpflege.domain.preferences import Preference
+from kundenpflege.domain.vocabulary import label
+from kundenpflege.i18n import _
+from kundenpflege.present.views import money, mood, text
+from kundenpflege.reports.profile import Profile
+
+
+def describe_preference(preference: Preference) -> str:
+    parts = [
+        _("who: {person}").format(person=preference.person or "-"),
+        _("channel: {channel}").format(channel=label(preference.channel) or "-"),
+        _("rhythm: {rhythm}").format(
+            rhythm=preference.frequency.describe() if preference.frequency else "-"
+        ),
+    ]
+    if preference.weekdays:
+        days = ",".join(i18n.weekday(day) for day in preference.weekdays)
+        parts.append(_("days: {days}").format(days=days))
+    if preference.time_of_day:
+        parts.append(_("time: {time}").format(time=label(preference.time_of_day)))
+    if preference.max_frequency:
+        parts.append(_("max: {rhythm}").format(rhythm=preference.max_frequency.describe()))
+    if preference.do_not_contact:
+        parts.append(_("DO NOT CONTACT"))
+    return ", ".join(parts)
+
+
+def _said(preference: Preference) -> str:
+    source = f' ("{preference.source}")' if preference.source else ""
+    return _("said {day}").format(day=i18n.day(preference.stated_on)) + source
+
+
+def profile_text(profile: Profile, today: date) -> str:
+    rhythm = profile.rhythm.describe() + (_(" (default)") if profile.rhythm_is_default else "")
+    value = (
+        _("{amount} a year").format(amount=money(profile.annual_value))
+        if profile.annual_value
+        else "-"
+    )
+    facts = [
+        _("status: {status}").format(status=label(profile.status)),
+        _("tier: {tier}").format(tier=profile.tier or "-"),
+        _("tags: {tags}").format(tags=", ".join(profile.tags) or "-"),
+        _("value: {value}").format(value=value),
+        _("customer since {day}").format(day=i18n.day(profile.customer_since)),
+    ]
+    due = _("not planned")
+    if profile.next_due:
+        hint = i18n.overdue((today - profile.next_due).days)
+        due = f"{i18n.day(profile.next_due)} ({hint})"
+    lines = [
+        f"{profile.name} ({profile.handle})" + (f", {profile.company}" if profile.company else ""),
+        "  " + "; ".join(facts),
+        "  "
+        + _("last contact: {last}; next due: {due}; rhythm: {rhythm}").format(
+            last=text(profile.last_contact) or _("never"), due=due, rhythm=rhythm
+        ),
+    ]
+    if profile.paused_until and profile.paused_until > today:
+        lines.append("  " + _("paused until {day}").format(day=i18n.day(profile.paused_until)))
+    lines += ["", _("Contacts:")]
+    lines += [
+        "  " + ", ".join(
+            part for part in (contact.name + (_(" (main)") if contact.is_main else ""),
+                              contact.role, contact.email, contact.phone) if part
+        )
+        for contact in profile.contacts
+    ] or ["  " + _("none yet")]  # fmt: skip
+    lines += ["", _("Preference:")]
+    if profile.preference:
+        lines.append(f"  {describe_preference(profile.preference)}")
+        lines.append(f"  {_said(profile.preference)}")
+    else:
+        lines.append("  " + _("nothing stated yet"))
+    if len(profile.preference_history) > 1:
+        lines += ["", _("Earlier statements (superseded):")]
+        lines += [
+            f"  {_said(old)}: {describe_preference(old)}" for old in profile.preference_history[1:]
+        ]
+    lines += ["", _("Open follow-ups:")]
+    lines += [
+        "  "
+        + _("#{number} due {day}: {what}").format(
+            number=followup.id, day=i18n.day(followup.due_on), what=followup.what
+        )
+        + (f" ({followup.person})" if followup.person else "")
+        for followup in profile.open_followups
+    ] or ["  " + _("none")]
+    lines += ["", _("Consent:")]
+    lines += [f"  {purpose}: {_(state)}" for purpose, state in profile.consent.items()] or [
+        "  " + _("none recorded")
+    ]
+    lines += ["", _("Timeline (latest {count}):").format(count=len(profile.timeline))]
+    lines += [
+        "  " + "  ".join(
+            part for part in (i18n.day(entry.occurred_on), label(entry.kind),
+                              label(entry.channel), label(entry.direction), entry.person or "",
+                              mood(entry.mood), money(entry.amount) if entry.amount else "",
+                              (entry.note or "").replace("\n", " ")) if part
+        )
+        for entry in profile.timeline
+    ] or ["  " + _("nothing logged yet")]  # fmt: skip
+    return "\n".join(lines) + "\n"

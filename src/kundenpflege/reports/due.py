@@ -1,0 +1,194 @@
+"""Who is due: by cadence (stored next-due date) or by an explicit follow-up."""
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kundenpflege.domain import consent, rhythm
+from kundenpflege.domain.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
+from kundenpflege.i18n import _
+from kundenpflege.reports.filters import filter_clause
+
+NOTE_PREVIEW = 40
+DEFAULT_DAYS_AHEAD = 7
+
+
+@dataclass(frozen=True)
+class DueItem:
+    handle: str
+    name: str
+    reason: str  # cadence, first-contact or follow-up
+    detail: str  # the rhythm, or what was promised
+    due_on: date
+    suggested_on: date
+    preferred_time: str | None  # morning, 14:00, 09:00-11:00 ... as the customer said
+    days_overdue: int
+    person: str | None
+    channel: str | None
+    last_contact: date | None
+    last_mood: int | None
+    last_note: str | None
+    warnings: list[str] = field(default_factory=list)
+    followup_id: int | None = None
+
+
+def preview(note: str | None, length: int = NOTE_PREVIEW) -> str | None:
+    """The first words of a note, on one line."""
+    if not note:
+        return None
+    flat = " ".join(note.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+# Shared columns: who should act, how, and the last impression.
+_CONTEXT = (
+    "c.id AS customer_id, c.handle, c.name, c.status, c.last_interaction_on, c.paused_until,"
+    " c.last_outbound_on,"
+    " i.mood AS last_mood, i.note AS last_note, p.frequency, p.weekdays, p.channel,"
+    " p.max_frequency, p.time_of_day, pe.handle AS preferred_person"
+)
+_PREFERENCE_JOINS = (
+    " LEFT JOIN preferences p ON p.id = c.preference_id LEFT JOIN people pe ON pe.id = p.person_id"
+)
+# Joined only for the rows shown: interactions is the largest table.
+_IMPRESSION_JOIN = " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
+_PLANNABLE = " AND c.status IN ('active', 'prospect') AND coalesce(p.do_not_contact, 0) = 0"
+
+
+def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: date) -> list[str]:
+    warnings = []
+    if row["last_mood"] is not None and row["last_mood"] < 0:
+        warnings.append(_("last impression negative"))
+    # The stated maximum limits how often *we* reach out; their own calls do not count.
+    last_outbound = from_iso(row["last_outbound_on"])
+    if row["max_frequency"] and last_outbound:
+        maximum = parse_frequency(row["max_frequency"])
+        if (suggested_on - last_outbound).days < maximum.approximate_days:
+            warnings.append(
+                _("more often than their maximum ({maximum})").format(maximum=maximum.describe())
+            )
+    purpose = consent.missing_for(connection, row["customer_id"], row["status"], row["channel"])
+    if purpose:
+        warnings.append(_("no confirmed {purpose} consent").format(purpose=_(purpose)))
+    return warnings
+
+
+def _item(
+    connection: sqlite3.Connection,
+    row: sqlite3.Row,
+    today: date,
+    *,
+    reason: str,
+    detail: str,
+    due_on: date,
+    suggested_on: date,
+    person: str | None,
+    followup_id: int | None = None,
+) -> DueItem:
+    return DueItem(
+        handle=row["handle"],
+        name=row["name"],
+        reason=reason,
+        detail=detail,
+        due_on=due_on,
+        suggested_on=suggested_on,
+        preferred_time=row["time_of_day"],
+        days_overdue=(today - due_on).days,
+        person=person,
+        channel=row["channel"],
+        last_contact=from_iso(row["last_interaction_on"]),
+        last_mood=row["last_mood"],
+        last_note=preview(row["last_note"]),
+        warnings=_warnings(connection, row, suggested_on),
+        followup_id=followup_id,
+    )
+
+
+def due(
+    connection: sqlite3.Connection,
+    today: date,
+    *,
+    days_ahead: int = DEFAULT_DAYS_AHEAD,
+    person: str | None = None,
+    tag: str | None = None,
+    tier: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[DueItem], int]:
+    """Overdue and upcoming contacts, most overdue first, and how many there are in all."""
+    horizon = (today + timedelta(days=days_ahead)).isoformat()
+    where, parameters = filter_clause(tag, tier)
+    # schedule.refresh leaves next_due empty for anyone not to be contacted, so the
+    # cadence side needs no status or do-not-contact filter and stays on its index.
+    cadence_where = f" WHERE c.next_due <= ?{where}"
+    # A pause only moves a promise later, so due_on <= horizon narrows the index range.
+    followup_core = (
+        f" FROM followups f JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
+        " LEFT JOIN people fp ON fp.id = f.person_id"
+        " WHERE f.status = 'open' AND f.due_on <= ?"
+        f" AND max(f.due_on, coalesce(c.paused_until, '')) <= ?{_PLANNABLE}{where}"
+    )
+    if person:
+        cadence_where += " AND pe.handle = ?"
+        followup_core += " AND coalesce(fp.handle, pe.handle) = ?"
+        parameters.append(person)
+    cadence_joins = _PREFERENCE_JOINS if person else ""
+    count = connection.execute(
+        f"SELECT (SELECT count(*) FROM customers c{cadence_joins}{cadence_where}),"
+        f" (SELECT count(*){followup_core})",
+        [horizon, *parameters, horizon, horizon, *parameters],
+    ).fetchone()
+    sql_limit = -1 if limit is None else limit
+    default_rhythm = rhythm.default_frequency(connection)
+    items = []
+    cadence_rows = connection.execute(
+        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
+        [horizon, *parameters, sql_limit],
+    )
+    for row in cadence_rows:
+        due_on = date.fromisoformat(row["next_due"])
+        weekdays = parse_weekdays(row["weekdays"]) if row["weekdays"] else ()
+        stated = (
+            parse_frequency(row["frequency"]).describe()
+            if row["frequency"]
+            else _("{rhythm} (default)").format(rhythm=default_rhythm.describe())
+        )
+        first = row["last_interaction_on"] is None
+        items.append(
+            _item(
+                connection,
+                row,
+                today,
+                reason="first-contact" if first else "cadence",
+                detail=_("no contact logged yet") if first else stated,
+                due_on=due_on,
+                suggested_on=next_preferred_day(max(due_on, today), weekdays),
+                person=row["preferred_person"],
+            )
+        )
+    followup_rows = connection.execute(
+        f"SELECT {_CONTEXT}, top.* FROM (SELECT f.id AS followup_id, f.customer_id, f.what,"
+        " max(f.due_on, coalesce(c.paused_until, '')) AS effective_due,"
+        f" coalesce(fp.handle, pe.handle) AS followup_person{followup_core}"
+        " ORDER BY effective_due, f.id LIMIT ?) AS top"
+        f" JOIN customers c ON c.id = top.customer_id{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        " ORDER BY top.effective_due, top.followup_id",
+        [horizon, horizon, *parameters, sql_limit],
+    )
+    for row in followup_rows:
+        due_on = date.fromisoformat(row["effective_due"])
+        items.append(
+            _item(
+                connection,
+                row,
+                today,
+                reason="follow-up",
+                detail=row["what"],
+                due_on=due_on,
+                suggested_on=max(due_on, today),
+                person=row["followup_person"],
+                followup_id=row["followup_id"],
+            )
+        )
+    items.sort(key=lambda item: (item.due_on, item.handle, item.followup_id or 0))
+    return items[:limit] if limit is not None else items, int(count[0] + count[1])

@@ -1,0 +1,140 @@
+"""Relationships at risk: the last impression, a falling mood, too much contact, silence.
+
+Each kind of risk is a date stored on the customer row (see `signals.risks`) with
+its own index, so the report reads a few index ranges, not the whole journal.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from kundenpflege.domain.dates import Frequency, from_iso, parse_frequency
+from kundenpflege.i18n import N_, _, day, ngettext, signed
+from kundenpflege.reports.due import preview
+from kundenpflege.reports.filters import filter_clause
+
+# Worst first. Condition, ordering column, and the "since" date of each kind.
+REASONS = {
+    "negative-last-impression": ("c.negative_since IS NOT NULL", "c.negative_since"),
+    "falling-mood": ("c.falling_since IS NOT NULL", "c.falling_since"),
+    "over-contacted": ("c.over_contact_until > :today", "c.over_contact_until"),
+    "silent": ("c.silent_from <= :today", "c.silent_from"),
+}
+NEXT_STEPS = {
+    "negative-last-impression": N_("apologise or put it right, then log it"),
+    "falling-mood": N_("ask what has changed"),
+    "silent": N_("get in touch"),
+}
+
+
+@dataclass(frozen=True)
+class Risk:
+    handle: str
+    name: str
+    reason: str
+    detail: str
+    since: date | None
+    next_step: str
+    person: str | None
+    channel: str | None
+
+
+_COLUMNS = (
+    "SELECT c.handle, c.name, c.last_interaction_on, c.last_mood, c.last_kind, c.mood_trend,"
+    " c.outbound_gap_days, c.last_outbound_on, c.over_contact_until, p.frequency,"
+    " p.max_frequency, coalesce(p.do_not_contact, 0) AS do_not_contact, p.channel,"
+    " pe.handle AS person, i.note AS last_note"
+)
+_JOINS = (
+    " FROM customers c LEFT JOIN preferences p ON p.id = c.preference_id"
+    " LEFT JOIN people pe ON pe.id = p.person_id"
+)
+
+
+def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Risk:
+    last_on = from_iso(row["last_interaction_on"])
+    since, step = last_on, _(NEXT_STEPS[reason]) if reason in NEXT_STEPS else ""
+    if reason == "negative-last-impression":
+        detail = _("mood {mood}: {what}").format(
+            mood=f"{row['last_mood']:+d}", what=preview(row["last_note"]) or row["last_kind"]
+        )
+    elif reason == "falling-mood":
+        detail = _("recent moods {drop} below earlier ones").format(
+            drop=signed(round(row["mood_trend"], 1))
+        )
+    elif reason == "over-contacted":
+        detail = ngettext(
+            "two contacts {days} day apart; maximum {maximum}",
+            "two contacts {days} days apart; maximum {maximum}",
+            row["outbound_gap_days"],
+        ).format(
+            days=row["outbound_gap_days"],
+            maximum=parse_frequency(row["max_frequency"]).describe(),
+        )
+        since = from_iso(row["last_outbound_on"])
+        step = _("hold back until {day}").format(
+            day=day(date.fromisoformat(row["over_contact_until"]))
+        )
+    else:
+        rhythm = (parse_frequency(row["frequency"]) if row["frequency"] else default).describe()
+        detail = (
+            ngettext(
+                "no contact for {days} day; they want {rhythm}",
+                "no contact for {days} days; they want {rhythm}",
+                (today - last_on).days,
+            ).format(days=(today - last_on).days, rhythm=rhythm)
+            if last_on
+            else _("never contacted; they want {rhythm}").format(rhythm=rhythm)
+        )
+    if row["do_not_contact"]:
+        step = _("do not contact: they asked not to be")
+    return Risk(row["handle"], row["name"], reason, detail, since, step, row["person"],
+                row["channel"])  # fmt: skip
+
+
+def at_risk(
+    connection: sqlite3.Connection,
+    today: date,
+    *,
+    default: Frequency,
+    tag: str | None = None,
+    tier: str | None = None,
+    person: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[Risk], int]:
+    """Every risk of every current customer, worst kind first, longest-standing first."""
+    where, parameters = filter_clause(tag, tier)
+    if person:
+        where += " AND pe.handle = ?"
+        parameters.append(person)
+    # Named :today and positional filters do not mix; bind today by position too.
+    found: list[Risk] = []
+    total = 0
+    for reason, (condition, order) in REASONS.items():
+        condition_sql = condition.replace(":today", "?")
+        bound = [today.isoformat()] if ":today" in condition else []
+        # Counting needs the preference joins only to filter by our person.
+        joins = _JOINS if person else " FROM customers c"
+        total += connection.execute(
+            f"SELECT count(*){joins} WHERE {condition_sql}{where}", [*bound, *parameters]
+        ).fetchone()[0]
+        wanted = -1 if limit is None else max(limit - len(found), 0)
+        if wanted == 0:
+            continue
+        rows = connection.execute(
+            f"{_COLUMNS}{_JOINS} LEFT JOIN interactions i ON i.id = c.last_interaction_id"
+            f" AND c.negative_since IS NOT NULL WHERE {condition_sql}{where}"
+            f" ORDER BY {order}, c.id LIMIT ?",
+            [*bound, *parameters, wanted],
+        )
+        found.extend(_risk(reason, row, today, default) for row in rows)
+    return found, total
+
+
+def any_risk(today: date) -> tuple[str, list[object]]:
+    """SQL true for a customer with at least one risk (for `pulse`), and its parameters."""
+    conditions = " OR ".join(condition.replace(":today", "?") for condition, _ in REASONS.values())
+    bound: list[object] = [
+        today.isoformat() for condition, _ in REASONS.values() if ":today" in condition
+    ]
+    return f"({conditions})", bound

@@ -1,0 +1,98 @@
+"""Only talking when there is a complaint: customers we contact only in reaction to them.
+
+A contact of ours is proactive unless it is an apology or follows the customer's
+own contact within a week (see `signals.REACTION_WINDOW`).
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kundenpflege.domain.dates import from_iso
+from kundenpflege.reports.filters import selection
+from kundenpflege.reports.tally import share, tally, total
+
+
+@dataclass(frozen=True)
+class ReactiveRow:
+    handle: str
+    name: str
+    contacts: int
+    from_them: int
+    complaints: int
+    from_us: int
+    last_from_them: date | None
+    last_proactive: date | None
+    person: str | None
+    channel: str | None
+
+
+@dataclass(frozen=True)
+class Overall:
+    contacts: int
+    complaint_share: float | None  # complaints the customers brought to us
+    proactive_share: float | None  # contacts we started (outbound)
+
+
+def overall(
+    connection: sqlite3.Connection, today: date, window_days: int, **filters: str | None
+) -> Overall:
+    counts = total(tally(connection, today - timedelta(days=window_days), today, **filters))
+    return Overall(
+        contacts=counts["contacts"],
+        complaint_share=share(counts["inbound_complaints"], counts["contacts"]),
+        proactive_share=share(counts["outbound"], counts["contacts"]),
+    )
+
+
+def reactive_only(
+    connection: sqlite3.Connection,
+    today: date,
+    *,
+    window_days: int = 365,
+    tag: str | None = None,
+    tier: str | None = None,
+    person: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[ReactiveRow], int]:
+    """Customers who reached out in the window while we never did on our own initiative."""
+    start = (today - timedelta(days=window_days)).isoformat()
+    source, parameters = selection(tag, tier, person)
+    condition = (
+        " AND c.last_inbound_on > ? AND c.last_inbound_on <= ?"
+        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?)"
+    )
+    window = [start, today.isoformat(), start]
+    count = connection.execute(
+        f"SELECT count(*){source}{condition}", [*parameters, *window]
+    ).fetchone()[0]
+    # The counts per customer are read only for the rows shown.
+    rows = connection.execute(
+        "SELECT c.handle, c.name, c.last_inbound_on, c.last_proactive_on,"
+        " (SELECT handle FROM people WHERE id = pr.person_id) AS person, pr.channel,"
+        " count(i.id) AS contacts, coalesce(sum(i.direction = 'in'), 0) AS from_them,"
+        " coalesce(sum(i.kind = 'complaint'), 0) AS complaints,"
+        " coalesce(sum(i.direction = 'out'), 0) AS from_us"
+        f" FROM (SELECT c.id{source}{condition} ORDER BY c.last_inbound_on DESC, c.id LIMIT ?)"
+        " AS picked JOIN customers c ON c.id = picked.id"
+        " LEFT JOIN preferences pr ON pr.id = c.preference_id"
+        " LEFT JOIN interactions i ON i.customer_id = c.id AND i.occurred_on > ?"
+        " AND i.occurred_on <= ?"
+        " GROUP BY c.id ORDER BY c.last_inbound_on DESC, c.id",
+        [*parameters, *window, -1 if limit is None else limit, start, today.isoformat()],
+    ).fetchall()
+    return [
+        ReactiveRow(
+            handle=row["handle"],
+            name=row["name"],
+            contacts=row["contacts"],
+            from_them=row["from_them"],
+            complaints=row["complaints"],
+            from_us=row["from_us"],
+            last_from_them=from_iso(row["last_inbound_on"]),
+            last_proactive=from_iso(row["last_proactive_on"]),
+            person=row["person"],
+            channel=row["channel"],
+        )
+        for row in rows
+    ], int(count)

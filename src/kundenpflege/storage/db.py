@@ -1,0 +1,206 @@
+"""Opening the journal file: pragmas, transactions, the unit of work, and errors a
+person can act on.
+
+Storage knows nothing of the domain: the unit of work is handed the function that
+recomputes a customer's derived columns (`Recompute`) by whoever opens it.
+"""
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _, system_message
+from kundenpflege.storage import migrations
+
+# DESIGN §6 asks for at least 5 s; concurrent writers wait rather than fail.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+# Recomputes the stored, derived columns of these customers (the domain's schedule).
+Recompute = Callable[[sqlite3.Connection, Sequence[int]], None]
+
+
+class JournalConnection(sqlite3.Connection):
+    """A connection that knows whether a unit of work is open on it, so nested
+    domain writes join the open one instead of committing half an action."""
+
+    in_unit_of_work = False
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+    connection = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, factory=JournalConnection
+    )
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA foreign_keys = ON")
+    # Forgotten personal data must really leave the file (GDPR erasure).
+    connection.execute("PRAGMA secure_delete = ON")
+    return connection
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create missing folders 0700: the journal holds personal data."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+
+
+def create_journal(
+    path: Path, now: datetime, recompute: Recompute
+) -> tuple[sqlite3.Connection, bool]:
+    """Create the journal file (0600) if needed; return it open and whether it is new."""
+    if path.exists():
+        return open_journal(path, now, recompute), False
+    try:
+        _make_private_dirs(path.parent)
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise KundenpflegeError(
+            _("cannot create {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from error
+    os.close(descriptor)
+    connection = _connect(path)
+    connection.execute("PRAGMA journal_mode = WAL")
+    migrate(connection, now, recompute)
+    return connection, True
+
+
+def open_journal(
+    path: Path, now: datetime, recompute: Recompute, upgrade: bool = True
+) -> sqlite3.Connection:
+    """Open an existing journal and (unless told not to) bring its schema and its
+    derived columns up to date."""
+    if not path.exists():
+        raise KundenpflegeError(
+            _("no journal at {path}; create one with 'kundenpflege init'").format(path=path)
+        )
+    if not path.is_file():
+        raise KundenpflegeError(
+            _("{path} is not a file; point --db at a journal file").format(path=path)
+        )
+    connection = _connect(path)
+    try:
+        if upgrade:
+            migrate(connection, now, recompute)
+        else:
+            migrations.pending(connection)  # still refuses files that are no journal
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All or nothing, IMMEDIATE so concurrent writers queue up. For schema steps and
+    maintenance; changes to entries go through `unit_of_work`."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def unit_of_work(
+    connection: sqlite3.Connection, recompute: Recompute, keep: bool = True
+) -> Iterator[sqlite3.Connection]:
+    """One user action: BEGIN IMMEDIATE, and before COMMIT the customers it touched
+    (marked by the schema's triggers in `pending_refresh`) are recomputed.
+
+    Opened while another is open on the connection, it joins that one. `keep=False`
+    rolls everything back at the end (a dry run).
+    """
+    if not isinstance(connection, JournalConnection):
+        raise TypeError("open the journal with storage.db so changes keep derived state")
+    if connection.in_unit_of_work:
+        yield connection
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    connection.in_unit_of_work = True
+    try:
+        yield connection
+        settle(connection, recompute)
+        connection.execute("COMMIT" if keep else "ROLLBACK")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.in_unit_of_work = False
+
+
+def settle(connection: sqlite3.Connection, recompute: Recompute) -> None:
+    """Recompute every customer marked so far, so that what follows reads current values."""
+    pending = [customer_id for (customer_id,) in connection.execute(PENDING)]
+    if pending:
+        recompute(connection, pending)
+        connection.execute("DELETE FROM pending_refresh")
+
+
+PENDING = "SELECT customer_id FROM pending_refresh ORDER BY customer_id"
+
+
+def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute) -> list[str]:
+    """Apply each missing schema step in its own transaction; return their names.
+    Customers a step marked (or an outside writer left marked) are then recomputed."""
+    applied = []
+    if migrations.pending(connection):
+        for name, step in migrations.MIGRATIONS:
+            with transaction(connection):
+                if migrations.apply(connection, name, step, now):
+                    applied.append(name)
+    if connection.execute(f"{PENDING} LIMIT 1").fetchone():
+        with unit_of_work(connection, recompute):
+            pass
+    return applied
+
+
+@contextmanager
+def indexes_rebuilt(connection: sqlite3.Connection, names: tuple[str, ...]) -> Iterator[None]:
+    """For bulk loads inside the caller's transaction: build these indexes once at the
+    end (one sorted pass) instead of inserting 100,000 entries one by one. A failure
+    rolls the drop back with everything else."""
+    marks = ", ".join("?" for _name in names)
+    saved = connection.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
+    ).fetchall()
+    for name, _sql in saved:
+        connection.execute(f"DROP INDEX {name}")
+    yield
+    for _name, sql in saved:
+        connection.execute(sql)
+
+
+def checkpoint(connection: sqlite3.Connection) -> None:
+    """Fold the WAL into the file and empty it: after an erasure, the erased words
+    must not linger in the WAL (secure_delete only covers the main file)."""
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def explain(error: sqlite3.Error, path: Path) -> KundenpflegeError:
+    """Turn SQLite's message into one line that says what happened to which file."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        message = _("the journal {path} is busy (another program is writing); try again")
+    elif "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        message = _("{path} is not a readable kundenpflege journal (damaged or not SQLite)")
+    elif "readonly" in text or "read-only" in text:
+        message = _("cannot write to {path}: the file or its folder is read-only")
+    elif "disk is full" in text or "disk i/o" in text:
+        message = _("cannot write to {path}: {error}; nothing was changed")
+    elif "unable to open" in text:
+        message = _("cannot open {path}: {error}")
+    else:
+        message = _("database problem in {path}: {error}")
+    return KundenpflegeError(message.format(path=path, error=error))

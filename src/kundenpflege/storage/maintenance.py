@@ -1,0 +1,140 @@
+"""Keeping the journal file safe: online backup, careful restore, and a health check."""
+
+import os
+import shutil
+import sqlite3
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import N_, _, ngettext, number, system_message
+from kundenpflege.storage import migrations, schema
+
+WAL_WARNING_BYTES = 64 * 1024 * 1024
+
+
+def _private_copy(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup into a new 0600 file; safe while others write."""
+    descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+
+
+def backup(
+    connection: sqlite3.Connection, journal: Path, target: Path | None, now: datetime
+) -> Path:
+    target = target or journal.with_name(f"{journal.stem}-{now:%Y%m%d-%H%M%S}.backup.db")
+    if target.exists():
+        raise KundenpflegeError(_("{path} exists already; choose another name").format(path=target))
+    try:
+        _private_copy(connection, target)
+    except OSError as error:
+        raise KundenpflegeError(
+            _("cannot write {path}: {reason}").format(path=target, reason=system_message(error))
+        ) from None
+    return target
+
+
+def check_file(path: Path) -> None:
+    """A restore candidate must be an intact kundenpflege journal."""
+    if not path.is_file():
+        raise KundenpflegeError(_("{path} does not exist").format(path=path))
+    try:
+        candidate = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            verdict = candidate.execute("PRAGMA integrity_check").fetchone()[0]
+            names = {row[0] for row in candidate.execute("SELECT name FROM migrations")}
+        finally:
+            candidate.close()
+    except sqlite3.Error as error:
+        raise KundenpflegeError(
+            _("{path} is not a kundenpflege journal ({error})").format(path=path, error=error)
+        ) from None
+    if verdict != "ok":
+        raise KundenpflegeError(
+            _("{path} is damaged: {verdict}").format(path=path, verdict=verdict)
+        )
+    unknown = names - {name for name, _ in migrations.MIGRATIONS}
+    if unknown:
+        raise KundenpflegeError(
+            _("{path} comes from a newer kundenpflege; update first").format(path=path)
+        )
+
+
+def restore(source: Path, journal: Path, now: datetime) -> Path | None:
+    """Replace the journal with a checked copy of `source`; the old file is kept aside."""
+    check_file(source)
+    kept = None
+    staging = journal.with_name(f".{journal.name}.restoring")
+    staging.unlink(missing_ok=True)
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        _private_copy(reader, staging)
+    finally:
+        reader.close()
+    if journal.exists():
+        kept = journal.with_name(f"{journal.stem}-before-restore-{now:%Y%m%d-%H%M%S}.db")
+        # Fold any WAL into the old file so what is kept is complete.
+        old = sqlite3.connect(journal)
+        try:
+            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            old.close()
+        shutil.copy2(journal, kept)
+        os.chmod(kept, 0o600)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{journal}{suffix}").unlink(missing_ok=True)
+    os.replace(staging, journal)
+    return kept
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    status: str  # ok, warning (worth a look) or problem (exit status 1)
+    detail: str
+
+
+def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem")) -> Finding:
+    return Finding(check, N_("ok") if healthy else severity, detail)
+
+
+def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list[Finding]:
+    """Integrity, foreign keys, schema, permissions and WAL size, each with a verdict."""
+    integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+    pending = migrations.pending(connection)
+    # Compared with what the steps this file has had produce on a blank journal.
+    drifted = schema.drift(
+        schema.fingerprint(connection),
+        schema.expected(now, len(migrations.MIGRATIONS) - len(pending)),
+    )
+    mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    file_mode = stat.S_IMODE(journal.stat().st_mode)
+    folder_mode = stat.S_IMODE(journal.parent.stat().st_mode)
+    wal = Path(f"{journal}-wal")
+    size = wal.stat().st_size if wal.exists() else 0
+    return [
+        _finding(N_("integrity"), integrity == ["ok"], "; ".join(integrity[:3])),
+        _finding(N_("foreign keys"), not broken, ngettext(
+            "{count} broken reference", "{count} broken references", len(broken)
+        ).format(count=len(broken)) if broken else "ok"),
+        _finding(N_("schema"), not pending, _("pending: {names}").format(names=", ".join(pending))
+                 if pending else _("up to date")),
+        _finding(N_("schema drift"), not drifted, _("differs from its migrations: {names}").format(
+            names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
+            else _("none")),
+        _finding(N_("journal mode"), mode == "wal", mode),
+        _finding(N_("file permissions"), file_mode & 0o077 == 0, f"{file_mode:04o}"
+                 + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),
+        _finding(N_("folder permissions"), folder_mode & 0o077 == 0, f"{folder_mode:04o}"
+                 + ("" if folder_mode & 0o077 == 0 else _("; others can list it")), N_("warning")),
+        _finding(N_("WAL size"), size < WAL_WARNING_BYTES, f"{number(size / 1024 / 1024, 1)} MB",
+                 N_("warning")),
+    ]  # fmt: skip

@@ -1,0 +1,397 @@
+"""Append-only, named schema steps, applied in order on open and recorded in the file.
+
+Never edit a step that has shipped: add a new one at the end.
+"""
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+Step = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Step]] = []
+
+
+def migration(step: Step) -> Step:
+    """Register a schema step under its function name."""
+    MIGRATIONS.append((step.__name__, step))
+    return step
+
+
+def _run(connection: sqlite3.Connection, *statements: str) -> None:
+    # Not executescript(): it would COMMIT the surrounding transaction.
+    for statement in statements:
+        connection.execute(statement)
+
+
+@migration
+def m001_journal(connection: sqlite3.Connection) -> None:
+    _run(
+        connection,
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            email TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            company TEXT,
+            tier TEXT,
+            annual_value REAL,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'prospect', 'paused', 'former')),
+            customer_since TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            paused_until TEXT,
+            preference_id INTEGER,
+            last_interaction_id INTEGER,
+            last_interaction_on TEXT,
+            next_due TEXT
+        )""",
+        "CREATE INDEX customers_next_due ON customers (next_due) WHERE next_due IS NOT NULL",
+        "CREATE INDEX customers_last_interaction ON customers (last_interaction_on)",
+        """CREATE TABLE customer_tags (
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (customer_id, tag)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX customer_tags_tag ON customer_tags (tag, customer_id)",
+        """CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT,
+            email TEXT,
+            phone TEXT,
+            is_main INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX contacts_customer ON contacts (customer_id)",
+        """CREATE TABLE preferences (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            stated_on TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            source TEXT,
+            person_id INTEGER REFERENCES people (id),
+            channel TEXT,
+            frequency TEXT,
+            weekdays TEXT,
+            time_of_day TEXT,
+            max_frequency TEXT,
+            do_not_contact INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX preferences_customer ON preferences (customer_id, stated_on, id)",
+        """CREATE TABLE interactions (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            occurred_at TEXT NOT NULL,
+            occurred_on TEXT NOT NULL,
+            channel TEXT,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            kind TEXT NOT NULL,
+            person_id INTEGER REFERENCES people (id),
+            contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
+            mood INTEGER CHECK (mood BETWEEN -2 AND 2),
+            note TEXT,
+            amount REAL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX interactions_customer ON interactions (customer_id, occurred_at)",
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            interaction_id INTEGER REFERENCES interactions (id) ON DELETE SET NULL,
+            what TEXT NOT NULL,
+            person_id INTEGER REFERENCES people (id),
+            promised_on TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        )""",
+        "CREATE INDEX followups_open ON followups (due_on) WHERE status = 'open'",
+        "CREATE INDEX followups_customer ON followups (customer_id, status)",
+    )
+
+
+def _applied(connection: sqlite3.Connection) -> set[str]:
+    try:
+        return {row[0] for row in connection.execute("SELECT name FROM migrations")}
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            raise
+    if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise KundenpflegeError(
+            _("this SQLite file is not a kundenpflege journal; point --db at another file")
+        )
+    return set()
+
+
+def pending(connection: sqlite3.Connection) -> list[str]:
+    """Names of steps this file has not had yet."""
+    done = _applied(connection)
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def apply(connection: sqlite3.Connection, name: str, step: Step, now: datetime) -> bool:
+    """Run one step inside the caller's transaction unless it is already recorded."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    # Checked inside the write lock: another process may have just applied it.
+    if connection.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+        return False
+    step(connection)
+    connection.execute(
+        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+        (name, now.isoformat(timespec="seconds")),
+    )
+    return True
+
+
+_FACT_COLUMNS = (
+    "contacts", "personal", "mass", "outbound", "inbound", "complaints", "inbound_complaints",
+    "positive", "negative", "mood_total", "moods",
+)  # fmt: skip
+
+
+def _stats_upsert(where: str, sign: str) -> str:
+    """Add (sign '+') or take away ('-') the facts of the matching interactions."""
+    sums = ", ".join(f"{sign}sum({column})" for column in _FACT_COLUMNS)
+    updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in _FACT_COLUMNS)
+    return (
+        f"INSERT INTO daily_stats (day, tier, band, {', '.join(_FACT_COLUMNS)})"
+        f" SELECT day, tier, band, {sums} FROM interaction_facts WHERE {where}"
+        f" GROUP BY day, tier, band ON CONFLICT (day, tier, band) DO UPDATE SET {updates}"
+    )
+
+
+@migration
+def m002_insights(connection: sqlite3.Connection) -> None:
+    """Signals for the insight reports, kept current on every write.
+
+    Per customer: the newest mood, outbound and inbound dates, the gap between the
+    last two outbound contacts, the mood trend, when they count as silent, and order
+    totals (filled by the application's refresh). Journal-wide: `daily_stats`, a
+    per-day, per-tier, per-value-band tally kept by triggers, so fairness and pulse
+    reports read a few thousand rows instead of millions of interactions.
+    """
+    _run(
+        connection,
+        "ALTER TABLE customers ADD COLUMN last_mood INTEGER",
+        "ALTER TABLE customers ADD COLUMN last_kind TEXT",
+        "ALTER TABLE customers ADD COLUMN last_outbound_on TEXT",
+        "ALTER TABLE customers ADD COLUMN last_inbound_on TEXT",
+        "ALTER TABLE customers ADD COLUMN last_proactive_on TEXT",
+        "ALTER TABLE customers ADD COLUMN negative_since TEXT",
+        "ALTER TABLE customers ADD COLUMN falling_since TEXT",
+        "ALTER TABLE customers ADD COLUMN over_contact_until TEXT",
+        "ALTER TABLE customers ADD COLUMN outbound_gap_days INTEGER",
+        "ALTER TABLE customers ADD COLUMN mood_trend REAL",
+        "ALTER TABLE customers ADD COLUMN silent_from TEXT",
+        "ALTER TABLE customers ADD COLUMN orders_total REAL NOT NULL DEFAULT 0",
+        # Each risk of `health` reads its own small index.
+        "CREATE INDEX customers_silent ON customers (silent_from) WHERE silent_from IS NOT NULL",
+        "CREATE INDEX customers_negative ON customers (negative_since)"
+        " WHERE negative_since IS NOT NULL",
+        "CREATE INDEX customers_falling ON customers (falling_since)"
+        " WHERE falling_since IS NOT NULL",
+        "CREATE INDEX customers_over_contact ON customers (over_contact_until)"
+        " WHERE over_contact_until IS NOT NULL",
+        "CREATE INDEX interactions_customer_day ON interactions (customer_id, occurred_on)",
+        # Tier and value band of a customer, defined once for every report.
+        """CREATE VIEW customer_groups AS
+        SELECT id, coalesce(tier, '') AS tier,
+            CASE
+                WHEN annual_value IS NULL THEN 'unknown'
+                WHEN annual_value < 1000 THEN 'under 1k'
+                WHEN annual_value < 5000 THEN '1k-5k'
+                WHEN annual_value < 20000 THEN '5k-20k'
+                ELSE '20k+'
+            END AS band
+        FROM customers""",
+        """CREATE VIEW interaction_facts AS
+        SELECT i.id, i.customer_id, i.occurred_on AS day, g.tier, g.band,
+            1 AS contacts,
+            coalesce(i.channel IN ('phone', 'visit', 'video'), 0) AS personal,
+            coalesce(i.channel IN ('email', 'newsletter'), 0) AS mass,
+            i.direction = 'out' AS outbound,
+            i.direction = 'in' AS inbound,
+            i.kind = 'complaint' AS complaints,
+            i.kind = 'complaint' AND i.direction = 'in' AS inbound_complaints,
+            coalesce(i.mood > 0, 0) AS positive,
+            coalesce(i.mood < 0, 0) AS negative,
+            coalesce(i.mood, 0) AS mood_total,
+            i.mood IS NOT NULL AS moods
+        FROM interactions i JOIN customer_groups g ON g.id = i.customer_id""",
+        f"""CREATE TABLE daily_stats (
+            day TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            band TEXT NOT NULL,
+            {", ".join(f"{column} INTEGER NOT NULL DEFAULT 0" for column in _FACT_COLUMNS)},
+            PRIMARY KEY (day, tier, band)
+        ) WITHOUT ROWID""",
+        _stats_upsert("1", "+"),
+        f"""CREATE TRIGGER daily_stats_insert AFTER INSERT ON interactions BEGIN
+            {_stats_upsert("id = NEW.id", "+")}; END""",
+        f"""CREATE TRIGGER daily_stats_delete BEFORE DELETE ON interactions BEGIN
+            {_stats_upsert("id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_update_before BEFORE UPDATE ON interactions BEGIN
+            {_stats_upsert("id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_update_after AFTER UPDATE ON interactions BEGIN
+            {_stats_upsert("id = NEW.id", "+")}; END""",
+        f"""CREATE TRIGGER daily_stats_retier_before BEFORE UPDATE OF tier, annual_value
+            ON customers BEGIN {_stats_upsert("customer_id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_retier_after AFTER UPDATE OF tier, annual_value
+            ON customers BEGIN {_stats_upsert("customer_id = NEW.id", "+")}; END""",
+        # Derived per-customer columns are filled by the application after migrating.
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('refresh_pending', '1')",
+    )
+
+
+@migration
+def m003_consent(connection: sqlite3.Connection) -> None:
+    """The consent ledger: append-only, enforced by the database itself."""
+    _run(
+        connection,
+        """CREATE TABLE consent (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers (id),
+            contact_id INTEGER REFERENCES contacts (id),
+            purpose TEXT NOT NULL
+                CHECK (purpose IN ('newsletter', 'email-marketing', 'phone-marketing')),
+            action TEXT NOT NULL CHECK (action IN ('grant', 'confirm', 'withdraw')),
+            recorded_at TEXT NOT NULL,
+            evidence TEXT
+        )""",
+        "CREATE INDEX consent_customer ON consent (customer_id, purpose, id)",
+        """CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent BEGIN
+            SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
+        """CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent BEGIN
+            SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
+    )
+
+
+@migration
+def m004_data_rights(connection: sqlite3.Connection) -> None:
+    """Erasure log (no personal data), restriction of processing, erasure of consent,
+    and what imports need: a note per contact and finding contacts by e-mail.
+
+    The consent ledger stays append-only, except for the rows of a person whose
+    erasure has just been logged: erasure (GDPR Art. 17) outranks the ledger.
+    """
+    _run(
+        connection,
+        """CREATE TABLE erasures (
+            id INTEGER PRIMARY KEY,
+            erased_at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('customer', 'contact')),
+            subject_id INTEGER NOT NULL,
+            by_whom TEXT,
+            rows_removed INTEGER NOT NULL DEFAULT 0
+        )""",
+        "ALTER TABLE customers ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0",
+        # Reports filter restricted customers out; keep them on covering indexes.
+        *(
+            statement
+            for name, column in (
+                ("next_due", "next_due"),
+                ("silent", "silent_from"),
+                ("negative", "negative_since"),
+                ("falling", "falling_since"),
+                ("over_contact", "over_contact_until"),
+            )
+            for statement in (
+                f"DROP INDEX IF EXISTS customers_{name}",
+                f"CREATE INDEX customers_{name} ON customers (restricted, {column})"
+                f" WHERE {column} IS NOT NULL",
+            )
+        ),
+        "ALTER TABLE contacts ADD COLUMN note TEXT",
+        "CREATE INDEX contacts_email ON contacts (email COLLATE NOCASE)",
+        "DROP TRIGGER consent_no_delete",
+        """CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent
+        WHEN NOT EXISTS (SELECT 1 FROM erasures e WHERE
+            (e.kind = 'customer' AND e.subject_id = OLD.customer_id)
+            OR (e.kind = 'contact' AND e.subject_id = OLD.contact_id))
+        BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END""",
+    )
+
+
+@migration
+def m005_value_ranking(connection: sqlite3.Connection) -> None:
+    """`value` ranks every customer by lifetime value; this index holds all it reads,
+    so the ranking scans a narrow index instead of the wide customer rows."""
+    _run(
+        connection,
+        # Led by a column no report filters on, and not partial: led by `restricted`, or
+        # partial on it, it tempted the planner to drive other reports through it.
+        "CREATE INDEX customers_value ON customers (customer_since, annual_value, orders_total,"
+        " last_outbound_on, silent_from, outbound_gap_days, status, restricted)",
+    )
+
+
+def _mark(value: str) -> str:
+    """Mark one customer. Not INSERT OR IGNORE: a trigger fired by a foreign key action
+    (ON DELETE SET NULL) does not honour it and fails on a customer marked already."""
+    return (
+        f"INSERT INTO pending_refresh (customer_id) SELECT {value}"
+        f" WHERE NOT EXISTS (SELECT 1 FROM pending_refresh WHERE customer_id = {value});"
+    )
+
+
+def _marks(table: str, events: dict[str, tuple[str, ...]], key: str = "customer_id") -> list[str]:
+    """Triggers that mark the customers a change of `table` touched, per event."""
+    return [
+        f"CREATE TRIGGER pending_refresh_{table}_{event.split()[0].lower()} AFTER {event}"
+        f" ON {table} BEGIN {' '.join(_mark(f'{row}.{key}') for row in rows)} END"
+        for event, rows in events.items()
+    ]
+
+
+@migration
+def m006_pending_refresh(connection: sqlite3.Connection) -> None:
+    """The unit of work's memory: every change that can move a customer's derived
+    columns (next due, last contact, signals) marks the customer here, by trigger, so
+    no writer can forget; the unit of work recomputes the marked ones before COMMIT.
+
+    Changes of the derived columns themselves mark nothing. Replaces m002's
+    `refresh_pending` setting.
+    """
+    changes = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
+    _run(
+        connection,
+        "CREATE TABLE pending_refresh (customer_id INTEGER PRIMARY KEY)",
+        *_marks("interactions", changes),
+        *_marks("followups", changes),
+        *_marks("preferences", changes),
+        *_marks(
+            "customers",
+            {
+                "INSERT": ("NEW",),
+                "UPDATE OF status, created_at, paused_until, preference_id": ("NEW",),
+            },
+            key="id",
+        ),
+        *(
+            f"CREATE TRIGGER pending_refresh_default_rhythm_{event.lower()} AFTER {event}"
+            " ON settings WHEN NEW.key = 'default_frequency' BEGIN"
+            " INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
+            " WHERE id NOT IN (SELECT customer_id FROM pending_refresh); END"
+            for event in ("INSERT", "UPDATE")
+        ),
+        "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
+        " WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'refresh_pending')",
+        "DELETE FROM settings WHERE key = 'refresh_pending'",
+    )
