@@ -1,0 +1,223 @@
+"""The core keeps its derived state by itself: whatever sequence of changes people
+make, the stored next due, last contact, risk and signal columns equal a fresh
+recomputation from the entries, and nothing is left marked for later."""
+
+import csv
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from typer.testing import CliRunner
+
+from kundenpflege import clock
+from kundenpflege.domain import customers, gdpr, interactions, schedule
+from kundenpflege.domain import journal as unit_of_work
+from kundenpflege.domain.consent import subject
+from kundenpflege.errors import KundenpflegeError
+from tests.conftest import APP, TODAY
+
+HANDLES = st.sampled_from(["anker", "berg", "chen", "dorn"])
+DAYS = st.dates(min_value=TODAY.replace(year=2026, month=5), max_value=TODAY)
+FUTURE = st.integers(min_value=1, max_value=120).map(lambda days: f"+{days}d")
+RHYTHMS = st.sampled_from(["weekly", "alle 2 Wochen", "monthly", "quarterly", "none"])
+WEEKDAYS = st.sampled_from(["di,do", "mo-fr", "mi", "none"])
+STATUSES = st.sampled_from(["active", "prospect", "paused", "former"])
+
+
+def check_derived_state(connection: sqlite3.Connection) -> None:
+    everyone = [row[0] for row in connection.execute("SELECT id FROM customers ORDER BY id")]
+    assert schedule.stored(connection, everyone) == schedule.computed(connection, everyone)
+    assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
+
+
+class Journal(RuleBasedStateMachine):
+    """Today's write commands, through the command line, in any order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = tempfile.TemporaryDirectory()
+        self.path = Path(self.folder.name) / "journal.db"
+        self.runner = CliRunner()
+        self.run("init")
+        self.run("person", "add", "anna")
+        self.run("person", "add", "ben")
+
+    def teardown(self) -> None:
+        self.folder.cleanup()
+
+    def run(self, *arguments: str) -> None:
+        result = self.runner.invoke(APP, ["--db", str(self.path), *arguments])
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        assert result.exit_code in (0, 1), (arguments, result.stderr)
+        if result.exit_code:
+            assert result.stderr.startswith("Error: "), result.stderr
+
+    @rule(handle=HANDLES, status=STATUSES, since=DAYS)
+    def add(self, handle: str, status: str, since: object) -> None:
+        self.run("add", handle, "--status", status, "--since", str(since))
+
+    @rule(handle=HANDLES, status=STATUSES, tier=st.sampled_from(["A", "B", "C"]))
+    def edit(self, handle: str, status: str, tier: str) -> None:
+        self.run("edit", handle, "--status", status, "--tier", tier)
+
+    @rule(
+        handle=HANDLES,
+        person=st.sampled_from(["anna", "ben", "none"]),
+        every=RHYTHMS,
+        days=WEEKDAYS,
+        maximum=st.sampled_from(["weekly", "monthly", "none"]),
+        do_not_contact=st.booleans(),
+        said=DAYS,
+    )
+    def prefer(self, handle: str, person: str, every: str, days: str, maximum: str,
+               do_not_contact: bool, said: object) -> None:  # fmt: skip
+        contact = "--do-not-contact" if do_not_contact else "--may-contact"
+        self.run("prefer", handle, "--person", person, "--every", every, "--days", days,
+                 "--max", maximum, contact, "--said", str(said))  # fmt: skip
+
+    @rule(
+        handle=HANDLES,
+        day=DAYS,
+        kind=st.sampled_from(["call", "visit", "email", "order", "complaint", "apology"]),
+        direction=st.sampled_from(["in", "out"]),
+        mood=st.integers(min_value=-2, max_value=2),
+        followup=st.none() | FUTURE,
+    )
+    def log(self, handle: str, day: object, kind: str, direction: str, mood: int,
+            followup: str | None) -> None:  # fmt: skip
+        extra = ["--followup", followup] if followup else []
+        self.run("log", handle, "--at", f"{day} 10:00", "--kind", kind, "--direction",
+                 direction, "--mood", str(mood), "--note", "n", *extra)  # fmt: skip
+
+    @rule(handle=HANDLES, until=FUTURE)
+    def pause(self, handle: str, until: str) -> None:
+        self.run("pause", handle, "--until", until)
+
+    @rule(handle=HANDLES, due=FUTURE)
+    def followup_add(self, handle: str, due: str) -> None:
+        self.run("followup", "add", handle, "Angebot", "--due", due)
+
+    @rule(number=st.integers(min_value=1, max_value=8))
+    def followup_done(self, number: int) -> None:
+        self.run("followup", "done", str(number))
+
+    @rule(number=st.integers(min_value=1, max_value=8), until=FUTURE)
+    def followup_snooze(self, number: int, until: str) -> None:
+        self.run("followup", "snooze", str(number), "--until", until)
+
+    @rule(
+        rows=st.lists(
+            st.tuples(HANDLES | st.sampled_from(["neu-1", "neu-2"]), RHYTHMS, STATUSES),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def import_csv(self, rows: list[tuple[str, str, str]]) -> None:
+        path = Path(self.folder.name) / "import.csv"
+        with path.open("w", newline="", encoding="utf-8") as target:
+            writer = csv.writer(target)
+            writer.writerow(["handle", "name", "every", "status"])
+            for handle, every, status in rows:
+                writer.writerow([handle, handle.title(), "" if every == "none" else every, status])
+        self.run("import", "csv", str(path))
+
+    @rule(rhythm=RHYTHMS.filter(lambda rhythm: rhythm != "none"))
+    def default_rhythm(self, rhythm: str) -> None:
+        self.run("init", "--default-every", rhythm)
+
+    @rule(handle=HANDLES, lift=st.booleans())
+    def restrict(self, handle: str, lift: bool) -> None:
+        self.run("gdpr", "restrict", handle, *(["--lift"] if lift else []))
+
+    @rule(handle=HANDLES)
+    def forget(self, handle: str) -> None:
+        self.run("gdpr", "forget", handle, "--yes")
+
+    @invariant()
+    def derived_state_is_current(self) -> None:
+        connection = unit_of_work.open_journal(self.path, clock.now(), upgrade=False)
+        try:
+            check_derived_state(connection)
+        finally:
+            connection.close()
+
+
+PROFILE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+def test_derived_state_after_any_changes() -> None:
+    """The short profile (make test)."""
+    Journal.TestCase.settings = settings(max_examples=20, stateful_step_count=20, **PROFILE)
+    Journal.TestCase().runTest()
+
+
+@pytest.mark.slow
+def test_derived_state_after_many_changes() -> None:
+    """The long profile (make test-slow)."""
+    Journal.TestCase.settings = settings(max_examples=150, stateful_step_count=40, **PROFILE)
+    Journal.TestCase().runTest()
+
+
+def test_a_library_caller_gets_the_same_guarantees(connection: sqlite3.Connection) -> None:
+    """Domain functions called on their own run in a change of their own."""
+    customer_id = customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    assert not connection.in_transaction
+    interactions.log(connection, customer_id, at=clock.now(), now=clock.now(), kind="call")
+    check_derived_state(connection)
+    customers.pause(connection, customer_id, TODAY.replace(year=2027))
+    assert connection.execute("SELECT next_due FROM customers").fetchone()[0] == "2027-11-25"
+    gdpr.forget(connection, subject(connection, "k"), clock.now(), "anna")
+    assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+    wal = Path(f"{connection.execute('PRAGMA database_list').fetchone()[2]}-wal")
+    assert wal.stat().st_size == 0  # the erasure emptied the WAL
+
+
+def test_changes_join_the_open_one_and_fail_as_one(connection: sqlite3.Connection) -> None:
+    with pytest.raises(KundenpflegeError), unit_of_work.change(connection):
+        customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+        customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+    assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
+
+
+def test_an_erasure_runs_on_its_own(connection: sqlite3.Connection) -> None:
+    customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    with pytest.raises(KundenpflegeError, match="an erasure runs on its own"):
+        with unit_of_work.change(connection):
+            gdpr.forget(connection, subject(connection, "k"), clock.now(), None)
+    assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
+
+
+def test_a_dry_run_keeps_nothing(connection: sqlite3.Connection) -> None:
+    with unit_of_work.change(connection, keep=False):
+        customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+
+
+def test_writes_from_outside_are_settled_on_the_next_open(db_path: Path) -> None:
+    """A change made with another SQLite tool marks customers like ours do; the next
+    open recomputes them."""
+    connection, _ = unit_of_work.create_journal(db_path, clock.now())
+    customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    connection.close()
+    other = sqlite3.connect(db_path)
+    other.execute("UPDATE customers SET paused_until = '2027-03-01'")
+    other.commit()
+    other.close()
+    reopened = unit_of_work.open_journal(db_path, clock.now())
+    assert reopened.execute("SELECT next_due FROM customers").fetchone()[0] == "2027-03-01"
+    check_derived_state(reopened)
+    reopened.close()
+
+
+def test_storage_refuses_connections_it_did_not_open() -> None:
+    from kundenpflege.storage import db
+
+    plain = sqlite3.connect(":memory:")
+    with pytest.raises(TypeError, match="open the journal with storage.db"):
+        with db.unit_of_work(plain, unit_of_work.recompute):
+            pass
