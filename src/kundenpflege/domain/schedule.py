@@ -7,10 +7,9 @@ instead of scanning interactions.
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
 
 from kundenpflege.domain import preferences, rhythm, signals
 from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
@@ -111,16 +110,16 @@ def computed(
             chunk,
         ):
             histories[row[0]].append(tuple(row[1:]))
-        rows += [
-            _derived(
-                row,
-                stated.get(row["preference_id"]),
-                histories[row["id"]],
-                default,
-                repaired.get(row["id"]),
+        for row in customers:
+            customer = (row["status"], row["created_at"], row["paused_until"])
+            preference = stated.get(row["preference_id"])
+            history, repair = histories.get(row["id"], []), repaired.get(row["id"])
+            values = (
+                _derived(*customer, preference, history, default, repair)
+                if history or repair
+                else _untouched(*customer, preference, default)
             )
-            for row in customers
-        ]
+            rows.append((*values, row["id"]))
     return rows
 
 
@@ -131,26 +130,41 @@ def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
         yield chunk, ", ".join("?" for _ in chunk)
 
 
+@lru_cache(maxsize=1024)
+def _untouched(
+    status: str,
+    created_at: str,
+    paused_until: str | None,
+    preference: preferences.Preference | None,
+    default: Frequency,
+) -> tuple[object, ...]:
+    """A customer without contacts or kept promises (a bulk import brings 100,000 of
+    them): customers added alike share one plan, so it is worked out once."""
+    return _derived(status, created_at, paused_until, preference, [], default, None)
+
+
 def _derived(
-    customer: Mapping[str, Any],
+    status: str,
+    created_at: str,
+    paused: str | None,
     preference: preferences.Preference | None,
     rows: list[signals.HistoryRow],
     default: Frequency,
     last_repair: date | None,
 ) -> tuple[object, ...]:
-    """The stored columns of one customer, in the order of the UPDATE above."""
+    """The DERIVED columns of one customer, in their order."""
     history = signals.from_history(rows)
     risks = signals.risks(
         history,
         last_repair=last_repair,
         maximum=preference.max_frequency if preference else None,
-        current=customer["status"] != "former",
+        current=status != "former",
     )
     next_due = silent_from = None
-    if customer["status"] in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
+    if status in PLANNABLE_STATUSES and not (preference and preference.do_not_contact):
         frequency = (preference and preference.frequency) or default
-        added_on = _local_day(customer["created_at"])
-        paused_until = from_iso(customer["paused_until"])
+        added_on = _local_day(created_at)
+        paused_until = from_iso(paused)
         next_due = plan(
             last_contact=history.last_on,
             added_on=added_on,
@@ -179,7 +193,6 @@ def _derived(
         _iso(risks.negative_since),
         _iso(risks.falling_since),
         _iso(risks.over_contact_until),
-        customer["id"],
     )
 
 
