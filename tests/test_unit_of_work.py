@@ -31,6 +31,7 @@ STATUSES = st.sampled_from(["active", "prospect", "paused", "former"])
 def check_derived_state(connection: sqlite3.Connection) -> None:
     everyone = [row[0] for row in connection.execute("SELECT id FROM customers ORDER BY id")]
     assert schedule.stored(connection, everyone) == schedule.computed(connection, everyone)
+    assert schedule.stale_followups(connection) == []
     assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
 
 

@@ -60,12 +60,37 @@ DERIVED = (
 )
 
 
+# When an open promise is due for the `due` report: its day, or after the customer's
+# pause; never while they are not to be contacted (no next due) or restricted.
+FOLLOWUP_DUE = (
+    "CASE WHEN f.status = 'open' AND c.next_due IS NOT NULL AND c.restricted = 0"
+    " THEN max(f.due_on, coalesce(c.paused_until, '')) END"
+)
+
+
 def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
-    """Store the derived columns of these customers, computed from their entries."""
+    """Store the derived columns of these customers (and of their promises), computed
+    from their entries."""
     assignments = ", ".join(f"{column} = ?" for column in DERIVED)
     connection.executemany(
         f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
     )
+    for chunk, marks in _chunks(customer_ids):
+        connection.execute(
+            f"UPDATE followups AS f SET due_effective = {FOLLOWUP_DUE} FROM customers c"
+            f" WHERE c.id = f.customer_id AND f.customer_id IN ({marks})"
+            f" AND f.due_effective IS NOT {FOLLOWUP_DUE}",
+            chunk,
+        )
+
+
+def stale_followups(connection: sqlite3.Connection) -> list[int]:
+    """Promises whose stored due day is not what their customer's state gives."""
+    rows = connection.execute(
+        "SELECT f.id FROM followups f JOIN customers c ON c.id = f.customer_id"
+        f" WHERE f.due_effective IS NOT {FOLLOWUP_DUE} ORDER BY f.id"
+    )
+    return [followup_id for (followup_id,) in rows]
 
 
 def stored(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:

@@ -52,7 +52,6 @@ _PREFERENCE_JOINS = (
 )
 # Joined only for the rows shown: interactions is the largest table.
 _IMPRESSION_JOIN = " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
-_PLANNABLE = " AND c.status IN ('active', 'prospect') AND coalesce(p.do_not_contact, 0) = 0"
 
 
 def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: date) -> list[str]:
@@ -117,25 +116,27 @@ def due(
     """Overdue and upcoming contacts, most overdue first, and how many there are in all."""
     horizon = (today + timedelta(days=days_ahead)).isoformat()
     where, parameters = filter_clause(tag, tier)
-    # schedule.refresh leaves next_due empty for anyone not to be contacted, so the
+    # The unit of work leaves next_due empty for anyone not to be contacted, so the
     # cadence side needs no status or do-not-contact filter and stays on its index.
     cadence_where = f" WHERE c.next_due <= ?{where}"
-    # A pause only moves a promise later, so due_on <= horizon narrows the index range.
-    followup_core = (
-        f" FROM followups f JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
-        " LEFT JOIN people fp ON fp.id = f.person_id"
-        " WHERE f.status = 'open' AND f.due_on <= ?"
-        f" AND max(f.due_on, coalesce(c.paused_until, '')) <= ?{_PLANNABLE}{where}"
-    )
+    # Likewise a promise's due_effective (its day after any pause; empty when the
+    # customer is not to be contacted or restricted): unfiltered, only its index is read.
+    followup_core = " FROM followups f WHERE f.due_effective <= ?"
+    if tag or tier or person:
+        followup_core = (
+            f" FROM followups f CROSS JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
+            f" LEFT JOIN people fp ON fp.id = f.person_id WHERE f.due_effective <= ?{where}"
+        )
     if person:
         cadence_where += " AND pe.handle = ?"
         followup_core += " AND coalesce(fp.handle, pe.handle) = ?"
         parameters.append(person)
+    followup_parameters = parameters if tag or tier or person else []
     cadence_joins = _PREFERENCE_JOINS if person else ""
     count = connection.execute(
         f"SELECT (SELECT count(*) FROM customers c{cadence_joins}{cadence_where}),"
         f" (SELECT count(*){followup_core})",
-        [horizon, *parameters, horizon, horizon, *parameters],
+        [horizon, *parameters, horizon, *followup_parameters],
     ).fetchone()
     sql_limit = -1 if limit is None else limit
     default_rhythm = rhythm.default_frequency(connection)
@@ -167,13 +168,14 @@ def due(
             )
         )
     followup_rows = connection.execute(
-        f"SELECT {_CONTEXT}, top.* FROM (SELECT f.id AS followup_id, f.customer_id, f.what,"
-        " max(f.due_on, coalesce(c.paused_until, '')) AS effective_due,"
-        f" coalesce(fp.handle, pe.handle) AS followup_person{followup_core}"
-        " ORDER BY effective_due, f.id LIMIT ?) AS top"
+        f"SELECT {_CONTEXT}, top.*, coalesce(fp.handle, pe.handle) AS followup_person FROM"
+        " (SELECT f.id AS followup_id, f.customer_id, f.what, f.person_id,"
+        f" f.due_effective AS effective_due{followup_core}"
+        " ORDER BY f.due_effective, f.id LIMIT ?) AS top"
         f" JOIN customers c ON c.id = top.customer_id{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        " LEFT JOIN people fp ON fp.id = top.person_id"
         " ORDER BY top.effective_due, top.followup_id",
-        [horizon, horizon, *parameters, sql_limit],
+        [horizon, *followup_parameters, sql_limit],
     )
     for row in followup_rows:
         due_on = date.fromisoformat(row["effective_due"])

@@ -361,26 +361,34 @@ def _marks(table: str, events: dict[str, tuple[str, ...]], key: str = "customer_
 
 
 @migration
-def m006_pending_refresh(connection: sqlite3.Connection) -> None:
+def m006_unit_of_work(connection: sqlite3.Connection) -> None:
     """The unit of work's memory: every change that can move a customer's derived
-    columns (next due, last contact, signals) marks the customer here, by trigger, so
-    no writer can forget; the unit of work recomputes the marked ones before COMMIT.
+    columns marks the customer in `pending_refresh`, by trigger, so no writer can
+    forget; the unit of work recomputes the marked ones before COMMIT. Changes of
+    the derived columns themselves mark nothing. Replaces m002's `refresh_pending`.
 
-    Changes of the derived columns themselves mark nothing. Replaces m002's
-    `refresh_pending` setting.
+    New derived column: when an open promise is due for the `due` report (`max` of
+    its day and the customer's pause; empty when the customer is not to be contacted
+    or restricted), so the report reads an index instead of every customer behind
+    two thousand open promises.
     """
-    changes = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
+    changes = {"INSERT": ("NEW",), "DELETE": ("OLD",)}
+    updated = ("OLD", "NEW")
     _run(
         connection,
         "CREATE TABLE pending_refresh (customer_id INTEGER PRIMARY KEY)",
-        *_marks("interactions", changes),
-        *_marks("followups", changes),
-        *_marks("preferences", changes),
+        "ALTER TABLE followups ADD COLUMN due_effective TEXT",
+        "CREATE INDEX followups_due ON followups (due_effective) WHERE due_effective IS NOT NULL",
+        *_marks("interactions", {**changes, "UPDATE": updated}),
+        *_marks("preferences", {**changes, "UPDATE": updated}),
+        *_marks(
+            "followups", {**changes, "UPDATE OF customer_id, status, due_on, done_at": updated}
+        ),
         *_marks(
             "customers",
             {
                 "INSERT": ("NEW",),
-                "UPDATE OF status, created_at, paused_until, preference_id": ("NEW",),
+                "UPDATE OF status, created_at, paused_until, preference_id, restricted": ("NEW",),
             },
             key="id",
         ),
@@ -391,7 +399,9 @@ def m006_pending_refresh(connection: sqlite3.Connection) -> None:
             " WHERE id NOT IN (SELECT customer_id FROM pending_refresh); END"
             for event in ("INSERT", "UPDATE")
         ),
+        # Filled by the first unit of work: everyone after m002, else those with promises.
         "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
-        " WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'refresh_pending')",
+        " WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'refresh_pending')"
+        " OR id IN (SELECT customer_id FROM followups WHERE status = 'open')",
         "DELETE FROM settings WHERE key = 'refresh_pending'",
     )
