@@ -40,7 +40,7 @@ CLICK_ERRORS = (
     (r"Missing command\.", N_("Missing command.")),
     (r"Missing argument (?P<name>'.+?')\.", N_("Missing argument {name}.")),
     (r"Missing option (?P<name>'.+?')\.", N_("Missing option {name}.")),
-    (r"Got unexpected extra arguments? \((?P<extra>.*)\)",
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<extra>.*)\)",
      N_("Got unexpected extra arguments ({extra})")),
     (r"Option (?P<option>'.+') requires an argument\.",
      N_("Option {option} needs a value.")),
@@ -48,15 +48,13 @@ CLICK_ERRORS = (
      N_("Option {option} does not take a value.")),
     (r"Invalid value for (?P<name>'.+?'(?: / '.+?')*): (?P<problem>.+)",
      N_("Invalid value for {name}: {problem}")),
-    (r"Invalid value: (?P<problem>.+)", N_("Invalid value: {problem}")),
     (r"(?P<value>'.*') is not one of (?P<choices>.+)\.",
      N_("{value} is not one of {choices}.")),
-    (r"(?P<value>'.*') is not a valid integer\.", N_("{value} is not a whole number.")),
+    (r"(?P<value>'.*') is not a valid int(?:eger)?(?: range)?\.",
+     N_("{value} is not a whole number.")),
     (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
     (r"(?P<value>.+) is not in the range (?P<range>.+)\.",
      N_("{value} is not in the range {range}.")),
-    (r"(?:File|Path|Directory) (?P<path>'.+') does not exist\.",
-     N_("{path} does not exist.")),
 )  # fmt: skip
 
 
