@@ -4,7 +4,9 @@
 
 Builds (and caches in benchmarks/data/) a 100,000-customer / 2,000,000-interaction
 journal and a 300 / 6,000 one, then times each command as a separate process
-(median, min, max) beside the floor `python -c "import sqlite3"`.
+(median, min, max) beside two yardsticks: the floor `python -c "import sqlite3"` and
+a bare two-command Typer app in the same virtualenv (`bare_app.py`, what Typer alone
+costs). Our own share is the ratio to the bare app, each pair run alternating.
 """
 
 import argparse
@@ -142,22 +144,21 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
 
+    log_command = db(scratch, "log", "kunde-000042", "--kind", "call", "--note", "bench")
     due_target = "< 120 ms"
     insight = "< 2x due"
+    bare = [sys.executable, str(HERE / "bare_app.py")]
     cases: list[tuple[str, list[str], str, object]] = [
         ("floor: python -c 'import sqlite3'", [sys.executable, "-c", "import sqlite3"], "", None),
+        ("yardstick: bare Typer app, one command", [*bare, "hello"], "", None),
+        ("yardstick: bare Typer app --help", [*bare, "--help"], "", None),
         ("--help", [*COMMAND, "--help"], "< 70 ms", None),
         ("due --limit 50 (300 / 6k)", db(small, "due", "--limit", "50"), "", None),
         ("due --limit 50 (100k / 2M)", db(big, "due", "--limit", "50"), due_target, None),
         ("impressions --limit 50", db(big, "impressions", "--limit", "50"), "", None),
         ("show", db(big, "show", "kunde-050000"), "", None),
         ("remind --person anna", db(big, "remind", "--person", "anna"), "", None),
-        (
-            "log (one interaction)",
-            db(scratch, "log", "kunde-000042", "--kind", "call", "--note", "bench"),
-            "< 80 ms",
-            None,
-        ),
+        ("log (one interaction)", log_command, "< 80 ms", None),
         ("list --limit 50", db(big, "list", "--limit", "50"), "", None),
         ("health --limit 50", db(big, "health", "--limit", "50"), insight, None),
         ("fairness", db(big, "fairness"), insight, None),
@@ -196,6 +197,21 @@ def main() -> None:
             due_times, report_times = paired(due_command, arguments, runs)
             ratio = statistics.median(r / d for d, r in zip(due_times, report_times, strict=True))
             ratios.append(f"- `{label}` / `due`, interleaved: {ratio:.2f}x (target < 2x)")
+    # Our own share: each hot command against the bare Typer app, run by run.
+    yardstick = []
+    for label, ours, theirs, target in (
+        ("due --limit 50 (100k / 2M)", db(big, "due", "--limit", "50"), [*bare, "hello"], 1.25),
+        ("log (one interaction)", log_command, [*bare, "hello"], 1.25),
+        ("--help", [*COMMAND, "--help"], [*bare, "--help"], 1.1),
+    ):
+        fresh_copy()
+        our_times, bare_times = paired(ours, theirs, 3 * runs)
+        ratio = statistics.median(o / b for o, b in zip(our_times, bare_times, strict=True))
+        yardstick.append(
+            f"- `{label}` / bare Typer app, interleaved ({len(our_times)} pairs):"
+            f" {ratio:.2f}x (target <= {target}x; {statistics.median(our_times):.1f} ms"
+            f" against {statistics.median(bare_times):.1f} ms)"
+        )
     memory = peak_memory_mb(db(big, "due", "--limit", "50"))
     small_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (300"))
     big_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (100k"))
@@ -213,6 +229,7 @@ def main() -> None:
             for label, median, low, high, target in results
         ),
         "",
+        *yardstick,
         f"- `due` at 100k/2M vs 300/6k: {big_due / small_due:.2f}x (target within 1.3x)",
         f"- insight reports target: within 2x of `due` at 100k/2M = {2 * big_due:.0f} ms",
         *ratios,

@@ -8,18 +8,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from kundenpflege.domain import contacts, customers, journal
+from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 
 PURPOSES = (N_("newsletter"), N_("email-marketing"), N_("phone-marketing"))
 ACTIONS = (N_("grant"), N_("confirm"), N_("withdraw"))
 STATES = {"grant": N_("granted"), "confirm": N_("confirmed"), "withdraw": N_("withdrawn")}
-
-# Which purpose a planned contact needs (DESIGN §2): a newsletter always needs
-# newsletter consent; cold e-mail or calls to prospects are marketing.
-PURPOSE_FOR_CHANNEL = {"newsletter": "newsletter"}
-PROSPECT_PURPOSE_FOR_CHANNEL = {"email": "email-marketing", "phone": "phone-marketing"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +37,9 @@ class Subject:
 
 
 def subject(connection: sqlite3.Connection, text: str) -> Subject:
+    # Imported here: `due` reads the ledger and should not load the people modules.
+    from kundenpflege.domain import contacts, customers
+
     handle, _slash, contact_text = text.partition("/")
     customer = customers.find(connection, handle)
     if not contact_text:
@@ -131,22 +129,3 @@ def summary(connection: sqlite3.Connection, customer_id: int) -> dict[str, str]:
         key = entry.purpose + (f" ({entry.contact})" if entry.contact else "")
         states[key] = STATES[entry.action]
     return states
-
-
-def missing_for(
-    connection: sqlite3.Connection, customer_id: int, status: str, channel: str | None
-) -> str | None:
-    """The purpose a planned contact on `channel` needs but lacks confirmed consent for."""
-    purpose = PURPOSE_FOR_CHANNEL.get(channel or "")
-    if purpose is None and status == "prospect":
-        purpose = PROSPECT_PURPOSE_FOR_CHANNEL.get(channel or "")
-    if purpose is None:
-        return None
-    confirmed = connection.execute(
-        "SELECT 1 FROM consent k WHERE k.customer_id = ? AND k.purpose = ? AND k.action = 'confirm'"
-        " AND NOT EXISTS (SELECT 1 FROM consent later WHERE later.customer_id = k.customer_id"
-        " AND later.purpose = k.purpose AND later.contact_id IS k.contact_id AND later.id > k.id"
-        " AND later.action != 'confirm')",
-        (customer_id, purpose),
-    ).fetchone()
-    return None if confirmed else purpose

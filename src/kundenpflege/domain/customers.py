@@ -1,6 +1,5 @@
 """Customers: add, change, find by handle (or an unambiguous name), and list."""
 
-import difflib
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -207,6 +206,8 @@ def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
                 identifier=identifier, candidates=candidates
             )
         )
+    import difflib  # only a name that is not found needs it
+
     handles = [handle for (handle,) in connection.execute("SELECT handle FROM customers")]
     close = difflib.get_close_matches(identifier.lower(), handles, n=3, cutoff=0.6)
     hint = (

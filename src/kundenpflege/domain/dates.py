@@ -8,11 +8,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
-
-from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
+from typing import TYPE_CHECKING
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:  # dateutil loads on the paths that do calendar arithmetic (not `due`)
+    from dateutil.relativedelta import relativedelta
+
+# Patterns as text: `re` compiles each on first use and caches it, so a command that
+# reads no dates pays nothing for them.
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_WORDS = {
@@ -32,19 +37,19 @@ _DAY_WORDS = {
     "übermorgen": 2, "uebermorgen": 2,
     "vorgestern": -2,
 }  # fmt: skip
-_OFFSET = re.compile(r"([+-])\s*(\d{1,4})\s*([a-zäöü]*)")
+_OFFSET = r"([+-])\s*(\d{1,4})\s*([a-zäöü]*)"
 _OFFSET_UNITS = {
     "days": ("", "d", "day", "days", "t", "tag", "tage", "tagen"),
     "weeks": ("w", "week", "weeks", "wo", "woche", "wochen"),
     "months": ("m", "month", "months", "mon", "monat", "monate", "monaten"),
     "years": ("y", "year", "years", "j", "jahr", "jahre", "jahren"),
 }
-_NEXT_WEEKDAY = re.compile(
+_NEXT_WEEKDAY = (
     r"(?:next|this|coming|nächsten|naechsten|nächster|naechster|kommenden|am)?\s*([a-z]+)"
 )
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*uhr)?")
+_ISO_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+_GERMAN_DATE = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
+_TIME = r"(\d{1,2})[:.](\d{2})(?:\s*uhr)?"
 DATE_HINT = N_("use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday")
 
 
@@ -74,20 +79,24 @@ def parse_date(text: str, today: date) -> date:
     raw = " ".join(text.strip().lower().split())
     if raw in _DAY_WORDS:
         return today + timedelta(days=_DAY_WORDS[raw])
-    if match := _ISO_DATE.fullmatch(raw):
+    if match := re.fullmatch(_ISO_DATE, raw):
         year, month, day = (int(part) for part in match.groups())
         return _calendar_date(year, month, day, text)
-    if match := _GERMAN_DATE.fullmatch(raw):
+    if match := re.fullmatch(_GERMAN_DATE, raw):
         day, month, year = (int(part) for part in match.groups())
         return _calendar_date(year, month, day, text)
-    if match := _OFFSET.fullmatch(raw):
+    if match := re.fullmatch(_OFFSET, raw):
         sign, amount, word = match.groups()
         unit = _unit_for(word)
         if unit is not None:
             count = int(amount) if sign == "+" else -int(amount)
+            from dateutil.relativedelta import relativedelta
+
             return today + relativedelta(**{unit: count})  # type: ignore[arg-type]
-    if (match := _NEXT_WEEKDAY.fullmatch(raw)) and match.group(1) in _WEEKDAY_WORDS:
-        target = (MO, TU, WE, TH, FR, SA, SU)[_WEEKDAY_WORDS[match.group(1)]]
+    if (match := re.fullmatch(_NEXT_WEEKDAY, raw)) and match.group(1) in _WEEKDAY_WORDS:
+        from dateutil.relativedelta import relativedelta, weekday
+
+        target = weekday(_WEEKDAY_WORDS[match.group(1)])
         # "next monday" on a Monday means the one a week ahead, never today.
         return today + relativedelta(days=+1, weekday=target(+1))
     raise KundenpflegeError(
@@ -101,7 +110,7 @@ def parse_moment(text: str, now: datetime) -> datetime:
     day_text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t", r"\1 ", text.strip().lower())
     clock_time: time | None = None
     words = day_text.rsplit(" ", 1)
-    if match := _TIME.fullmatch(words[-1]):
+    if match := re.fullmatch(_TIME, words[-1]):
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
             raise KundenpflegeError(
@@ -129,13 +138,18 @@ class Frequency:
         return f"{self.count}{self.unit[0]}"
 
     @cached_property
-    def delta(self) -> relativedelta:
-        return relativedelta(**{self.unit: self.count})  # type: ignore[arg-type]
+    def delta(self) -> "relativedelta":
+        return self._periods(1)
 
     @cached_property
-    def twice(self) -> relativedelta:
+    def twice(self) -> "relativedelta":
         """Two periods: how long a customer may go unheard before counting as silent."""
-        return relativedelta(**{self.unit: 2 * self.count})  # type: ignore[arg-type]
+        return self._periods(2)
+
+    def _periods(self, number: int) -> "relativedelta":
+        from dateutil.relativedelta import relativedelta
+
+        return relativedelta(**{self.unit: number * self.count})  # type: ignore[arg-type]
 
     @property
     def approximate_days(self) -> float:
@@ -195,7 +209,7 @@ _FREQUENCY_UNITS = {
     "years": ("y", "year", "years", "jahr", "jahre", "jahren"),
 }
 _LIMITS = {"days": 3660, "weeks": 520, "months": 120, "years": 10}
-_EVERY = re.compile(r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)")
+_EVERY = r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)"
 FREQUENCY_HINT = N_("try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich")
 
 
@@ -204,7 +218,7 @@ def parse_frequency(text: str) -> Frequency:
     """Read a rhythm like 'alle 2 Wochen' or 'quarterly'; raise on nonsense or non-positive."""
     raw = " ".join(text.strip().lower().split())
     raw = _NAMED_FREQUENCIES.get(raw, raw)
-    match = _EVERY.fullmatch(raw)
+    match = re.fullmatch(_EVERY, raw)
     unit = None
     if match:
         unit = next((u for u, words in _FREQUENCY_UNITS.items() if match.group(2) in words), None)
@@ -258,7 +272,7 @@ def next_preferred_day(day: date, preferred: tuple[int, ...]) -> date:
     """The first day on or after `day` that falls on a preferred weekday."""
     if not preferred:
         return day
-    return min(day + relativedelta(weekday=weekday(number)) for number in preferred)
+    return min(day + timedelta(days=(number - day.weekday()) % 7) for number in preferred)
 
 
 _TIMES_OF_DAY = {
@@ -267,7 +281,7 @@ _TIMES_OF_DAY = {
     **dict.fromkeys(("afternoon", "nachmittags", "nachmittag"), "afternoon"),
     **dict.fromkeys(("evening", "abends", "abend"), "evening"),
 }
-_TIME_RANGE = re.compile(r"(\d{1,2}):(\d{2})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
+_TIME_RANGE = r"(\d{1,2}):(\d{2})(?:\s*-\s*(\d{1,2}):(\d{2}))?"
 
 
 def parse_time_of_day(text: str) -> str:
@@ -275,7 +289,7 @@ def parse_time_of_day(text: str) -> str:
     raw = text.strip().lower()
     if raw in _TIMES_OF_DAY:
         return _TIMES_OF_DAY[raw]
-    if match := _TIME_RANGE.fullmatch(raw):
+    if match := re.fullmatch(_TIME_RANGE, raw):
         numbers = [int(part) for part in match.groups() if part is not None]
         hours, minutes = numbers[0::2], numbers[1::2]
         if all(hour < 24 for hour in hours) and all(minute < 60 for minute in minutes):

@@ -70,10 +70,12 @@ def _report(
     hidden_unit: str = "rows",
 ) -> Report:
     """Build a report from dataclass rows and (column title, cell function) pairs."""
+    fields = [field.name for field in dataclasses.fields(item_type)]
     return Report(
         title=title,
-        fields=[field.name for field in dataclasses.fields(item_type)],
-        data=[dataclasses.asdict(item) for item in items],
+        fields=fields,
+        # Shallow: report rows hold plain values (dates, strings, lists of strings).
+        data=[{name: getattr(item, name) for name in fields} for item in items],
         titles=[column for column, _ in table],
         table=[[text(cell(item)) for _, cell in table] for item in items],
         hidden=None if hidden is None else max(hidden, 0),

@@ -4,7 +4,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kundenpflege.domain import consent, rhythm
+from kundenpflege.domain import consent_rules, rhythm
 from kundenpflege.domain.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
 from kundenpflege.i18n import _
 from kundenpflege.reports.filters import filter_clause
@@ -66,7 +66,9 @@ def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: da
             warnings.append(
                 _("more often than their maximum ({maximum})").format(maximum=maximum.describe())
             )
-    purpose = consent.missing_for(connection, row["customer_id"], row["status"], row["channel"])
+    purpose = consent_rules.missing_for(
+        connection, row["customer_id"], row["status"], row["channel"]
+    )
     if purpose:
         warnings.append(_("no confirmed {purpose} consent").format(purpose=_(purpose)))
     return warnings
