@@ -5,14 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kundenpflege import i18n
-from kundenpflege.domain import (
-    contacts,
-    followups,
-    journal,
-    people,
-    preferences,
-    vocabulary,
-)
+from kundenpflege.domain import journal, people, preferences, vocabulary
 from kundenpflege.domain.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
@@ -78,7 +71,11 @@ def log(
             notices.append(people.added_notice(person))
     elif preference and preference.person:
         person_id = people.resolve(connection, preference.person, now)[0]
-    contact_id = contacts.find(connection, customer_id, contact).id if contact else None
+    contact_id = None
+    if contact:
+        from kundenpflege.domain import contacts  # most contacts are logged without one
+
+        contact_id = contacts.find(connection, customer_id, contact).id
     text = note.strip() if note and note.strip() else None
     cursor = connection.execute(
         "INSERT INTO interactions (customer_id, occurred_at, occurred_on, channel, direction,"
@@ -102,6 +99,8 @@ def log(
     interaction_id = int(cursor.lastrowid or 0)
     followup_id = None
     if followup_on is not None:
+        from kundenpflege.domain import followups  # only a promise needs them
+
         what = (
             text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH]
             if text
