@@ -27,6 +27,7 @@ from kundenpflege.cli.internals import (
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext
+from kundenpflege.present.escape import one_line
 
 if TYPE_CHECKING:
     import sqlite3
@@ -48,11 +49,6 @@ class OutputFormat(StrEnum):
 class Language(StrEnum):
     de = "de"
     en = "en"
-
-
-def one_line(text: str) -> str:
-    """Control characters from user input shown escaped, so an error stays one line."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def fail(message: str, status: int) -> NoReturn:
@@ -272,8 +268,8 @@ def row_limit(limit: int | None, output: OutputFormat) -> int | None:
 
 
 def say(message: str) -> None:
-    """Messages go to stderr so stdout stays clean data."""
-    print(message, file=sys.stderr)
+    """Messages go to stderr so stdout stays clean data; user text in them is inert."""
+    print(one_line(message), file=sys.stderr)
 
 
 def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:
@@ -306,13 +302,15 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
 def rich_table(report: "Report") -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=report.title, header_style="bold", title_justify="left")
+    # Text objects: a bracket in a customer's name is a bracket, never markup.
+    table = Table(title=Text(report.title), header_style="bold", title_justify="left")
     for title in report.titles:
-        table.add_column(title, overflow="fold")
+        table.add_column(Text(title), overflow="fold")
     for index, row in enumerate(report.table):
         warn = bool(report.warn) and report.warn[index]
-        table.add_row(*row, style="yellow" if warn else None)
+        table.add_row(*(Text(cell) for cell in row), style="yellow" if warn else None)
     Console(highlight=False).print(table)
 
 

@@ -16,6 +16,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.present.escape import one_line
 
 
 @app.command(
@@ -84,7 +85,7 @@ def backup(
     state = session(context)
     with state.journal() as connection, sqlite_errors(state.path):
         written = maintenance.backup(connection, state.path, target, clock.now())
-    print(written)
+    print(one_line(str(written)))
 
 
 @app.command(epilog=examples("kundenpflege restore journal-20261120-070000.backup.db"))
@@ -109,7 +110,7 @@ def doctor(context: typer.Context) -> None:
     with state.journal(upgrade=False) as connection:
         findings = maintenance.doctor(connection, state.path, clock.now())
     for finding in findings:
-        print(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}")
+        print(one_line(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}"))
     problems = [finding for finding in findings if finding.status == "problem"]
     print(_("verdict: problems found") if problems else _("verdict: healthy"))
     if problems:

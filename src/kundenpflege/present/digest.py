@@ -6,6 +6,7 @@ from itertools import groupby
 from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _, ngettext
+from kundenpflege.present.escape import one_line
 from kundenpflege.present.views import last_contact_text
 from kundenpflege.reports.due import DueItem
 
@@ -43,4 +44,4 @@ def digest(items: list[DueItem], today: date) -> str:
             if how:
                 lines.append("  " + "; ".join(how))
             lines.extend(f"  ! {warning}" for warning in item.warnings)
-    return "\n".join(lines) + "\n"
+    return "".join(one_line(line) + "\n" for line in lines)

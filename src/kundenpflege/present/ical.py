@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from kundenpflege.domain.vocabulary import label
+from kundenpflege.present.escape import one_line
 from kundenpflege.present.views import last_contact_text
 from kundenpflege.reports.due import DueItem
 
@@ -28,12 +29,12 @@ def calendar(items: list[DueItem], now: datetime) -> bytes:
         event.add("dtend", item.suggested_on + timedelta(days=1))
         how = ", ".join(part for part in (label(item.channel), item.person) if part)
         what = item.detail if item.reason == "follow-up" else f"{label(item.reason)}: {item.detail}"
-        event.add("summary", f"{item.name}: {what}" + (f" ({how})" if how else ""))
+        event.add("summary", one_line(f"{item.name}: {what}" + (f" ({how})" if how else "")))
         description = [f"kundenpflege show {item.handle}"]
         last = last_contact_text(item)
         if last:
             description.append(last)
         description += item.warnings
-        event.add("description", "\n".join(description))
+        event.add("description", "\n".join(one_line(line) for line in description))
         calendar.add_component(event)
     return calendar.to_ical()  # type: ignore[no-any-return]

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TextIO
 
-# Spreadsheets treat cells starting with these as formulas (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets treat cells starting with these as formulas (OWASP CSV injection),
+# the fullwidth forms too (＝＋－＠, as some spreadsheets read them).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Leading characters that do not hide a formula behind them.
+BLANKS = " \u00a0\u3000\n"
 
 
 @dataclass
@@ -29,8 +32,10 @@ class Report:
 
 
 def neutralise(text: str) -> str:
-    """Make a text cell inert in spreadsheets; leading spaces do not hide a formula."""
-    if text.lstrip(" ").startswith(FORMULA_TRIGGERS):
+    """Make a text cell inert in spreadsheets; leading blanks do not hide a formula.
+    NUL is never written (spreadsheets cut the cell there)."""
+    text = text.replace("\x00", "")
+    if text.lstrip(BLANKS).startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 

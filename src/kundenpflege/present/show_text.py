@@ -6,6 +6,7 @@ from kundenpflege import i18n
 from kundenpflege.domain.preferences import Preference
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _
+from kundenpflege.present.escape import one_line
 from kundenpflege.present.views import money, mood, text
 from kundenpflege.reports.profile import Profile
 
@@ -105,4 +106,4 @@ def profile_text(profile: Profile, today: date) -> str:
         )
         for entry in profile.timeline
     ] or ["  " + _("nothing logged yet")]  # fmt: skip
-    return "\n".join(lines) + "\n"
+    return "".join(one_line(line) + "\n" for line in lines)

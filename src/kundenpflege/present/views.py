@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _
+from kundenpflege.present.escape import one_line
 from kundenpflege.present.render import Report
 
 # Each report imports its own row type, so one report does not load every module.
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 
 def text(value: object) -> str:
-    """A cell as people read it: local dates and digit grouping (CSV/JSON never come here)."""
+    """A cell as people read it: local dates and digit grouping, user text made inert
+    (CSV/JSON never come here)."""
     if value is None:
         return ""
     if isinstance(value, date):
@@ -39,8 +41,8 @@ def text(value: object) -> str:
     if isinstance(value, float):
         return i18n.number(value, 0 if value == int(value) else 2)
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+        return one_line(", ".join(str(item) for item in value))
+    return one_line(str(value))
 
 
 def mood(value: int | None) -> str:
