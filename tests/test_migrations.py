@@ -98,7 +98,8 @@ def test_upgrading_from_any_earlier_schema_matches_a_fresh_one(
     tmp_path: Path, already: int
 ) -> None:
     journal_after(tmp_path / "old.db", already)
-    upgraded = unit_of_work.open_journal(tmp_path / "old.db", clock.now())
+    upgraded, created = unit_of_work.create_journal(tmp_path / "old.db", clock.now())
+    assert not created
     assert schema.drift(schema.fingerprint(upgraded), schema.expected(clock.now())) == []
     assert migrations.pending(upgraded) == []
     upgraded.close()

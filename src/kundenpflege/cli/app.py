@@ -146,9 +146,16 @@ class Session:
         self.db_option = db_option
 
     @contextmanager
-    def journal(self, write: bool = False, upgrade: bool = True) -> Iterator["sqlite3.Connection"]:
-        """The open journal; with `write`, the whole command is one change (unit of work)."""
+    def journal(
+        self, write: bool = False, upgrade: bool = True, warn: bool = True
+    ) -> Iterator["sqlite3.Connection"]:
+        """The open journal; with `write`, the whole command is one change (unit of work).
+
+        A journal from a newer version can only be read: a command that got through
+        says so once, after its output (`warn=False`: the command decides).
+        """
         from kundenpflege.domain import journal
+        from kundenpflege.storage.db import newer_than_us
 
         with sqlite_errors(self.path):
             connection = journal.open_journal(self.path, clock.now(), upgrade=upgrade)
@@ -158,6 +165,9 @@ class Session:
                         yield connection
                 else:
                     yield connection
+                refused = newer_than_us(connection)
+                if warn and refused:
+                    say(_("Warning: {reason}; nothing was changed").format(reason=refused))
             finally:
                 connection.close()
 

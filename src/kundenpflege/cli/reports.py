@@ -18,10 +18,11 @@ from kundenpflege.cli.app import (
     emit,
     examples,
     row_limit,
+    say,
     session,
     today_or,
 )
-from kundenpflege.i18n import N_
+from kundenpflege.i18n import N_, _
 
 
 @app.command(epilog=examples("kundenpflege due", "kundenpflege due --format csv > due.csv"))
@@ -106,11 +107,16 @@ def remind(
     """Plain-text digest of what is due today, grouped by our person; silent when nothing is."""
     from kundenpflege.present.digest import digest
     from kundenpflege.reports import due as due_report
+    from kundenpflege.storage.db import newer_than_us
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    # A newer journal is said only with something due: cron mails no warning alone.
+    with session(context).journal(warn=False) as connection:
         items, _total = due_report.due(connection, today, days_ahead=0, person=person)
+        newer = newer_than_us(connection)
     sys.stdout.write(digest(items, today))
+    if items and newer:
+        say(_("Warning: {reason}; nothing was changed").format(reason=newer))
 
 
 @app.command(epilog=examples("kundenpflege health", "kundenpflege health --tier A --format csv"))

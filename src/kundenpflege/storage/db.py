@@ -25,12 +25,15 @@ Recompute = Callable[[sqlite3.Connection, Sequence[int]], None]
 
 class JournalConnection(sqlite3.Connection):
     """A connection that knows whether a unit of work is open on it, so nested
-    domain writes join the open one instead of committing half an action."""
+    domain writes join the open one instead of committing half an action, and
+    whether a newer kundenpflege wrote the file (then nothing may change it)."""
 
     in_unit_of_work = False
+    newer: tuple[str, ...] = ()
+    origin = ""
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path) -> JournalConnection:
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
     connection = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, factory=JournalConnection
@@ -57,7 +60,7 @@ def create_journal(
 ) -> tuple[sqlite3.Connection, bool]:
     """Create the journal file (0600) if needed; return it open and whether it is new."""
     if path.exists():
-        return open_journal(path, now, recompute), False
+        return open_journal(path, now, recompute, blank_ok=True), False
     try:
         _make_private_dirs(path.parent)
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -73,10 +76,11 @@ def create_journal(
 
 
 def open_journal(
-    path: Path, now: datetime, recompute: Recompute, upgrade: bool = True
+    path: Path, now: datetime, recompute: Recompute, upgrade: bool = True, blank_ok: bool = False
 ) -> sqlite3.Connection:
     """Open an existing journal and (unless told not to) bring its schema and its
-    derived columns up to date."""
+    derived columns up to date. A journal from a newer version is opened to be read
+    only; an empty file becomes a journal only when `blank_ok` (init)."""
     if not path.exists():
         raise KundenpflegeError(
             _("no journal at {path}; create one with 'kundenpflege init'").format(path=path)
@@ -87,14 +91,31 @@ def open_journal(
         )
     connection = _connect(path)
     try:
-        if upgrade:
+        migrations.pending(connection)  # refuses files that are no journal
+        if migrations.blank(connection) and not blank_ok:
+            raise KundenpflegeError(
+                _("{path} is empty, not a kundenpflege journal; make it one with"
+                  " 'kundenpflege --db {path} init'").format(path=path)
+            )  # fmt: skip
+        newer = migrations.newer(connection)
+        if newer:
+            connection.newer, connection.origin = tuple(newer), str(path)
+            connection.execute("PRAGMA query_only = ON")
+        elif upgrade:
             migrate(connection, now, recompute)
-        else:
-            migrations.pending(connection)  # still refuses files that are no journal
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def newer_than_us(connection: sqlite3.Connection) -> str | None:
+    """Why nothing may change this journal; None when this version may."""
+    if isinstance(connection, JournalConnection) and connection.newer:
+        return _("{path} comes from a newer kundenpflege ({names}); upgrade kundenpflege").format(
+            path=connection.origin, names=", ".join(connection.newer)
+        )
+    return None
 
 
 @contextmanager
@@ -123,6 +144,9 @@ def unit_of_work(
     """
     if not isinstance(connection, JournalConnection):
         raise TypeError("open the journal with storage.db so changes keep derived state")
+    refused = newer_than_us(connection)
+    if refused:
+        raise KundenpflegeError(refused)
     if connection.in_unit_of_work:
         yield connection
         return

@@ -110,6 +110,7 @@ def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     pending = migrations.pending(connection)
+    newer = migrations.newer(connection)
     # Compared with what the steps this file has had produce on a blank journal.
     drifted = schema.drift(
         schema.fingerprint(connection),
@@ -125,8 +126,11 @@ def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list
         _finding(N_("foreign keys"), not broken, ngettext(
             "{count} broken reference", "{count} broken references", len(broken)
         ).format(count=len(broken)) if broken else "ok"),
-        _finding(N_("schema"), not pending, _("pending: {names}").format(names=", ".join(pending))
-                 if pending else _("up to date")),
+        _finding(N_("schema"), not pending and not newer,
+                 _("from a newer kundenpflege: {names}; upgrade kundenpflege").format(
+                     names=", ".join(newer)) if newer
+                 else _("pending: {names}").format(names=", ".join(pending)) if pending
+                 else _("up to date")),
         _finding(N_("schema drift"), not drifted, _("differs from its migrations: {names}").format(
             names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
             else _("none")),

@@ -144,6 +144,18 @@ def pending(connection: sqlite3.Connection) -> list[str]:
     return [name for name, _ in MIGRATIONS if name not in done]
 
 
+def newer(connection: sqlite3.Connection) -> list[str]:
+    """Steps this file has had that this version does not know: a newer kundenpflege
+    wrote it, and only that version may change it."""
+    known = {name for name, _ in MIGRATIONS}
+    return sorted(_applied(connection) - known)
+
+
+def blank(connection: sqlite3.Connection) -> bool:
+    """An empty file (or an empty SQLite database): only `init` makes a journal of it."""
+    return not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+
+
 def apply(connection: sqlite3.Connection, name: str, step: Step, now: datetime) -> bool:
     """Run one step inside the caller's transaction unless it is already recorded."""
     connection.execute(
