@@ -264,7 +264,7 @@ def test_editor_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script.write_text('#!/bin/sh\nprintf "Vertraulich: neue Preise\\n# dropped\\n" > "$1"\n')
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("EDITOR", str(script))
-    assert editor.write_note("kunde") == "Vertraulich: neue Preise"
+    assert editor.write_note() == "Vertraulich: neue Preise"
 
 
 def test_editor_file_is_private_and_removed(
@@ -275,7 +275,7 @@ def test_editor_file_is_private_and_removed(
     script.write_text(f'#!/bin/sh\nstat -c %a "$1" > {record}\necho "$1" >> {record}\n')
     script.chmod(0o755)
     monkeypatch.setenv("VISUAL", str(script))
-    assert editor.write_note("kunde") is None  # only the template: no note
+    assert editor.write_note() is None  # only the template: no note
     mode, path = record.read_text().split()
     assert mode == "600"
     assert not os.path.exists(path)
@@ -284,10 +284,10 @@ def test_editor_file_is_private_and_removed(
 def test_editor_failures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EDITOR", "false")
     with pytest.raises(KundenpflegeError, match="editor 'false' exited with status 1; nothing"):
-        editor.write_note("kunde")
+        editor.write_note()
     monkeypatch.setenv("EDITOR", "/no/such/editor")
     with pytest.raises(KundenpflegeError, match="cannot start editor '/no/such/editor'"):
-        editor.write_note("kunde")
+        editor.write_note()
 
 
 def test_followups(customer: Run) -> None:

@@ -14,10 +14,11 @@ TEMPLATE = (
 )
 
 
-def write_note(customer: str) -> str | None:
+def write_note() -> str | None:
     """Open the user's editor on a private temporary file and return what they wrote."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    descriptor, name = tempfile.mkstemp(prefix=f"kundenpflege-{customer}-", suffix=".txt")
+    # The file name holds no user text (a handle could be anything a file allowed).
+    descriptor, name = tempfile.mkstemp(prefix="kundenpflege-note-", suffix=".txt")
     path = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -41,3 +42,16 @@ def write_note(customer: str) -> str | None:
         path.unlink(missing_ok=True)
     note = "\n".join(line for line in lines if not line.startswith("#")).strip()
     return note or None
+
+
+def keep_note(note: str, folder: Path) -> Path:
+    """A typed note that could not be logged, kept in a private (0600) file beside the
+    journal, so nobody has to type it again."""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix="kundenpflege-unsaved-", suffix=".txt",
+                                            dir=folder)  # fmt: skip
+    except OSError:
+        descriptor, name = tempfile.mkstemp(prefix="kundenpflege-unsaved-", suffix=".txt")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(note + "\n")
+    return Path(name)

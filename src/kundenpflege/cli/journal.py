@@ -1,6 +1,7 @@
 """What happened and what we promised: log, follow-ups."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +18,7 @@ from kundenpflege.cli.app import (
     say,
     session,
 )
+from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
@@ -65,22 +67,15 @@ def log(
     with session(context).journal() as connection:
         customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.
-        text = ask_note(note, customer["handle"])
-        logged = interactions.log(
-            connection,
-            customer["id"],
-            at=moment,
-            now=now,
-            channel=channel,
-            kind=kind,
-            direction=direction,
-            person=person,
-            contact=contact,
-            mood=mood,
-            note=text,
-            followup_on=followup_on,
-            amount=amount,
-        )
+        text = ask_note(note)
+        try:
+            logged = interactions.log(
+                connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
+                direction=direction, person=person, contact=contact, mood=mood, note=text,
+                followup_on=followup_on, amount=amount,
+            )  # fmt: skip
+        except customers.CustomerGone:
+            raise gone(customer["handle"], text, session(context).path) from None
         next_due = schedule.next_due(connection, customer["id"])
     for notice in logged.notices:
         say(notice)
@@ -94,15 +89,37 @@ def log(
     say("; ".join(parts) + ".")
 
 
-def ask_note(note: str | None, handle: str) -> str | None:
-    """--note TEXT, --note - (stdin), or the editor when typing at a terminal."""
+def ask_note(note: str | None) -> str | None:
+    """--note TEXT, --note - (stdin, UTF-8), or the editor when typing at a terminal."""
     if note == "-":
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise KundenpflegeError(
+                _(
+                    "the note on stdin is not UTF-8 text (byte {position}); nothing was logged"
+                ).format(position=error.start)
+            ) from None
     if note is None and sys.stdin.isatty() and sys.stdout.isatty():
         from kundenpflege.cli.editor import write_note
 
-        return write_note(handle)
+        return write_note()
     return note
+
+
+def gone(handle: str, text: str | None, journal: Path) -> KundenpflegeError:
+    """The customer was erased while the note was typed: say so, and keep the note."""
+    if not text:
+        return KundenpflegeError(
+            _("customer '{handle}' was removed meanwhile; nothing was logged").format(handle=handle)
+        )
+    from kundenpflege.cli.editor import keep_note
+
+    kept = keep_note(text, journal.parent)
+    return KundenpflegeError(
+        _("customer '{handle}' was removed meanwhile; nothing was logged; your note is kept"
+          " in {path}").format(handle=handle, path=kept)
+    )  # fmt: skip
 
 
 @followup_app.command(

@@ -223,6 +223,11 @@ def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
 def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
     """A customer whose data may be processed: restricted ones (GDPR Art. 18) are only kept."""
     customer = find(connection, identifier)
+    _refuse_restricted(customer)
+    return customer
+
+
+def _refuse_restricted(customer: sqlite3.Row) -> None:
     if customer["restricted"]:
         handle = customer["handle"]
         raise KundenpflegeError(
@@ -231,7 +236,21 @@ def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.
                 " 'kundenpflege gdpr restrict {handle} --lift'"
             ).format(handle=handle)
         )
-    return customer
+
+
+class CustomerGone(KundenpflegeError):
+    """The customer was erased between finding them and writing (ids are never reused,
+    so nothing lands on someone else)."""
+
+
+def still_changeable(connection: sqlite3.Connection, customer_id: int) -> None:
+    """Inside a change: the customer found before is still there and may be processed."""
+    customer = connection.execute(
+        "SELECT handle, restricted FROM customers WHERE id = ?", (customer_id,)
+    ).fetchone()
+    if customer is None:
+        raise CustomerGone(_("the customer was removed meanwhile; nothing was logged"))
+    _refuse_restricted(customer)
 
 
 def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:

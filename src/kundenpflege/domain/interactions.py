@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kundenpflege import i18n
-from kundenpflege.domain import journal, people, preferences, vocabulary
+from kundenpflege.domain import customers, journal, people, preferences, vocabulary
 from kundenpflege.domain.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
@@ -40,6 +40,7 @@ def log(
     amount: float | None = None,
 ) -> Logged:
     """Store one interaction (and its follow-up) and move the customer's next due date."""
+    customers.still_changeable(connection, customer_id)  # found before the note was typed
     if at > now + FUTURE_TOLERANCE:
         raise KundenpflegeError(
             _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(

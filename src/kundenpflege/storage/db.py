@@ -180,10 +180,16 @@ def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute)
     Customers a step marked (or an outside writer left marked) are then recomputed."""
     applied = []
     if migrations.pending(connection):
-        for name, step in migrations.MIGRATIONS:
-            with transaction(connection):
-                if migrations.apply(connection, name, step, now):
-                    applied.append(name)
+        # SQLite's recipe for schema changes: foreign keys off while tables are rebuilt
+        # (it cannot change inside a transaction), so a rebuilt parent cascades nothing.
+        connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for name, step in migrations.MIGRATIONS:
+                with transaction(connection):
+                    if migrations.apply(connection, name, step, now):
+                        applied.append(name)
+        finally:
+            connection.execute("PRAGMA foreign_keys = ON")
     if connection.execute(f"{PENDING} LIMIT 1").fetchone():
         with unit_of_work(connection, recompute):
             pass

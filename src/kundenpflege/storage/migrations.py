@@ -3,6 +3,7 @@
 Never edit a step that has shipped: add a new one at the end.
 """
 
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -417,3 +418,65 @@ def m006_unit_of_work(connection: sqlite3.Connection) -> None:
         " OR id IN (SELECT customer_id FROM followups WHERE status = 'open')",
         "DELETE FROM settings WHERE key = 'refresh_pending'",
     )
+
+
+def _rebuild(connection: sqlite3.Connection, definitions: dict[str, str]) -> None:
+    """Give tables new definitions, keeping their rows and indexes (SQLite's recipe;
+    foreign keys are off while steps run). Every view and trigger is dropped first
+    and made again at the end: renaming a table re-reads them all, and one that
+    reads a table briefly gone fails the rename."""
+    names = tuple(definitions)
+    marks = ", ".join("?" for _ in names)
+    kept = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
+        f" (type IN ('view', 'trigger') OR (type = 'index' AND tbl_name IN ({marks})))",
+        names,
+    ).fetchall()
+    for kind, name, _sql in kept:
+        if kind in ("view", "trigger"):
+            connection.execute(f"DROP {kind.upper()} {name}")
+    for table, definition in definitions.items():
+        # A table renamed before reads `CREATE TABLE "name"` in the catalogue.
+        renamed = re.sub(rf'TABLE "?{table}"? ', f"TABLE new_{table} ", definition, count=1)
+        connection.execute(renamed)
+        connection.execute(f"INSERT INTO new_{table} SELECT * FROM {table}")
+        connection.execute(f"DROP TABLE {table}")
+        connection.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+    for kind in ("index", "view", "trigger"):  # triggers may read views
+        for sql in (row[2] for row in kept if row[0] == kind):
+            connection.execute(sql)
+
+
+NEVER_REUSED = ("customers", "people", "contacts", "interactions", "followups", "consent")
+
+
+@migration
+def m007_ids_never_reused(connection: sqlite3.Connection) -> None:
+    """Row ids are never given out again (AUTOINCREMENT): a note typed for a customer
+    who is erased meanwhile can never land on the next customer added, and nothing
+    erased comes back under an old number. Ids erased before this step are seeded
+    from the erasure log where it names them."""
+    primary, numbered = "id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    marks = ", ".join("?" for _ in NEVER_REUSED)
+    _rebuild(
+        connection,
+        {
+            table: sql.replace(primary, numbered, 1)
+            for table, sql in connection.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+                NEVER_REUSED,
+            )
+        },
+    )
+    for table, kind in (("customers", "customer"), ("contacts", "contact")):
+        erased = "(SELECT max(subject_id) FROM erasures WHERE kind = ?)"
+        connection.execute(
+            f"UPDATE sqlite_sequence SET seq = max(seq, coalesce({erased}, 0)) WHERE name = ?",
+            (kind, table),
+        )
+        connection.execute(
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT ?, {erased}"
+            f" WHERE {erased} IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (table, kind, kind, table),
+        )

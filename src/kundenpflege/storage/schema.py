@@ -59,6 +59,7 @@ def fingerprint(connection: sqlite3.Connection) -> Fingerprint:
                     "SELECT \"table\", \"from\", \"to\", on_update, on_delete"
                     " FROM pragma_foreign_key_list(?) ORDER BY id, seq", (name,))],
                 "options": list(options.fetchone()),
+                "autoincrement": "AUTOINCREMENT" in _normal(sql).upper(),
                 # CHECK constraints are visible nowhere else.
                 "checks": _checks(_normal(sql)),
             }  # fmt: skip
