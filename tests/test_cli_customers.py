@@ -127,7 +127,7 @@ def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
         "Error: '31.02.2026' is not a real date"
     )
     assert error_line(journal("add", "x", "--value", "lots"), code=2) == (
-        "Error: Invalid value for '--value': 'lots' is not a valid float."
+        "Error: Invalid value for '--value': 'lots' is not a valid float range."
     )
     assert error_line(journal("add"), code=2) == "Error: Missing argument 'handle'."
     assert file_snapshot(db_path) == before

@@ -179,7 +179,7 @@ def test_due_errors(scene: Run) -> None:
         "Error: --limit must be 0 (all) or a positive number"
     )
     assert error_line(scene("due", "--days", "-1"), code=2) == (
-        "Error: Invalid value for '--days': -1 is not in the range x>=0."
+        "Error: Invalid value for '--days': -1 is not in the range 0<=x<=36500."
     )
 
 
@@ -258,7 +258,7 @@ def test_impressions_errors(scene: Run) -> None:
         " negative or positive"
     )
     assert error_line(scene("impressions", "--last", "0"), code=2) == (
-        "Error: Invalid value for '--last': 0 is not in the range x>=1."
+        "Error: Invalid value for '--last': 0 is not in the range 1<=x<=1000000."
     )
     assert error_line(scene("impressions", "--customer", "nobody")) == (
         "Error: customer 'nobody' not found; see 'kundenpflege list'"

@@ -65,7 +65,7 @@ def test_parse_date_refuses_to_guess(text: str, message: str) -> None:
     assert str(error.value).startswith(message)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
 def test_iso_and_german_dates_round_trip(day: date) -> None:
     assert parse_date(day.isoformat(), TODAY) == day
     assert parse_date(f"{day.day:02d}.{day.month:02d}.{day.year}", TODAY) == day

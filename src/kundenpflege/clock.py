@@ -10,7 +10,17 @@ def now() -> datetime:
     """The current instant (aware, UTC); `KUNDENPFLEGE_NOW` pins it for tests and demos."""
     pinned = os.environ.get(PIN_VARIABLE)
     if pinned:
-        moment = datetime.fromisoformat(pinned)
+        try:
+            moment = datetime.fromisoformat(pinned)
+        except ValueError:
+            from kundenpflege.errors import KundenpflegeError
+            from kundenpflege.i18n import _
+
+            raise KundenpflegeError(
+                _("{variable}='{value}' is not a date and time like 2026-11-25T09:00+01:00").format(
+                    variable=PIN_VARIABLE, value=pinned
+                )
+            ) from None
         if moment.tzinfo is None:
             moment = moment.astimezone()
         return moment.astimezone(UTC)

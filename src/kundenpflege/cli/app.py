@@ -27,6 +27,7 @@ from kundenpflege.cli.internals import (
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext
+from kundenpflege.limits import MAX_DAYS, MAX_ROWS
 from kundenpflege.present.escape import one_line
 
 if TYPE_CHECKING:
@@ -248,7 +249,12 @@ AsOf = Annotated[
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 Limit = Annotated[
     int | None,
-    typer.Option("--limit", "-n", help="Show at most N rows (default 50 on a terminal; 0 = all)."),
+    typer.Option(
+        "--limit",
+        "-n",
+        max=MAX_ROWS,
+        help="Show at most N rows (default 50 on a terminal; 0 = all).",
+    ),
 ]
 Tag = Annotated[str | None, typer.Option("--tag", help="Only customers with this tag.")]
 Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this tier.")]
@@ -256,7 +262,7 @@ Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", 
 Person = Annotated[
     str | None, typer.Option("--person", help="Only customers who chose this person of ours.")
 ]
-Window = Annotated[int, typer.Option("--window", min=1, help="Days to look back.")]
+Window = Annotated[int, typer.Option("--window", min=1, max=MAX_DAYS, help="Days to look back.")]
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to read.")]
 
 

@@ -13,7 +13,8 @@ from importlib import import_module
 import typer
 
 from kundenpflege.cli import internals
-from kundenpflege.cli.app import app, leading_options, new_app
+from kundenpflege.cli.app import app, fail, leading_options, new_app
+from kundenpflege.errors import ExitStatus
 
 # Command or group -> its module in `kundenpflege.cli`, in the order --help lists them.
 MODULES = {
@@ -58,4 +59,17 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
 
 def run(argv: Sequence[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    for argument in arguments:
+        # Python hands undecodable bytes over as lone surrogates; no journal can store them.
+        if any("\udc80" <= char <= "\udcff" for char in argument):
+            from kundenpflege.i18n import _
+
+            fail(
+                _("'{argument}' is not UTF-8 text; nothing was changed").format(
+                    argument=argument.encode("utf-8", "surrogateescape").decode(
+                        "utf-8", "backslashreplace"
+                    )
+                ),
+                ExitStatus.USAGE,
+            )
     app_for(arguments)(args=arguments, prog_name="kundenpflege")

@@ -25,6 +25,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.limits import MAX_EUR
 
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
 app.add_typer(contact_app, name="contact")
@@ -44,7 +45,7 @@ def add(
     name: Annotated[str | None, typer.Option(help="Display name (default: the handle).")] = None,
     company: Annotated[str | None, typer.Option(help="Company.")] = None,
     tier: Annotated[str | None, typer.Option(help="Tier: A/B/C or your own word.")] = None,
-    value: Annotated[float | None, typer.Option(help="Annual value in EUR.")] = None,
+    value: Annotated[float | None, typer.Option(max=MAX_EUR, help="Annual value in EUR.")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Tag (repeat or comma-separate).")] = None,
     status: Annotated[str, typer.Option(help="active, prospect, paused or former.")] = "active",
     since: Annotated[
@@ -79,7 +80,9 @@ def edit(
     name: Annotated[str | None, typer.Option(help="New display name.")] = None,
     company: Annotated[str | None, typer.Option(help="New company.")] = None,
     tier: Annotated[str | None, typer.Option(help="New tier.")] = None,
-    value: Annotated[float | None, typer.Option(help="New annual value in EUR.")] = None,
+    value: Annotated[
+        float | None, typer.Option(max=MAX_EUR, help="New annual value in EUR.")
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Add a tag.")] = None,
     untag: Annotated[list[str] | None, typer.Option(help="Remove a tag.")] = None,
     status: Annotated[str | None, typer.Option(help="active, prospect, paused, former.")] = None,

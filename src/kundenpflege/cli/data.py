@@ -19,7 +19,8 @@ from kundenpflege.cli.app import (
     today_or,
 )
 from kundenpflege.errors import KundenpflegeError
-from kundenpflege.i18n import _
+from kundenpflege.i18n import _, ngettext
+from kundenpflege.limits import MAX_DAYS
 
 if TYPE_CHECKING:
     from kundenpflege.interop.importing import Record
@@ -119,7 +120,12 @@ def import_vcard(
     """Import an address book (vCard 2.1/3.0/4.0): ORG is the customer, the person a contact."""
     from kundenpflege.interop import vcard_import
 
-    run_import(context, vcard_import.read(path), [], path, dry_run, skip_invalid)
+    records, media = vcard_import.read(path)
+    if media:
+        say(ngettext("Left out {count} picture or sound: the journal keeps none.",
+                     "Left out {count} pictures and sounds: the journal keeps none.",
+                     media).format(count=media))  # fmt: skip
+    run_import(context, records, [], path, dry_run, skip_invalid)
 
 
 @import_app.command(
@@ -132,11 +138,11 @@ def import_json(context: typer.Context, path: FileArgument) -> None:
     """Load a whole journal written by 'export json' into an empty journal."""
     import json
 
-    from kundenpflege.interop import exporting
-    from kundenpflege.interop.csv_import import decode
+    from kundenpflege.interop import exporting, textfile
 
     try:
-        data = json.loads(decode(path))
+        # A whole journal may be large; each of its lines is still capped.
+        data = json.loads(textfile.read(path, max_bytes=None).text)
     except json.JSONDecodeError as error:
         raise KundenpflegeError(
             _("{path} line {line}: not valid JSON ({error})").format(
@@ -184,7 +190,7 @@ def export_json(context: typer.Context) -> None:
 @export_app.command("ical", epilog=examples("kundenpflege export ical --days 30 > kunden.ics"))
 def export_ical(
     context: typer.Context,
-    days: Annotated[int, typer.Option(min=0, help="How far ahead.")] = 30,
+    days: Annotated[int, typer.Option(min=0, max=MAX_DAYS, help="How far ahead.")] = 30,
     as_of: AsOf = None,
 ) -> None:
     """Due contacts and follow-ups as calendar events; stable UIDs update on re-import."""

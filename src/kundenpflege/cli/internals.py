@@ -52,7 +52,7 @@ CLICK_ERRORS = (
      N_("{value} is not one of {choices}.")),
     (r"(?P<value>'.*') is not a valid int(?:eger)?(?: range)?\.",
      N_("{value} is not a whole number.")),
-    (r"(?P<value>'.*') is not a valid float\.", N_("{value} is not a number.")),
+    (r"(?P<value>'.*') is not a valid float(?: range)?\.", N_("{value} is not a number.")),
     (r"(?P<value>.+) is not in the range (?P<range>.+)\.",
      N_("{value} is not in the range {range}.")),
 )  # fmt: skip

@@ -20,6 +20,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.limits import MAX_EUR
 
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
 app.add_typer(followup_app, name="followup")
@@ -55,7 +56,7 @@ def log(
     followup: Annotated[
         str | None, typer.Option(metavar="DATE", help="Promise a follow-up, e.g. +2d.")
     ] = None,
-    amount: Annotated[float | None, typer.Option(help="Order amount in EUR.")] = None,
+    amount: Annotated[float | None, typer.Option(max=MAX_EUR, help="Order amount in EUR.")] = None,
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
     from kundenpflege.domain import customers, interactions, schedule

@@ -23,13 +23,16 @@ from kundenpflege.cli.app import (
     today_or,
 )
 from kundenpflege.i18n import N_, _
+from kundenpflege.limits import MAX_DAYS, MAX_ROWS
 
 
 @app.command(epilog=examples("kundenpflege due", "kundenpflege due --format csv > due.csv"))
 def due(
     context: typer.Context,
     as_of: AsOf = None,
-    days: Annotated[int, typer.Option(min=0, help="Also show what is due in the next N days.")] = 7,
+    days: Annotated[
+        int, typer.Option(min=0, max=MAX_DAYS, help="Also show what is due in the next N days.")
+    ] = 7,
     person: Annotated[
         str | None, typer.Option(help="Only contacts for this person of ours.")
     ] = None,
@@ -63,7 +66,7 @@ def due(
 def impressions(
     context: typer.Context,
     as_of: AsOf = None,
-    last: Annotated[int, typer.Option(min=1, help="Impressions per customer.")] = 3,
+    last: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="Impressions per customer.")] = 3,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     tag: Tag = None,
     tier: Tier = None,
@@ -240,7 +243,9 @@ def reactive(
 @app.command(epilog=examples("kundenpflege pulse", "kundenpflege pulse --period 7"))
 def pulse(
     context: typer.Context,
-    period: Annotated[int, typer.Option(min=1, help="Days per period to compare.")] = 30,
+    period: Annotated[
+        int, typer.Option(min=1, max=MAX_DAYS, help="Days per period to compare.")
+    ] = 30,
     as_of: AsOf = None,
     tag: Tag = None,
     tier: Tier = None,

@@ -16,6 +16,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.limits import MAX_ROWS
 from kundenpflege.present.escape import one_line
 
 
@@ -53,7 +54,9 @@ def init(
 @app.command(epilog=examples("kundenpflege --db /tmp/demo.db demo"))
 def demo(
     context: typer.Context,
-    customers: Annotated[int, typer.Option(help="How many invented customers.", min=1)] = 40,
+    customers: Annotated[
+        int, typer.Option(help="How many invented customers.", min=1, max=MAX_ROWS)
+    ] = 40,
     seed: Annotated[int, typer.Option(help="Seed, for the same demo every time.")] = 7,
 ) -> None:
     """Create a NEW journal filled with invented customers and half a year of history.

@@ -1,5 +1,6 @@
 """Customers: add, change, find by handle (or an unambiguous name), and list."""
 
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,7 @@ from kundenpflege.domain import journal
 from kundenpflege.domain.people import check_handle
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.limits import MAX_EUR
 
 STATUSES = ("active", "prospect", "paused", "former")
 
@@ -36,12 +38,23 @@ def check_status(status: str) -> str:
     return status
 
 
-def check_value(value: float | None) -> float | None:
-    if value is not None and value < 0:
+def check_money(amount: float, what: str) -> float:
+    """An amount in EUR: finite, not negative, at most a billion."""
+    if not math.isfinite(amount) or abs(amount) > MAX_EUR:
         raise KundenpflegeError(
-            _("annual value {value} cannot be negative").format(value=f"{value:g}")
+            _("{what} {amount} is not an amount of money up to 1,000,000,000 EUR").format(
+                what=what, amount=f"{amount:g}"
+            )
         )
-    return value
+    if amount < 0:
+        raise KundenpflegeError(
+            _("{what} {amount} cannot be negative").format(what=what, amount=f"{amount:g}")
+        )
+    return amount
+
+
+def check_value(value: float | None) -> float | None:
+    return None if value is None else check_money(value, _("annual value"))
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:

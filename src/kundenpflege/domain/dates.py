@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext
+from kundenpflege.limits import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # dateutil loads on the paths that do calendar arithmetic (not `due`)
     from dateutil.relativedelta import relativedelta
@@ -59,14 +60,18 @@ def _unit_for(word: str) -> str | None:
 
 def _calendar_date(year: int, month: int, day: int, text: str) -> date:
     try:
-        parsed = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise KundenpflegeError(_("'{text}' is not a real date").format(text=text)) from None
-    if not 1900 <= parsed.year <= 2999:
+
+
+def in_range(day: date, text: str) -> date:
+    """A day within the years the journal keeps; beyond them is a typing error."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise KundenpflegeError(
             _("'{text}' is too far from today to be a contact date").format(text=text)
         )
-    return parsed
+    return day
 
 
 def from_iso(text: str | None) -> date | None:
@@ -75,7 +80,17 @@ def from_iso(text: str | None) -> date | None:
 
 
 def parse_date(text: str, today: date) -> date:
-    """Read a calendar date relative to `today`; raise with a hint when unreadable."""
+    """Read a calendar date relative to `today`; raise with a hint when unreadable
+    or outside the years the journal keeps."""
+    try:
+        return in_range(_read_date(text, today), text)
+    except (OverflowError, ValueError):  # an offset past year 9999
+        raise KundenpflegeError(
+            _("'{text}' is too far from today to be a contact date").format(text=text)
+        ) from None
+
+
+def _read_date(text: str, today: date) -> date:
     raw = " ".join(text.strip().lower().split())
     if raw in _DAY_WORDS:
         return today + timedelta(days=_DAY_WORDS[raw])

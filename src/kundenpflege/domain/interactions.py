@@ -47,10 +47,8 @@ def log(
                 moment=i18n.moment(at)
             )
         )
-    if amount is not None and amount < 0:
-        raise KundenpflegeError(
-            _("amount {amount} cannot be negative").format(amount=f"{amount:g}")
-        )
+    if amount is not None:
+        customers.check_money(amount, _("amount"))
     if mood is not None:
         vocabulary.mood(mood)
     notices: list[str] = []

@@ -1,7 +1,7 @@
 """Reading customer lists from spreadsheets: encodings, delimiters and headers as found.
 
-UTF-8 (with or without BOM) and cp1252 (Excel on Windows) are recognised; the
-delimiter is sniffed (German Excel writes ';'); headers may be English or German.
+Encodings and bounds are `textfile`'s; the delimiter is sniffed (German Excel
+writes ';'); headers may be English or German.
 """
 
 import csv
@@ -13,7 +13,8 @@ from kundenpflege.domain import vocabulary
 from kundenpflege.domain.customers import clean_tags
 from kundenpflege.domain.dates import parse_date
 from kundenpflege.errors import KundenpflegeError
-from kundenpflege.i18n import _, system_message
+from kundenpflege.i18n import _
+from kundenpflege.interop import textfile
 from kundenpflege.interop.importing import Record, parse_money, parse_status
 
 FIELDS = {
@@ -38,30 +39,6 @@ FIELDS = {
     "maximum": ("max", "maximum", "höchstens", "max frequency"),
 }  # fmt: skip
 _ALIASES = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
-
-
-def decode(path: Path) -> str:
-    """The file's text; binary or empty files are errors that name the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise KundenpflegeError(
-            _("cannot read {path}: {reason}").format(path=path, reason=system_message(error))
-        ) from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise KundenpflegeError(_("{path} is not a text file").format(path=path))
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    if not text.strip():
-        raise KundenpflegeError(_("{path} is empty").format(path=path))
-    return text
 
 
 def _delimiter(text: str) -> str:
@@ -142,7 +119,7 @@ def read(
     path: Path, today: date, overrides: dict[str, str] | None = None
 ) -> tuple[list[Record], list[str]]:
     """Records and the problems of rows that could not be read ("line N: reason")."""
-    text = decode(path)
+    text = textfile.read(path).text
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader)

@@ -6,7 +6,7 @@ from typing import Any
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.interop.csv_import import decode
+from kundenpflege.interop import textfile
 from kundenpflege.interop.importing import Record
 
 
@@ -36,12 +36,18 @@ def _name(card: Any) -> str | None:
     return " ".join(part for part in (name.given, name.family) if part).strip() or None
 
 
-def read(path: Path) -> list[Record]:
-    """Every card in the file; a damaged file is an error naming its line."""
+# Pictures and sounds: phone address books carry megabytes of them; we keep none.
+MEDIA = ("PHOTO", "LOGO", "SOUND")
+
+
+def read(path: Path) -> tuple[list[Record], int]:
+    """Every card in the file, and how many pictures and sounds were left out while
+    reading; a damaged file is an error naming its line."""
     import vobject  # imported here: only vCard imports need it
 
+    read_file = textfile.read(path, skip=MEDIA)
     # vobject counts CR and LF separately; plain LF keeps its line numbers right.
-    text = decode(path).replace("\r\n", "\n")
+    text = read_file.text.replace("\r\n", "\n")
     records: list[Record] = []
     try:
         for card in vobject.readComponents(text, validate=False):
@@ -81,4 +87,4 @@ def read(path: Path) -> list[Record]:
         ) from None
     if not records:
         raise KundenpflegeError(_("{path}: no vCards found").format(path=path))
-    return records
+    return records, read_file.skipped

@@ -1,0 +1,9 @@
+"""The bounds of every input, in one place so every check is the same everywhere:
+beyond them a value is a typing error (or a hostile file), never a traceback."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # any date, typed, computed or read from a file
+MAX_DAYS = 36_500  # windows, periods, days ahead
+MAX_ROWS = 1_000_000  # --limit, --last, demo customers
+MAX_EUR = 1e9  # amounts and annual values
+MAX_LINE_BYTES = 1 << 20  # one line (or field) of an imported file
+MAX_FILE_BYTES = 256 << 20  # one imported CSV or vCard file
