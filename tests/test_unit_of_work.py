@@ -18,7 +18,7 @@ from kundenpflege.domain import customers, gdpr, interactions, schedule
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain.consent import subject
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import APP, TODAY
+from tests.conftest import APP, TODAY, Run, ok
 
 HANDLES = st.sampled_from(["anker", "berg", "chen", "dorn"])
 DAYS = st.dates(min_value=TODAY.replace(year=2026, month=5), max_value=TODAY)
@@ -159,7 +159,7 @@ def test_derived_state_after_any_changes() -> None:
 @pytest.mark.slow
 def test_derived_state_after_many_changes() -> None:
     """The long profile (make test-slow)."""
-    Journal.TestCase.settings = settings(max_examples=150, stateful_step_count=40, **PROFILE)
+    Journal.TestCase.settings = settings(max_examples=100, stateful_step_count=40, **PROFILE)
     Journal.TestCase().runTest()
 
 
@@ -222,3 +222,41 @@ def test_storage_refuses_connections_it_did_not_open() -> None:
     with pytest.raises(TypeError, match="open the journal with storage.db"):
         with db.unit_of_work(plain, unit_of_work.recompute):
             pass
+
+
+def test_a_date_another_program_wrote_is_named_and_can_be_repaired(
+    journal: Run, db_path: Path
+) -> None:
+    ok(journal("add", "x"))
+    ok(journal("add", "y"))
+    other = sqlite3.connect(db_path)
+    other.execute("UPDATE customers SET paused_until = '31.12.2026' WHERE handle = 'x'")
+    other.commit()
+    other.close()
+    ok(journal("list"))  # reading goes on
+    doctor = journal("doctor")
+    assert doctor.exit_code == 1
+    assert (
+        "problem  derived state: customer x holds a value that is not a date (Invalid"
+        " isoformat string: '31.12.2026'); correct it with 'kundenpflege pause' or"
+        " 'kundenpflege edit'"
+    ) in doctor.stdout
+    ok(journal("pause", "x", "--until", "2027-01-05"))
+    assert "ok       derived state: current" in ok(journal("doctor")).stdout
+
+
+def test_removing_the_default_rhythm_from_outside_replans_everyone(db_path: Path) -> None:
+    connection, _ = unit_of_work.create_journal(db_path, clock.now())
+    customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
+    from kundenpflege.domain import rhythm
+    from kundenpflege.domain.dates import parse_frequency
+
+    rhythm.set_default_frequency(connection, parse_frequency("monthly"))
+    connection.close()
+    other = sqlite3.connect(db_path)
+    other.execute("DELETE FROM settings WHERE key = 'default_frequency'")
+    other.commit()
+    other.close()
+    reopened = unit_of_work.open_journal(db_path, clock.now())
+    check_derived_state(reopened)
+    reopened.close()

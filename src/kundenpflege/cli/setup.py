@@ -107,11 +107,12 @@ def restore(context: typer.Context, source: FileArgument) -> None:
 @app.command(epilog=examples("kundenpflege doctor"))
 def doctor(context: typer.Context) -> None:
     """Check integrity, foreign keys, schema, permissions and WAL size; exit 1 on problems."""
+    from kundenpflege.domain import journal
     from kundenpflege.storage import maintenance
 
     state = session(context)
     with state.journal(upgrade=False) as connection:
-        findings = maintenance.doctor(connection, state.path, clock.now())
+        findings = maintenance.doctor(connection, state.path, clock.now(), journal.recompute)
     for finding in findings:
         print(one_line(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}"))
     problems = [finding for finding in findings if finding.status == "problem"]

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from kundenpflege.domain import preferences, rhythm, signals
 from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
 
 PLANNABLE_STATUSES = ("active", "prospect")
 
@@ -113,21 +115,20 @@ def computed(
     rows: list[tuple[object, ...]] = []
     for chunk, marks in _chunks(sorted(customer_ids)):
         customers = connection.execute(
-            "SELECT id, status, created_at, paused_until, preference_id FROM customers"
+            "SELECT id, handle, status, created_at, paused_until, preference_id FROM customers"
             f" WHERE id IN ({marks}) ORDER BY id",
             chunk,
         ).fetchall()
         stated = preferences.by_ids(
             connection, [row["preference_id"] for row in customers if row["preference_id"]]
         )
-        repaired = {
-            customer_id: _local_day(done_at)
-            for customer_id, done_at in connection.execute(
+        repaired: dict[int, str] = dict(
+            connection.execute(
                 "SELECT customer_id, max(done_at) FROM followups WHERE done_at IS NOT NULL"
                 f" AND customer_id IN ({marks}) GROUP BY customer_id",
                 chunk,
-            )
-        }
+            ).fetchall()
+        )
         histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
         for row in connection.execute(
             "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
@@ -138,12 +139,20 @@ def computed(
         for row in customers:
             customer = (row["status"], row["created_at"], row["paused_until"])
             preference = stated.get(row["preference_id"])
-            history, repair = histories.get(row["id"], []), repaired.get(row["id"])
-            values = (
-                _derived(*customer, preference, history, default, repair)
-                if history or repair
-                else _untouched(*customer, preference, default)
-            )
+            history, repair_at = histories.get(row["id"], []), repaired.get(row["id"])
+            try:
+                repair = _local_day(repair_at) if repair_at else None
+                values = (
+                    _derived(*customer, preference, history, default, repair)
+                    if history or repair
+                    else _untouched(*customer, preference, default)
+                )
+            except ValueError as error:  # a date written by another program
+                raise KundenpflegeError(
+                    _("customer {handle} holds a value that is not a date ({error}); correct"
+                      " it with 'kundenpflege pause' or 'kundenpflege edit'").format(
+                        handle=row["handle"], error=error)
+                ) from None  # fmt: skip
             rows.append((*values, row["id"]))
     return rows
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext, number, system_message
-from kundenpflege.storage import migrations, schema
+from kundenpflege.storage import db, migrations, schema
 
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
@@ -94,6 +94,18 @@ def restore(source: Path, journal: Path, now: datetime) -> Path | None:
     return kept
 
 
+def _stuck(connection: sqlite3.Connection, recompute: "db.Recompute") -> str | None:
+    """Why customers wait to be recomputed (None: none do), tried and rolled back."""
+    if not connection.execute(f"{db.PENDING} LIMIT 1").fetchone():
+        return None
+    try:
+        with db.unit_of_work(connection, recompute, keep=False):
+            pass
+    except KundenpflegeError as error:
+        return str(error)
+    return _("customers wait to be recomputed; any change does it")
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
@@ -105,8 +117,11 @@ def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem
     return Finding(check, N_("ok") if healthy else severity, detail)
 
 
-def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list[Finding]:
-    """Integrity, foreign keys, schema, permissions and WAL size, each with a verdict."""
+def doctor(
+    connection: sqlite3.Connection, journal: Path, now: datetime, recompute: "db.Recompute"
+) -> list[Finding]:
+    """Integrity, foreign keys, schema, derived state, permissions and WAL size, each
+    with a verdict."""
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     pending = migrations.pending(connection)
@@ -116,6 +131,7 @@ def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list
         schema.fingerprint(connection),
         schema.expected(now, len(migrations.MIGRATIONS) - len(pending)),
     )
+    stuck = _stuck(connection, recompute) if not pending and not newer else None
     mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
     file_mode = stat.S_IMODE(journal.stat().st_mode)
     folder_mode = stat.S_IMODE(journal.parent.stat().st_mode)
@@ -134,6 +150,7 @@ def doctor(connection: sqlite3.Connection, journal: Path, now: datetime) -> list
         _finding(N_("schema drift"), not drifted, _("differs from its migrations: {names}").format(
             names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
             else _("none")),
+        _finding(N_("derived state"), stuck is None, stuck or _("current")),
         _finding(N_("journal mode"), mode == "wal", mode),
         _finding(N_("file permissions"), file_mode & 0o077 == 0, f"{file_mode:04o}"
                  + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),

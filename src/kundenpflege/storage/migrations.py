@@ -407,10 +407,14 @@ def m006_unit_of_work(connection: sqlite3.Connection) -> None:
         ),
         *(
             f"CREATE TRIGGER pending_refresh_default_rhythm_{event.lower()} AFTER {event}"
-            " ON settings WHEN NEW.key = 'default_frequency' BEGIN"
+            f" ON settings WHEN {condition} BEGIN"
             " INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
             " WHERE id NOT IN (SELECT customer_id FROM pending_refresh); END"
-            for event in ("INSERT", "UPDATE")
+            for event, condition in (
+                ("INSERT", "NEW.key = 'default_frequency'"),
+                ("UPDATE", "'default_frequency' IN (OLD.key, NEW.key)"),
+                ("DELETE", "OLD.key = 'default_frequency'"),
+            )
         ),
         # Filled by the first unit of work: everyone after m002, else those with promises.
         "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
