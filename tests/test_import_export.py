@@ -386,10 +386,53 @@ def test_restrict_hides_from_reports_and_exports(journal: Run) -> None:
     assert "mueller-bau" not in ok(journal("due")).stdout
     assert "mueller-bau" not in customers(journal)
     assert "mueller-bau" not in ok(journal("export", "csv", "interactions")).stdout
-    assert "Müller" not in ok(journal("export", "json")).stdout
     assert "Müller Bau GmbH" in ok(journal("show", "mueller-bau")).stdout
     ok(journal("gdpr", "restrict", "mueller-bau", "--lift"))
     assert "mueller-bau" in customers(journal)
+
+
+def test_restriction_means_out_of_everything(journal: Run, db_path: Path, tmp_path: Path) -> None:
+    """Issue 12 §7: out of every list and count, and no processing but saying stop."""
+    scripted_journal(journal)
+    ok(journal("followup", "add", "mueller-bau", "Angebot", "--due", "+3d"))
+    pulse_before = json.loads(ok(journal("pulse", "-f", "json")).stdout)
+    ok(journal("gdpr", "restrict", "mueller-bau"))
+    for arguments in (["followup", "list"], ["followup", "list", "-f", "csv"],
+                      ["consent", "list"], ["consent", "list", "-f", "csv"]):  # fmt: skip
+        assert "mueller-bau" not in ok(journal(*arguments)).stdout, arguments
+    pulse_after = json.loads(ok(journal("pulse", "-f", "json")).stdout)
+    assert pulse_after != pulse_before  # its contacts left the counts
+    refused = (
+        "Error: mueller-bau is restricted (GDPR): its data is only kept; lift it first with"
+        " 'kundenpflege gdpr restrict mueller-bau --lift'"
+    )
+    before = file_snapshot(db_path)
+    profile = json.loads(ok(journal("show", "mueller-bau", "-f", "json")).stdout)[0]
+    [open_followup] = [row for row in profile["open_followups"] if row["what"] == "Angebot"]
+    for arguments in (
+        ["followup", "done", str(open_followup["id"])],
+        ["followup", "snooze", str(open_followup["id"]), "--until", "+9d"],
+        ["consent", "grant", "mueller-bau", "--purpose", "phone-marketing"],
+        ["prefer", "mueller-bau", "--every", "weekly"],
+        ["prefer", "mueller-bau", "--do-not-contact", "--every", "weekly"],
+    ):
+        assert error_line(journal(*arguments)) == refused, arguments
+    assert file_snapshot(db_path) == before
+    # A person must always be able to say stop.
+    ok(journal("consent", "withdraw", "mueller-bau/Petra Müller", "--purpose", "newsletter"))
+    ok(journal("prefer", "mueller-bau", "--do-not-contact"))
+    # export json is a complete copy: the customer comes along, still restricted.
+    exported = tmp_path / "journal.json"
+    exported.write_text(ok(journal("export", "json")).stdout, encoding="utf-8")
+    copy = tmp_path / "copy.db"
+    ok(journal("--db", str(copy), "init"))
+    ok(journal("--db", str(copy), "import", "json", str(exported)))
+    assert "mueller-bau" not in ok(journal("--db", str(copy), "list")).stdout
+    assert "Müller Bau GmbH" in ok(journal("--db", str(copy), "show", "mueller-bau")).stdout
+    connection = sqlite3.connect(db_path)
+    entries = connection.execute("SELECT restricted_at, lifted_at FROM restrictions").fetchall()
+    connection.close()
+    assert entries == [("2026-11-25T08:00:00+00:00", None)]
 
 
 WRITER = textwrap.dedent(

@@ -159,6 +159,6 @@ def gdpr_restrict(
 
     with session(context).journal(write=True) as connection:
         customer = customers.find(connection, handle)
-        gdpr.restrict(connection, customer["id"], not lift)
+        gdpr.restrict(connection, customer["id"], not lift, clock.now())
     done = _("Lifted the restriction of {handle}.") if lift else _("Restricted {handle}.")
     say(done.format(handle=customer["handle"]))

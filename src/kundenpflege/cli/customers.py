@@ -280,7 +280,8 @@ def prefer(
     wishes = preferences.Wishes(person, channel, every, days, time, maximum, do_not_contact)
     with session(context).journal() as connection:
         with journal.change(connection):
-            customer = customers.find_changeable(connection, handle)
+            # preferences.state refuses a restricted customer unless they say stop.
+            customer = customers.find(connection, handle)
             notices = preferences.state(
                 connection, customer["id"], wishes, stated_on=stated_on, source=source,
                 now=clock.now(),

@@ -80,8 +80,13 @@ def record(
     evidence: str | None,
     now: datetime,
 ) -> str:
-    """Append one ledger row; returns the new state."""
+    """Append one ledger row; returns the new state. A withdrawal is taken even while
+    the customer is restricted: a person must always be able to say stop."""
     check_purpose(purpose)
+    if action != "withdraw":
+        from kundenpflege.domain import customers
+
+        customers.still_changeable(connection, who.customer["id"])
     before = current_state(connection, who.customer["id"], purpose, who.contact_id)
     if action == "confirm" and before not in ("granted", "confirmed"):
         raise KundenpflegeError(
@@ -110,9 +115,17 @@ def describe(who: Subject) -> str:
     return f"{handle}/{who.contact_name}" if who.contact_name else handle
 
 
-def ledger(connection: sqlite3.Connection, customer_id: int | None = None) -> list[Entry]:
-    """Every ledger row, oldest first, for one customer or all."""
+def ledger(
+    connection: sqlite3.Connection,
+    customer_id: int | None = None,
+    *,
+    include_restricted: bool = False,
+) -> list[Entry]:
+    """Every ledger row, oldest first, for one customer or all; restricted customers'
+    only for their own profile."""
     where, parameters = ("WHERE k.customer_id = ?", [customer_id]) if customer_id else ("", [])
+    if not include_restricted:
+        where += (" AND" if where else "WHERE") + " c.restricted = 0"
     rows = connection.execute(
         "SELECT c.handle, ct.name AS contact, k.purpose, k.action, k.recorded_at, k.evidence"
         " FROM consent k JOIN customers c ON c.id = k.customer_id"
@@ -125,7 +138,7 @@ def ledger(connection: sqlite3.Connection, customer_id: int | None = None) -> li
 def summary(connection: sqlite3.Connection, customer_id: int) -> dict[str, str]:
     """Current state per purpose (and contact), for `show`."""
     states: dict[str, str] = {}
-    for entry in ledger(connection, customer_id):
+    for entry in ledger(connection, customer_id, include_restricted=True):
         key = entry.purpose + (f" ({entry.contact})" if entry.contact else "")
         states[key] = STATES[entry.action]
     return states

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kundenpflege import i18n
-from kundenpflege.domain import journal, people
+from kundenpflege.domain import customers, journal, people
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -49,6 +49,7 @@ def person_id_for(connection: sqlite3.Connection, person: str | None, now: datet
 
 
 def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
+    """An open promise of a customer whose data may be processed."""
     row = connection.execute(
         "SELECT id, status, customer_id FROM followups WHERE id = ?", (followup_id,)
     ).fetchone()
@@ -60,6 +61,7 @@ def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
         )
     if row["status"] == "done":
         raise KundenpflegeError(_("follow-up #{number} is already done").format(number=followup_id))
+    customers.still_changeable(connection, row["customer_id"])
     return row  # type: ignore[no-any-return]
 
 
@@ -87,10 +89,16 @@ def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today:
 
 
 def open_followups(
-    connection: sqlite3.Connection, customer_id: int | None = None
+    connection: sqlite3.Connection,
+    customer_id: int | None = None,
+    *,
+    include_restricted: bool = False,
 ) -> list[Followup]:
-    """Open promises by due date, for one customer or all."""
+    """Open promises by due date, for one customer or all; restricted customers'
+    only for their own profile."""
     where, parameters = ("AND f.customer_id = ?", [customer_id]) if customer_id else ("", [])
+    if not include_restricted:
+        where += " AND c.restricted = 0"
     rows = connection.execute(
         "SELECT f.*, c.handle, c.name, pe.handle AS person FROM followups f"
         " JOIN customers c ON c.id = f.customer_id"

@@ -125,7 +125,24 @@ def _erase(
 
 
 @journal.writes
-def restrict(connection: sqlite3.Connection, customer_id: int, restricted: bool) -> None:
-    connection.execute(
-        "UPDATE customers SET restricted = ? WHERE id = ?", (int(restricted), customer_id)
-    )
+def restrict(
+    connection: sqlite3.Connection, customer_id: int, restricted: bool, now: datetime
+) -> None:
+    """Restrict processing (Art. 18) or lift it; each is kept as a dated entry."""
+    changed = connection.execute(
+        "UPDATE customers SET restricted = ? WHERE id = ? AND restricted != ?",
+        (int(restricted), customer_id, int(restricted)),
+    ).rowcount
+    if not changed:
+        return
+    moment = now.isoformat(timespec="seconds")
+    if restricted:
+        connection.execute(
+            "INSERT INTO restrictions (customer_id, restricted_at) VALUES (?, ?)",
+            (customer_id, moment),
+        )
+    else:
+        connection.execute(
+            "UPDATE restrictions SET lifted_at = ? WHERE customer_id = ? AND lifted_at IS NULL",
+            (moment, customer_id),
+        )

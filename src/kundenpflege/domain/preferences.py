@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from kundenpflege.domain import journal, people, vocabulary
+from kundenpflege.domain import customers, journal, people, vocabulary
 from kundenpflege.domain.dates import (
     Frequency,
     parse_frequency,
@@ -114,6 +114,10 @@ class Wishes:
     time_of_day: str | None = None
     maximum: str | None = None
     do_not_contact: bool | None = None
+
+    def stop_only(self) -> bool:
+        """'Do not contact me' and nothing else: taken even from a restricted customer."""
+        return self.do_not_contact is True and Wishes(do_not_contact=True) == self
 
     def empty(self) -> bool:
         # Asked for every imported row: plain checks, not the dataclass's tuple compare.
@@ -246,6 +250,8 @@ def state(
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
+    if not wishes.stop_only():
+        customers.still_changeable(connection, customer_id)
     if wishes.empty():
         raise KundenpflegeError(
             _(

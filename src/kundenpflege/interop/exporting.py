@@ -24,6 +24,7 @@ JOURNAL_TABLES = (
     "followups",
     "consent",
     "erasures",
+    "restrictions",
 )
 _UNRESTRICTED = "c.restricted = 0"
 TABLE_QUERIES = {
@@ -76,19 +77,15 @@ def table(
 def journal_tables(
     connection: sqlite3.Connection,
 ) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
-    """Each table people entered data into, with its rows (ids kept), streamed;
-    restricted customers are left out."""
+    """Each table people entered data into, with its rows (ids kept), streamed. A
+    complete copy: restricted customers come along with their mark (Art. 18 keeps
+    the data; only its processing stops)."""
     import sqlite_utils
 
     database = sqlite_utils.Database(connection)
-    restricted = {
-        row[0] for row in connection.execute("SELECT id FROM customers WHERE restricted = 1")
-    }
     for name in JOURNAL_TABLES:
         order = ", ".join(database.table(name).pks)  # some tables have no rowid
-        key = "id" if name == "customers" else "customer_id"
-        rows = database[name].rows_where(order_by=order)
-        yield name, (row for row in rows if row.get(key) not in restricted)
+        yield name, database[name].rows_where(order_by=order)
 
 
 def journal_size(connection: sqlite3.Connection) -> int:

@@ -62,7 +62,7 @@ def profile(
         contacts=contacts.of_customer(connection, customer_id),
         preference=current,
         preference_history=history,
-        open_followups=followups.open_followups(connection, customer_id),
+        open_followups=followups.open_followups(connection, customer_id, include_restricted=True),
         timeline=timeline,
         consent=consent.summary(connection, customer_id),
     )

@@ -190,6 +190,27 @@ def _stats_upsert(where: str, sign: str) -> str:
     )
 
 
+def _facts_view(joins: str = "") -> str:
+    """The facts of each interaction that the daily tally sums (m002; m008 adds joins)."""
+    return (
+        """CREATE VIEW interaction_facts AS
+        SELECT i.id, i.customer_id, i.occurred_on AS day, g.tier, g.band,
+            1 AS contacts,
+            coalesce(i.channel IN ('phone', 'visit', 'video'), 0) AS personal,
+            coalesce(i.channel IN ('email', 'newsletter'), 0) AS mass,
+            i.direction = 'out' AS outbound,
+            i.direction = 'in' AS inbound,
+            i.kind = 'complaint' AS complaints,
+            i.kind = 'complaint' AND i.direction = 'in' AS inbound_complaints,
+            coalesce(i.mood > 0, 0) AS positive,
+            coalesce(i.mood < 0, 0) AS negative,
+            coalesce(i.mood, 0) AS mood_total,
+            i.mood IS NOT NULL AS moods
+        FROM interactions i JOIN customer_groups g ON g.id = i.customer_id"""
+        + joins
+    )
+
+
 @migration
 def m002_insights(connection: sqlite3.Connection) -> None:
     """Signals for the insight reports, kept current on every write.
@@ -234,20 +255,7 @@ def m002_insights(connection: sqlite3.Connection) -> None:
                 ELSE '20k+'
             END AS band
         FROM customers""",
-        """CREATE VIEW interaction_facts AS
-        SELECT i.id, i.customer_id, i.occurred_on AS day, g.tier, g.band,
-            1 AS contacts,
-            coalesce(i.channel IN ('phone', 'visit', 'video'), 0) AS personal,
-            coalesce(i.channel IN ('email', 'newsletter'), 0) AS mass,
-            i.direction = 'out' AS outbound,
-            i.direction = 'in' AS inbound,
-            i.kind = 'complaint' AS complaints,
-            i.kind = 'complaint' AND i.direction = 'in' AS inbound_complaints,
-            coalesce(i.mood > 0, 0) AS positive,
-            coalesce(i.mood < 0, 0) AS negative,
-            coalesce(i.mood, 0) AS mood_total,
-            i.mood IS NOT NULL AS moods
-        FROM interactions i JOIN customer_groups g ON g.id = i.customer_id""",
+        _facts_view(),
         f"""CREATE TABLE daily_stats (
             day TEXT NOT NULL,
             tier TEXT NOT NULL,
@@ -484,3 +492,30 @@ def m007_ids_never_reused(connection: sqlite3.Connection) -> None:
             " AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
             (table, kind, kind, table),
         )
+
+
+@migration
+def m008_restriction_everywhere(connection: sqlite3.Connection) -> None:
+    """Restriction (GDPR Art. 18) is kept as dated entries, so a later `--as-of` can
+    tell, and a restricted customer's contacts leave the daily tally: restricting
+    takes their facts out, lifting puts them back (as a change of tier does)."""
+    _run(
+        connection,
+        """CREATE TABLE restrictions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            restricted_at TEXT,
+            lifted_at TEXT
+        )""",
+        "CREATE INDEX restrictions_customer ON restrictions (customer_id, id)",
+        # Restricted before entries were kept: since an unknown day.
+        "INSERT INTO restrictions (customer_id) SELECT id FROM customers WHERE restricted = 1",
+        "DROP VIEW interaction_facts",
+        _facts_view(" JOIN customers c ON c.id = i.customer_id AND c.restricted = 0"),
+        f"""CREATE TRIGGER daily_stats_restrict_before BEFORE UPDATE OF restricted
+            ON customers BEGIN {_stats_upsert("customer_id = OLD.id", "-")}; END""",
+        f"""CREATE TRIGGER daily_stats_restrict_after AFTER UPDATE OF restricted
+            ON customers BEGIN {_stats_upsert("customer_id = NEW.id", "+")}; END""",
+        "DELETE FROM daily_stats",
+        _stats_upsert("1", "+"),
+    )
