@@ -8,7 +8,6 @@ import typer
 from kundenpflege import clock
 from kundenpflege.cli.app import (
     Format,
-    Handle,
     OutputFormat,
     app,
     emit,
@@ -114,11 +113,13 @@ def gdpr_export(context: typer.Context, subject: Subject) -> None:
     """Everything stored about a customer or a person there, as JSON (access request)."""
     import json
 
-    from kundenpflege.domain import consent, gdpr
+    from kundenpflege.domain import gdpr
 
     with session(context).journal() as connection:
-        data = gdpr.access(connection, consent.subject(connection, subject), clock.now())
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        found = gdpr.subjects(connection, subject)
+        data = [gdpr.access(connection, who, clock.now()) for who in found]
+    # One person at one customer: their document; at several: one document each.
+    json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
@@ -137,28 +138,42 @@ def gdpr_forget(
 ) -> None:
     """Erase a customer or a person there for good; only an erasure log entry remains."""
     from kundenpflege.domain import consent, gdpr
+    from kundenpflege.storage.maintenance import copies
 
     if not yes:
         raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
-    with session(context).journal() as connection:
-        who = consent.subject(connection, subject)
-        label = consent.describe(who)
-        removed = gdpr.forget(connection, who, clock.now(), by)
-    say(ngettext("Erased {whom}: {count} row removed.", "Erased {whom}: {count} rows removed.",
-                 removed).format(whom=label, count=removed))  # fmt: skip
+    state = session(context)
+    with state.journal() as connection:
+        for who in gdpr.subjects(connection, subject):
+            label = consent.describe(who)
+            removed = gdpr.forget(connection, who, clock.now(), by)
+            say(ngettext("Erased {whom}: {count} row removed.",
+                         "Erased {whom}: {count} rows removed.",
+                         removed).format(whom=label, count=removed))  # fmt: skip
+    earlier = copies(state.path)
+    if earlier:
+        say(_("These copies were made before and still hold them: {paths}").format(
+            paths=", ".join(str(path) for path in earlier)))  # fmt: skip
 
 
 @gdpr_app.command("restrict", epilog=examples("kundenpflege gdpr restrict mueller-bau"))
 def gdpr_restrict(
     context: typer.Context,
-    handle: Handle,
+    subject: Subject,
     lift: Annotated[bool, typer.Option("--lift", help="End the restriction.")] = False,
 ) -> None:
-    """Keep a customer's data but leave it out of every report and export (Art. 18)."""
-    from kundenpflege.domain import customers, gdpr
+    """Keep a customer's data but leave it out of every report and export (Art. 18).
+
+    A contact's e-mail or name restricts the customers they are a contact of.
+    """
+    from kundenpflege.domain import gdpr
 
     with session(context).journal(write=True) as connection:
-        customer = customers.find(connection, handle)
-        gdpr.restrict(connection, customer["id"], not lift, clock.now())
+        handles = {}
+        for who in gdpr.subjects(connection, subject):
+            handles[who.customer["handle"]] = who.customer["id"]
+        for customer_id in handles.values():
+            gdpr.restrict(connection, customer_id, not lift, clock.now())
     done = _("Lifted the restriction of {handle}.") if lift else _("Restricted {handle}.")
-    say(done.format(handle=customer["handle"]))
+    for handle in handles:
+        say(done.format(handle=handle))

@@ -11,7 +11,7 @@ from typing import Any
 
 from kundenpflege.domain import consent, journal
 from kundenpflege.errors import KundenpflegeError
-from kundenpflege.i18n import _
+from kundenpflege.i18n import N_, _
 from kundenpflege.storage import db
 
 
@@ -73,10 +73,58 @@ def forget(
     """
     if connection.in_transaction:
         raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
+    # Until a checkpoint completes, the old pages hold the words: make sure one can.
+    if not db.checkpoint(connection):
+        raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
+            reader=_(READER)))  # fmt: skip
     with journal.change(connection):
         removed = _erase(connection, who, now, by_whom)
-    db.checkpoint(connection)
+    if not db.checkpoint(connection):
+        raise KundenpflegeError(
+            _("erased {whom} ({count} rows), but {reader}, so the words can still be in the"
+              " file; close it and run 'kundenpflege doctor'").format(
+                whom=consent.describe(who), count=removed, reader=_(READER))
+        )  # fmt: skip
     return removed
+
+
+# Who keeps a checkpoint from completing: a reader that is not us.
+READER = N_(
+    "another program is reading the journal (a backup, Litestream, Datasette or a second"
+    " kundenpflege)"
+)
+
+
+def subjects(connection: sqlite3.Connection, text: str) -> list[consent.Subject]:
+    """Whom a data-subject request names: `HANDLE[/CONTACT]`, a customer's name, or a
+    contact's e-mail or name alone. One e-mail at several customers is one person (all
+    of them); a name that several different people have is an error listing them."""
+    try:
+        return [consent.subject(connection, text)]
+    except KundenpflegeError as not_a_customer:
+        if "/" in text:
+            raise
+        rows = (
+            connection.execute(
+                "SELECT ct.id, ct.name, c.handle FROM contacts ct JOIN customers c"
+                " ON c.id = ct.customer_id WHERE ct.email = ? COLLATE NOCASE ORDER BY c.handle",
+                (text.strip(),),
+            ).fetchall()
+            or connection.execute(
+                "SELECT ct.id, ct.name, c.handle FROM contacts ct JOIN customers c"
+                " ON c.id = ct.customer_id WHERE ct.name = ? COLLATE NOCASE ORDER BY c.handle",
+                (text.strip(),),
+            ).fetchall()
+        )
+        if not rows:
+            raise not_a_customer from None
+        if "@" not in text and len(rows) > 1:
+            raise KundenpflegeError(
+                _("'{name}' names several people: {candidates}; say which with"
+                  " HANDLE/CONTACT").format(name=text, candidates=", ".join(
+                    f"{row['handle']}/{row['name']}" for row in rows))
+            ) from None  # fmt: skip
+        return [consent.subject(connection, f"{row['handle']}/{row['name']}") for row in rows]
 
 
 def _erase(

@@ -217,10 +217,19 @@ def indexes_rebuilt(connection: sqlite3.Connection, names: tuple[str, ...]) -> I
         connection.execute(sql)
 
 
-def checkpoint(connection: sqlite3.Connection) -> None:
-    """Fold the WAL into the file and empty it: after an erasure, the erased words
-    must not linger in the WAL (secure_delete only covers the main file)."""
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+CHECKPOINT_WAIT_MS = 3000  # how long to wait for readers to finish
+
+
+def checkpoint(connection: sqlite3.Connection) -> bool:
+    """Fold the WAL into the file and empty it; False when readers (a backup, a
+    replication tool, a browser) kept it from completing within a few seconds. After
+    an erasure the old pages, words and all, stay in the file until this completes."""
+    connection.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+    try:
+        busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return not busy
 
 
 def explain(error: sqlite3.Error, path: Path) -> KundenpflegeError:

@@ -41,6 +41,13 @@ def backup(
     return target
 
 
+def copies(journal: Path) -> list[Path]:
+    """The backups and kept restore copies of this journal in its folder (what an
+    erasure cannot reach)."""
+    patterns = (f"{journal.stem}-*.backup.db", f"{journal.stem}-before-restore-*.db")
+    return sorted({path for pattern in patterns for path in journal.parent.glob(pattern)})
+
+
 def check_file(path: Path) -> None:
     """A restore candidate must be an intact kundenpflege journal."""
     if not path.is_file():
@@ -135,6 +142,8 @@ def doctor(
     mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
     file_mode = stat.S_IMODE(journal.stat().st_mode)
     folder_mode = stat.S_IMODE(journal.parent.stat().st_mode)
+    # Folding the WAL in changes no entry, and finishes what an erasure began.
+    folded = db.checkpoint(connection)
     wal = Path(f"{journal}-wal")
     size = wal.stat().st_size if wal.exists() else 0
     return [
@@ -156,6 +165,8 @@ def doctor(
                  + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),
         _finding(N_("folder permissions"), folder_mode & 0o077 == 0, f"{folder_mode:04o}"
                  + ("" if folder_mode & 0o077 == 0 else _("; others can list it")), N_("warning")),
-        _finding(N_("WAL size"), size < WAL_WARNING_BYTES, f"{number(size / 1024 / 1024, 1)} MB",
+        _finding(N_("WAL size"), size < WAL_WARNING_BYTES and folded,
+                 f"{number(size / 1024 / 1024, 1)} MB" + ("" if folded else "; " + _(
+                     "not folded in: another program is reading the journal")),
                  N_("warning")),
     ]  # fmt: skip
