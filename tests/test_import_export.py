@@ -475,7 +475,7 @@ def test_restore_checks_and_keeps_the_old_file(journal: Run, db_path: Path, tmp_
     saved = tmp_path / "saved.db"
     ok(journal("backup", str(saved)))
     ok(journal("add", "newer"))
-    result = ok(journal("restore", str(saved)))
+    result = ok(journal("restore", str(saved), "--yes"))
     assert "The previous journal is kept as " in result.stderr
     assert list(customers(journal)) == ["old"]
     kept = Path(result.stderr.split("kept as ")[1].split(".db")[0] + ".db")
@@ -483,10 +483,10 @@ def test_restore_checks_and_keeps_the_old_file(journal: Run, db_path: Path, tmp_
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = file_snapshot(db_path)
-    assert error_line(journal("restore", str(broken))).startswith(
+    assert error_line(journal("restore", str(broken), "--yes")).startswith(
         f"Error: {broken} is not a kundenpflege journal ("
     )
-    assert error_line(journal("restore", str(tmp_path / "none.db"))) == (
+    assert error_line(journal("restore", str(tmp_path / "none.db"), "--yes")) == (
         f"Error: {tmp_path / 'none.db'} does not exist"
     )
     assert file_snapshot(db_path) == before

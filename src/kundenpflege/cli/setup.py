@@ -91,14 +91,40 @@ def backup(
     print(one_line(str(written)))
 
 
-@app.command(epilog=examples("kundenpflege restore journal-20261120-070000.backup.db"))
-def restore(context: typer.Context, source: FileArgument) -> None:
-    """Replace the journal with a backup after checking it; the old file is kept aside."""
-    from kundenpflege.storage import maintenance
+@app.command(epilog=examples("kundenpflege restore journal-20261120-070000.backup.db --yes"))
+def restore(
+    context: typer.Context,
+    source: FileArgument,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask (scripts): the journal is kept aside.")
+    ] = False,
+) -> None:
+    """Replace the journal with a backup after checking it; the old content is kept aside.
+
+    Safe while others use the journal: they see the old content or the new, and
+    nothing they wrote before is lost (it is in the kept copy).
+    """
+    import sys
+
+    from kundenpflege.storage import restore as restoring
 
     state = session(context)
     with sqlite_errors(source):
-        kept = maintenance.restore(source, state.path, clock.now())
+        restoring.check_backup(source, clock.now())
+    if not yes:
+        question = _("Replace {path} with {source}? The current journal is kept aside.").format(
+            path=state.path, source=source
+        )
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise KundenpflegeError(
+                _("restore replaces {path}; add --yes to confirm").format(path=state.path)
+            )
+        if not typer.confirm(one_line(question), err=True):
+            raise KundenpflegeError(_("nothing was restored"))
+    with sqlite_errors(state.path):
+        kept = restoring.restore(source, state.path, clock.now())
+    with state.journal():
+        pass  # brings the restored journal's schema and derived columns up to date
     if kept:
         say(_("The previous journal is kept as {path}.").format(path=kept))
     say(_("Restored {path} from {source}.").format(path=state.path, source=source))

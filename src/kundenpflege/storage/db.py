@@ -55,12 +55,9 @@ def _make_private_dirs(directory: Path) -> None:
         folder.mkdir(mode=0o700)
 
 
-def create_journal(
-    path: Path, now: datetime, recompute: Recompute
-) -> tuple[sqlite3.Connection, bool]:
-    """Create the journal file (0600) if needed; return it open and whether it is new."""
-    if path.exists():
-        return open_journal(path, now, recompute, blank_ok=True), False
+def create_private_file(path: Path) -> None:
+    """A new, empty file only we may read (0600, whatever the umask), in folders only
+    we may enter; never one that exists."""
     try:
         _make_private_dirs(path.parent)
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -68,7 +65,17 @@ def create_journal(
         raise KundenpflegeError(
             _("cannot create {path}: {reason}").format(path=path, reason=system_message(error))
         ) from error
+    os.fchmod(descriptor, 0o600)
     os.close(descriptor)
+
+
+def create_journal(
+    path: Path, now: datetime, recompute: Recompute
+) -> tuple[sqlite3.Connection, bool]:
+    """Create the journal file (0600) if needed; return it open and whether it is new."""
+    if path.exists():
+        return open_journal(path, now, recompute, blank_ok=True), False
+    create_private_file(path)
     connection = _connect(path)
     connection.execute("PRAGMA journal_mode = WAL")
     migrate(connection, now, recompute)

@@ -1,7 +1,5 @@
 """Keeping the journal file safe: online backup, careful restore, and a health check."""
 
-import os
-import shutil
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -16,12 +14,13 @@ WAL_WARNING_BYTES = 64 * 1024 * 1024
 
 
 def _private_copy(source: sqlite3.Connection, target: Path) -> None:
-    """SQLite's online backup into a new 0600 file; safe while others write."""
-    descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(descriptor)
+    """SQLite's online backup into a new 0600 file; safe while others write. The copy
+    is one self-contained file (journal mode DELETE): no -wal or -shm beside it."""
+    db.create_private_file(target)
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)
+        destination.execute("PRAGMA journal_mode = DELETE")
     finally:
         destination.close()
 
@@ -46,59 +45,6 @@ def copies(journal: Path) -> list[Path]:
     erasure cannot reach)."""
     patterns = (f"{journal.stem}-*.backup.db", f"{journal.stem}-before-restore-*.db")
     return sorted({path for pattern in patterns for path in journal.parent.glob(pattern)})
-
-
-def check_file(path: Path) -> None:
-    """A restore candidate must be an intact kundenpflege journal."""
-    if not path.is_file():
-        raise KundenpflegeError(_("{path} does not exist").format(path=path))
-    try:
-        candidate = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            verdict = candidate.execute("PRAGMA integrity_check").fetchone()[0]
-            names = {row[0] for row in candidate.execute("SELECT name FROM migrations")}
-        finally:
-            candidate.close()
-    except sqlite3.Error as error:
-        raise KundenpflegeError(
-            _("{path} is not a kundenpflege journal ({error})").format(path=path, error=error)
-        ) from None
-    if verdict != "ok":
-        raise KundenpflegeError(
-            _("{path} is damaged: {verdict}").format(path=path, verdict=verdict)
-        )
-    unknown = names - {name for name, _ in migrations.MIGRATIONS}
-    if unknown:
-        raise KundenpflegeError(
-            _("{path} comes from a newer kundenpflege; update first").format(path=path)
-        )
-
-
-def restore(source: Path, journal: Path, now: datetime) -> Path | None:
-    """Replace the journal with a checked copy of `source`; the old file is kept aside."""
-    check_file(source)
-    kept = None
-    staging = journal.with_name(f".{journal.name}.restoring")
-    staging.unlink(missing_ok=True)
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        _private_copy(reader, staging)
-    finally:
-        reader.close()
-    if journal.exists():
-        kept = journal.with_name(f"{journal.stem}-before-restore-{now:%Y%m%d-%H%M%S}.db")
-        # Fold any WAL into the old file so what is kept is complete.
-        old = sqlite3.connect(journal)
-        try:
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            old.close()
-        shutil.copy2(journal, kept)
-        os.chmod(kept, 0o600)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{journal}{suffix}").unlink(missing_ok=True)
-    os.replace(staging, journal)
-    return kept
 
 
 def _stuck(connection: sqlite3.Connection, recompute: "db.Recompute") -> str | None:
