@@ -143,6 +143,10 @@ def import_json(context: typer.Context, path: FileArgument) -> None:
     try:
         # A whole journal may be large; each of its lines is still capped.
         data = json.loads(textfile.read(path, max_bytes=None).text)
+    except RecursionError:
+        raise KundenpflegeError(
+            _("{path}: nested too deeply to be a journal export").format(path=path)
+        ) from None
     except json.JSONDecodeError as error:
         raise KundenpflegeError(
             _("{path} line {line}: not valid JSON ({error})").format(

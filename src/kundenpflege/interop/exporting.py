@@ -144,6 +144,8 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise KundenpflegeError(_("{source} has no tables").format(source=source))
+    from kundenpflege.interop.journal_rules import checked_row
+
     count = 0
     for name in JOURNAL_TABLES:
         rows = tables.get(name, [])
@@ -151,17 +153,24 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
             raise KundenpflegeError(
                 _("{source}: table {name} is not a list of rows").format(source=source, name=name)
             )
-        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({name})")}
-        for number, row in enumerate(rows, start=1):
-            if not isinstance(row, dict) or not set(row) <= columns:
-                raise KundenpflegeError(
-                    _("{source}: row {number} of {name} does not fit the table").format(
-                        source=source, number=number, name=name
-                    )
-                )
-            names = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
+        for number, row in enumerate(rows):
+            where = f"{source}: tables.{name}[{number}]"
+            kept = checked_row(name, row, where)
+            names = ", ".join(kept)
+            marks = ", ".join("?" for _ in kept)
             verb = "INSERT OR REPLACE" if name == "settings" else "INSERT"
-            connection.execute(f"{verb} INTO {name} ({names}) VALUES ({marks})", list(row.values()))
+            try:
+                connection.execute(
+                    f"{verb} INTO {name} ({names}) VALUES ({marks})", list(kept.values())
+                )
+            except sqlite3.IntegrityError as error:
+                reason = (
+                    _("refers to a row that is not there")
+                    if "FOREIGN KEY" in str(error)
+                    else str(error)
+                )
+                raise KundenpflegeError(
+                    f"{where}: {reason}; " + _("nothing was imported")
+                ) from None
             count += 1
     return count

@@ -1,0 +1,156 @@
+"""What a journal export may hold, value by value: the same rules as the commands
+(types, real dates, handles, ranges), so `import json` never stores what a later
+report would crash on. Derived columns are not read from a file: the unit of work
+recomputes them.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from kundenpflege.domain import vocabulary
+from kundenpflege.domain.consent import ACTIONS, PURPOSES
+from kundenpflege.domain.customers import STATUSES, check_money
+from kundenpflege.domain.dates import in_range, parse_frequency, parse_weekdays
+from kundenpflege.domain.people import check_handle
+from kundenpflege.domain.schedule import DERIVED
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+Rule = Callable[[object], object]
+LARGEST_ID = 2**62  # SQLite's integers are 64-bit; ids far below that
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise KundenpflegeError(_("not text"))
+    return value
+
+
+def _words(value: object) -> str:
+    if not _text(value).strip():
+        raise KundenpflegeError(_("empty"))
+    return str(value)
+
+
+def _number(low: int, high: int) -> Rule:
+    def rule(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise KundenpflegeError(_("not a whole number from {low} to {high}").format(
+                low=low, high=high))  # fmt: skip
+        return value
+
+    return rule
+
+
+def _one_of(*allowed: str) -> Rule:
+    def rule(value: object) -> str:
+        if value not in allowed:
+            raise KundenpflegeError(_("not one of {allowed}").format(allowed=", ".join(allowed)))
+        return str(value)
+
+    return rule
+
+
+def _day(value: object) -> date:
+    try:
+        return in_range(date.fromisoformat(_text(value)), str(value))
+    except ValueError:
+        raise KundenpflegeError(_("'{value}' is not a date").format(value=value)) from None
+
+
+def _moment(value: object) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(value))
+    except ValueError:
+        raise KundenpflegeError(_("'{value}' is not a date and time").format(value=value)) from None
+    in_range(moment.date(), str(value))
+    return moment
+
+
+def _money(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise KundenpflegeError(_("not a number"))
+    return check_money(float(value), _("amount"))
+
+
+def _optional(rule: Rule) -> Rule:
+    return lambda value: None if value is None else rule(value)
+
+
+ID = _number(1, LARGEST_ID)
+FLAG = _number(0, 1)
+REFERENCE = _optional(ID)
+TEXT = _optional(_text)
+FREQUENCY = _optional(lambda value: parse_frequency(_text(value)))
+CHANNEL = _optional(lambda value: vocabulary.channel(_text(value)))
+
+RULES: dict[str, dict[str, Rule]] = {
+    "settings": {"key": _words, "value": _text},
+    "people": {"id": ID, "handle": lambda value: check_handle(_text(value), "person"),
+               "name": _words, "email": TEXT, "created_at": _moment},
+    "customers": {
+        "id": ID, "handle": lambda value: check_handle(_text(value), "customer"),
+        "name": _words, "company": TEXT, "tier": TEXT, "annual_value": _optional(_money),
+        "status": _one_of(*STATUSES), "customer_since": _day, "created_at": _moment,
+        "paused_until": _optional(_day), "preference_id": REFERENCE, "restricted": FLAG,
+    },
+    "customer_tags": {"customer_id": ID, "tag": _words},
+    "contacts": {"id": ID, "customer_id": ID, "name": _words, "role": TEXT, "email": TEXT,
+                 "phone": TEXT, "is_main": FLAG, "created_at": _moment, "note": TEXT},
+    "preferences": {
+        "id": ID, "customer_id": ID, "stated_on": _day, "recorded_at": _moment,
+        "source": TEXT, "person_id": REFERENCE,
+        "channel": CHANNEL, "frequency": FREQUENCY,
+        "weekdays": _optional(lambda value: parse_weekdays(_text(value))),
+        "time_of_day": TEXT, "max_frequency": FREQUENCY, "do_not_contact": FLAG,
+    },
+    "interactions": {
+        "id": ID, "customer_id": ID, "occurred_at": _moment, "occurred_on": _day,
+        "channel": CHANNEL,
+        "direction": _one_of("in", "out"), "kind": lambda value: vocabulary.kind(_text(value)),
+        "person_id": REFERENCE, "contact_id": REFERENCE,
+        "mood": _optional(_number(-2, 2)), "note": TEXT, "amount": _optional(_money),
+        "recorded_at": _moment,
+    },
+    "followups": {
+        "id": ID, "customer_id": ID, "interaction_id": REFERENCE, "what": _words,
+        "person_id": REFERENCE, "promised_on": _day, "due_on": _day,
+        "status": _one_of("open", "done"), "created_at": _moment, "done_at": _optional(_moment),
+    },
+    "consent": {
+        "id": ID, "customer_id": ID, "contact_id": REFERENCE, "purpose": _one_of(*PURPOSES),
+        "action": _one_of(*ACTIONS), "recorded_at": _moment, "evidence": TEXT,
+    },
+    "erasures": {"id": ID, "erased_at": _moment, "kind": _one_of("customer", "contact"),
+                 "subject_id": ID, "by_whom": TEXT, "rows_removed": _number(0, LARGEST_ID)},
+    "restrictions": {"id": ID, "customer_id": ID, "restricted_at": _optional(_moment),
+                     "lifted_at": _optional(_moment)},
+}  # fmt: skip
+# Kept by the unit of work, never taken from a file.
+COMPUTED = {"customers": frozenset(DERIVED), "followups": frozenset({"due_effective"})}
+
+
+def checked_row(table: str, row: object, where: str) -> dict[str, object]:
+    """The row's columns that are stored, each checked; `where` names it in errors."""
+    if not isinstance(row, dict):
+        raise KundenpflegeError(_("{where}: not a row").format(where=where))
+    rules, computed = RULES[table], COMPUTED.get(table, frozenset())
+    kept = {}
+    for column, value in row.items():
+        if column in computed:
+            continue
+        if column not in rules:
+            raise KundenpflegeError(
+                _("{where}.{column}: no such column").format(where=where, column=column)
+            )
+        try:
+            rules[column](value)
+        except KundenpflegeError as problem:
+            raise KundenpflegeError(f"{where}.{column}: {problem}") from None
+        kept[column] = value
+    if table == "settings" and kept.get("key") == "default_frequency":
+        try:
+            FREQUENCY(kept.get("value"))
+        except KundenpflegeError as problem:
+            raise KundenpflegeError(f"{where}.value: {problem}") from None
+    return kept
