@@ -134,3 +134,20 @@ def test_pictures_in_address_books_are_left_out_while_reading(kunde: Run, tmp_pa
     assert "Imported" in result.stderr
     listing = ok(kunde("contact", "list", "berg-partner")).stdout
     assert "+49 30 1" in listing
+
+
+def test_names_written_decomposed_match_the_customer(kunde: Run, tmp_path: Path) -> None:
+    """macOS writes files and arguments in NFD; the journal keeps NFC."""
+    sheet = tmp_path / "windows.csv"
+    sheet.write_text("name,tier\nMüller Bau GmbH,B\n", encoding="utf-8")
+    ok(kunde("import", "csv", str(sheet)))
+    decomposed = "Mu\u0308ller Bau GmbH"
+    sheet.write_text(f"name,tier\n{decomposed},A\n", encoding="utf-8")
+    result = ok(kunde("import", "csv", str(sheet)))
+    assert "0 added, 1 updated" in result.stderr
+    environment = {**os.environ, "KUNDENPFLEGE_NOW": PINNED_NOW}
+    shown = subprocess.run(
+        [sys.executable, "-m", "kundenpflege", "show", decomposed],
+        capture_output=True, env=environment, check=True, text=True,
+    )  # fmt: skip
+    assert shown.stdout.startswith("Müller Bau GmbH (mueller-bau-gmbh)")

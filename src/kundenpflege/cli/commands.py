@@ -72,4 +72,8 @@ def run(argv: Sequence[str] | None = None) -> None:
                 ),
                 ExitStatus.USAGE,
             )
+    if not all(argument.isascii() for argument in arguments):
+        import unicodedata  # names typed on a Mac may come decomposed (NFD)
+
+        arguments = [unicodedata.normalize("NFC", argument) for argument in arguments]
     app_for(arguments)(args=arguments, prog_name="kundenpflege")

@@ -9,6 +9,7 @@ lines and all.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -35,13 +36,14 @@ def read(path: Path, *, skip: tuple[str, ...] = (), max_bytes: int | None = MAX_
                 data = handle.read(max_bytes or -1)
                 if max_bytes is not None and handle.read(1):
                     _check_total(path, max_bytes + 1, max_bytes)
-                return Text(data.decode("utf-16"))
+                return Text(unicodedata.normalize("NFC", data.decode("utf-16")))
             data, skipped = _lines(path, handle, skip, max_bytes)
     except OSError as error:
         raise KundenpflegeError(
             _("cannot read {path}: {reason}").format(path=path, reason=system_message(error))
         ) from None
-    text = _decoded(data)
+    # macOS writes "ü" as u + combining diaeresis (NFD); the journal keeps one form.
+    text = unicodedata.normalize("NFC", _decoded(data))
     if not text.strip():
         raise KundenpflegeError(_("{path} is empty").format(path=path))
     return Text(text, skipped)
