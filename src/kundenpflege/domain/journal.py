@@ -58,10 +58,11 @@ def writes(
     its own change; called inside one, it is part of it."""
 
     @wraps(function)
-    def in_change(  # a plain function for mypy: functools' wrapper type is not a Callable
+    def in_change(
         connection: sqlite3.Connection, *args: Parameters.args, **kwargs: Parameters.kwargs
     ) -> Result:
         with change(connection):
             return function(connection, *args, **kwargs)
 
+    # Same signature; typeshed types what `wraps` returns as its own wrapper class.
     return in_change  # type: ignore[return-value]

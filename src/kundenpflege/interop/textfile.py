@@ -36,8 +36,9 @@ def read(path: Path, *, skip: tuple[str, ...] = (), max_bytes: int | None = MAX_
                 data = handle.read(max_bytes or -1)
                 if max_bytes is not None and handle.read(1):
                     _check_total(path, max_bytes + 1, max_bytes)
-                return Text(unicodedata.normalize("NFC", data.decode("utf-16")))
-            data, skipped = _lines(path, handle, skip, max_bytes)
+                data, skipped = data.decode("utf-16").encode("utf-8"), 0
+            else:
+                data, skipped = _lines(path, handle, skip, max_bytes)
     except OSError as error:
         raise KundenpflegeError(
             _("cannot read {path}: {reason}").format(path=path, reason=system_message(error))
