@@ -69,6 +69,18 @@ def create_private_file(path: Path) -> None:
     os.close(descriptor)
 
 
+def private_copy(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup into a new 0600 file; safe while others write. The copy
+    is one self-contained file (journal mode DELETE): no -wal or -shm beside it."""
+    create_private_file(target)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+        destination.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        destination.close()
+
+
 def create_journal(
     path: Path, now: datetime, recompute: Recompute
 ) -> tuple[sqlite3.Connection, bool]:

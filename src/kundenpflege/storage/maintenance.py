@@ -13,18 +13,6 @@ from kundenpflege.storage import db, migrations, schema
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
 
-def _private_copy(source: sqlite3.Connection, target: Path) -> None:
-    """SQLite's online backup into a new 0600 file; safe while others write. The copy
-    is one self-contained file (journal mode DELETE): no -wal or -shm beside it."""
-    db.create_private_file(target)
-    destination = sqlite3.connect(target)
-    try:
-        source.backup(destination)
-        destination.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        destination.close()
-
-
 def backup(
     connection: sqlite3.Connection, journal: Path, target: Path | None, now: datetime
 ) -> Path:
@@ -32,7 +20,7 @@ def backup(
     if target.exists():
         raise KundenpflegeError(_("{path} exists already; choose another name").format(path=target))
     try:
-        _private_copy(connection, target)
+        db.private_copy(connection, target)
     except OSError as error:
         raise KundenpflegeError(
             _("cannot write {path}: {reason}").format(path=target, reason=system_message(error))

@@ -153,15 +153,9 @@ def _keep_copy(journal: Path, now: datetime) -> Path:
     for stale in journal.parent.glob(f".{journal.stem}-before-restore-*.partial"):
         stale.unlink(missing_ok=True)  # left by a restore that was killed
     partial = journal.with_name(f".{journal.stem}-before-restore-{os.getpid()}.partial")
-    db.create_private_file(partial)
     reader = sqlite3.connect(_uri(journal, "mode=ro"), uri=True)
     try:
-        copy = sqlite3.connect(partial)
-        try:
-            reader.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
+        db.private_copy(reader, partial)
     finally:
         reader.close()
     while True:
