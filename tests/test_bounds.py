@@ -151,3 +151,35 @@ def test_names_written_decomposed_match_the_customer(kunde: Run, tmp_path: Path)
         capture_output=True, env=environment, check=True, text=True,
     )  # fmt: skip
     assert shown.stdout.startswith("Müller Bau GmbH (mueller-bau-gmbh)")
+
+
+def test_a_name_that_only_looks_like_another_is_taken_with_a_warning(
+    kunde: Run, tmp_path: Path
+) -> None:
+    ok(kunde("add", "acme", "--name", "Acme"))
+    result = ok(kunde("add", "acme-2", "--name", "\u0410cme"))  # Cyrillic А
+    assert result.stderr.splitlines() == [
+        "Added customer acme-2.",
+        "Warning: the name of acme-2 ('\u0410cme') looks like that of acme ('Acme');"
+        " is it the same customer?",
+    ]
+    assert ok(kunde("add", "acme-3", "--name", "Acme Bau")).stderr == "Added customer acme-3.\n"
+    sheet = tmp_path / "look.csv"
+    sheet.write_text("handle,name\nacme-4,\u0410cm\u0435\n", encoding="utf-8")  # А and е
+    imported = ok(kunde("import", "csv", str(sheet))).stderr.splitlines()
+    assert imported[:2] == [
+        "Warning: the name of acme-4 ('\u0410cm\u0435') looks like that of acme ('Acme');"
+        " is it the same customer?",
+        "Warning: the name of acme-4 ('\u0410cm\u0435') looks like that of acme-2 ('\u0410cme');"
+        " is it the same customer?",
+    ]
+
+
+def test_customers_from_before_get_their_skeletons(tmp_path: Path, run: Run) -> None:
+    import shutil
+
+    old = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "journal-m005.kundenpflege", old)
+    ok(run("--db", str(old), "init"))
+    result = ok(run("--db", str(old), "add", "x", "--name", "Blum\u0435n Weber"))  # Cyrillic е
+    assert "looks like that of blumen-weber ('Blumen Weber')" in result.stderr

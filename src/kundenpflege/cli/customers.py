@@ -58,7 +58,7 @@ def add(
 
     start = parse_date(since, clock.today()) if since else clock.today()
     with session(context).journal(write=True) as connection:
-        customers.add(
+        customer_id = customers.add(
             connection,
             handle=handle,
             name=name or handle,
@@ -70,7 +70,10 @@ def add(
             since=start,
             now=clock.now(),
         )
+        warnings = customers.lookalikes(connection, customer_id)
     say(_("Added customer {handle}.").format(handle=handle))
+    for warning in warnings:
+        say(warning)
 
 
 @app.command(epilog=examples("kundenpflege edit mueller-bau --tier B --tag stammkunde"))

@@ -32,6 +32,8 @@ export_app = typer.Typer(no_args_is_help=True, help="Take everything out: CSV, J
 app.add_typer(export_app, name="export")
 
 
+LOOKALIKES_SHOWN = 20
+
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 
 
@@ -67,6 +69,11 @@ def run_import(
     skipped = problems + outcome.skipped
     for problem in skipped:
         say(_("Skipped {problem}").format(problem=problem))
+    for warning in outcome.lookalikes[:LOOKALIKES_SHOWN]:
+        say(warning)
+    if len(outcome.lookalikes) > LOOKALIKES_SHOWN:
+        say(_("… {count} more names that look like others").format(
+            count=len(outcome.lookalikes) - LOOKALIKES_SHOWN))  # fmt: skip
     summary = (
         _("Would import {path}: {added} added, {updated} updated, {skipped} skipped.")
         if dry_run

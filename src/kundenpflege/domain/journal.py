@@ -29,12 +29,31 @@ def recompute(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> No
 
 def open_journal(path: Path, now: datetime, *, upgrade: bool = True) -> sqlite3.Connection:
     """An existing journal, its schema and derived columns brought up to date."""
-    return db.open_journal(path, now, recompute, upgrade=upgrade)
+    connection = db.open_journal(path, now, recompute, upgrade=upgrade)
+    if upgrade and not db.newer_than_us(connection):
+        _fill_skeletons(connection)
+    return connection
+
+
+def _fill_skeletons(connection: sqlite3.Connection) -> None:
+    """After m009, once: the name skeletons need the Unicode data, which SQL has not."""
+    from kundenpflege.storage import settings
+
+    try:
+        if settings.get(connection, "skeletons_pending", ""):
+            from kundenpflege.domain import customers
+
+            customers.fill_skeletons(connection)
+    except BaseException:
+        connection.close()
+        raise
 
 
 def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]:
     """The journal at `path`, made (0600) if missing; and whether it is new."""
-    return db.create_journal(path, now, recompute)
+    connection, created = db.create_journal(path, now, recompute)
+    _fill_skeletons(connection)
+    return connection, created
 
 
 @contextmanager

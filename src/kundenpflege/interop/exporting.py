@@ -173,4 +173,7 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
                     f"{where}: {reason}; " + _("nothing was imported")
                 ) from None
             count += 1
+    from kundenpflege.domain import customers
+
+    customers.fill_skeletons(connection)
     return count

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from kundenpflege.domain import contacts, customers, journal, preferences
 from kundenpflege.errors import KundenpflegeError
@@ -18,7 +19,9 @@ from kundenpflege.storage import db
 
 # A bulk of new customers builds these customer indexes once at the end.
 BULK_ROWS = 1000
-BULK_INDEXES = ("customers_value", "customers_next_due", "customers_last_interaction")
+BULK_INDEXES = (
+    "customers_value", "customers_next_due", "customers_last_interaction", "customers_skeleton",
+)  # fmt: skip
 STATUS_WORDS = {
     "active": "active",
     "aktiv": "active",
@@ -63,6 +66,7 @@ class Outcome:
     added: int = 0
     updated: int = 0
     skipped: list[str] = field(default_factory=list)  # "line N: reason"
+    lookalikes: list[str] = field(default_factory=list)  # new names like existing ones
 
 
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")
@@ -217,13 +221,21 @@ def _new_customer(record: Record, handle: str) -> customers.NewCustomer:
 
 
 def _wishes(record: Record) -> preferences.Wishes:
+    return _stated(record.person, record.channel, record.every, record.days, record.maximum)
+
+
+@lru_cache(maxsize=1024)
+def _stated(
+    person: str | None,
+    channel: str | None,
+    every: str | None,
+    days: str | None,
+    maximum: str | None,
+) -> preferences.Wishes:
+    """One Wishes per distinct statement: an import repeats a few of them 100,000 times."""
     return preferences.Wishes(
-        person=record.person,
-        channel=record.channel,
-        every=record.every,
-        days=record.days,
-        maximum=record.maximum,
-    )
+        person=person, channel=channel, every=every, days=days, maximum=maximum
+    )  # fmt: skip
 
 
 def _insert_new(
@@ -347,6 +359,9 @@ def apply(
     # A big import touches every index page; a larger page cache saves re-reading them.
     connection.execute("PRAGMA cache_size = -65536")
     with journal.change(connection, keep=not dry_run):
+        # Ids only grow (m007): everything added from here on has a higher one.
+        first_new = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM customers")
+        first_new_id = int(first_new.fetchone()[0])
         fresh, others = _split(connection, records)
         # Indexes no import reads from, built once afterwards when many customers come in;
         # the new customers are recomputed before that, so their rows are written once.
@@ -364,6 +379,7 @@ def apply(
                            skip_invalid=skip_invalid)  # fmt: skip
             if progress:
                 progress(1)
+        outcome.lookalikes = customers.lookalikes(connection, first_new_id)
     return outcome
 
 

@@ -127,7 +127,10 @@ RULES: dict[str, dict[str, Rule]] = {
                      "lifted_at": _optional(_moment)},
 }  # fmt: skip
 # Kept by the unit of work, never taken from a file.
-COMPUTED = {"customers": frozenset(DERIVED), "followups": frozenset({"due_effective"})}
+COMPUTED = {
+    "customers": frozenset({*DERIVED, "name_skeleton"}),
+    "followups": frozenset({"due_effective"}),
+}
 
 
 def checked_row(table: str, row: object, where: str) -> dict[str, object]:
