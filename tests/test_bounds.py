@@ -92,6 +92,13 @@ def test_an_argument_that_is_not_utf8(kunde: Run, db_path: Path) -> None:
     )
     assert (finished.returncode, finished.stdout) == (2, b"")
     assert finished.stderr == b"Error: 'bad\\xff' is not UTF-8 text; nothing was changed\n"
+    german = subprocess.run(
+        [sys.executable, "-m", "kundenpflege", "--lang", "de", "add", "x", "--name", b"bad\xff"],
+        capture_output=True, env=environment, check=False,
+    )  # fmt: skip
+    assert (
+        german.stderr.decode() == "Fehler: „bad\\xff“ ist kein UTF-8-Text; nichts wurde geändert\n"
+    )
     assert file_snapshot(db_path) == before
 
 

@@ -62,8 +62,12 @@ def run(argv: Sequence[str] | None = None) -> None:
     for argument in arguments:
         # Python hands undecodable bytes over as lone surrogates; no journal can store them.
         if any("\udc80" <= char <= "\udcff" for char in argument):
+            import os
+
+            from kundenpflege import i18n
             from kundenpflege.i18n import _
 
+            i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
             fail(
                 _("'{argument}' is not UTF-8 text; nothing was changed").format(
                     argument=argument.encode("utf-8", "surrogateescape").decode(
