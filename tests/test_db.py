@@ -138,5 +138,5 @@ def test_init_sets_the_default_rhythm_and_replans(journal: Run) -> None:
 def test_backup_next_to_the_journal_by_default(journal: Run, db_path: Path) -> None:
     written = Path(ok(journal("backup")).stdout.strip())
     assert written.parent == db_path.parent
-    assert written.name == "journal-20261125-080000.backup.db"
+    assert written.name == "journal-20261125-090000.backup.db"  # local time (Berlin)
     assert stat.S_IMODE(written.stat().st_mode) == 0o600

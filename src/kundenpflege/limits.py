@@ -6,4 +6,5 @@ MAX_DAYS = 36_500  # windows, periods, days ahead
 MAX_ROWS = 1_000_000  # --limit, --last, demo customers
 MAX_EUR = 1e9  # amounts and annual values
 MAX_LINE_BYTES = 1 << 20  # one line (or field) of an imported file
+MAX_NOTE_BYTES = 1 << 20  # one note, however it comes in
 MAX_FILE_BYTES = 256 << 20  # one imported CSV or vCard file

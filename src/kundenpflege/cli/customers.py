@@ -212,7 +212,7 @@ def contact_list(
     from kundenpflege.present import views
 
     with session(context).journal() as connection:
-        rows = contacts.of_customer(connection, customers.find(connection, handle)["id"])
+        rows = contacts.of_customer(connection, customers.find_changeable(connection, handle)["id"])
     emit(views.contacts_report(rows), output)
 
 

@@ -150,15 +150,19 @@ def import_json(context: typer.Context, path: FileArgument) -> None:
     try:
         # A whole journal may be large; each of its lines is still capped.
         data = json.loads(textfile.read(path, max_bytes=None).text)
+    except ValueError as error:  # an integer of thousands of digits, among others
+        if isinstance(error, json.JSONDecodeError):
+            raise KundenpflegeError(
+                _("{path} line {line}: not valid JSON ({error})").format(
+                    path=path, line=error.lineno, error=error.msg
+                )
+            ) from None
+        raise KundenpflegeError(
+            _("{path}: not a journal export ({error})").format(path=path, error=error)
+        ) from None
     except RecursionError:
         raise KundenpflegeError(
             _("{path}: nested too deeply to be a journal export").format(path=path)
-        ) from None
-    except json.JSONDecodeError as error:
-        raise KundenpflegeError(
-            _("{path} line {line}: not valid JSON ({error})").format(
-                path=path, line=error.lineno, error=error.msg
-            )
         ) from None
     with session(context).journal(write=True) as connection:
         count = exporting.load(connection, data, str(path))

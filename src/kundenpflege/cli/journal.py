@@ -20,7 +20,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.limits import MAX_EUR
+from kundenpflege.limits import MAX_EUR, MAX_NOTE_BYTES
 
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
 app.add_typer(followup_app, name="followup")
@@ -93,9 +93,12 @@ def log(
 def ask_note(note: str | None) -> str | None:
     """--note TEXT, --note - (stdin, UTF-8), or the editor when typing at a terminal."""
     if note == "-":
+        data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)  # never more than a note may hold
         try:
-            return sys.stdin.buffer.read().decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as error:
+            if len(data) > MAX_NOTE_BYTES:  # cut inside a character: too long anyway
+                return data.decode("utf-8", "ignore")
             raise KundenpflegeError(
                 _(
                     "the note on stdin is not UTF-8 text (byte {position}); nothing was logged"

@@ -109,8 +109,12 @@ def restore(
     from kundenpflege.storage import restore as restoring
 
     state = session(context)
+    from kundenpflege.interop.journal_rules import check_rows
+
     with sqlite_errors(source):
-        restoring.check_backup(source, clock.now())
+        restoring.check_backup(source, clock.now(), state.path)
+        with restoring.backup_opened(source) as candidate:
+            check_rows(candidate, str(source))
     if not yes:
         question = _("Replace {path} with {source}? The current journal is kept aside.").format(
             path=state.path, source=source

@@ -259,16 +259,24 @@ def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
         )
     import difflib  # only a name that is not found needs it
 
-    handles = [handle for (handle,) in connection.execute("SELECT handle FROM customers")]
+    # A restricted customer is never suggested: a typo must not reveal them.
+    handles = [
+        handle
+        for (handle,) in connection.execute("SELECT handle FROM customers WHERE restricted = 0")
+    ]
     close = difflib.get_close_matches(identifier.lower(), handles, n=3, cutoff=0.6)
     hint = (
         _("did you mean {handles}?").format(handles=", ".join(close))
         if close
         else _("see 'kundenpflege list'")
     )
-    raise KundenpflegeError(
+    raise CustomerNotFound(
         _("customer '{identifier}' not found; {hint}").format(identifier=identifier, hint=hint)
     )
+
+
+class CustomerNotFound(KundenpflegeError):
+    """No customer has this handle or name (several would be another error)."""
 
 
 def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:

@@ -99,9 +99,11 @@ def subjects(connection: sqlite3.Connection, text: str) -> list[consent.Subject]
     """Whom a data-subject request names: `HANDLE[/CONTACT]`, a customer's name, or a
     contact's e-mail or name alone. One e-mail at several customers is one person (all
     of them); a name that several different people have is an error listing them."""
+    from kundenpflege.domain.customers import CustomerNotFound
+
     try:
         return [consent.subject(connection, text)]
-    except KundenpflegeError as not_a_customer:
+    except CustomerNotFound as not_a_customer:  # several customers: that error stands
         if "/" in text:
             raise
         rows = (

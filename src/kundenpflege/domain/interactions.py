@@ -9,6 +9,7 @@ from kundenpflege.domain import customers, journal, people, preferences, vocabul
 from kundenpflege.domain.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
+from kundenpflege.limits import MAX_NOTE_BYTES
 
 # Clocks drift; anything later than this is a plan, which belongs in a follow-up.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -20,6 +21,19 @@ class Logged:
     interaction_id: int
     followup_id: int | None
     notices: list[str] = field(default_factory=list)
+
+
+def check_note(note: str) -> str:
+    """A note is text people wrote: no NUL, and at most a megabyte."""
+    if "\x00" in note:
+        raise KundenpflegeError(_("the note contains a NUL character; nothing was logged"))
+    if len(note.encode("utf-8", "surrogatepass")) > MAX_NOTE_BYTES:
+        raise KundenpflegeError(
+            _("the note is longer than {size} MiB; nothing was logged").format(
+                size=MAX_NOTE_BYTES >> 20
+            )
+        )
+    return note
 
 
 @journal.writes
@@ -41,6 +55,8 @@ def log(
 ) -> Logged:
     """Store one interaction (and its follow-up) and move the customer's next due date."""
     customers.still_changeable(connection, customer_id)  # found before the note was typed
+    if note is not None:
+        check_note(note)
     if at > now + FUTURE_TOLERANCE:
         raise KundenpflegeError(
             _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(

@@ -144,6 +144,11 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise KundenpflegeError(_("{source} has no tables").format(source=source))
+    unknown = sorted(set(tables) - set(JOURNAL_TABLES))
+    if unknown:
+        raise KundenpflegeError(
+            _("{source}: no such table: {name}").format(source=source, name=unknown[0])
+        )
     from kundenpflege.interop.journal_rules import checked_row
 
     count = 0
@@ -174,6 +179,8 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
                 ) from None
             count += 1
     from kundenpflege.domain import customers
+    from kundenpflege.interop.journal_rules import check_links
 
+    check_links(connection, source)
     customers.fill_skeletons(connection)
     return count

@@ -171,6 +171,7 @@ def _apply_one(
         new = _new_customer(record, handle).checked()
         [customer_id] = customers.insert_many(connection, [(new, record.since or today)], now)
     else:
+        customers.still_changeable(connection, existing["id"])  # restricted: kept only
         customer_id = existing["id"]
         changes: dict[str, object] = {
             key: new

@@ -4,6 +4,7 @@ report would crash on. Derived columns are not read from a file: the unit of wor
 recomputes them.
 """
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -23,6 +24,10 @@ LARGEST_ID = 2**62  # SQLite's integers are 64-bit; ids far below that
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise KundenpflegeError(_("not text"))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        raise KundenpflegeError(_("not text")) from None
     return value
 
 
@@ -63,6 +68,10 @@ def _moment(value: object) -> datetime:
         moment = datetime.fromisoformat(_text(value))
     except ValueError:
         raise KundenpflegeError(_("'{value}' is not a date and time").format(value=value)) from None
+    if moment.tzinfo is None:
+        raise KundenpflegeError(
+            _("'{value}' has no time zone").format(value=value)
+        )  # fmt: skip
     in_range(moment.date(), str(value))
     return moment
 
@@ -133,6 +142,38 @@ COMPUTED = {
 }
 
 
+# Links between rows that foreign keys do not hold: each must stay with its customer.
+CROSS_CHECKS = (
+    ("customers", "SELECT c.id FROM customers c WHERE c.preference_id IS NOT NULL AND NOT EXISTS"
+     " (SELECT 1 FROM preferences p WHERE p.id = c.preference_id AND p.customer_id = c.id)"),
+    ("interactions", "SELECT i.id FROM interactions i JOIN contacts ct ON ct.id = i.contact_id"
+     " WHERE ct.customer_id != i.customer_id"),
+    ("followups", "SELECT f.id FROM followups f JOIN interactions i ON i.id = f.interaction_id"
+     " WHERE i.customer_id != f.customer_id"),
+)  # fmt: skip
+
+
+def check_links(connection: sqlite3.Connection, label: str) -> None:
+    """Rows that point at another customer's rows, or at nothing."""
+    for table, query in CROSS_CHECKS:
+        found = connection.execute(query).fetchone()
+        if found:
+            raise KundenpflegeError(
+                _("{label}: {table} #{number} points at another customer's entry").format(
+                    label=label, table=table, number=found[0])
+            )  # fmt: skip
+
+
+def check_rows(connection: sqlite3.Connection, label: str) -> None:
+    """Every row of a journal file (a backup before it is restored) by the same rules."""
+    present = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    for table in RULES:
+        if table in present:
+            for number, row in enumerate(connection.execute(f"SELECT * FROM {table}")):
+                checked_row(table, dict(row), f"{label}: {table}[{number}]")
+    check_links(connection, label)
+
+
 def checked_row(table: str, row: object, where: str) -> dict[str, object]:
     """The row's columns that are stored, each checked; `where` names it in errors."""
     if not isinstance(row, dict):
@@ -151,6 +192,8 @@ def checked_row(table: str, row: object, where: str) -> dict[str, object]:
         except KundenpflegeError as problem:
             raise KundenpflegeError(f"{where}.{column}: {problem}") from None
         kept[column] = value
+    if not kept:
+        raise KundenpflegeError(_("{where}: not a row").format(where=where))
     if table == "settings" and kept.get("key") == "default_frequency":
         try:
             FREQUENCY(kept.get("value"))

@@ -8,6 +8,7 @@ not want (vCard PHOTO, LOGO, SOUND) are dropped while streaming, continuation
 lines and all.
 """
 
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,11 +33,14 @@ def read(path: Path, *, skip: tuple[str, ...] = (), max_bytes: int | None = MAX_
             start = handle.peek(4096)[:4096]
             if b"\x00" in start and not start.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise KundenpflegeError(_("{path} is not a text file").format(path=path))
-            if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: no byte lines
+            if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # UTF-16 has no byte lines: read it whole (capped), then line by line
+                # like any other, with the same caps and the same properties left out.
                 data = handle.read(max_bytes or -1)
                 if max_bytes is not None and handle.read(1):
                     _check_total(path, max_bytes + 1, max_bytes)
-                data, skipped = data.decode("utf-16").encode("utf-8"), 0
+                utf8 = io.BytesIO(data.decode("utf-16").encode("utf-8"))
+                data, skipped = _lines(path, utf8, skip, max_bytes)
             else:
                 data, skipped = _lines(path, handle, skip, max_bytes)
     except OSError as error:

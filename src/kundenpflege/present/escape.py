@@ -12,7 +12,8 @@ guard (`render.neutralise`); CSV and JSON otherwise keep the data exact.
 
 import re
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0, DEL, C1; the bidi marks, embeddings, overrides and isolates; line separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -16,7 +16,9 @@ WAL_WARNING_BYTES = 64 * 1024 * 1024
 def backup(
     connection: sqlite3.Connection, journal: Path, target: Path | None, now: datetime
 ) -> Path:
-    target = target or journal.with_name(f"{journal.stem}-{now:%Y%m%d-%H%M%S}.backup.db")
+    target = target or journal.with_name(
+        f"{journal.stem}-{now.astimezone():%Y%m%d-%H%M%S}.backup.db"  # local time, as people read
+    )
     if target.exists():
         raise KundenpflegeError(_("{path} exists already; choose another name").format(path=target))
     try:

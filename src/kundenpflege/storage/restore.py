@@ -22,18 +22,32 @@ from kundenpflege.i18n import _, system_message
 from kundenpflege.storage import db, migrations, schema
 
 CHECK_SECONDS = 20.0  # a backup that takes longer to check is refused (e.g. a looping view)
-OURS_ONLY = "name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream_%'"
+OURS_ONLY = "name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT IN ({})".format(
+    ", ".join(f"'{name}'" for name in schema.LITESTREAM)
+)
 
 
 def _uri(path: Path, options: str = "") -> str:
     return path.resolve().as_uri() + (f"?{options}" if options else "")
 
 
-def check_backup(path: Path, now: datetime) -> None:
+def check_backup(path: Path, now: datetime, journal: Path | None = None) -> None:
     """A restore candidate must be an intact kundenpflege journal this version knows,
     with nothing in it that our migrations did not make."""
-    if not path.is_file():
+    if not path.exists():
         raise KundenpflegeError(_("{path} does not exist").format(path=path))
+    if not path.is_file():
+        raise KundenpflegeError(_("{path} is not a file").format(path=path))
+    if journal is not None and journal.exists() and path.resolve() == journal.resolve():
+        raise KundenpflegeError(_("{path} is the journal itself").format(path=path))
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        # Opened immutable, the backup would be read without what its WAL holds.
+        raise KundenpflegeError(
+            _("{path} has changes in {wal} that are not in the file; make backups with"
+              " 'kundenpflege backup', or open it once with sqlite3 to fold them in").format(
+                path=path, wal=wal)
+        )  # fmt: skip
     deadline = time.monotonic() + CHECK_SECONDS
     try:
         candidate = sqlite3.connect(_uri(path, "mode=ro&immutable=1"), uri=True)
@@ -60,6 +74,11 @@ def check_backup(path: Path, now: datetime) -> None:
         if known[: len(applied)] != sorted(applied, key=known.index):
             raise _not_a_journal(path, _("its migrations are not ours in order"))
         drifted = schema.drift(schema.fingerprint(candidate), schema.expected(now, len(applied)))
+        broken = candidate.execute("PRAGMA foreign_key_check").fetchone()
+        if broken and not drifted:
+            raise _not_a_journal(
+                path, _("table {name} refers to a row that is not there").format(name=broken[0])
+            )
         if drifted:
             raise _not_a_journal(
                 path, _("it holds what our migrations never made: {names}").format(
@@ -77,6 +96,17 @@ def check_backup(path: Path, now: datetime) -> None:
         candidate.close()
 
 
+@contextlib.contextmanager
+def backup_opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """A checked backup, read only and immutable (nothing written beside it)."""
+    connection = sqlite3.connect(_uri(path, "mode=ro&immutable=1"), uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
 def _not_a_journal(path: Path, reason: str) -> KundenpflegeError:
     return KundenpflegeError(
         _("{path} is not a kundenpflege journal ({error})").format(path=path, error=reason)
@@ -85,20 +115,23 @@ def _not_a_journal(path: Path, reason: str) -> KundenpflegeError:
 
 def restore(source: Path, journal: Path, now: datetime) -> Path | None:
     """Replace the journal's content with the checked backup; returns the kept copy."""
-    check_backup(source, now)
+    check_backup(source, now, journal)
     with os_errors(journal.parent):
         return _restore(source, journal, now)
 
 
-def _restore(source: Path, journal: Path, now: datetime) -> Path | None:
+def _restore(source: Path, link: Path, now: datetime) -> Path | None:
+    journal = link.resolve()  # through a symlink, the file it points to (or would)
     kept = None
     if journal.exists() and not _readable(journal):
         kept = _unique(journal, now)
-        os.replace(journal.resolve(), kept)  # a damaged file is kept exactly as it was
+        os.replace(journal, kept)  # a damaged file is kept exactly as it was,
+        os.chmod(kept, 0o600)  # but only for us: it may hold personal data
         for suffix in ("-wal", "-shm"):
-            Path(f"{journal.resolve()}{suffix}").unlink(missing_ok=True)
+            Path(f"{journal}{suffix}").unlink(missing_ok=True)
     if not journal.exists():
         db.create_private_file(journal)
+    os.chmod(journal, 0o600)
     live = sqlite3.connect(_uri(journal), uri=True, timeout=db.BUSY_TIMEOUT_SECONDS,
                            isolation_level=None)  # fmt: skip
     try:
@@ -110,6 +143,7 @@ def _restore(source: Path, journal: Path, now: datetime) -> Path | None:
             if kept is None and _has_content(live):
                 kept = _keep_copy(journal, now)
             _replace_content(live)
+            _recompute_everyone(live)
             live.execute("COMMIT")
         except BaseException:
             if live.in_transaction:
@@ -120,6 +154,18 @@ def _restore(source: Path, journal: Path, now: datetime) -> Path | None:
     finally:
         live.close()
     return kept
+
+
+def _recompute_everyone(live: sqlite3.Connection) -> None:
+    """Derived columns come from the entries, never from a file: every customer is
+    recomputed when the journal is next opened (older backups through m002's mark)."""
+    if live.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'pending_refresh'").fetchone():
+        live.execute("DELETE FROM main.pending_refresh")
+        live.execute("INSERT INTO main.pending_refresh (customer_id) SELECT id FROM main.customers")
+    else:
+        live.execute(
+            "INSERT OR REPLACE INTO main.settings (key, value) VALUES ('refresh_pending', '1')"
+        )
 
 
 def _readable(journal: Path) -> bool:
@@ -139,7 +185,7 @@ def _has_content(live: sqlite3.Connection) -> bool:
 
 def _unique(journal: Path, now: datetime) -> Path:
     """A name beside the journal that nothing has yet."""
-    base = f"{journal.stem}-before-restore-{now:%Y%m%d-%H%M%S}"
+    base = f"{journal.stem}-before-restore-{now.astimezone():%Y%m%d-%H%M%S}"
     for number in range(1, 10_000):
         candidate = journal.with_name(f"{base}{'' if number == 1 else f'-{number}'}.db")
         if not candidate.exists():

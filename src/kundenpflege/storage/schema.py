@@ -17,8 +17,9 @@ from typing import Any
 from kundenpflege.storage import migrations
 
 Fingerprint = dict[str, Any]
-# SQLite's own bookkeeping, and the tables replication tools add beside ours.
-IGNORED = re.compile(r"^(sqlite_|_litestream)")
+# SQLite's own bookkeeping, and the two tables Litestream adds beside ours: exactly.
+LITESTREAM = ("_litestream_seq", "_litestream_lock")
+IGNORED = re.compile(r"^(sqlite_|_litestream_seq$|_litestream_lock$)")
 
 
 def _normal(sql: str | None) -> str:
@@ -62,6 +63,9 @@ def fingerprint(connection: sqlite3.Connection) -> Fingerprint:
                 "autoincrement": "AUTOINCREMENT" in _normal(sql).upper(),
                 # CHECK constraints are visible nowhere else.
                 "checks": _checks(_normal(sql)),
+                # All the rest a table says (UNIQUE, ON CONFLICT, COLLATE...): its text,
+                # which SQLite keeps as the steps that made and altered it wrote it.
+                "definition": _normal(sql),
             }  # fmt: skip
         elif kind == "index":
             listed = connection.execute(
