@@ -26,6 +26,7 @@ MODULES = {
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
     "backup": "setup", "restore": "setup", "doctor": "setup",
     "contact": "customers", "person": "customers", "followup": "journal",
+    "interaction": "journal",
     "consent": "consent", "import": "data", "export": "data", "gdpr": "consent",
 }  # fmt: skip
 ORDER = tuple(MODULES)

@@ -14,15 +14,16 @@ TEMPLATE = (
 )
 
 
-def write_note() -> str | None:
-    """Open the user's editor on a private temporary file and return what they wrote."""
+def write_note(old: str | None = None) -> str | None:
+    """Open the user's editor on a private temporary file (holding the note as it stands,
+    when correcting one) and return what they wrote."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     # The file name holds no user text (a handle could be anything a file allowed).
     descriptor, name = tempfile.mkstemp(prefix="kundenpflege-note-", suffix=".txt")
     path = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(TEMPLATE)
+            handle.write((old or "") + TEMPLATE)
         try:
             finished = subprocess.run([*shlex.split(command), str(path)], check=False)
         except OSError as error:

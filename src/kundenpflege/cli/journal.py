@@ -10,11 +10,13 @@ from kundenpflege import clock, i18n
 from kundenpflege.cli.app import (
     Format,
     Handle,
+    Limit,
     OutputFormat,
     app,
     emit,
     examples,
     next_contact,
+    row_limit,
     say,
     session,
 )
@@ -24,6 +26,10 @@ from kundenpflege.limits import MAX_EUR, MAX_NOTE_BYTES
 
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
 app.add_typer(followup_app, name="followup")
+interaction_app = typer.Typer(
+    no_args_is_help=True, help="Entries as logged: list, correct, delete."
+)
+app.add_typer(interaction_app, name="interaction")
 
 
 @app.command(
@@ -202,3 +208,119 @@ def followup_list(
         customer_id = customers.find(connection, customer)["id"] if customer else None
         rows = followups.open_followups(connection, customer_id)
     emit(views.followups_report(rows), output)
+
+
+InteractionId = Annotated[
+    int, typer.Argument(metavar="NUMBER", help="Number shown by 'interaction list'.")
+]
+
+
+@interaction_app.command(
+    "list", epilog=examples("kundenpflege interaction list mueller-bau --since 01.11.2026")
+)
+def interaction_list(
+    context: typer.Context,
+    handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only entries from this day on.")
+    ] = None,
+    output: Format = OutputFormat.table,
+    limit: Limit = None,
+) -> None:
+    """The entries as logged, newest first, each with its number for edit and delete."""
+    from kundenpflege.domain import customers
+    from kundenpflege.domain.dates import parse_date
+    from kundenpflege.present import views
+    from kundenpflege.reports.interaction_list import entries
+
+    day = parse_date(since, clock.today()) if since else None
+    with session(context).journal() as connection:
+        customer_id = customers.find_changeable(connection, handle)["id"] if handle else None
+        rows, total = entries(
+            connection, customer_id=customer_id, since=day, limit=row_limit(limit, output)
+        )
+    emit(views.interactions_report(rows, total), output)
+
+
+@interaction_app.command(
+    "edit",
+    epilog=examples(
+        "kundenpflege interaction edit 42 --direction in",
+        'kundenpflege interaction edit 42 --at "16.11.2026 08:30" --mood -1',
+    ),
+)
+def interaction_edit(
+    context: typer.Context,
+    interaction_id: InteractionId,
+    at: Annotated[str | None, typer.Option(metavar="DATE[ TIME]", help="When it happened.")] = None,
+    channel: Annotated[str | None, typer.Option(help="phone, email, visit, video...")] = None,
+    kind: Annotated[str | None, typer.Option(help="call, meeting, email, order...")] = None,
+    direction: Annotated[
+        str | None, typer.Option(help="out: we reached out; in: they did.")
+    ] = None,
+    person: Annotated[str | None, typer.Option(help="Who of us had the contact.")] = None,
+    contact: Annotated[
+        str | None, typer.Option(help="Their contact: name or e-mail; 'none' clears it.")
+    ] = None,
+    mood: Annotated[
+        int | None, typer.Option(min=-2, max=2, help="Impression from -2 to 2.")
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(help="The new note; '-' reads stdin; '+' opens $EDITOR on the old."),
+    ] = None,
+    amount: Annotated[float | None, typer.Option(max=MAX_EUR, help="Order amount in EUR.")] = None,
+) -> None:
+    """Correct a logged entry; options left out stay as they are."""
+    from kundenpflege.domain import corrections, journal
+    from kundenpflege.domain.dates import parse_moment
+
+    now = clock.now()
+    moment = parse_moment(at, now) if at else None
+    with session(context).journal() as connection:
+        old = corrections.entry(connection, interaction_id)
+        text = ask_note(note) if note != "+" else edit_note(old["note"])
+        with journal.change(connection):
+            notices = corrections.edit_interaction(
+                connection, interaction_id, now=now, at=moment, channel=channel, kind=kind,
+                direction=direction, person=person, contact=contact, mood=mood, note=text,
+                amount=amount,
+            )  # fmt: skip
+    for notice in notices:
+        say(notice)
+    say(_("Corrected #{number} of {handle}.").format(number=interaction_id, handle=old["handle"]))
+
+
+def edit_note(old: str | None) -> str | None:
+    """The editor, opened on the note as it stands."""
+    from kundenpflege.cli.editor import write_note
+
+    return write_note(old)
+
+
+@interaction_app.command("delete", epilog=examples("kundenpflege interaction delete 42 --yes"))
+def interaction_delete(
+    context: typer.Context,
+    interaction_id: InteractionId,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (scripts).")] = False,
+) -> None:
+    """Delete a logged entry, as if it had never been logged; reports follow at once."""
+    from kundenpflege.domain import corrections, journal
+    from kundenpflege.present.escape import one_line
+
+    with session(context).journal() as connection:
+        old = corrections.entry(connection, interaction_id)
+        described = _("#{number} of {handle} on {day}: {kind}").format(
+            number=interaction_id, handle=old["handle"], day=old["occurred_on"], kind=old["kind"]
+        ) + (f' "{old["note"]}"' if old["note"] else "")
+        if not yes:
+            if not (sys.stdin.isatty() and sys.stderr.isatty()):
+                raise KundenpflegeError(
+                    _("deleting {entry} cannot be taken back; add --yes to confirm").format(
+                        entry=f"#{interaction_id}")
+                )  # fmt: skip
+            if not typer.confirm(one_line(_("Delete {entry}?").format(entry=described)), err=True):
+                raise KundenpflegeError(_("nothing was deleted"))
+        with journal.change(connection):
+            corrections.delete_interaction(connection, interaction_id)
+    say(_("Deleted {entry}.").format(entry=described))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kundenpflege.reports.fairness import FairnessRow
     from kundenpflege.reports.health import Risk
     from kundenpflege.reports.impressions import Impression
+    from kundenpflege.reports.interaction_list import LoggedEntry
     from kundenpflege.reports.pulse import PulseRow
     from kundenpflege.reports.reactive import Overall, ReactiveRow
     from kundenpflege.reports.value import ValueRow
@@ -141,6 +142,31 @@ def impressions_report(rows: list["Impression"], more: bool) -> Report:
         ],
         warn=lambda row: row.mood is not None and row.mood < 0,
         hidden_unit="customers",
+    )
+
+
+def interactions_report(rows: list["LoggedEntry"], total: int) -> Report:
+    from kundenpflege.reports.due import preview
+    from kundenpflege.reports.interaction_list import LoggedEntry
+
+    return _report(
+        _("Entries"),
+        rows,
+        LoggedEntry,
+        total - len(rows),
+        [
+            ("#", lambda row: str(row.id)),
+            (_("Customer"), lambda row: row.handle),
+            (_("Date"), lambda row: row.occurred_on),
+            (_("Kind"), lambda row: label(row.kind)),
+            (_("Channel"), lambda row: label(row.channel)),
+            (_("Dir"), lambda row: label(row.direction)),
+            (_("Who"), lambda row: row.person),
+            (_("Contact"), lambda row: row.contact),
+            (_("Mood"), lambda row: mood(row.mood)),
+            (_("Note"), lambda row: preview(row.note, 60)),
+        ],
+        warn=lambda row: row.mood is not None and row.mood < 0,
     )
 
 

@@ -1,0 +1,100 @@
+"""Correcting what was logged: a mistyped entry is edited or deleted, and every report
+looks as if the mistake never happened (the unit of work recomputes the customer
+in the same transaction; the daily tally follows by trigger)."""
+
+import sqlite3
+from datetime import datetime
+
+from kundenpflege import i18n
+from kundenpflege.domain import customers, journal, people, vocabulary
+from kundenpflege.domain.interactions import FUTURE_TOLERANCE, check_note
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+
+CLEAR = "none"  # --contact none: the entry was with nobody in particular
+
+
+def entry(connection: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
+    """A logged entry of a customer whose data may be processed."""
+    row = connection.execute(
+        "SELECT i.*, c.handle FROM interactions i JOIN customers c ON c.id = i.customer_id"
+        " WHERE i.id = ?",
+        (interaction_id,),
+    ).fetchone()
+    if row is None:
+        raise KundenpflegeError(
+            _("interaction #{number} not found; see 'kundenpflege interaction list'").format(
+                number=interaction_id
+            )
+        )
+    customers.still_changeable(connection, row["customer_id"])
+    return row  # type: ignore[no-any-return]
+
+
+@journal.writes
+def edit_interaction(
+    connection: sqlite3.Connection,
+    interaction_id: int,
+    *,
+    now: datetime,
+    at: datetime | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    direction: str | None = None,
+    person: str | None = None,
+    contact: str | None = None,
+    mood: int | None = None,
+    note: str | None = None,
+    amount: float | None = None,
+) -> list[str]:
+    """Change the given fields of one entry; returns notices (a person added)."""
+    row = entry(connection, interaction_id)
+    changes: dict[str, object] = {}
+    notices: list[str] = []
+    if at is not None:
+        if at > now + FUTURE_TOLERANCE:
+            raise KundenpflegeError(
+                _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
+                    moment=i18n.moment(at)
+                )
+            )
+        changes["occurred_at"] = at.astimezone(now.tzinfo).isoformat(timespec="seconds")
+        changes["occurred_on"] = at.astimezone().date().isoformat()
+    if channel is not None:
+        changes["channel"] = vocabulary.channel(channel)
+    if kind is not None:
+        changes["kind"] = vocabulary.kind(kind)
+    if direction is not None:
+        changes["direction"] = vocabulary.direction(direction)
+    if person is not None:
+        changes["person_id"], created = people.resolve(connection, person, now)
+        if created:
+            notices.append(people.added_notice(person))
+    if contact is not None:
+        from kundenpflege.domain import contacts
+
+        changes["contact_id"] = (
+            None if contact == CLEAR else contacts.find(connection, row["customer_id"], contact).id
+        )
+    if mood is not None:
+        changes["mood"] = vocabulary.mood(mood)
+    if note is not None:
+        changes["note"] = check_note(note).strip() or None
+    if amount is not None:
+        changes["amount"] = customers.check_money(amount, _("amount"))
+    if not changes:
+        raise KundenpflegeError(_("nothing to change; see 'kundenpflege interaction edit --help'"))
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    connection.execute(
+        f"UPDATE interactions SET {assignments} WHERE id = ?", [*changes.values(), interaction_id]
+    )
+    return notices
+
+
+@journal.writes
+def delete_interaction(connection: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
+    """Remove one entry as if it was never logged; returns it, for the confirmation.
+    A follow-up promised in it stays (its link is cleared)."""
+    row = entry(connection, interaction_id)
+    connection.execute("DELETE FROM interactions WHERE id = ?", (interaction_id,))
+    return row
