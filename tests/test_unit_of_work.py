@@ -130,6 +130,20 @@ class Journal(RuleBasedStateMachine):
     def default_rhythm(self, rhythm: str) -> None:
         self.run("init", "--default-every", rhythm)
 
+    @rule(
+        number=st.integers(min_value=1, max_value=12),
+        day=DAYS,
+        direction=st.sampled_from(["in", "out"]),
+        mood=st.integers(min_value=-2, max_value=2),
+    )
+    def interaction_edit(self, number: int, day: object, direction: str, mood: int) -> None:
+        self.run("interaction", "edit", str(number), "--at", f"{day} 09:00", "--direction",
+                 direction, "--mood", str(mood))  # fmt: skip
+
+    @rule(number=st.integers(min_value=1, max_value=12))
+    def interaction_delete(self, number: int) -> None:
+        self.run("interaction", "delete", str(number), "--yes")
+
     @rule(handle=HANDLES, lift=st.booleans())
     def restrict(self, handle: str, lift: bool) -> None:
         self.run("gdpr", "restrict", handle, *(["--lift"] if lift else []))

@@ -1,0 +1,112 @@
+"""Correcting entries (issue 13, first part): `interaction list|edit|delete`, and
+every report looks as if the mistake never happened."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, error_line, file_snapshot, ok
+
+
+@pytest.fixture
+def at_risk(journal: Run) -> Run:
+    ok(journal("add", "yoga-lotus", "--name", "Yoga Lotus"))
+    ok(journal("log", "yoga-lotus", "--at", "2026-11-01", "--kind", "complaint", "--mood", "-2",
+               "--note", "Ärger über die Rechnung"))  # fmt: skip
+    return journal
+
+
+def health(run: Run) -> list[str]:
+    return [row["handle"] for row in json.loads(ok(run("health", "-f", "json")).stdout)]
+
+
+def test_a_mistyped_entry_is_deleted_and_the_risk_comes_back(at_risk: Run) -> None:
+    assert health(at_risk) == ["yoga-lotus"]
+    ok(at_risk("log", "yoga-lotus", "--direction", "rein", "--kind", "call", "--mood", "1",
+               "--note", "x"))  # fmt: skip
+    assert health(at_risk) == []  # "a better contact" took them off
+    listing = ok(at_risk("interaction", "list", "yoga-lotus")).stdout.splitlines()
+    assert listing[0].split() == ["#", "Customer", "Date", "Kind", "Channel", "Dir", "Who",
+                                  "Contact", "Mood", "Note"]  # fmt: skip
+    assert listing[1].split()[:2] == ["2", "yoga-lotus"]
+    result = ok(at_risk("interaction", "delete", "2", "--yes"))
+    assert result.stderr == 'Deleted #2 of yoga-lotus on 2026-11-25: call "x".\n'
+    assert health(at_risk) == ["yoga-lotus"]
+    [entry] = json.loads(ok(at_risk("interaction", "list", "-f", "json")).stdout)
+    assert entry["id"] == 1 and entry["note"] == "Ärger über die Rechnung"
+
+
+def test_an_entry_is_corrected_and_the_plan_follows(at_risk: Run) -> None:
+    before = json.loads(ok(at_risk("list", "-f", "json")).stdout)[0]["next_due"]
+    result = ok(at_risk("interaction", "edit", "1", "--at", "2026-10-01", "--mood", "1",
+                        "--kind", "call", "--direction", "out", "--note", "Alles gut"))  # fmt: skip
+    assert result.stderr == "Corrected #1 of yoga-lotus.\n"
+    [entry] = json.loads(ok(at_risk("interaction", "list", "-f", "json")).stdout)
+    assert (entry["occurred_on"], entry["mood"], entry["kind"], entry["direction"],
+            entry["note"]) == ("2026-10-01", 1, "call", "out", "Alles gut")  # fmt: skip
+    after = json.loads(ok(at_risk("list", "-f", "json")).stdout)[0]["next_due"]
+    assert (before, after) == ("2027-02-01", "2027-01-01")
+    assert health(at_risk) == []
+
+
+def test_list_filters_and_formats(at_risk: Run) -> None:
+    ok(at_risk("add", "other"))
+    ok(at_risk("log", "other", "--kind", "call", "--note", "hallo"))
+    assert len(json.loads(ok(at_risk("interaction", "list", "-f", "json")).stdout)) == 2
+    since = json.loads(ok(at_risk("interaction", "list", "--since", "2026-11-20", "-f",
+                                  "json")).stdout)  # fmt: skip
+    assert [row["handle"] for row in since] == ["other"]
+    text = ok(at_risk("interaction", "list", "--format", "csv")).stdout
+    assert text.splitlines()[0] == (
+        "id,handle,occurred_at,occurred_on,kind,channel,direction,person,contact,mood,note,amount"
+    )
+    limited = at_risk("interaction", "list", "--limit", "1")
+    assert limited.stderr == "… 1 more row; use --limit 0 to see all.\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["interaction", "edit", "99", "--mood", "1"],
+         "interaction #99 not found; see 'kundenpflege interaction list'"),
+        (["interaction", "delete", "99", "--yes"],
+         "interaction #99 not found; see 'kundenpflege interaction list'"),
+        (["interaction", "edit", "1"],
+         "nothing to change; see 'kundenpflege interaction edit --help'"),
+        (["interaction", "delete", "1"],
+         "deleting #1 cannot be taken back; add --yes to confirm"),
+        (["interaction", "edit", "1", "--at", "+3d"],
+         "2026-11-28 12:00 is in the future; plan it with 'kundenpflege followup add'"),
+        (["interaction", "edit", "1", "--contact", "Niemand"],
+         "no contact 'Niemand' at this customer; add one with 'kundenpflege contact add'"),
+    ],
+)  # fmt: skip
+def test_errors_change_nothing(
+    at_risk: Run, db_path: Path, arguments: list[str], message: str
+) -> None:
+    before = file_snapshot(db_path)
+    assert error_line(at_risk(*arguments)) == f"Error: {message}"
+    assert file_snapshot(db_path) == before
+
+
+def test_a_deleted_or_restricted_entry_is_not_edited(at_risk: Run, db_path: Path) -> None:
+    ok(at_risk("interaction", "delete", "1", "--yes"))
+    assert error_line(at_risk("interaction", "edit", "1", "--mood", "1")) == (
+        "Error: interaction #1 not found; see 'kundenpflege interaction list'"
+    )
+    ok(at_risk("log", "yoga-lotus", "--kind", "call"))
+    ok(at_risk("gdpr", "restrict", "yoga-lotus"))
+    assert "yoga-lotus is restricted" in error_line(
+        at_risk("interaction", "edit", "2", "--mood", "1")
+    )
+    assert ok(at_risk("interaction", "list", "-f", "json")).stdout.strip() == "[]"
+
+
+def test_in_german(at_risk: Run) -> None:
+    result = at_risk("--lang", "de", "interaction", "edit", "1")
+    assert result.stderr == (
+        "Fehler: nichts zu ändern; siehe „kundenpflege interaction edit --help“\n"
+    )
+    done = ok(at_risk("--lang", "de", "interaction", "edit", "1", "--mood", "0"))
+    assert done.stderr == "#1 von yoga-lotus korrigiert.\n"
