@@ -16,6 +16,7 @@ COMMANDS = [
     ["contact", "add"], ["contact", "list"], ["person", "add"], ["person", "list"],
     ["prefer"], ["pause"], ["log"],
     ["followup", "add"], ["followup", "done"], ["followup", "snooze"], ["followup", "list"],
+    ["followup", "cancel"], ["followup", "edit"],
     ["interaction", "list"], ["interaction", "edit"], ["interaction", "delete"],
     ["due"], ["impressions"], ["remind"],
     ["health"], ["fairness"], ["value"], ["reactive"], ["pulse"],

@@ -110,3 +110,38 @@ def test_in_german(at_risk: Run) -> None:
     )
     done = ok(at_risk("--lang", "de", "interaction", "edit", "1", "--mood", "0"))
     assert done.stderr == "#1 von yoga-lotus korrigiert.\n"
+
+
+def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> None:
+    ok(at_risk("followup", "add", "yoga-lotus", "Angebot", "--due", "+2d"))
+    assert ok(at_risk("followup", "edit", "1", "--due", "2026-12-01", "--text",
+                      "Angebot schicken")).stderr == "Follow-up #1 corrected.\n"  # fmt: skip
+    [row] = json.loads(ok(at_risk("followup", "list", "-f", "json")).stdout)
+    assert (row["what"], row["due_on"], row["promised_on"]) == (
+        "Angebot schicken",
+        "2026-12-01",
+        "2026-11-27",
+    )
+    assert "follow-up" in {
+        item["reason"]
+        for item in json.loads(ok(at_risk("due", "--days", "7", "-f", "json")).stdout)
+    }
+    assert ok(at_risk("followup", "cancel", "1")).stderr == "Follow-up #1 cancelled.\n"
+    assert ok(at_risk("followup", "list", "-f", "json")).stdout.strip() == "[]"
+    assert "follow-up" not in {
+        item["reason"]
+        for item in json.loads(ok(at_risk("due", "--days", "7", "-f", "json")).stdout)
+    }
+    before = file_snapshot(db_path)
+    for arguments, message in (
+        (["followup", "cancel", "1"], "follow-up #1 is cancelled"),
+        (["followup", "done", "1"], "follow-up #1 is cancelled"),
+        (["followup", "edit", "1", "--text", "x"], "follow-up #1 is cancelled"),
+        (["followup", "cancel", "9"], "follow-up #9 not found; see 'kundenpflege followup list'"),
+    ):
+        assert error_line(at_risk(*arguments)) == f"Error: {message}"
+    ok(at_risk("followup", "add", "yoga-lotus", "Rückruf", "--due", "+1d"))
+    assert error_line(at_risk("followup", "edit", "2")) == (
+        "Error: nothing to change; give --due or --text"
+    )
+    assert file_snapshot(db_path) != before  # only the add changed it

@@ -103,6 +103,14 @@ class Journal(RuleBasedStateMachine):
         self.run("followup", "add", handle, "Angebot", "--due", due)
 
     @rule(number=st.integers(min_value=1, max_value=8))
+    def followup_cancel(self, number: int) -> None:
+        self.run("followup", "cancel", str(number))
+
+    @rule(number=st.integers(min_value=1, max_value=8), due=FUTURE)
+    def followup_edit(self, number: int, due: str) -> None:
+        self.run("followup", "edit", str(number), "--due", due)
+
+    @rule(number=st.integers(min_value=1, max_value=8))
     def followup_done(self, number: int) -> None:
         self.run("followup", "done", str(number))
 

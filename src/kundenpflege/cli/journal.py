@@ -194,6 +194,37 @@ def followup_snooze(
     say(_("Follow-up #{number} moved to {day}.").format(number=followup_id, day=i18n.day(day)))
 
 
+@followup_app.command("cancel", epilog=examples("kundenpflege followup cancel 3"))
+def followup_cancel(context: typer.Context, followup_id: FollowupId) -> None:
+    """Cancel a promise that no longer stands (kept for the record, gone from due)."""
+    from kundenpflege.domain import followups
+
+    with session(context).journal(write=True) as connection:
+        followups.cancel(connection, followup_id)
+    say(_("Follow-up #{number} cancelled.").format(number=followup_id))
+
+
+@followup_app.command(
+    "edit", epilog=examples('kundenpflege followup edit 3 --due "next friday" --text "Angebot"')
+)
+def followup_edit(
+    context: typer.Context,
+    followup_id: FollowupId,
+    due_on: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="New due date.")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="What was promised.")] = None,
+) -> None:
+    """Correct a promise: its due date or what was promised."""
+    from kundenpflege.domain import followups
+    from kundenpflege.domain.dates import parse_date
+
+    day = parse_date(due_on, clock.today()) if due_on else None
+    with session(context).journal(write=True) as connection:
+        followups.edit(connection, followup_id, due_on=day, what=text)
+    say(_("Follow-up #{number} corrected.").format(number=followup_id))
+
+
 @followup_app.command("list", epilog=examples("kundenpflege followup list --customer mueller-bau"))
 def followup_list(
     context: typer.Context,

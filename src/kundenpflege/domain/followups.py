@@ -61,6 +61,10 @@ def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
         )
     if row["status"] == "done":
         raise KundenpflegeError(_("follow-up #{number} is already done").format(number=followup_id))
+    if row["status"] == "cancelled":
+        raise KundenpflegeError(
+            _("follow-up #{number} is cancelled").format(number=followup_id)
+        )  # fmt: skip
     customers.still_changeable(connection, row["customer_id"])
     return row  # type: ignore[no-any-return]
 
@@ -85,6 +89,33 @@ def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today:
         )
     connection.execute(
         "UPDATE followups SET due_on = ? WHERE id = ?", (until.isoformat(), followup_id)
+    )
+
+
+@journal.writes
+def cancel(connection: sqlite3.Connection, followup_id: int) -> None:
+    """A promise that no longer stands: out of `due`, kept for the record."""
+    _open_row(connection, followup_id)
+    connection.execute("UPDATE followups SET status = 'cancelled' WHERE id = ?", (followup_id,))
+
+
+@journal.writes
+def edit(
+    connection: sqlite3.Connection,
+    followup_id: int,
+    *,
+    due_on: date | None = None,
+    what: str | None = None,
+) -> None:
+    """Correct what was promised or the day it is due (the day it was promised stays)."""
+    _open_row(connection, followup_id)
+    if due_on is None and what is None:
+        raise KundenpflegeError(_("nothing to change; give --due or --text"))
+    if what is not None and not what.strip():
+        raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
+    connection.execute(
+        "UPDATE followups SET due_on = coalesce(?, due_on), what = coalesce(?, what) WHERE id = ?",
+        (due_on.isoformat() if due_on else None, what.strip() if what else None, followup_id),
     )
 
 

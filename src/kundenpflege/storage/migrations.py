@@ -533,3 +533,22 @@ def m009_name_skeletons(connection: sqlite3.Connection) -> None:
         " WHERE name_skeleton IS NOT NULL",
         "INSERT OR REPLACE INTO settings (key, value) VALUES ('skeletons_pending', '1')",
     )
+
+
+@migration
+def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
+    """A promise can be cancelled (`followup cancel`): neither kept nor open, kept for
+    the record."""
+    (definition,) = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'followups'"
+    ).fetchone()
+    _rebuild(
+        connection,
+        {
+            "followups": definition.replace(
+                "CHECK (status IN ('open', 'done'))",
+                "CHECK (status IN ('open', 'done', 'cancelled'))",
+                1,
+            )
+        },
+    )
