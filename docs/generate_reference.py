@@ -13,7 +13,8 @@ from kundenpflege.cli.commands import full_app
 
 COMMANDS = [
     [], ["init"], ["demo"], ["add"], ["edit"], ["list"], ["show"],
-    ["contact", "add"], ["contact", "list"], ["person", "add"], ["person", "list"],
+    ["contact", "add"], ["contact", "list"], ["contact", "edit"], ["contact", "remove"],
+    ["person", "add"], ["person", "list"],
     ["prefer"], ["pause"], ["log"],
     ["followup", "add"], ["followup", "done"], ["followup", "snooze"], ["followup", "list"],
     ["followup", "cancel"], ["followup", "edit"],

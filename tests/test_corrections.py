@@ -145,3 +145,34 @@ def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> Non
         "Error: nothing to change; give --due or --text"
     )
     assert file_snapshot(db_path) != before  # only the add changed it
+
+
+def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
+    ok(at_risk("contact", "add", "yoga-lotus", "Petra", "--email", "petra@lotus.example"))
+    ok(at_risk("contact", "add", "yoga-lotus", "Jan"))
+    ok(at_risk("log", "yoga-lotus", "--contact", "Jan", "--kind", "call", "--note", "mit Jan"))
+    result = ok(at_risk("contact", "edit", "yoga-lotus/Jan", "--name", "Jan Berg", "--role",
+                        "Einkauf", "--main"))  # fmt: skip
+    assert result.stderr == "Corrected yoga-lotus/Jan.\n"
+    rows = json.loads(ok(at_risk("contact", "list", "yoga-lotus", "-f", "json")).stdout)
+    assert [(row["name"], row["role"], row["is_main"]) for row in rows] == [
+        ("Jan Berg", "Einkauf", True), ("Petra", None, False)]  # fmt: skip
+    assert error_line(at_risk("contact", "remove", "yoga-lotus/Jan Berg")) == (
+        "Error: removing a contact is for good; add --yes to confirm"
+    )
+    ok(at_risk("contact", "remove", "yoga-lotus/Jan Berg", "--yes"))
+    [entry] = [row for row in json.loads(ok(at_risk("interaction", "list", "-f", "json")).stdout)
+               if row["note"] == "mit Jan"]  # fmt: skip
+    assert entry["contact"] is None
+    ok(at_risk("consent", "grant", "yoga-lotus/Petra", "--purpose", "newsletter"))
+    before = file_snapshot(db_path)
+    assert "consent ledger, which is append-only" in error_line(
+        at_risk("contact", "remove", "yoga-lotus/Petra", "--yes")
+    )
+    assert error_line(at_risk("contact", "edit", "yoga-lotus", "--role", "x")) == (
+        "Error: name the contact as HANDLE/CONTACT, e.g. 'mueller-bau/Petra Müller'"
+    )
+    assert error_line(at_risk("contact", "edit", "yoga-lotus/Petra")) == (
+        "Error: nothing to change; give --name, --role, --email, --phone or --main"
+    )
+    assert file_snapshot(db_path) == before

@@ -1,7 +1,7 @@
 """Customers, the people at their side and on ours, and what each customer wants."""
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,11 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from kundenpflege.domain.consent import Subject
 from kundenpflege.limits import MAX_EUR
 
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
@@ -201,6 +206,63 @@ def contact_add(
             now=clock.now(),
         )
     say(_("Added contact {name} at {handle}.").format(name=name, handle=customer["handle"]))
+
+
+ContactOf = Annotated[
+    str, typer.Argument(metavar="HANDLE/CONTACT", help="The customer and the contact there.")
+]
+
+
+@contact_app.command(
+    "edit", epilog=examples('kundenpflege contact edit "mueller-bau/Petra Müller" --role Einkauf')
+)
+def contact_edit(
+    context: typer.Context,
+    whom: ContactOf,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    role: Annotated[str | None, typer.Option(help="New role.")] = None,
+    email: Annotated[str | None, typer.Option(help="New e-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="New phone number.")] = None,
+    main: Annotated[bool, typer.Option("--main", help="Make this the main contact.")] = False,
+) -> None:
+    """Correct a person at a customer; options left out stay as they are."""
+    from kundenpflege.domain import consent, contacts
+
+    with session(context).journal(write=True) as connection:
+        who = _contact_of(connection, whom)
+        contacts.edit(connection, who.customer["id"], who.contact_id or 0, name=name, role=role,
+                      email=email, phone=phone, main=main)  # fmt: skip
+    say(_("Corrected {whom}.").format(whom=consent.describe(who)))
+
+
+@contact_app.command(
+    "remove", epilog=examples('kundenpflege contact remove "mueller-bau/Petra Müller" --yes')
+)
+def contact_remove(
+    context: typer.Context,
+    whom: ContactOf,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm.")] = False,
+) -> None:
+    """Remove a person who left; their conversations keep their text, the link goes."""
+    from kundenpflege.domain import consent, contacts
+
+    if not yes:
+        raise KundenpflegeError(_("removing a contact is for good; add --yes to confirm"))
+    with session(context).journal(write=True) as connection:
+        who = _contact_of(connection, whom)
+        contacts.remove(connection, who.customer["id"], who.contact_id or 0)
+    say(_("Removed {whom}.").format(whom=consent.describe(who)))
+
+
+def _contact_of(connection: "sqlite3.Connection", whom: str) -> "Subject":
+    from kundenpflege.domain import consent
+
+    who = consent.subject(connection, whom)
+    if who.contact_id is None:
+        raise KundenpflegeError(
+            _("name the contact as HANDLE/CONTACT, e.g. 'mueller-bau/Petra Müller'")
+        )
+    return who
 
 
 @contact_app.command("list", epilog=examples("kundenpflege contact list mueller-bau"))

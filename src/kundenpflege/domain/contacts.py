@@ -66,6 +66,54 @@ def add(
     insert_many(connection, [(customer_id, name, role, email, phone, main, note)], now)
 
 
+@journal.writes
+def edit(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    contact_id: int,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    main: bool = False,
+) -> None:
+    """Correct a contact; what is left out stays. `main` makes them the main contact."""
+    from kundenpflege.domain import customers
+
+    customers.still_changeable(connection, customer_id)
+    if name is None and role is None and email is None and phone is None and not main:
+        raise KundenpflegeError(
+            _("nothing to change; give --name, --role, --email, --phone or --main")
+        )
+    current = connection.execute("SELECT name, email FROM contacts WHERE id = ?", (contact_id,))
+    old_name, old_email = current.fetchone()
+    check(name if name is not None else old_name, email if email is not None else old_email)
+    if main:
+        connection.execute("UPDATE contacts SET is_main = 0 WHERE customer_id = ?", (customer_id,))
+    connection.execute(
+        "UPDATE contacts SET name = coalesce(?, name), role = coalesce(?, role),"
+        " email = coalesce(?, email), phone = coalesce(?, phone),"
+        " is_main = max(is_main, ?) WHERE id = ?",
+        (name.strip() if name else None, role, email, phone, int(main), contact_id),
+    )
+
+
+@journal.writes
+def remove(connection: sqlite3.Connection, customer_id: int, contact_id: int) -> None:
+    """A contact who left: their conversations keep their text, the link is cleared.
+    Their consent entries are a ledger and stay; such a person is erased, not removed."""
+    from kundenpflege.domain import customers
+
+    customers.still_changeable(connection, customer_id)
+    if connection.execute("SELECT 1 FROM consent WHERE contact_id = ?", (contact_id,)).fetchone():
+        raise KundenpflegeError(
+            _("this contact has entries in the consent ledger, which is append-only; erase"
+              " the person with 'kundenpflege gdpr forget' instead")
+        )  # fmt: skip
+    connection.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+
 def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
     rows = connection.execute(
         "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
