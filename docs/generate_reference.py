@@ -14,7 +14,8 @@ from kundenpflege.cli.commands import full_app
 COMMANDS = [
     [], ["init"], ["demo"], ["add"], ["edit"], ["list"], ["show"],
     ["contact", "add"], ["contact", "list"], ["contact", "edit"], ["contact", "remove"],
-    ["person", "add"], ["person", "list"],
+    ["person", "add"], ["person", "list"], ["person", "edit"], ["person", "rename"],
+    ["person", "remove"],
     ["prefer"], ["pause"], ["log"],
     ["followup", "add"], ["followup", "done"], ["followup", "snooze"], ["followup", "list"],
     ["followup", "cancel"], ["followup", "edit"],

@@ -176,3 +176,36 @@ def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
         "Error: nothing to change; give --name, --role, --email, --phone or --main"
     )
     assert file_snapshot(db_path) == before
+
+
+def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path) -> None:
+    ok(journal("person", "add", "anna"))
+    ok(journal("person", "add", "ben"))
+    ok(journal("add", "k"))
+    ok(journal("prefer", "k", "--person", "lnea"))  # a typo that made a person
+    ok(journal("log", "k", "--kind", "call", "--person", "ben", "--followup", "+3d"))
+    assert ok(journal("person", "rename", "lnea", "lena")).stderr == "Renamed lnea to lena.\n"
+    assert ok(journal("person", "edit", "lena", "--name", "Lena Roth")).stderr == (
+        "Corrected lena.\n"
+    )
+    ok(journal("person", "remove", "ben", "--reassign", "lena"))
+    people = json.loads(ok(journal("person", "list", "-f", "json")).stdout)
+    assert [(row["handle"], row["left_at"] is not None) for row in people] == [
+        ("anna", False), ("ben", True), ("lena", False)]  # fmt: skip
+    [promise] = json.loads(ok(journal("followup", "list", "-f", "json")).stdout)
+    assert promise["person"] == "lena"
+    [entry] = json.loads(ok(journal("interaction", "list", "-f", "json")).stdout)
+    assert entry["person"] == "ben"  # who really had the contact
+    before = file_snapshot(db_path)
+    for arguments, message in (
+        (["person", "rename", "anna", "lena"],
+         "person 'lena' exists already; see 'kundenpflege person list'"),
+        (["person", "edit", "ana", "--name", "A"], "person 'ana' not found; did you mean anna?"),
+        (["person", "remove", "anna", "--reassign", "ben"],
+         "reassign to someone else who is still with us, not ben"),
+        (["log", "k", "--kind", "call", "--person", "ben"],
+         "ben has left; see 'kundenpflege person list'"),
+        (["person", "edit", "anna"], "nothing to change; give --name or --email"),
+    ):  # fmt: skip
+        assert error_line(journal(*arguments)) == f"Error: {message}", arguments
+    assert file_snapshot(db_path) == before

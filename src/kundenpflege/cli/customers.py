@@ -293,6 +293,51 @@ def person_add(
     say(_("Added {handle}.").format(handle=handle))
 
 
+@person_app.command("edit", epilog=examples('kundenpflege person edit anna --name "Anna Berg"'))
+def person_edit(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Their handle.")],
+    name: Annotated[str | None, typer.Option(help="New full name.")] = None,
+    email: Annotated[str | None, typer.Option(help="New e-mail address.")] = None,
+) -> None:
+    """Correct the name or e-mail of someone on our side."""
+    from kundenpflege.domain import people
+
+    with session(context).journal(write=True) as connection:
+        people.edit(connection, handle, name=name, email=email)
+    say(_("Corrected {handle}.").format(handle=handle))
+
+
+@person_app.command("rename", epilog=examples("kundenpflege person rename lnea lena"))
+def person_rename(
+    context: typer.Context,
+    old: Annotated[str, typer.Argument(help="The handle as it is.")],
+    new: Annotated[str, typer.Argument(help="The handle it should be.")],
+) -> None:
+    """Give someone on our side another handle; every reference follows."""
+    from kundenpflege.domain import people
+
+    with session(context).journal(write=True) as connection:
+        people.rename(connection, old, new)
+    say(_("Renamed {old} to {new}.").format(old=old, new=new))
+
+
+@person_app.command("remove", epilog=examples("kundenpflege person remove ben --reassign anna"))
+def person_remove(
+    context: typer.Context,
+    handle: Annotated[str, typer.Argument(help="Who left.")],
+    reassign: Annotated[
+        str, typer.Option(metavar="HANDLE", help="Who takes over their customers and promises.")
+    ],
+) -> None:
+    """Someone who left: their customers and open promises move on; past contacts stay theirs."""
+    from kundenpflege.domain import people
+
+    with session(context).journal(write=True) as connection:
+        people.remove(connection, handle, reassign, clock.now())
+    say(_("{handle} has left; {other} takes over.").format(handle=handle, other=reassign))
+
+
 @person_app.command("list", epilog=examples("kundenpflege person list"))
 def person_list(context: typer.Context, output: Format = OutputFormat.table) -> None:
     """List the people on our side."""

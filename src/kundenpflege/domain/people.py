@@ -17,6 +17,7 @@ class Person:
     handle: str
     name: str
     email: str | None
+    left_at: str | None = None  # a colleague who left: past contacts stay theirs
 
 
 def check_handle(handle: str, what: str) -> str:
@@ -53,15 +54,90 @@ def add(
 
 def resolve(connection: sqlite3.Connection, handle: str, now: datetime) -> tuple[int, bool]:
     """Find our person by handle, creating them on first mention; return (id, created)."""
-    row = connection.execute("SELECT id FROM people WHERE handle = ?", (handle,)).fetchone()
+    row = connection.execute(
+        "SELECT id, left_at FROM people WHERE handle = ?", (handle,)
+    ).fetchone()
+    if row and row["left_at"]:
+        raise KundenpflegeError(
+            _("{handle} has left; see 'kundenpflege person list'").format(handle=handle)
+        )
     if row:
         return int(row[0]), False
     return add(connection, handle, None, None, now), True
 
 
 def all_people(connection: sqlite3.Connection) -> list[Person]:
-    rows = connection.execute("SELECT handle, name, email FROM people ORDER BY handle")
-    return [Person(row["handle"], row["name"], row["email"]) for row in rows]
+    rows = connection.execute("SELECT handle, name, email, left_at FROM people ORDER BY handle")
+    return [Person(row["handle"], row["name"], row["email"], row["left_at"]) for row in rows]
+
+
+def find(connection: sqlite3.Connection, handle: str) -> sqlite3.Row:
+    """One of our people by handle; else the error suggests close ones."""
+    row = connection.execute("SELECT * FROM people WHERE handle = ?", (handle,)).fetchone()
+    if row:
+        return row  # type: ignore[no-any-return]
+    import difflib
+
+    handles = [known for (known,) in connection.execute("SELECT handle FROM people")]
+    close = difflib.get_close_matches(handle, handles, n=3, cutoff=0.6)
+    hint = (
+        _("did you mean {handles}?").format(handles=", ".join(close))
+        if close
+        else _("see 'kundenpflege person list'")
+    )
+    raise KundenpflegeError(
+        _("person '{handle}' not found; {hint}").format(handle=handle, hint=hint)
+    )
+
+
+@journal.writes
+def edit(
+    connection: sqlite3.Connection, handle: str, *, name: str | None, email: str | None
+) -> None:
+    """Correct a colleague's name or e-mail."""
+    person = find(connection, handle)
+    if name is None and email is None:
+        raise KundenpflegeError(_("nothing to change; give --name or --email"))
+    if name is not None and not name.strip():
+        raise KundenpflegeError(_("the name cannot be empty"))
+    connection.execute(
+        "UPDATE people SET name = coalesce(?, name), email = coalesce(?, email) WHERE id = ?",
+        (name.strip() if name else None, email, person["id"]),
+    )
+
+
+@journal.writes
+def rename(connection: sqlite3.Connection, old: str, new: str) -> None:
+    """A handle typed wrong: every reference follows (they point at the person)."""
+    person = find(connection, old)
+    check_handle(new, "person")
+    if connection.execute("SELECT 1 FROM people WHERE handle = ?", (new,)).fetchone():
+        raise KundenpflegeError(
+            _("person '{handle}' exists already; see 'kundenpflege person list'").format(handle=new)
+        )
+    connection.execute("UPDATE people SET handle = ? WHERE id = ?", (new, person["id"]))
+
+
+@journal.writes
+def remove(connection: sqlite3.Connection, handle: str, reassign: str, now: datetime) -> None:
+    """A colleague who left: customers who chose them and their open promises move to
+    `reassign`; past contacts stay theirs (they really had them)."""
+    person, other = find(connection, handle), find(connection, reassign)
+    if person["id"] == other["id"] or other["left_at"]:
+        raise KundenpflegeError(
+            _("reassign to someone else who is still with us, not {handle}").format(handle=reassign)
+        )
+    connection.execute(
+        "UPDATE preferences SET person_id = ? WHERE person_id = ?", (other["id"], person["id"])
+    )
+    connection.execute(
+        "UPDATE followups SET person_id = ? WHERE person_id = ? AND status = 'open'",
+        (other["id"], person["id"]),
+    )
+    connection.execute(
+        "UPDATE people SET left_at = ? WHERE id = ?",
+        (now.isoformat(timespec="seconds"), person["id"]),
+    )
 
 
 def added_notice(handle: str) -> str:

@@ -239,6 +239,7 @@ def people_report(rows: list["Person"]) -> Report:
             (_("Handle"), lambda row: row.handle),
             (_("Name"), lambda row: row.name),
             (_("E-mail"), lambda row: row.email),
+            (_("Left"), lambda row: row.left_at and row.left_at[:10]),
         ],
     )
 

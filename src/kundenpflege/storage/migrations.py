@@ -552,3 +552,9 @@ def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
             )
         },
     )
+
+
+@migration
+def m011_people_who_left(connection: sqlite3.Connection) -> None:
+    """A colleague who left is kept (past contacts stay theirs), marked with the day."""
+    _run(connection, "ALTER TABLE people ADD COLUMN left_at TEXT")
