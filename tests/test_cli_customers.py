@@ -230,7 +230,7 @@ def test_contacts(journal: Run) -> None:
 def test_people(journal: Run) -> None:
     assert ok(journal("person", "add", "anna", "--name", "Anna Schmidt")).stderr == "Added anna.\n"
     assert json.loads(ok(journal("person", "list", "-f", "json")).stdout) == [
-        {"handle": "anna", "name": "Anna Schmidt", "email": None}
+        {"handle": "anna", "name": "Anna Schmidt", "email": None, "left_at": None}
     ]
     assert ok(journal("person", "list")).stdout.splitlines()[1].split() == [
         "anna",

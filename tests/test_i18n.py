@@ -324,7 +324,7 @@ def test_every_help_page_is_german(catalog_tool: ModuleType) -> None:
                                         "Persönlich", "Massenkanal", "Tage seit Kontakt (Median)",
                                         "Nie kontaktiert", "Überfällig"]),
         (["followup", "list"], ["#", "Kunde", "Was", "Fällig", "Versprochen am", "Wer"]),
-        (["person", "list"], ["Kürzel", "Name", "E-Mail"]),
+        (["person", "list"], ["Kürzel", "Name", "E-Mail", "Gegangen"]),
     ],
 )  # fmt: skip
 def test_every_report_has_german_columns(

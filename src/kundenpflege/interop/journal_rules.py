@@ -96,7 +96,8 @@ CHANNEL = _optional(lambda value: vocabulary.channel(_text(value)))
 RULES: dict[str, dict[str, Rule]] = {
     "settings": {"key": _words, "value": _text},
     "people": {"id": ID, "handle": lambda value: check_handle(_text(value), "person"),
-               "name": _words, "email": TEXT, "created_at": _moment},
+               "name": _words, "email": TEXT, "created_at": _moment,
+               "left_at": _optional(_moment)},
     "customers": {
         "id": ID, "handle": lambda value: check_handle(_text(value), "customer"),
         "name": _words, "company": TEXT, "tier": TEXT, "annual_value": _optional(_money),
