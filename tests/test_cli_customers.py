@@ -326,7 +326,7 @@ def test_show(journal: Run) -> None:
         "  none recorded\n"
         "\n"
         "Timeline (latest 1):\n"
-        "  2026-11-20  order  in  anna  +1  €1,200  Bestellung wie immer\n"
+        "  #1  2026-11-20  order  in  anna  +1  €1,200  Bestellung wie immer\n"
     )
     data = json.loads(ok(journal("show", "mueller-bau", "-f", "json")).stdout)[0]
     assert data["preference"]["frequency"] == {"count": 2, "unit": "weeks"}

@@ -204,7 +204,7 @@ def test_impressions(scene: Run) -> None:
     )
     ok(scene("log", "mueller-bau", "--at", "2026-10-01", "--kind", "order", "--amount", "5"))
     lines = ok(scene("impressions", "--last", "3")).stdout.splitlines()
-    assert [line.split()[:3] for line in lines] == [
+    assert [line.split()[1:4] for line in lines] == [
         ["Customer", "Date", "Kind"],
         ["mueller-bau", "2026-11-24", "complaint"],
         ["mueller-bau", "2026-11-01", "call"],
@@ -218,6 +218,7 @@ def test_impressions(scene: Run) -> None:
         ("baeckerei", 2),
     ]
     assert list(one[0]) == [
+        "id",
         "handle",
         "name",
         "occurred_on",

@@ -316,7 +316,7 @@ def test_every_help_page_is_german(catalog_tool: ModuleType) -> None:
 @pytest.mark.parametrize(
     ("arguments", "first_line"),
     [
-        (["impressions"], ["Kunde", "Datum", "Art", "Kanal", "Richtung", "Wer", "Stimmung",
+        (["impressions"], ["#", "Kunde", "Datum", "Art", "Kanal", "Richtung", "Wer", "Stimmung",
                            "Notiz"]),
         (["value"], ["Kunde", "Stufe", "Kundenwert", "Jahre", "Bestellungen",
                      "Kontakte (Zeitraum)", "Zuletzt von uns", "Hinweis"]),

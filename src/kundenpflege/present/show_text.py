@@ -99,7 +99,7 @@ def profile_text(profile: Profile, today: date) -> str:
     lines += ["", _("Timeline (latest {count}):").format(count=len(profile.timeline))]
     lines += [
         "  " + "  ".join(
-            part for part in (i18n.day(entry.occurred_on), label(entry.kind),
+            part for part in (f"#{entry.id}", i18n.day(entry.occurred_on), label(entry.kind),
                               label(entry.channel), label(entry.direction), entry.person or "",
                               mood(entry.mood), money(entry.amount) if entry.amount else "",
                               (entry.note or "").replace("\n", " ")) if part

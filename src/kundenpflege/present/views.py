@@ -131,6 +131,7 @@ def impressions_report(rows: list["Impression"], more: bool) -> Report:
         Impression,
         None if more else 0,
         [
+            ("#", lambda row: str(row.id)),
             (_("Customer"), lambda row: row.handle),
             (_("Date"), lambda row: row.occurred_on),
             (_("Kind"), lambda row: label(row.kind)),

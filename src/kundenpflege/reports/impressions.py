@@ -12,6 +12,7 @@ from kundenpflege.reports.filters import filter_clause
 
 @dataclass(frozen=True)
 class Impression:
+    id: int  # the number `interaction edit` and `delete` take
     handle: str
     name: str
     occurred_on: date
@@ -108,6 +109,7 @@ def recent(
             shown += 1
         rows.extend(
             Impression(
+                id=row["id"],
                 handle=customer["handle"],
                 name=customer["name"],
                 occurred_on=date.fromisoformat(row["occurred_on"]),
