@@ -209,3 +209,13 @@ def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path)
     ):  # fmt: skip
         assert error_line(journal(*arguments)) == f"Error: {message}", arguments
     assert file_snapshot(db_path) == before
+
+
+@pytest.mark.parametrize("word", ["remove", "delete", "del"])
+def test_words_for_taking_back_point_to_the_commands(journal: Run, word: str) -> None:
+    assert error_line(journal(word, "3"), code=2) == (
+        f"Error: '{word}' is not a command; to correct something use 'kundenpflege interaction"
+        " delete NUMBER', 'contact remove', 'person remove' or 'followup cancel'"
+    )
+    german = journal("--lang", "de", word)
+    assert german.stderr.startswith(f"Fehler: „{word}“ ist kein Befehl; zum Korrigieren")

@@ -25,7 +25,7 @@ from kundenpflege.cli.internals import (
     click_message,
     localize,
 )
-from kundenpflege.errors import ExitStatus, KundenpflegeError
+from kundenpflege.errors import ExitStatus, KundenpflegeError, UsageError
 from kundenpflege.i18n import N_, _, ngettext
 from kundenpflege.limits import MAX_DAYS, MAX_ROWS
 from kundenpflege.present.escape import one_line
@@ -62,6 +62,8 @@ def fail(message: str, status: int) -> NoReturn:
 ALIASES = {"faellig": "due", "eindruecke": "impressions", "erinnern": "remind"}
 
 
+# What people type when they want to take something back: pointed to the real commands.
+CORRECTION_WORDS = frozenset({"remove", "delete", "del", "rm", "cancel"})
 # Global options that take a value; they may stand before the command name.
 VALUE_OPTIONS = ("--db", "--lang")
 
@@ -89,6 +91,12 @@ class JournalGroup(TyperGroup):
     """Turns every failure into one `Error: ...` line and a named exit status."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in CORRECTION_WORDS:
+            raise UsageError(
+                _("'{name}' is not a command; to correct something use 'kundenpflege interaction"
+                  " delete NUMBER', 'contact remove', 'person remove' or 'followup cancel'")
+                .format(name=cmd_name)
+            )  # fmt: skip
         return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
