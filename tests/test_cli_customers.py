@@ -243,6 +243,7 @@ def test_people(journal: Run) -> None:
 
 
 def test_show(journal: Run) -> None:
+    ok(journal("person", "add", "anna"))
     ok(
         journal(
             "add",

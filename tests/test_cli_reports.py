@@ -16,6 +16,8 @@ COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])[;m]")
 @pytest.fixture
 def scene(journal: Run) -> Run:
     """Three customers: one with an open complaint, one overdue by cadence, one not due."""
+    ok(journal("person", "add", "anna"))
+    ok(journal("person", "add", "ben"))
     ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH", "--tier", "A", "--tag", "bau"))
     ok(
         journal(

@@ -182,7 +182,12 @@ def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path)
     ok(journal("person", "add", "anna"))
     ok(journal("person", "add", "ben"))
     ok(journal("add", "k"))
-    ok(journal("prefer", "k", "--person", "lnea"))  # a typo that made a person
+    assert error_line(journal("prefer", "k", "--person", "lnea")) == (  # a typo: no colleague
+        "Error: person 'lnea' not found; see 'kundenpflege person list'; to add them:"
+        " 'kundenpflege person add lnea'"
+    )
+    ok(journal("person", "add", "lnea"))  # typed wrong here too, corrected below
+    ok(journal("prefer", "k", "--person", "lnea"))
     ok(journal("log", "k", "--kind", "call", "--person", "ben", "--followup", "+3d"))
     assert ok(journal("person", "rename", "lnea", "lena")).stderr == "Renamed lnea to lena.\n"
     assert ok(journal("person", "edit", "lena", "--name", "Lena Roth")).stderr == (
@@ -200,7 +205,8 @@ def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path)
     for arguments, message in (
         (["person", "rename", "anna", "lena"],
          "person 'lena' exists already; see 'kundenpflege person list'"),
-        (["person", "edit", "ana", "--name", "A"], "person 'ana' not found; did you mean anna?"),
+        (["person", "edit", "ana", "--name", "A"], "person 'ana' not found; did you mean anna?;"
+         " to add them: 'kundenpflege person add ana'"),
         (["person", "remove", "anna", "--reassign", "ben"],
          "reassign to someone else who is still with us, not ben"),
         (["log", "k", "--kind", "call", "--person", "ben"],
@@ -219,3 +225,25 @@ def test_words_for_taking_back_point_to_the_commands(journal: Run, word: str) ->
     )
     german = journal("--lang", "de", word)
     assert german.stderr.startswith(f"Fehler: „{word}“ ist kein Befehl; zum Korrigieren")
+
+
+def test_only_people_who_exist_are_taken(journal: Run, db_path: Path, tmp_path: Path) -> None:
+    ok(journal("person", "add", "anna"))
+    ok(journal("add", "k"))
+    hint = "to add them: 'kundenpflege person add {name}'"
+    for arguments in (["due", "--person", "nobody"], ["remind", "--person", "nobody"],
+                      ["log", "k", "--kind", "call", "--person", "nobody"]):  # fmt: skip
+        assert error_line(journal(*arguments)) == (
+            "Error: person 'nobody' not found; see 'kundenpflege person list'; "
+            + hint.format(name="nobody")
+        ), arguments
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("name,betreuer\nNeu GmbH,anan\nAlt KG,anna\n", encoding="utf-8")
+    before = file_snapshot(db_path)
+    assert error_line(journal("import", "csv", str(sheet))) == (
+        f"Error: {sheet} line 2: person 'anan' not found; did you mean anna?; "
+        + hint.format(name="anan")
+    )
+    assert file_snapshot(db_path) == before
+    skipped = ok(journal("import", "csv", str(sheet), "--skip-invalid")).stderr
+    assert "1 added, 0 updated, 1 skipped" in skipped

@@ -159,6 +159,8 @@ def test_a_missing_catalog_falls_back_to_english(monkeypatch: pytest.MonkeyPatch
 @pytest.fixture
 def shop(journal: Run) -> Run:
     """One customer with a complaint promised for today, one overdue by their rhythm."""
+    ok(journal("person", "add", "anna"))
+    ok(journal("person", "add", "ben"))
     ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH", "--tier", "A", "--value",
                "24000"))  # fmt: skip
     ok(journal("prefer", "mueller-bau", "--person", "anna", "--channel", "telefon", "--every",
@@ -255,9 +257,14 @@ def test_messages_of_writing_commands_in_german(journal: Run) -> None:
     assert journal("--lang", "de", "add", "kunde", "--name", "Kunde AG").stderr == (
         "Kunde kunde angelegt.\n"
     )
+    unknown = journal("--lang", "de", "prefer", "kunde", "--person", "eva")
+    assert unknown.stderr == (
+        "Fehler: Person „eva“ nicht gefunden; siehe „kundenpflege person list“; zum Anlegen:"
+        " „kundenpflege person add eva“\n"
+    )
+    ok(journal("person", "add", "eva"))
     said = journal("--lang", "de", "prefer", "kunde", "--every", "monatlich", "--person", "eva")
     assert ok(said).stderr.splitlines() == [
-        "„eva“ als neue Person bei uns angelegt (siehe „kundenpflege person list“).",
         "Wunsch von kunde festgehalten; nächster Kontakt am 25.11.2026.",
     ]
     logged = ok(journal("--lang", "de", "log", "kunde", "--note", "gut", "--followup", "+2d"))

@@ -244,6 +244,8 @@ def test_every_table_exports_safely(journal: Run) -> None:
 
 
 def scripted_journal(run: Run) -> None:
+    ok(run("person", "add", "anna"))
+    ok(run("person", "add", "ben"))
     for step in [
         (
             "add",

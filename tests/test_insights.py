@@ -16,6 +16,8 @@ def data(run: Run, *arguments: str) -> list[dict[str, object]]:
 
 @pytest.fixture
 def scripted(journal: Run) -> Run:
+    ok(journal("person", "add", "anna"))
+    ok(journal("person", "add", "ben"))
     steps = [
         ("add", "happy", "--tier", "A", "--value", "30000", "--since", "2020-11-25"),
         ("prefer", "happy", "--person", "anna", "--channel", "phone", "--every", "monthly"),

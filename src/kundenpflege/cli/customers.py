@@ -392,13 +392,11 @@ def prefer(
         with journal.change(connection):
             # preferences.state refuses a restricted customer unless they say stop.
             customer = customers.find(connection, handle)
-            notices = preferences.state(
+            preferences.state(
                 connection, customer["id"], wishes, stated_on=stated_on, source=source,
                 now=clock.now(),
             )  # fmt: skip
         next_due = schedule.next_due(connection, customer["id"])
-    for notice in notices:
-        say(notice)
     plan = next_contact(next_due) if next_due else _("not to be contacted")
     say(_("Recorded the preference of {handle}; {plan}.").format(
         handle=customer["handle"], plan=plan))  # fmt: skip

@@ -155,7 +155,7 @@ def followup_add(
             customer["id"],
             what=what,
             due_on=day,
-            person_id=followups.person_id_for(connection, person, clock.now()),
+            person_id=followups.person_id_for(connection, person),
             now=clock.now(),
         )
     say(_("Follow-up #{number} for {handle} due {day}.").format(
@@ -312,13 +312,11 @@ def interaction_edit(
         old = corrections.entry(connection, interaction_id)
         text = ask_note(note) if note != "+" else edit_note(old["note"])
         with journal.change(connection):
-            notices = corrections.edit_interaction(
+            corrections.edit_interaction(
                 connection, interaction_id, now=now, at=moment, channel=channel, kind=kind,
                 direction=direction, person=person, contact=contact, mood=mood, note=text,
                 amount=amount,
             )  # fmt: skip
-    for notice in notices:
-        say(notice)
     say(_("Corrected #{number} of {handle}.").format(number=interaction_id, handle=old["handle"]))
 
 

@@ -1,7 +1,7 @@
 """The reports: who is due, recent impressions, the cron digest, and the insights."""
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.i18n import N_, _
 from kundenpflege.limits import MAX_DAYS, MAX_ROWS
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @app.command(epilog=examples("kundenpflege due", "kundenpflege due --format csv > due.csv"))
@@ -48,6 +51,7 @@ def due(
 
     today = today_or(as_of)
     with session(context).journal() as connection:
+        known_person(connection, person)
         items, total = due_report.due(
             connection,
             today,
@@ -115,6 +119,7 @@ def remind(
     today = today_or(as_of)
     # A newer journal is said only with something due: cron mails no warning alone.
     with session(context).journal(warn=False) as connection:
+        known_person(connection, person)
         items, _total = due_report.due(connection, today, days_ahead=0, person=person)
         newer = newer_than_us(connection)
     sys.stdout.write(digest(items, today))
@@ -267,3 +272,11 @@ def pulse(
             person=person,
         )
     emit(views.pulse_report(rows), output)
+
+
+def known_person(connection: "sqlite3.Connection", person: str | None) -> None:
+    """A filter on a person who does not exist is a typo, not silence (a cron line)."""
+    if person:
+        from kundenpflege.domain import people
+
+        people.find(connection, person)

@@ -46,11 +46,10 @@ def edit_interaction(
     mood: int | None = None,
     note: str | None = None,
     amount: float | None = None,
-) -> list[str]:
-    """Change the given fields of one entry; returns notices (a person added)."""
+) -> None:
+    """Change the given fields of one entry."""
     row = entry(connection, interaction_id)
     changes: dict[str, object] = {}
-    notices: list[str] = []
     if at is not None:
         if at > now + FUTURE_TOLERANCE:
             raise KundenpflegeError(
@@ -67,9 +66,7 @@ def edit_interaction(
     if direction is not None:
         changes["direction"] = vocabulary.direction(direction)
     if person is not None:
-        changes["person_id"], created = people.resolve(connection, person, now)
-        if created:
-            notices.append(people.added_notice(person))
+        changes["person_id"] = people.person_id(connection, person)
     if contact is not None:
         from kundenpflege.domain import contacts
 
@@ -88,7 +85,6 @@ def edit_interaction(
     connection.execute(
         f"UPDATE interactions SET {assignments} WHERE id = ?", [*changes.values(), interaction_id]
     )
-    return notices
 
 
 @journal.writes

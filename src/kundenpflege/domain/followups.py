@@ -44,8 +44,8 @@ def add(
     return int(cursor.lastrowid or 0)
 
 
-def person_id_for(connection: sqlite3.Connection, person: str | None, now: datetime) -> int | None:
-    return people.resolve(connection, person, now)[0] if person else None
+def person_id_for(connection: sqlite3.Connection, person: str | None) -> int | None:
+    return people.person_id(connection, person) if person else None
 
 
 def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:

@@ -81,11 +81,9 @@ def log(
         direction_name = vocabulary.direction(direction)
     person_id = None
     if person:
-        person_id, created = people.resolve(connection, person, now)
-        if created:
-            notices.append(people.added_notice(person))
+        person_id = people.person_id(connection, person)
     elif preference and preference.person:
-        person_id = people.resolve(connection, preference.person, now)[0]
+        person_id = people.person_id(connection, preference.person)
     contact_id = None
     if contact:
         from kundenpflege.domain import contacts  # most contacts are logged without one

@@ -52,18 +52,15 @@ def add(
     return int(cursor.lastrowid or 0)
 
 
-def resolve(connection: sqlite3.Connection, handle: str, now: datetime) -> tuple[int, bool]:
-    """Find our person by handle, creating them on first mention; return (id, created)."""
-    row = connection.execute(
-        "SELECT id, left_at FROM people WHERE handle = ?", (handle,)
-    ).fetchone()
-    if row and row["left_at"]:
+def person_id(connection: sqlite3.Connection, handle: str) -> int:
+    """One of our people who is still with us, by handle. Never made up on the fly: a
+    typo ("lnea") must not become a colleague."""
+    row = find(connection, handle)
+    if row["left_at"]:
         raise KundenpflegeError(
             _("{handle} has left; see 'kundenpflege person list'").format(handle=handle)
         )
-    if row:
-        return int(row[0]), False
-    return add(connection, handle, None, None, now), True
+    return int(row["id"])
 
 
 def all_people(connection: sqlite3.Connection) -> list[Person]:
@@ -86,8 +83,9 @@ def find(connection: sqlite3.Connection, handle: str) -> sqlite3.Row:
         else _("see 'kundenpflege person list'")
     )
     raise KundenpflegeError(
-        _("person '{handle}' not found; {hint}").format(handle=handle, hint=hint)
-    )
+        _("person '{handle}' not found; {hint}; to add them: 'kundenpflege person add"
+          " {handle}'").format(handle=handle, hint=hint)
+    )  # fmt: skip
 
 
 @journal.writes
@@ -138,8 +136,3 @@ def remove(connection: sqlite3.Connection, handle: str, reassign: str, now: date
         "UPDATE people SET left_at = ? WHERE id = ?",
         (now.isoformat(timespec="seconds"), person["id"]),
     )
-
-
-def added_notice(handle: str) -> str:
-    """Said when a person of ours is created on first mention, so a typo shows at once."""
-    return _("Added our person '{handle}' (see 'kundenpflege person list').").format(handle=handle)

@@ -229,7 +229,7 @@ def first_statements(
     for customer_id, wishes, fields in statements:
         if wishes.person and not _cleared(wishes.person):
             if wishes.person not in person_ids:
-                person_ids[wishes.person] = people.resolve(connection, wishes.person, now)[0]
+                person_ids[wishes.person] = people.person_id(connection, wishes.person)
             fields["person_id"] = person_ids[wishes.person]
         rows.append((customer_id, fields))
     _insert(connection, rows, stated_on=stated_on, source=source, now=now)
@@ -245,8 +245,8 @@ def state(
     source: str | None,
     now: datetime,
     only_if_changed: bool = False,
-) -> list[str]:
-    """Record a new statement; wishes left out keep their value. Returns notices.
+) -> None:
+    """Record a new statement; wishes left out keep their value.
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
@@ -265,18 +265,14 @@ def state(
     ).fetchone()
     fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
     _apply_wishes(fields, wishes)
-    notices = []
     if wishes.person is not None:
         if _cleared(wishes.person):
             fields["person_id"] = None
         else:
-            fields["person_id"], created = people.resolve(connection, wishes.person, now)
-            if created:
-                notices.append(people.added_notice(wishes.person))
+            fields["person_id"] = people.person_id(connection, wishes.person)
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
-        return notices
+        return
     _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
-    return notices
 
 
 _STATED = (

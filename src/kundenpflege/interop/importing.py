@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from kundenpflege.domain import contacts, customers, journal, preferences
+from kundenpflege.domain import contacts, customers, journal, people, preferences
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.storage import db
@@ -251,6 +251,7 @@ def _insert_new(
 ) -> None:
     """New customers in bulk: check every record first, then one insert per table."""
     checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
+    people_known: set[str] = set()
     for record, handle in fresh:
         try:
             new = _new_customer(record, handle).checked()
@@ -260,6 +261,9 @@ def _insert_new(
                 )
             wishes = _wishes(record)
             fields = {} if wishes.empty() else preferences.check(wishes)
+            if record.person and record.person not in people_known:
+                people.person_id(connection, record.person)  # an unknown one fails the row
+                people_known.add(record.person)
         except KundenpflegeError as error:
             if not skip_invalid:
                 raise KundenpflegeError(f"{source} {record.where}: {error}") from None
