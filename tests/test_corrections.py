@@ -247,3 +247,18 @@ def test_only_people_who_exist_are_taken(journal: Run, db_path: Path, tmp_path: 
     assert file_snapshot(db_path) == before
     skipped = ok(journal("import", "csv", str(sheet), "--skip-invalid")).stderr
     assert "1 added, 0 updated, 1 skipped" in skipped
+
+
+def test_the_owner_looks_after_customers_who_chose_nobody(run: Run) -> None:
+    assert ok(run("init", "--me", "anna")).stderr.splitlines()[0] == (
+        "You are anna: customers who chose nobody are yours."
+    )
+    ok(run("person", "add", "ben"))
+    ok(run("add", "a"))
+    ok(run("add", "b"))
+    ok(run("prefer", "b", "--person", "ben"))
+    due = json.loads(ok(run("due", "-f", "json")).stdout)
+    assert [(item["handle"], item["person"]) for item in due] == [("a", "anna"), ("b", "ben")]
+    mine = json.loads(ok(run("due", "--person", "anna", "-f", "json")).stdout)
+    assert [item["handle"] for item in mine] == ["a"]
+    assert "anna (1):" in ok(run("remind")).stdout

@@ -35,9 +35,13 @@ def init(
             help="Rhythm for customers who stated none (default: quarterly).",
         ),
     ] = None,
+    me: Annotated[
+        str | None,
+        typer.Option("--me", metavar="HANDLE", help="You, for customers who chose nobody."),
+    ] = None,
 ) -> None:
     """Create the journal file (0600), or bring an existing one up to date."""
-    from kundenpflege.domain import rhythm
+    from kundenpflege.domain import people, rhythm
     from kundenpflege.domain.dates import parse_frequency
 
     frequency = parse_frequency(default_every) if default_every else None
@@ -46,6 +50,10 @@ def init(
     with state.new_journal() as (connection, created):
         if frequency:
             rhythm.set_default_frequency(connection, frequency)
+        if me:
+            people.set_me(connection, me, clock.now())
+    if me:
+        say(_("You are {handle}: customers who chose nobody are yours.").format(handle=me))
     if frequency:
         say(_("Default rhythm is now {rhythm}.").format(rhythm=frequency.describe()))
     say((_("Created {path}") if created else _("Journal is up to date: {path}")).format(path=path))

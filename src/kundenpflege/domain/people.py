@@ -68,6 +68,18 @@ def all_people(connection: sqlite3.Connection) -> list[Person]:
     return [Person(row["handle"], row["name"], row["email"], row["left_at"]) for row in rows]
 
 
+@journal.writes
+def set_me(connection: sqlite3.Connection, handle: str, now: datetime) -> None:
+    """The journal's owner (a one-person business): added if new, and the one `due`
+    and `remind` name for customers who chose nobody."""
+    from kundenpflege.storage import settings
+
+    if not connection.execute("SELECT 1 FROM people WHERE handle = ?", (handle,)).fetchone():
+        add(connection, handle, None, None, now)
+    person_id(connection, handle)  # not someone who left
+    settings.put(connection, "me", handle)
+
+
 def find(connection: sqlite3.Connection, handle: str) -> sqlite3.Row:
     """One of our people by handle; else the error suggests close ones."""
     row = connection.execute("SELECT * FROM people WHERE handle = ?", (handle,)).fetchone()

@@ -8,6 +8,7 @@ from kundenpflege.domain import consent_rules, rhythm
 from kundenpflege.domain.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
 from kundenpflege.i18n import _
 from kundenpflege.reports.filters import filter_clause
+from kundenpflege.storage import settings
 
 NOTE_PREVIEW = 40
 DEFAULT_DAYS_AHEAD = 7
@@ -129,9 +130,16 @@ def due(
             f" FROM followups f CROSS JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
             f" LEFT JOIN people fp ON fp.id = f.person_id WHERE f.due_effective <= ?{where}"
         )
+    # The journal's owner (init --me) looks after everyone who chose nobody.
+    me = settings.get(connection, "me", "") or None
     if person:
-        cadence_where += " AND pe.handle = ?"
-        followup_core += " AND coalesce(fp.handle, pe.handle) = ?"
+        promised_by = "coalesce(fp.handle, pe.handle)"
+        if person == me:
+            cadence_where += " AND (pe.handle = ? OR pe.handle IS NULL)"
+            followup_core += f" AND ({promised_by} = ? OR {promised_by} IS NULL)"
+        else:
+            cadence_where += " AND pe.handle = ?"
+            followup_core += f" AND {promised_by} = ?"
         parameters.append(person)
     followup_parameters = parameters if tag or tier or person else []
     cadence_joins = _PREFERENCE_JOINS if person else ""
@@ -166,7 +174,7 @@ def due(
                 detail=_("no contact logged yet") if first else stated,
                 due_on=due_on,
                 suggested_on=next_preferred_day(max(due_on, today), weekdays),
-                person=row["preferred_person"],
+                person=row["preferred_person"] or me,
             )
         )
     followup_rows = connection.execute(
@@ -190,7 +198,7 @@ def due(
                 detail=row["what"],
                 due_on=due_on,
                 suggested_on=max(due_on, today),
-                person=row["followup_person"],
+                person=row["followup_person"] or me,
                 followup_id=row["followup_id"],
             )
         )
