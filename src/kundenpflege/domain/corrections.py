@@ -5,9 +5,8 @@ in the same transaction; the daily tally follows by trigger)."""
 import sqlite3
 from datetime import datetime
 
-from kundenpflege import i18n
 from kundenpflege.domain import customers, journal, people, vocabulary
-from kundenpflege.domain.interactions import FUTURE_TOLERANCE, check_note
+from kundenpflege.domain.interactions import check_note, occurred
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -51,14 +50,7 @@ def edit_interaction(
     row = entry(connection, interaction_id)
     changes: dict[str, object] = {}
     if at is not None:
-        if at > now + FUTURE_TOLERANCE:
-            raise KundenpflegeError(
-                _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
-                    moment=i18n.moment(at)
-                )
-            )
-        changes["occurred_at"] = at.astimezone(now.tzinfo).isoformat(timespec="seconds")
-        changes["occurred_on"] = at.astimezone().date().isoformat()
+        changes["occurred_at"], changes["occurred_on"] = occurred(at, now)
     if channel is not None:
         changes["channel"] = vocabulary.channel(channel)
     if kind is not None:

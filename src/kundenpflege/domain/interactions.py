@@ -36,6 +36,19 @@ def check_note(note: str) -> str:
     return note
 
 
+def occurred(at: datetime, now: datetime) -> tuple[str, str]:
+    """The stored moment and local day of an entry; the past only, as plans are follow-ups."""
+    if at > now + FUTURE_TOLERANCE:
+        raise KundenpflegeError(
+            _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
+                moment=i18n.moment(at)
+            )
+        )
+    return at.astimezone(now.tzinfo).isoformat(
+        timespec="seconds"
+    ), at.astimezone().date().isoformat()
+
+
 @journal.writes
 def log(
     connection: sqlite3.Connection,
@@ -57,12 +70,7 @@ def log(
     customers.still_changeable(connection, customer_id)  # found before the note was typed
     if note is not None:
         check_note(note)
-    if at > now + FUTURE_TOLERANCE:
-        raise KundenpflegeError(
-            _("{moment} is in the future; plan it with 'kundenpflege followup add'").format(
-                moment=i18n.moment(at)
-            )
-        )
+    occurred_at, occurred_on = occurred(at, now)
     if amount is not None:
         customers.check_money(amount, _("amount"))
     if mood is not None:
@@ -96,8 +104,8 @@ def log(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             customer_id,
-            at.astimezone(now.tzinfo).isoformat(timespec="seconds"),
-            at.astimezone().date().isoformat(),
+            occurred_at,
+            occurred_on,
             channel_name,
             direction_name,
             kind_name,
