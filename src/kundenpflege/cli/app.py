@@ -296,6 +296,17 @@ def say(message: str) -> None:
     print(one_line(message), file=sys.stderr)
 
 
+def confirm(yes: bool, question: str, *, refusal: str, declined: str) -> None:
+    """Go on only if --yes was given or a person at a terminal agreed; a script without
+    --yes is refused, never left waiting on a prompt nobody sees."""
+    if yes:
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise KundenpflegeError(refusal)
+    if not typer.confirm(one_line(question), err=True):
+        raise KundenpflegeError(declined)
+
+
 def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:
     from kundenpflege.present import render
 

@@ -13,6 +13,7 @@ from kundenpflege.cli.app import (
     Limit,
     OutputFormat,
     app,
+    confirm,
     emit,
     examples,
     next_contact,
@@ -335,21 +336,20 @@ def interaction_delete(
 ) -> None:
     """Delete a logged entry, as if it had never been logged; reports follow at once."""
     from kundenpflege.domain import corrections, journal
-    from kundenpflege.present.escape import one_line
 
     with session(context).journal() as connection:
         old = corrections.entry(connection, interaction_id)
         described = _("#{number} of {handle} on {day}: {kind}").format(
             number=interaction_id, handle=old["handle"], day=old["occurred_on"], kind=old["kind"]
         ) + (f' "{old["note"]}"' if old["note"] else "")
-        if not yes:
-            if not (sys.stdin.isatty() and sys.stderr.isatty()):
-                raise KundenpflegeError(
-                    _("deleting {entry} cannot be taken back; add --yes to confirm").format(
-                        entry=f"#{interaction_id}")
-                )  # fmt: skip
-            if not typer.confirm(one_line(_("Delete {entry}?").format(entry=described)), err=True):
-                raise KundenpflegeError(_("nothing was deleted"))
+        confirm(
+            yes,
+            _("Delete {entry}?").format(entry=described),
+            refusal=_("deleting {entry} cannot be taken back; add --yes to confirm").format(
+                entry=f"#{interaction_id}"
+            ),
+            declined=_("nothing was deleted"),
+        )
         with journal.change(connection):
             corrections.delete_interaction(connection, interaction_id)
     say(_("Deleted {entry}.").format(entry=described))

@@ -9,6 +9,7 @@ from kundenpflege import clock
 from kundenpflege.cli.app import (
     FileArgument,
     app,
+    confirm,
     examples,
     say,
     session,
@@ -112,8 +113,6 @@ def restore(
     Safe while others use the journal: they see the old content or the new, and
     nothing they wrote before is lost (it is in the kept copy).
     """
-    import sys
-
     from kundenpflege.storage import restore as restoring
 
     state = session(context)
@@ -123,16 +122,14 @@ def restore(
         restoring.check_backup(source, clock.now(), state.path)
         with restoring.backup_opened(source) as candidate:
             check_rows(candidate, str(source))
-    if not yes:
-        question = _("Replace {path} with {source}? The current journal is kept aside.").format(
+    confirm(
+        yes,
+        _("Replace {path} with {source}? The current journal is kept aside.").format(
             path=state.path, source=source
-        )
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
-            raise KundenpflegeError(
-                _("restore replaces {path}; add --yes to confirm").format(path=state.path)
-            )
-        if not typer.confirm(one_line(question), err=True):
-            raise KundenpflegeError(_("nothing was restored"))
+        ),
+        refusal=_("restore replaces {path}; add --yes to confirm").format(path=state.path),
+        declined=_("nothing was restored"),
+    )
     with sqlite_errors(state.path):
         kept = restoring.restore(source, state.path, clock.now())
     with state.journal():
