@@ -19,7 +19,7 @@ COMMANDS = [
     ["prefer"], ["pause"], ["log"],
     ["followup", "add"], ["followup", "done"], ["followup", "snooze"], ["followup", "list"],
     ["followup", "cancel"], ["followup", "edit"],
-    ["interaction", "list"], ["interaction", "edit"], ["interaction", "delete"],
+    ["interaction", "list"], ["interaction", "edit"], ["interaction", "delete"], ["undo"],
     ["due"], ["impressions"], ["remind"],
     ["health"], ["fairness"], ["value"], ["reactive"], ["pulse"],
     ["consent", "grant"], ["consent", "confirm"], ["consent", "withdraw"], ["consent", "list"],

@@ -75,7 +75,7 @@ def test_list_filters_and_formats(at_risk: Run) -> None:
         (["interaction", "edit", "1"],
          "nothing to change; see 'kundenpflege interaction edit --help'"),
         (["interaction", "delete", "1"],
-         "deleting #1 cannot be taken back; add --yes to confirm"),
+         "deleting #1 needs --yes when no one is at a terminal to confirm"),
         (["interaction", "edit", "1", "--at", "+3d"],
          "2026-11-28 12:00 is in the future; plan it with 'kundenpflege followup add'"),
         (["interaction", "edit", "1", "--contact", "Niemand"],
@@ -158,7 +158,7 @@ def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
     assert [(row["name"], row["role"], row["is_main"]) for row in rows] == [
         ("Jan Berg", "Einkauf", True), ("Petra", None, False)]  # fmt: skip
     assert error_line(at_risk("contact", "remove", "yoga-lotus/Jan Berg")) == (
-        "Error: removing a contact is for good; add --yes to confirm"
+        "Error: removing yoga-lotus/Jan Berg needs --yes when no one is at a terminal to confirm"
     )
     ok(at_risk("contact", "remove", "yoga-lotus/Jan Berg", "--yes"))
     [entry] = [row for row in json.loads(ok(at_risk("interaction", "list", "-f", "json")).stdout)

@@ -2,6 +2,7 @@ import json
 import os
 import sqlite3
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,8 @@ def test_read_only_journal_via_sqlite(
     """Root ignores file modes, so open the file read-only the way SQLite reports it."""
     real_connect = db._connect
 
-    def read_only(path: Path) -> sqlite3.Connection:
-        connection = real_connect(path)
+    def read_only(path: Path, now: datetime, command: str) -> sqlite3.Connection:
+        connection = real_connect(path, now, command)
         connection.execute("PRAGMA query_only = ON")
         return connection
 

@@ -15,6 +15,7 @@ from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain import schedule
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import db, migrations, schema
+from kundenpflege.storage.migrations import foundation
 from tests.conftest import Run, ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -180,7 +181,7 @@ def test_migration_names_are_unique_and_ordered() -> None:
 
 def recount(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
     """daily_stats as it should be, counted from scratch."""
-    columns = ", ".join(f"sum({column})" for column in migrations._FACT_COLUMNS)
+    columns = ", ".join(f"sum({column})" for column in foundation._FACT_COLUMNS)
     rows = connection.execute(
         f"SELECT day, tier, band, {columns} FROM interaction_facts GROUP BY day, tier, band"
         " ORDER BY day, tier, band"
@@ -230,7 +231,7 @@ def test_daily_stats_follow_every_change(connection: sqlite3.Connection) -> None
     assert stored(connection) == recount(connection)
     [row] = [row for row in stored(connection) if row[0] == "2026-11-01"]
     assert row[:4] == ("2026-11-01", "A", "under 1k", 2)
-    assert dict(zip(migrations._FACT_COLUMNS, row[3:], strict=True)) == {
+    assert dict(zip(foundation._FACT_COLUMNS, row[3:], strict=True)) == {
         "contacts": 2,
         "personal": 1,
         "mass": 0,

@@ -153,6 +153,7 @@ class Session:
 
     def __init__(self, db_option: str | None = None) -> None:
         self.db_option = db_option
+        self.command = "change"  # what the change log calls this command's changes
 
     @contextmanager
     def journal(
@@ -167,7 +168,9 @@ class Session:
         from kundenpflege.storage.db import newer_than_us
 
         with sqlite_errors(self.path):
-            connection = journal.open_journal(self.path, clock.now(), upgrade=upgrade)
+            connection = journal.open_journal(
+                self.path, clock.now(), upgrade=upgrade, command=self.command
+            )
             try:
                 if write:
                     with journal.change(connection):
@@ -186,7 +189,7 @@ class Session:
         from kundenpflege.domain import journal
 
         with sqlite_errors(self.path):
-            connection, created = journal.create_journal(self.path, clock.now())
+            connection, created = journal.create_journal(self.path, clock.now(), self.command)
             try:
                 yield connection, created
             finally:
@@ -211,7 +214,15 @@ def sqlite_errors(path: "Path") -> Iterator[None]:
 
 
 def session(context: typer.Context) -> Session:
-    return context.ensure_object(Session)
+    """The global options, told which command runs (`interaction edit`)."""
+    state = context.ensure_object(Session)
+    names, level = [], context.parent
+    names.append(context.info_name or "")
+    while level is not None and level.parent is not None:
+        names.append(level.info_name or "")
+        level = level.parent
+    state.command = " ".join(reversed(names)) if context.parent else state.command
+    return state
 
 
 def version_callback(value: bool) -> None:
@@ -296,12 +307,17 @@ def say(message: str) -> None:
     print(one_line(message), file=sys.stderr)
 
 
+def at_terminal() -> bool:
+    """A person who can answer a question: input from and messages to a terminal."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def confirm(yes: bool, question: str, *, refusal: str, declined: str) -> None:
     """Go on only if --yes was given or a person at a terminal agreed; a script without
     --yes is refused, never left waiting on a prompt nobody sees."""
     if yes:
         return
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not at_terminal():
         raise KundenpflegeError(refusal)
     if not typer.confirm(one_line(question), err=True):
         raise KundenpflegeError(declined)

@@ -21,7 +21,7 @@ MODULES = {
     "init": "setup", "demo": "setup",
     "add": "customers", "edit": "customers", "list": "customers", "show": "customers",
     "prefer": "customers", "pause": "customers",
-    "log": "journal",
+    "log": "journal", "undo": "journal",
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
     "backup": "setup", "restore": "setup", "doctor": "setup",

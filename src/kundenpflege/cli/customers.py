@@ -15,6 +15,7 @@ from kundenpflege.cli.app import (
     Tag,
     Tier,
     app,
+    confirm,
     emit,
     examples,
     next_contact,
@@ -241,15 +242,21 @@ def contact_edit(
 def contact_remove(
     context: typer.Context,
     whom: ContactOf,
-    yes: Annotated[bool, typer.Option("--yes", help="Confirm.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (scripts).")] = False,
 ) -> None:
     """Remove a person who left; their conversations keep their text, the link goes."""
     from kundenpflege.domain import consent, contacts
 
-    if not yes:
-        raise KundenpflegeError(_("removing a contact is for good; add --yes to confirm"))
     with session(context).journal(write=True) as connection:
         who = _contact_of(connection, whom)
+        confirm(
+            yes,
+            _("Remove {whom}?").format(whom=consent.describe(who)),
+            refusal=_("removing {whom} needs --yes when no one is at a terminal to confirm").format(
+                whom=consent.describe(who)
+            ),
+            declined=_("nothing was removed"),
+        )
         contacts.remove(connection, who.customer["id"], who.contact_id or 0)
     say(_("Removed {whom}.").format(whom=consent.describe(who)))
 

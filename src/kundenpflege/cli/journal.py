@@ -13,6 +13,7 @@ from kundenpflege.cli.app import (
     Limit,
     OutputFormat,
     app,
+    at_terminal,
     confirm,
     emit,
     examples,
@@ -345,11 +346,36 @@ def interaction_delete(
         confirm(
             yes,
             _("Delete {entry}?").format(entry=described),
-            refusal=_("deleting {entry} cannot be taken back; add --yes to confirm").format(
-                entry=f"#{interaction_id}"
-            ),
+            refusal=_(
+                "deleting {entry} needs --yes when no one is at a terminal to confirm"
+            ).format(entry=f"#{interaction_id}"),
             declined=_("nothing was deleted"),
         )
         with journal.change(connection):
             corrections.delete_interaction(connection, interaction_id)
     say(_("Deleted {entry}.").format(entry=described))
+
+
+@app.command(epilog=examples("kundenpflege undo", "kundenpflege undo --yes"))
+def undo(
+    context: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (scripts).")] = False,
+) -> None:
+    """Reverse the most recent change to the journal, after showing it; again for the one before."""
+    from kundenpflege.domain import undo as undoing
+    from kundenpflege.present import change_text
+
+    with session(context).journal() as connection:
+        plan = undoing.plan(connection)
+        if yes or at_terminal():
+            for line in change_text.describe(plan):
+                say(line)
+        confirm(
+            yes,
+            _("Undo this?"),
+            refusal=_("undoing '{command}' needs --yes when no one is at a terminal to"
+                      " confirm").format(command=plan.change.command),
+            declined=_("nothing was undone"),
+        )  # fmt: skip
+        undoing.undo(connection, plan.change.id)
+    say(change_text.done(plan))

@@ -209,17 +209,18 @@ def pause(connection: sqlite3.Connection, customer_id: int, until: date) -> None
     )
 
 
-@journal.writes
 def fill_skeletons(connection: sqlite3.Connection) -> None:
-    """Skeletons for customers added before they were kept (m009)."""
+    """Skeletons for customers added before they were kept (m009): part of opening an
+    older journal, not a change anyone could want to undo."""
     from kundenpflege.domain.lookalikes import skeleton
 
-    rows = connection.execute("SELECT id, name FROM customers WHERE name_skeleton IS NULL")
-    connection.executemany(
-        "UPDATE customers SET name_skeleton = ? WHERE id = ?",
-        [(skeleton(name), customer_id) for customer_id, name in rows.fetchall()],
-    )
-    connection.execute("DELETE FROM settings WHERE key = 'skeletons_pending'")
+    with journal.change(connection, log=False):
+        rows = connection.execute("SELECT id, name FROM customers WHERE name_skeleton IS NULL")
+        connection.executemany(
+            "UPDATE customers SET name_skeleton = ? WHERE id = ?",
+            [(skeleton(name), customer_id) for customer_id, name in rows.fetchall()],
+        )
+        connection.execute("DELETE FROM settings WHERE key = 'skeletons_pending'")
 
 
 def lookalikes(connection: sqlite3.Connection, first_id: int) -> list[str]:

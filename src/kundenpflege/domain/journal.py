@@ -27,9 +27,12 @@ def recompute(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> No
     schedule.refresh_many(connection, customer_ids)
 
 
-def open_journal(path: Path, now: datetime, *, upgrade: bool = True) -> sqlite3.Connection:
-    """An existing journal, its schema and derived columns brought up to date."""
-    connection = db.open_journal(path, now, recompute, upgrade=upgrade)
+def open_journal(
+    path: Path, now: datetime, *, upgrade: bool = True, command: str = "change"
+) -> sqlite3.Connection:
+    """An existing journal, its schema and derived columns brought up to date; its
+    changes go into the change log under `command`."""
+    connection = db.open_journal(path, now, recompute, upgrade=upgrade, command=command)
     if upgrade and not db.newer_than_us(connection):
         _fill_skeletons(connection)
     return connection
@@ -49,18 +52,23 @@ def _fill_skeletons(connection: sqlite3.Connection) -> None:
         raise
 
 
-def create_journal(path: Path, now: datetime) -> tuple[sqlite3.Connection, bool]:
+def create_journal(
+    path: Path, now: datetime, command: str = "change"
+) -> tuple[sqlite3.Connection, bool]:
     """The journal at `path`, made (0600) if missing; and whether it is new."""
-    connection, created = db.create_journal(path, now, recompute)
+    connection, created = db.create_journal(path, now, recompute, command)
     _fill_skeletons(connection)
     return connection, created
 
 
 @contextmanager
-def change(connection: sqlite3.Connection, *, keep: bool = True) -> Iterator[None]:
+def change(
+    connection: sqlite3.Connection, *, keep: bool = True, log: bool = True
+) -> Iterator[None]:
     """One user action, all or nothing; inside another change it joins that one.
-    `keep=False` undoes everything at the end (dry runs)."""
-    with db.unit_of_work(connection, recompute, keep=keep):
+    `keep=False` undoes everything at the end (dry runs); `log=False` keeps it out of
+    the change log (undo itself)."""
+    with db.unit_of_work(connection, recompute, keep=keep, log=log):
         yield
 
 

@@ -163,10 +163,13 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
             kept = checked_row(name, row, where)
             names = ", ".join(kept)
             marks = ", ".join("?" for _ in kept)
-            verb = "INSERT OR REPLACE" if name == "settings" else "INSERT"
+            # An upsert, not OR REPLACE: its hidden delete would escape the change log.
+            upsert = " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             try:
                 connection.execute(
-                    f"{verb} INTO {name} ({names}) VALUES ({marks})", list(kept.values())
+                    f"INSERT INTO {name} ({names}) VALUES ({marks})"
+                    f"{upsert if name == 'settings' else ''}",
+                    list(kept.values()),
                 )
             except sqlite3.IntegrityError as error:
                 reason = (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
-from kundenpflege.storage import migrations
+from kundenpflege.storage import changelog, migrations
 
 # DESIGN §6 asks for at least 5 s; concurrent writers wait rather than fail.
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -31,14 +31,19 @@ class JournalConnection(sqlite3.Connection):
     in_unit_of_work = False
     newer: tuple[str, ...] = ()
     origin = ""
+    # The change log (m012): whether this file has one, and what a change is called.
+    logs_changes = False
+    command = "change"
+    opened_at: datetime  # when the command began: the time of its changes
 
 
-def _connect(path: Path) -> JournalConnection:
+def _connect(path: Path, now: datetime, command: str) -> JournalConnection:
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
     connection = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, factory=JournalConnection
     )
     connection.row_factory = sqlite3.Row
+    connection.opened_at, connection.command = now, command
     connection.execute("PRAGMA foreign_keys = ON")
     # Forgotten personal data must really leave the file (GDPR erasure).
     connection.execute("PRAGMA secure_delete = ON")
@@ -82,20 +87,27 @@ def private_copy(source: sqlite3.Connection, target: Path) -> None:
 
 
 def create_journal(
-    path: Path, now: datetime, recompute: Recompute
+    path: Path, now: datetime, recompute: Recompute, command: str = "change"
 ) -> tuple[sqlite3.Connection, bool]:
-    """Create the journal file (0600) if needed; return it open and whether it is new."""
+    """Create the journal file (0600) if needed; return it open and whether it is new.
+    `command` names its changes in the change log."""
     if path.exists():
-        return open_journal(path, now, recompute, blank_ok=True), False
+        return open_journal(path, now, recompute, blank_ok=True, command=command), False
     create_private_file(path)
-    connection = _connect(path)
+    connection = _connect(path, now, command)
     connection.execute("PRAGMA journal_mode = WAL")
     migrate(connection, now, recompute)
+    connection.logs_changes = True
     return connection, True
 
 
 def open_journal(
-    path: Path, now: datetime, recompute: Recompute, upgrade: bool = True, blank_ok: bool = False
+    path: Path,
+    now: datetime,
+    recompute: Recompute,
+    upgrade: bool = True,
+    blank_ok: bool = False,
+    command: str = "change",
 ) -> sqlite3.Connection:
     """Open an existing journal and (unless told not to) bring its schema and its
     derived columns up to date. A journal from a newer version is opened to be read
@@ -108,7 +120,7 @@ def open_journal(
         raise KundenpflegeError(
             _("{path} is not a file; point --db at a journal file").format(path=path)
         )
-    connection = _connect(path)
+    connection = _connect(path, now, command)
     try:
         migrations.pending(connection)  # refuses files that are no journal
         if migrations.blank(connection) and not blank_ok:
@@ -122,6 +134,7 @@ def open_journal(
             connection.execute("PRAGMA query_only = ON")
         elif upgrade:
             migrate(connection, now, recompute)
+        connection.logs_changes = upgrade or not migrations.pending(connection)
     except BaseException:
         connection.close()
         raise
@@ -153,13 +166,14 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def unit_of_work(
-    connection: sqlite3.Connection, recompute: Recompute, keep: bool = True
+    connection: sqlite3.Connection, recompute: Recompute, keep: bool = True, log: bool = True
 ) -> Iterator[sqlite3.Connection]:
     """One user action: BEGIN IMMEDIATE, and before COMMIT the customers it touched
     (marked by the schema's triggers in `pending_refresh`) are recomputed.
 
     Opened while another is open on the connection, it joins that one. `keep=False`
-    rolls everything back at the end (a dry run).
+    rolls everything back at the end (a dry run). A kept change goes into the change
+    log, unless `log=False` (undo itself).
     """
     if not isinstance(connection, JournalConnection):
         raise TypeError("open the journal with storage.db so changes keep derived state")
@@ -171,9 +185,14 @@ def unit_of_work(
         return
     connection.execute("BEGIN IMMEDIATE")
     connection.in_unit_of_work = True
+    logged = keep and log and connection.logs_changes
     try:
+        if logged:
+            changelog.begin(connection, connection.command, connection.opened_at)
         yield connection
         settle(connection, recompute)
+        if logged:
+            changelog.end(connection)
         connection.execute("COMMIT" if keep else "ROLLBACK")
     except BaseException:
         if connection.in_transaction:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
-from kundenpflege.storage import db, migrations, schema
+from kundenpflege.storage import changelog, db, migrations, schema
 
 CHECK_SECONDS = 20.0  # a backup that takes longer to check is refused (e.g. a looping view)
 OURS_ONLY = "name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT IN ({})".format(
@@ -144,6 +144,8 @@ def _restore(source: Path, link: Path, now: datetime) -> Path | None:
                 kept = _keep_copy(journal, now)
             _replace_content(live)
             _recompute_everyone(live)
+            if live.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'changes'").fetchone():
+                changelog.mark_restored(live, now)
             live.execute("COMMIT")
         except BaseException:
             if live.in_transaction:

@@ -1,35 +1,15 @@
-"""Append-only, named schema steps, applied in order on open and recorded in the file.
+"""The first steps (m001–m011): the journal, insights, consent, data rights, value
+ranking, the unit of work, ids never reused, restriction, skeletons, cancelled
+promises, people who left."""
 
-Never edit a step that has shipped: add a new one at the end.
-"""
-
-import re
 import sqlite3
-from collections.abc import Callable
-from datetime import datetime
 
-from kundenpflege.errors import KundenpflegeError
-from kundenpflege.i18n import _
-
-Step = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[tuple[str, Step]] = []
-
-
-def migration(step: Step) -> Step:
-    """Register a schema step under its function name."""
-    MIGRATIONS.append((step.__name__, step))
-    return step
-
-
-def _run(connection: sqlite3.Connection, *statements: str) -> None:
-    # Not executescript(): it would COMMIT the surrounding transaction.
-    for statement in statements:
-        connection.execute(statement)
+from kundenpflege.storage.migrations.registry import migration, rebuild, run
 
 
 @migration
 def m001_journal(connection: sqlite3.Connection) -> None:
-    _run(
+    run(
         connection,
         """CREATE TABLE settings (
             key TEXT PRIMARY KEY,
@@ -126,53 +106,6 @@ def m001_journal(connection: sqlite3.Connection) -> None:
     )
 
 
-def _applied(connection: sqlite3.Connection) -> set[str]:
-    try:
-        return {row[0] for row in connection.execute("SELECT name FROM migrations")}
-    except sqlite3.OperationalError as error:
-        if "no such table" not in str(error):
-            raise
-    if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        raise KundenpflegeError(
-            _("this SQLite file is not a kundenpflege journal; point --db at another file")
-        )
-    return set()
-
-
-def pending(connection: sqlite3.Connection) -> list[str]:
-    """Names of steps this file has not had yet."""
-    done = _applied(connection)
-    return [name for name, _ in MIGRATIONS if name not in done]
-
-
-def newer(connection: sqlite3.Connection) -> list[str]:
-    """Steps this file has had that this version does not know: a newer kundenpflege
-    wrote it, and only that version may change it."""
-    known = {name for name, _ in MIGRATIONS}
-    return sorted(_applied(connection) - known)
-
-
-def blank(connection: sqlite3.Connection) -> bool:
-    """An empty file (or an empty SQLite database): only `init` makes a journal of it."""
-    return not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-
-
-def apply(connection: sqlite3.Connection, name: str, step: Step, now: datetime) -> bool:
-    """Run one step inside the caller's transaction unless it is already recorded."""
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    # Checked inside the write lock: another process may have just applied it.
-    if connection.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
-        return False
-    step(connection)
-    connection.execute(
-        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-        (name, now.isoformat(timespec="seconds")),
-    )
-    return True
-
-
 _FACT_COLUMNS = (
     "contacts", "personal", "mass", "outbound", "inbound", "complaints", "inbound_complaints",
     "positive", "negative", "mood_total", "moods",
@@ -221,7 +154,7 @@ def m002_insights(connection: sqlite3.Connection) -> None:
     per-day, per-tier, per-value-band tally kept by triggers, so fairness and pulse
     reports read a few thousand rows instead of millions of interactions.
     """
-    _run(
+    run(
         connection,
         "ALTER TABLE customers ADD COLUMN last_mood INTEGER",
         "ALTER TABLE customers ADD COLUMN last_kind TEXT",
@@ -284,7 +217,7 @@ def m002_insights(connection: sqlite3.Connection) -> None:
 @migration
 def m003_consent(connection: sqlite3.Connection) -> None:
     """The consent ledger: append-only, enforced by the database itself."""
-    _run(
+    run(
         connection,
         """CREATE TABLE consent (
             id INTEGER PRIMARY KEY,
@@ -312,7 +245,7 @@ def m004_data_rights(connection: sqlite3.Connection) -> None:
     The consent ledger stays append-only, except for the rows of a person whose
     erasure has just been logged: erasure (GDPR Art. 17) outranks the ledger.
     """
-    _run(
+    run(
         connection,
         """CREATE TABLE erasures (
             id INTEGER PRIMARY KEY,
@@ -354,7 +287,7 @@ def m004_data_rights(connection: sqlite3.Connection) -> None:
 def m005_value_ranking(connection: sqlite3.Connection) -> None:
     """`value` ranks every customer by lifetime value; this index holds all it reads,
     so the ranking scans a narrow index instead of the wide customer rows."""
-    _run(
+    run(
         connection,
         # Led by a column no report filters on, and not partial: led by `restricted`, or
         # partial on it, it tempted the planner to drive other reports through it.
@@ -395,7 +328,7 @@ def m006_unit_of_work(connection: sqlite3.Connection) -> None:
     """
     changes = {"INSERT": ("NEW",), "DELETE": ("OLD",)}
     updated = ("OLD", "NEW")
-    _run(
+    run(
         connection,
         "CREATE TABLE pending_refresh (customer_id INTEGER PRIMARY KEY)",
         "ALTER TABLE followups ADD COLUMN due_effective TEXT",
@@ -432,33 +365,6 @@ def m006_unit_of_work(connection: sqlite3.Connection) -> None:
     )
 
 
-def _rebuild(connection: sqlite3.Connection, definitions: dict[str, str]) -> None:
-    """Give tables new definitions, keeping their rows and indexes (SQLite's recipe;
-    foreign keys are off while steps run). Every view and trigger is dropped first
-    and made again at the end: renaming a table re-reads them all, and one that
-    reads a table briefly gone fails the rename."""
-    names = tuple(definitions)
-    marks = ", ".join("?" for _ in names)
-    kept = connection.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
-        f" (type IN ('view', 'trigger') OR (type = 'index' AND tbl_name IN ({marks})))",
-        names,
-    ).fetchall()
-    for kind, name, _sql in kept:
-        if kind in ("view", "trigger"):
-            connection.execute(f"DROP {kind.upper()} {name}")
-    for table, definition in definitions.items():
-        # A table renamed before reads `CREATE TABLE "name"` in the catalogue.
-        renamed = re.sub(rf'TABLE "?{table}"? ', f"TABLE new_{table} ", definition, count=1)
-        connection.execute(renamed)
-        connection.execute(f"INSERT INTO new_{table} SELECT * FROM {table}")
-        connection.execute(f"DROP TABLE {table}")
-        connection.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
-    for kind in ("index", "view", "trigger"):  # triggers may read views
-        for sql in (row[2] for row in kept if row[0] == kind):
-            connection.execute(sql)
-
-
 NEVER_REUSED = ("customers", "people", "contacts", "interactions", "followups", "consent")
 
 
@@ -470,7 +376,7 @@ def m007_ids_never_reused(connection: sqlite3.Connection) -> None:
     from the erasure log where it names them."""
     primary, numbered = "id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,"
     marks = ", ".join("?" for _ in NEVER_REUSED)
-    _rebuild(
+    rebuild(
         connection,
         {
             table: sql.replace(primary, numbered, 1)
@@ -499,7 +405,7 @@ def m008_restriction_everywhere(connection: sqlite3.Connection) -> None:
     """Restriction (GDPR Art. 18) is kept as dated entries, so a later `--as-of` can
     tell, and a restricted customer's contacts leave the daily tally: restricting
     takes their facts out, lifting puts them back (as a change of tier does)."""
-    _run(
+    run(
         connection,
         """CREATE TABLE restrictions (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -526,7 +432,7 @@ def m009_name_skeletons(connection: sqlite3.Connection) -> None:
     """Each customer's name as a skeleton (Unicode TR39), indexed, so a new name that
     only looks like an existing one is noticed even during a 100,000-row import.
     Filled by the application (it needs the Unicode data) on the next open."""
-    _run(
+    run(
         connection,
         "ALTER TABLE customers ADD COLUMN name_skeleton TEXT",
         "CREATE INDEX customers_skeleton ON customers (name_skeleton)"
@@ -542,7 +448,7 @@ def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
     (definition,) = connection.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'followups'"
     ).fetchone()
-    _rebuild(
+    rebuild(
         connection,
         {
             "followups": definition.replace(
@@ -557,4 +463,4 @@ def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
 @migration
 def m011_people_who_left(connection: sqlite3.Connection) -> None:
     """A colleague who left is kept (past contacts stay theirs), marked with the day."""
-    _run(connection, "ALTER TABLE people ADD COLUMN left_at TEXT")
+    run(connection, "ALTER TABLE people ADD COLUMN left_at TEXT")
