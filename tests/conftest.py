@@ -103,8 +103,9 @@ def file_snapshot(path: Path) -> bytes:
         connection.close()
 
 
-def terminal(arguments: list[str], db_path: Path, **extra: str) -> str:
-    """Run the real command on a pseudo-terminal and return what the screen got."""
+def terminal(arguments: list[str], db_path: Path, *, typed: str = "", **extra: str) -> str:
+    """Run the real command on a pseudo-terminal (a person `typed` their answers) and
+    return what the screen got."""
     primary, secondary = pty.openpty()
     environment = {
         **os.environ,
@@ -124,6 +125,8 @@ def terminal(arguments: list[str], db_path: Path, **extra: str) -> str:
         env=environment,
     )
     os.close(secondary)
+    if typed:
+        os.write(primary, typed.encode())
     output = b""
     while True:
         try:

@@ -1,17 +1,20 @@
-"""The core keeps its derived state by itself: whatever sequence of changes people
-make, the stored next due, last contact, risk and signal columns equal a fresh
-recomputation from the entries, and nothing is left marked for later."""
+"""The core keeps its derived state by itself: whatever sequence of changes and
+corrections people make, the stored next due, last contact, risk and signal columns
+equal a fresh recomputation from the entries, nothing is left marked for later, the
+reports read as those of a journal rebuilt from the surviving entries alone, and
+`undo` puts the journal back exactly as it was before the change it reverses."""
 
 import csv
 import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from kundenpflege import clock
 from kundenpflege.domain import customers, gdpr, interactions, schedule
@@ -43,19 +46,58 @@ class Journal(RuleBasedStateMachine):
         self.folder = tempfile.TemporaryDirectory()
         self.path = Path(self.folder.name) / "journal.db"
         self.runner = CliRunner()
+        # What the journal held before each change undo can still reverse (None: a
+        # command made several changes; only the first one's "before" is known).
+        self.undoable: list[dict[str, list[tuple[object, ...]]] | None] = []
+        self.rebuilds = 0
         self.run("init")
         self.run("person", "add", "anna")
         self.run("person", "add", "ben")
 
     def teardown(self) -> None:
-        self.folder.cleanup()
+        try:
+            self.reports_read_as_if_rebuilt_from_the_entries()
+        finally:
+            self.folder.cleanup()
 
-    def run(self, *arguments: str) -> None:
-        result = self.runner.invoke(APP, ["--db", str(self.path), *arguments])
+    def invoke(self, *arguments: str, db: Path | None = None) -> Result:
+        result = self.runner.invoke(APP, ["--db", str(db or self.path), *arguments])
         assert isinstance(result.exception, SystemExit | None), repr(result.exception)
         assert result.exit_code in (0, 1), (arguments, result.stderr)
         if result.exit_code:
             assert result.stderr.startswith("Error: "), result.stderr
+        return result
+
+    def run(self, *arguments: str) -> None:
+        """A change, and what undo will have to put back."""
+        before, last = self.entries(), max([0, *(number for number, _stop in self.changes())])
+        self.invoke(*arguments)
+        made = [change for change in self.changes() if change[0] > last]
+        if any(stop for _id, stop in made):
+            self.undoable.clear()
+        elif made:
+            self.undoable += [before] + [None] * (len(made) - 1)
+
+    def changes(self) -> list[tuple[int, str | None]]:
+        if not self.path.exists():
+            return []
+        with closing(sqlite3.connect(self.path)) as connection:
+            return connection.execute("SELECT id, stop FROM changes ORDER BY id").fetchall()
+
+    def entries(self) -> dict[str, list[tuple[object, ...]]]:
+        """Everything in the journal but the change log and the id counters; days of
+        the daily tally that count nothing are left out (a removed entry leaves its day
+        at zero)."""
+        if not self.path.exists():
+            return {}
+        with closing(sqlite3.connect(self.path)) as connection:
+            tables = [name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'change%'"
+                " AND name NOT IN ('sqlite_sequence', 'migrations')")]  # fmt: skip
+            found = {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr)
+                     for table in tables}  # fmt: skip
+            found["daily_stats"] = [row for row in found["daily_stats"] if any(row[3:])]
+            return found
 
     @rule(handle=HANDLES, status=STATUSES, since=DAYS)
     def add(self, handle: str, status: str, since: object) -> None:
@@ -159,6 +201,59 @@ class Journal(RuleBasedStateMachine):
     @rule(handle=HANDLES)
     def forget(self, handle: str) -> None:
         self.run("gdpr", "forget", handle, "--yes")
+
+    @rule(handle=HANDLES, name=st.sampled_from(["Petra", "Jan"]))
+    def contact_add(self, handle: str, name: str) -> None:
+        self.run("contact", "add", handle, name)
+
+    @rule(handle=HANDLES, name=st.sampled_from(["Petra", "Jan"]), main=st.booleans())
+    def contact_edit(self, handle: str, name: str, main: bool) -> None:
+        self.run("contact", "edit", f"{handle}/{name}", "--role", "Einkauf",
+                 *(["--main"] if main else []))  # fmt: skip
+
+    @rule(handle=HANDLES, name=st.sampled_from(["Petra", "Jan"]))
+    def contact_remove(self, handle: str, name: str) -> None:
+        self.run("contact", "remove", f"{handle}/{name}", "--yes")
+
+    @rule(handle=HANDLES, day=DAYS, name=st.sampled_from(["Petra", "Jan"]))
+    def log_with_contact(self, handle: str, day: object, name: str) -> None:
+        self.run("log", handle, "--at", f"{day} 11:00", "--contact", name, "--kind", "call")
+
+    @rule(handle=HANDLES)
+    def consent(self, handle: str) -> None:
+        self.run("consent", "grant", handle, "--purpose", "newsletter")
+
+    @rule(old=st.sampled_from(["anna", "ben", "clara"]), new=st.sampled_from(["anna", "clara"]))
+    def person_rename(self, old: str, new: str) -> None:
+        self.run("person", "rename", old, new)
+
+    @rule(person=st.sampled_from(["anna", "ben", "clara"]), other=st.sampled_from(["anna", "ben"]))
+    def person_remove(self, person: str, other: str) -> None:
+        self.run("person", "remove", person, "--reassign", other)
+
+    @rule()
+    def undo(self) -> None:
+        result = self.invoke("undo", "--yes")
+        if result.exit_code:
+            assert not self.undoable, result.stderr
+            return
+        before = self.undoable.pop()
+        if before is not None:
+            assert self.entries() == before
+
+    def reports_read_as_if_rebuilt_from_the_entries(self) -> None:
+        """`due`, `health`, `impressions`, `fairness` and `pulse` equal those of a new
+        journal loaded with what `export json` says survives."""
+        exported = Path(self.folder.name) / "journal.json"
+        rebuilt = (
+            Path(self.folder.name) / f"rebuilt-{len(list(Path(self.folder.name).glob('r*')))}.db"
+        )
+        exported.write_text(self.invoke("export", "json").stdout, encoding="utf-8")
+        self.invoke("init", db=rebuilt)
+        assert self.invoke("import", "json", str(exported), db=rebuilt).exit_code == 0
+        for report in ("due", "health", "impressions", "fairness", "pulse"):
+            arguments = (report, "--format", "json")
+            assert self.invoke(*arguments).stdout == self.invoke(*arguments, db=rebuilt).stdout
 
     @invariant()
     def derived_state_is_current(self) -> None:

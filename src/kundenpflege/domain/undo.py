@@ -70,7 +70,7 @@ def undo(connection: sqlite3.Connection, change_id: int) -> None:
 
 
 def _stopped(change: changelog.Change) -> str:
-    when = change.made_at.replace("T", " ")[:16]
+    when = changelog.when(change)
     if change.stop == "consent":
         return _(
             "undo stops at the consent entry of {when} ('{command}'): the consent ledger"
@@ -94,10 +94,10 @@ def _stopped(change: changelog.Change) -> str:
 
 def _entry(connection: sqlite3.Connection, step: changelog.Step) -> Entry | None:
     now = changelog.current(connection, step)
+    if now is None and step.operation != "delete":
+        raise changelog.changed_outside(step)
     changed: dict[str, tuple[Any, Any]] = {}
-    if step.operation == "update":
-        if now is None:
-            return None
+    if step.operation == "update" and now is not None:
         changed = {
             column: (now.get(column), value)
             for column, value in step.row.items()
@@ -105,7 +105,7 @@ def _entry(connection: sqlite3.Connection, step: changelog.Step) -> Entry | None
         }
         if not changed:
             return None
-    row = step.row if step.operation == "delete" or now is None else now
+    row = now or step.row
     return Entry(step.table, step.operation, row, _customer(connection, step.table, row), changed)
 
 

@@ -5,13 +5,14 @@ from typing import Any
 
 from kundenpflege.domain.undo import Entry, Plan
 from kundenpflege.i18n import _, ngettext
+from kundenpflege.storage import changelog
 
 _WIDEST = 40  # a value shown in a change, cut beyond this
 
 
 def describe(plan: Plan) -> list[str]:
     """A heading naming the change, then one line per row, or per kind of row."""
-    when = plan.change.made_at.replace("T", " ")[:16]
+    when = changelog.when(plan.change)
     lines = [_("Undo '{command}' of {when}:").format(command=plan.change.command, when=when)]
     if plan.entries is None:
         lines += [
@@ -26,7 +27,7 @@ def describe(plan: Plan) -> list[str]:
 
 
 def done(plan: Plan) -> str:
-    when = plan.change.made_at.replace("T", " ")[:16]
+    when = changelog.when(plan.change)
     return _("Undone: '{command}' of {when}.").format(command=plan.change.command, when=when)
 
 

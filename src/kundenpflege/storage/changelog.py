@@ -77,6 +77,11 @@ def mark_restored(connection: sqlite3.Connection, made_at: datetime) -> None:
     )
 
 
+def when(change: Change) -> str:
+    """The moment of a change as people read it: local time, to the minute."""
+    return f"{datetime.fromisoformat(change.made_at).astimezone():%Y-%m-%d %H:%M}"
+
+
 def latest(connection: sqlite3.Connection) -> Change | None:
     row = connection.execute(
         "SELECT id, made_at, command, stop FROM changes ORDER BY id DESC LIMIT 1"
@@ -136,8 +141,12 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
         if step.operation == "insert":
             changed = connection.execute(f"DELETE FROM {step.table} WHERE {where}", key_values)
         elif step.operation == "update":
-            names = [name for name in step.row if name not in keys]
-            assignments = ", ".join(f"{name} = ?" for name in names)
+            # Only what differs: a column set to itself would still fire its triggers.
+            now = current(connection, step) or {}
+            names = [
+                name for name in step.row if name not in keys and now.get(name) != step.row[name]
+            ]
+            assignments = ", ".join(f"{name} = ?" for name in names) or f"{keys[0]} = {keys[0]}"
             changed = connection.execute(
                 f"UPDATE {step.table} SET {assignments} WHERE {where}",
                 [step.row[name] for name in names] + key_values,
@@ -152,12 +161,17 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
         else:
             raise _damaged(step)
         if changed.rowcount != 1:
-            raise KundenpflegeError(
-                _("the journal was changed outside kundenpflege since then ({table} {key});"
-                  " nothing was undone").format(table=step.table, key=", ".join(
-                    str(value) for value in key_values))
-            )  # fmt: skip
+            raise changed_outside(step)
     connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
+
+
+def changed_outside(step: Step) -> KundenpflegeError:
+    """A row the change left is not as it left it: someone wrote around kundenpflege."""
+    return KundenpflegeError(
+        _("the journal was changed outside kundenpflege since then ({table} {key});"
+          " nothing was undone").format(table=step.table, key=", ".join(
+            str(value) for key, value in step.row.items() if key in ("id", "key", "tag")))
+    )  # fmt: skip
 
 
 def _shape(connection: sqlite3.Connection, table: str) -> tuple[list[str], set[str]]:

@@ -1,0 +1,305 @@
+"""`undo` (issue 13): the most recent change is shown and reversed, again and again,
+as if it had never been made; it stops at consent, erasure, restriction and restore,
+and an erasure leaves nothing of the person in its change log."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kundenpflege import clock
+from kundenpflege.domain import interactions, undo
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.storage import changelog
+from tests.conftest import Run, error_line, file_snapshot, ok, terminal
+
+
+@pytest.fixture
+def lotus(journal: Run) -> Run:
+    ok(journal("person", "add", "anna"))
+    ok(journal("add", "yoga-lotus", "--name", "Yoga Lotus"))
+    ok(journal("log", "yoga-lotus", "--at", "2026-11-01", "--kind", "complaint", "--mood", "-2",
+               "--note", "Ärger über die Rechnung"))  # fmt: skip
+    return journal
+
+
+def entries(run: Run) -> list[dict[str, object]]:
+    rows = json.loads(ok(run("interaction", "list", "-f", "json")).stdout)
+    return [{key: row[key] for key in ("id", "kind", "direction", "mood", "note")} for row in rows]
+
+
+def health(run: Run) -> list[str]:
+    return [row["handle"] for row in json.loads(ok(run("health", "-f", "json")).stdout)]
+
+
+def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run, db_path: Path) -> None:
+    before = file_snapshot(db_path)
+    ok(lotus("log", "yoga-lotus", "--direction", "rein", "--kind", "call", "--mood", "1",
+             "--note", "x"))  # fmt: skip
+    assert health(lotus) == []
+    result = ok(lotus("undo", "--yes"))
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Undo 'log' of 2026-11-25 09:00:",
+        "  remove interaction #2 of yoga-lotus (2026-11-25, call)",
+        "Undone: 'log' of 2026-11-25 09:00.",
+    ]
+    assert health(lotus) == ["yoga-lotus"]
+    assert _without_log(file_snapshot(db_path)) == _without_log(before)
+
+
+def _without_log(dump: bytes) -> list[bytes]:
+    """The journal's content apart from the change log, id counters, and days of the
+    daily tally that count nothing (a removed entry leaves its day at zero)."""
+    skipped = (b'INSERT INTO "change', b'INSERT INTO "sqlite_sequence"', b"DELETE FROM")
+    return [
+        line
+        for line in dump.splitlines()
+        if not line.startswith(skipped) and not line.endswith(b",0,0,0,0,0,0,0,0,0,0,0);")
+    ]
+
+
+def test_undo_again_reaches_the_change_before(lotus: Run) -> None:
+    original = entries(lotus)
+    ok(lotus("interaction", "edit", "1", "--mood", "1", "--note", "alles gut"))
+    ok(lotus("interaction", "delete", "1", "--yes"))
+    assert entries(lotus) == []
+    first = ok(lotus("undo", "--yes")).stderr.splitlines()
+    assert first[1] == "  bring back interaction #1 of yoga-lotus (2026-11-01, complaint)"
+    assert entries(lotus)[0]["note"] == "alles gut"
+    second = ok(lotus("undo", "--yes")).stderr.splitlines()
+    assert second[:2] == [
+        "Undo 'interaction edit' of 2026-11-25 09:00:",
+        "  change back interaction #1 of yoga-lotus (2026-11-01, complaint): mood 1 → -2,"
+        " note alles gut → Ärger über die Rechnung",
+    ]
+    assert entries(lotus) == original
+    ok(lotus("undo", "--yes"))  # the first log
+    assert entries(lotus) == []
+
+
+def test_a_wish_recorded_by_mistake_is_removed(lotus: Run) -> None:
+    ok(lotus("prefer", "yoga-lotus", "--every", "monthly", "--person", "anna"))
+    ok(lotus("prefer", "yoga-lotus", "--every", "weekly"))
+    result = ok(lotus("undo", "--yes"))
+    assert "  remove the wish of yoga-lotus stated 2026-11-25" in result.stderr.splitlines()
+    [shown] = json.loads(ok(lotus("show", "yoga-lotus", "-f", "json")).stdout)
+    assert shown["preference"]["frequency"] == {"count": 1, "unit": "months"}
+    assert len(shown["preference_history"]) == 1
+    [row] = json.loads(ok(lotus("due", "-f", "json", "--as-of", "2027-01-05")).stdout)
+    assert row["person"] == "anna"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["pause", "yoga-lotus", "--until", "+30d"],
+        ["followup", "add", "yoga-lotus", "Angebot schicken", "--due", "+3d"],
+        ["edit", "yoga-lotus", "--name", "Lotus Yoga", "--tier", "A", "--tag", "vip"],
+        ["contact", "add", "yoga-lotus", "Petra", "--email", "petra@lotus.example"],
+        ["person", "rename", "anna", "anja"],
+        ["init", "--default-every", "monthly"],
+    ],
+)
+def test_each_kind_of_change_is_undone_completely(
+    lotus: Run, db_path: Path, change: list[str]
+) -> None:
+    before = _without_log(file_snapshot(db_path))
+    ok(lotus(*change))
+    assert _without_log(file_snapshot(db_path)) != before
+    ok(lotus("undo", "--yes"))
+    assert _without_log(file_snapshot(db_path)) == before
+
+
+def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path) -> None:
+    ok(lotus("followup", "add", "yoga-lotus", "Angebot", "--due", "+3d"))
+    ok(lotus("contact", "add", "yoga-lotus", "Petra"))
+    ok(lotus("log", "yoga-lotus", "--contact", "Petra", "--kind", "call"))
+    ok(lotus("person", "add", "ben"))
+    before = _without_log(file_snapshot(db_path))
+    for change in (
+        ["followup", "done", "1"],
+        ["followup", "snooze", "1", "--until", "+9d"],
+        ["followup", "cancel", "1"],
+        ["followup", "edit", "1", "--text", "Neues Angebot"],
+        ["contact", "edit", "yoga-lotus/Petra", "--role", "Chefin", "--main"],
+        ["contact", "remove", "yoga-lotus/Petra", "--yes"],
+        ["person", "remove", "anna", "--reassign", "ben"],
+    ):
+        ok(lotus(*change))
+        ok(lotus("undo", "--yes"))
+        assert _without_log(file_snapshot(db_path)) == before, change
+
+
+def test_an_import_is_undone_as_a_whole(lotus: Run, tmp_path: Path) -> None:
+    source = tmp_path / "kunden.csv"
+    rows = "".join(f"kunde-{number},Kunde {number},monthly\n" for number in range(12))
+    source.write_text("handle,name,every\n" + rows, encoding="utf-8")
+    ok(lotus("import", "csv", str(source), "--dry-run"))
+    assert error_line(lotus("undo")).startswith("Error: undoing 'log' needs --yes")
+    ok(lotus("import", "csv", str(source)))
+    result = ok(lotus("undo", "--yes"))
+    assert result.stderr.splitlines()[:3] == [
+        "Undo 'import csv' of 2026-11-25 09:00:",
+        "  remove 12 customers",
+        "  remove 12 wishes",
+    ]
+    listed = json.loads(ok(lotus("list", "-f", "json")).stdout)
+    assert [row["handle"] for row in listed] == ["yoga-lotus"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (["consent", "grant", "yoga-lotus", "--purpose", "newsletter"],
+         "Error: undo stops at the consent entry of 2026-11-25 09:00 ('consent grant'): the"
+         " consent ledger is append-only; answer a mistaken entry with a new one"
+         " ('kundenpflege consent withdraw' or 'grant')"),
+        (["gdpr", "restrict", "yoga-lotus"],
+         "Error: undo stops at the restriction of processing of 2026-11-25 09:00: restrict or"
+         " lift it with 'kundenpflege gdpr restrict' (--lift)"),
+        (["gdpr", "forget", "yoga-lotus", "--yes"],
+         "Error: undo stops at the erasure of 2026-11-25 09:00: nothing erased ever comes back,"
+         " and nothing before it can be undone"),
+    ],
+)  # fmt: skip
+def test_undo_stops_where_it_must(
+    lotus: Run, db_path: Path, change: list[str], message: str
+) -> None:
+    ok(lotus(*change))
+    before = file_snapshot(db_path)
+    assert error_line(lotus("undo", "--yes")) == message
+    assert error_line(lotus("undo", "--yes")) == message  # and never reaches behind it
+    assert file_snapshot(db_path) == before
+
+
+def test_undo_stops_at_a_restore(lotus: Run, tmp_path: Path) -> None:
+    ok(lotus("backup", str(tmp_path / "copy.db")))
+    ok(lotus("log", "yoga-lotus", "--kind", "call"))
+    ok(lotus("restore", str(tmp_path / "copy.db"), "--yes"))
+    assert error_line(lotus("undo", "--yes")) == (
+        "Error: undo stops at the restore of 2026-11-25 09:00: the journal before it is in"
+        " the copy the restore kept"
+    )
+
+
+def test_nothing_to_undo(journal: Run) -> None:
+    assert error_line(journal("undo", "--yes")) == (
+        "Error: nothing to undo (the journal keeps its last 100 changes)"
+    )
+
+
+def test_a_script_without_yes_is_refused_and_nothing_changes(lotus: Run, db_path: Path) -> None:
+    before = file_snapshot(db_path)
+    assert error_line(lotus("undo")) == (
+        "Error: undoing 'log' needs --yes when no one is at a terminal to confirm"
+    )
+    assert file_snapshot(db_path) == before
+
+
+def test_a_person_at_a_terminal_sees_it_and_decides(lotus: Run, db_path: Path) -> None:
+    declined = terminal(["undo"], db_path, typed="n\n")
+    assert "remove interaction #1 of yoga-lotus (2026-11-01, complaint)" in declined
+    assert "Undo this? [y/N]" in declined and "Error: nothing was undone" in declined
+    assert len(entries(lotus)) == 1
+    agreed = terminal(["undo"], db_path, typed="y\n")
+    assert "Undone: 'log' of 2026-11-25 09:00." in agreed
+    assert entries(lotus) == []
+
+
+def test_in_german(lotus: Run) -> None:
+    result = ok(lotus("--lang", "de", "undo", "--yes"))
+    assert result.stderr.splitlines() == [
+        "'log' vom 2026-11-25 09:00 rückgängig machen:",
+        "  Eintrag #1 von yoga-lotus (2026-11-01, complaint) entfernen",
+        "Rückgängig gemacht: 'log' vom 2026-11-25 09:00.",
+    ]
+    assert lotus("--lang", "de", "undo").stderr == (
+        "Fehler: 'add' rückgängig zu machen braucht --yes, wenn niemand am Terminal"
+        " bestätigen kann\n"
+    )
+
+
+def test_an_erasure_leaves_nothing_of_the_person_in_the_change_log(
+    lotus: Run, db_path: Path
+) -> None:
+    ok(lotus("log", "yoga-lotus", "--kind", "call", "--note", "Zitronenfalter privat"))
+    ok(lotus("interaction", "edit", "2", "--note", "Schwalbenschwanz"))
+    ok(lotus("interaction", "delete", "2", "--yes"))
+    ok(lotus("edit", "yoga-lotus", "--name", "Lotus Pfauenauge"))
+    raw = _raw(db_path)
+    for word in (b"Zitronenfalter", b"Schwalbenschwanz", b"Yoga Lotus"):
+        assert word in raw  # the change log holds them, so the test can fail
+    ok(lotus("gdpr", "forget", "yoga-lotus", "--yes"))
+    raw = _raw(db_path)
+    for word in (b"Zitronenfalter", b"Schwalbenschwanz", b"Yoga Lotus", b"Pfauenauge",
+                 "Ärger".encode()):  # fmt: skip
+        assert word not in raw
+    connection = sqlite3.connect(db_path)
+    assert connection.execute("SELECT command, stop FROM changes").fetchall() == [
+        ("gdpr forget", "erasure")
+    ]
+    assert connection.execute("SELECT count(*) FROM change_steps").fetchone() == (0,)
+    connection.close()
+
+
+def _raw(db_path: Path) -> bytes:
+    """Every byte of the journal: the file and its WAL, shadow pages and free pages."""
+    wal = Path(f"{db_path}-wal")
+    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_the_log_keeps_the_last_changes_only(
+    connection: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changelog, "KEEP", 3)
+    connection.execute("INSERT INTO customers (handle, name, customer_since, created_at)"
+                       " VALUES ('a', 'A', '2026-01-01', '2026-01-01')")  # fmt: skip
+    for day in range(1, 6):
+        interactions.log(
+            connection, 1, at=clock.now().replace(day=day), kind="call", now=clock.now()
+        )
+    assert connection.execute("SELECT count(*) FROM changes").fetchone()[0] == 3
+    for _ in range(3):
+        undo.undo(connection, undo.plan(connection).change.id)
+    with pytest.raises(KundenpflegeError, match="nothing to undo"):
+        undo.plan(connection)
+    assert connection.execute("SELECT count(*) FROM interactions").fetchone()[0] == 2
+
+
+def test_a_change_made_outside_since_then_stops_undo(lotus: Run, db_path: Path) -> None:
+    outside = sqlite3.connect(db_path)
+    outside.execute("DELETE FROM interactions WHERE id = 1")
+    outside.commit()
+    outside.close()
+    assert error_line(lotus("undo", "--yes")) == (
+        "Error: the journal was changed outside kundenpflege since then (interactions 1);"
+        " nothing was undone"
+    )
+
+
+def test_a_damaged_log_is_refused(lotus: Run, db_path: Path) -> None:
+    outside = sqlite3.connect(db_path)
+    outside.execute("UPDATE change_steps SET tbl = 'sqlite_master'")
+    outside.commit()
+    outside.close()
+    before = file_snapshot(db_path)
+    assert error_line(lotus("undo", "--yes")) == (
+        "Error: the change log names a table that is not ours: sqlite_master"
+    )
+    assert file_snapshot(db_path) == before
+
+
+def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
+    """A step that adds a column to a logged table must log it too (new triggers)."""
+    from kundenpflege.domain.schedule import DERIVED
+
+    recomputed = {"customers": set(DERIVED), "followups": {"due_effective"}}
+    for table in changelog.TABLES:
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        (trigger,) = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE name = ?", (f"change_log_{table}_delete",)
+        ).fetchone()
+        logged = {column for column in columns if f"'{column}', OLD.{column}" in trigger}
+        assert logged == columns - recomputed.get(table, set()), table
