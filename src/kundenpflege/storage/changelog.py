@@ -19,6 +19,9 @@ from kundenpflege.i18n import _
 KEEP = 100  # changes kept for undo; older ones are dropped
 TABLES = ("settings", "people", "customers", "customer_tags", "contacts", "preferences",
           "interactions", "followups")  # fmt: skip
+# Rows numbered above a change's floor are its own: one `inserts` step per table
+# (parents first, so that undo, going backwards, removes children first).
+NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups")
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,31 @@ def begin(connection: sqlite3.Connection, command: str, made_at: datetime) -> No
         "INSERT INTO changes (made_at, command) VALUES (?, ?)",
         (made_at.isoformat(timespec="seconds"), command),
     )
-    connection.execute("INSERT INTO change_recording (change_id) VALUES (?)", (cursor.lastrowid,))
+    connection.execute(
+        f"INSERT INTO change_recording (change_id, {', '.join(f'{t}_floor' for t in NUMBERED)})"
+        f" VALUES (?, {', '.join(_highest(table) for table in NUMBERED)})",
+        (cursor.lastrowid,),
+    )
+
+
+def _highest(table: str) -> str:
+    return f"(SELECT coalesce(max(id), 0) FROM {table})"
 
 
 def end(connection: sqlite3.Connection) -> None:
     """Close the open change: dropped if it changed nothing; a stop drops its steps and
     every older change; beyond KEEP changes the oldest go."""
-    (change_id,) = connection.execute("SELECT change_id FROM change_recording").fetchone()
+    recording = connection.execute("SELECT * FROM change_recording").fetchone()
+    change_id = recording["change_id"]
+    for table in NUMBERED:
+        floor = recording[f"{table}_floor"]
+        connection.execute(
+            "INSERT INTO change_steps (change_id, tbl, op, row) SELECT ?, ?, 'inserts',"
+            " json_object('after', ?, 'through', top, 'rows',"
+            f" (SELECT count(*) FROM {table} WHERE id > ? AND id <= top))"
+            f" FROM (SELECT {_highest(table)} AS top) WHERE top > ?",
+            (change_id, table, floor, floor, floor),
+        )
     connection.execute("DELETE FROM change_recording")
     stop = connection.execute("SELECT stop FROM changes WHERE id = ?", (change_id,)).fetchone()[0]
     if stop is not None:
@@ -91,26 +112,34 @@ def latest(connection: sqlite3.Connection) -> Change | None:
 
 def counts(connection: sqlite3.Connection, change_id: int) -> dict[tuple[str, str], int]:
     """How many rows of each table the change inserted, updated and deleted."""
-    return {
-        (table, operation): count
-        for table, operation, count in connection.execute(
-            "SELECT tbl, op, count(*) FROM change_steps WHERE change_id = ? GROUP BY tbl, op"
-            " ORDER BY min(id)",
-            (change_id,),
-        )
-    }
+    found: dict[tuple[str, str], int] = {}
+    for table, operation, row in connection.execute(
+        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id", (change_id,)
+    ):
+        count = json.loads(row)["rows"] if operation == "inserts" else 1
+        operation = "insert" if operation == "inserts" else operation
+        found[table, operation] = found.get((table, operation), 0) + count
+    return found
 
 
-def steps(
-    connection: sqlite3.Connection, change_id: int, *, newest_first: bool = False
-) -> Iterator[Step]:
-    order = "DESC" if newest_first else "ASC"
+def steps(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
+    """Each row the change touched, in order; its own new rows one by one."""
     cursor = connection.execute(
-        f"SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id {order}",
-        (change_id,),
+        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id", (change_id,)
     )
     for table, operation, row in cursor:
-        yield Step(table, operation, json.loads(row))
+        if operation != "inserts":
+            yield Step(table, operation, json.loads(row))
+            continue
+        span = json.loads(row)
+        numbers = connection.execute(
+            f"SELECT id FROM {_known(table)} WHERE id > ? AND id <= ? ORDER BY id",
+            (span["after"], span["through"]),
+        ).fetchall()
+        if len(numbers) != span["rows"]:
+            raise _new_rows_changed(table, span)
+        for (number,) in numbers:
+            yield Step(table, "insert", {"id": number})
 
 
 def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None:
@@ -130,7 +159,19 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
     # Rows come back in any order within the change; their references are checked at COMMIT.
     connection.execute("PRAGMA defer_foreign_keys = ON")
     shapes: dict[str, tuple[list[str], set[str]]] = {}
-    for step in steps(connection, change_id, newest_first=True):
+    # The change's own new rows go first, newest table first, each table at once.
+    for table, row in connection.execute(
+        "SELECT tbl, row FROM change_steps WHERE change_id = ? AND op = 'inserts' ORDER BY id DESC",
+        (change_id,),
+    ).fetchall():
+        span = json.loads(row)
+        removed = connection.execute(
+            f"DELETE FROM {_known(table)} WHERE id > ? AND id <= ?",
+            (span["after"], span["through"]),
+        )
+        if removed.rowcount != span["rows"]:
+            raise _new_rows_changed(table, span)
+    for step in _stepwise(connection, change_id):
         if step.table not in shapes:
             shapes[step.table] = _shape(connection, step.table)
         keys, columns = shapes[step.table]
@@ -174,11 +215,34 @@ def changed_outside(step: Step) -> KundenpflegeError:
     )  # fmt: skip
 
 
-def _shape(connection: sqlite3.Connection, table: str) -> tuple[list[str], set[str]]:
-    """The table's key columns and all its columns; only our own tables."""
+def _stepwise(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
+    """The rows that were there before the change, newest step first."""
+    for table, operation, row in connection.execute(
+        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? AND op != 'inserts'"
+        " ORDER BY id DESC",
+        (change_id,),
+    ).fetchall():
+        yield Step(table, operation, json.loads(row))
+
+
+def _new_rows_changed(table: str, span: dict[str, int]) -> KundenpflegeError:
+    first, last = span["after"] + 1, span["through"]
+    return changed_outside(
+        Step(table, "inserts", {"id": f"{first}" if first == last else f"{first}–{last}"})
+    )
+
+
+def _known(table: str) -> str:
+    """Only our own tables are ever named in a statement built from the log."""
     if table not in TABLES:
         raise KundenpflegeError(_("the change log names a table that is not ours: {table}").format(
             table=table))  # fmt: skip
+    return table
+
+
+def _shape(connection: sqlite3.Connection, table: str) -> tuple[list[str], set[str]]:
+    """The table's key columns and all its columns; only our own tables."""
+    _known(table)
     info = connection.execute(f"PRAGMA table_info({table})").fetchall()
     keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
     return keys, {row[1] for row in info}

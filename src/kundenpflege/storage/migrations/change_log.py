@@ -6,6 +6,9 @@ from kundenpflege.storage.migrations.registry import migration, run
 
 _LOGGED = ("settings", "people", "customers", "customer_tags", "contacts", "preferences",
            "interactions", "followups")  # fmt: skip
+# Numbered tables: rows numbered above the highest number a change began with are its
+# own new rows, logged once as a range when it ends (a 100,000-row import is one step).
+_NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups")
 _RECOMPUTED = {
     "customers": (
         "last_interaction_id", "last_interaction_on", "next_due", "last_mood", "last_kind",
@@ -26,7 +29,8 @@ _STOPS = (
 
 def _logging(connection: sqlite3.Connection, table: str) -> list[str]:
     """Triggers that copy, into the open change's steps, the key of each row inserted
-    and the whole row (stated columns) before each update or delete."""
+    and the whole row (stated columns) before each update or delete; in a numbered
+    table only rows at or below the change's floor (newer ones are the change's own)."""
     info = connection.execute(f"PRAGMA table_info({table})").fetchall()
     keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
     stated = [row[1] for row in info if row[1] not in _RECOMPUTED.get(table, ())]
@@ -35,10 +39,11 @@ def _logging(connection: sqlite3.Connection, table: str) -> list[str]:
         return "json_object(" + ", ".join(f"'{column}', {row}.{column}" for column in columns) + ")"
 
     def step(event: str, operation: str, row: str, columns: list[str]) -> str:
+        older = f" WHERE {row}.id <= {table}_floor" if table in _NUMBERED else ""
         return (
             f"CREATE TRIGGER change_log_{table}_{operation} AFTER {event} ON {table} BEGIN"
             f" INSERT INTO change_steps (change_id, tbl, op, row) SELECT change_id, '{table}',"
-            f" '{operation}', {as_json(row, columns)} FROM change_recording; END"
+            f" '{operation}', {as_json(row, columns)} FROM change_recording{older}; END"
         )
 
     updatable = [column for column in stated if column not in keys]  # keys never change
@@ -71,12 +76,15 @@ def m012_change_log(connection: sqlite3.Connection) -> None:
             id INTEGER PRIMARY KEY,
             change_id INTEGER NOT NULL REFERENCES changes (id) ON DELETE CASCADE,
             tbl TEXT NOT NULL,
-            op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+            op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'inserts')),
             row TEXT NOT NULL
         )""",
         "CREATE INDEX change_steps_change ON change_steps (change_id, id)",
         # One row while a change is open: the triggers log into it; none, and they don't.
-        "CREATE TABLE change_recording (change_id INTEGER PRIMARY KEY)",
+        # With the highest number of each numbered table when the change began.
+        "CREATE TABLE change_recording (change_id INTEGER PRIMARY KEY, "
+        + ", ".join(f"{table}_floor INTEGER NOT NULL" for table in _NUMBERED)
+        + ")",
         *(statement for table in _LOGGED for statement in _logging(connection, table)),
         *(
             f"CREATE TRIGGER change_stop_{table}_{event.lower()} AFTER {event} ON {table}"
