@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
-from kundenpflege.storage import changelog, migrations
+from kundenpflege.storage import migrations
 
 # DESIGN §6 asks for at least 5 s; concurrent writers wait rather than fail.
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -186,6 +186,8 @@ def unit_of_work(
     connection.execute("BEGIN IMMEDIATE")
     connection.in_unit_of_work = True
     logged = keep and log and connection.logs_changes
+    if logged:
+        from kundenpflege.storage import changelog  # writes only: reports never load it
     try:
         if logged:
             changelog.begin(connection, connection.command, connection.opened_at)
