@@ -279,16 +279,95 @@ def test_a_change_made_outside_since_then_stops_undo(lotus: Run, db_path: Path) 
     )
 
 
-def test_a_damaged_log_is_refused(lotus: Run, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("last", "damage", "message"),
+    [
+        (["pause", "yoga-lotus", "--until", "+9d"],
+         "UPDATE change_steps SET tbl = 'sqlite_master'",
+         "the change log names a table that is not ours: sqlite_master"),
+        (["pause", "yoga-lotus", "--until", "+9d"],
+         "UPDATE change_steps SET row = '{bad json'",
+         "the change log is damaged (customers); nothing was undone"),
+        (["pause", "yoga-lotus", "--until", "+9d"],
+         "UPDATE change_steps SET row = '[1, 2]'",
+         "the change log is damaged (customers); nothing was undone"),
+        (["pause", "yoga-lotus", "--until", "+9d"],
+         "UPDATE change_steps SET row = json_set(row, '$.\"name; DROP TABLE x\"', 1)",
+         "the change log is damaged (customers); nothing was undone"),
+        (["log", "yoga-lotus", "--kind", "call"],
+         "UPDATE change_steps SET row = '{\"after\": \"0 OR 1=1\", \"through\": 9,"
+         " \"rows\": 1}'",
+         "the change log is damaged (interactions); nothing was undone"),
+        (["log", "yoga-lotus", "--kind", "call"],
+         "UPDATE changes SET made_at = 'garbage'",
+         "the journal was changed outside kundenpflege since then (interactions 2);"
+         " nothing was undone"),
+    ],
+)  # fmt: skip
+def test_a_damaged_log_is_refused(
+    lotus: Run, db_path: Path, last: list[str], damage: str, message: str
+) -> None:
+    ok(lotus(*last))
     outside = sqlite3.connect(db_path)
-    outside.execute("UPDATE change_steps SET tbl = 'sqlite_master'")
+    outside.execute(f"{damage} WHERE {'change_id' if 'steps' in damage else 'id'} ="
+                    " (SELECT max(id) FROM changes)")  # fmt: skip
+    if "garbage" in damage:
+        outside.execute("DELETE FROM interactions WHERE id = 2")
     outside.commit()
     outside.close()
+    ok(lotus("list"))  # what another program changed is settled on the next open
     before = file_snapshot(db_path)
-    assert error_line(lotus("undo", "--yes")) == (
-        "Error: the change log names a table that is not ours: sqlite_master"
-    )
+    assert error_line(lotus("undo", "--yes")) == f"Error: {message}"
     assert file_snapshot(db_path) == before
+
+
+def test_a_new_customer_with_tags_is_undone(journal: Run, db_path: Path) -> None:
+    before = _without_log(file_snapshot(db_path))
+    ok(journal("add", "newco", "--tag", "foo", "--tag", "bar"))
+    assert ok(journal("undo", "--yes")).stderr.splitlines()[1:4] == [
+        "  remove customer newco",
+        "  remove tag bar of newco",
+        "  remove tag foo of newco",
+    ]
+    assert _without_log(file_snapshot(db_path)) == before
+
+
+def test_numbers_come_back_exactly(lotus: Run, db_path: Path) -> None:
+    ok(lotus("edit", "yoga-lotus", "--value", "1234.5678901234567"))
+    ok(lotus("log", "yoga-lotus", "--kind", "order", "--amount", "0.30000000000000004"))
+    before = _without_log(file_snapshot(db_path))
+    ok(lotus("interaction", "edit", "2", "--amount", "7", "--mood", "1"))
+    ok(lotus("pause", "yoga-lotus", "--until", "+30d"))
+    ok(lotus("undo", "--yes"))
+    ok(lotus("undo", "--yes"))
+    assert _without_log(file_snapshot(db_path)) == before
+
+
+def test_a_big_change_is_told_in_rows(lotus: Run, tmp_path: Path) -> None:
+    source = tmp_path / "kunden.csv"
+    rows = "".join(f"kunde-{number},Kunde {number},weekly\n" for number in range(10))
+    source.write_text("handle,name,every\n" + rows, encoding="utf-8")
+    ok(lotus("import", "csv", str(source)))
+    ok(lotus("import", "csv", str(source).replace("kunden", "kunden"), "--map", "name=company"))
+    told = ok(lotus("undo", "--yes")).stderr.splitlines()
+    assert told[1:][:1] == ["  change back 10 customers"]
+
+
+def test_a_german_j_is_a_yes(lotus: Run, db_path: Path) -> None:
+    screen = terminal(["--lang", "de", "undo"], db_path, typed="j\n")
+    assert "Das rückgängig machen? [j/N]" in screen
+    assert "Rückgängig gemacht: 'log'" in screen
+    assert entries(lotus) == []
+
+
+def test_init_is_one_change(journal: Run) -> None:
+    ok(journal("person", "add", "anna"))
+    ok(journal("init", "--me", "anna", "--default-every", "weekly"))
+    assert ok(journal("undo", "--yes")).stderr.splitlines()[1:] == [
+        "  remove setting default_frequency",
+        "  remove setting me",
+        "Undone: 'init' of 2026-11-25 09:00.",
+    ]
 
 
 def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
@@ -301,5 +380,7 @@ def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
         (trigger,) = connection.execute(
             "SELECT sql FROM sqlite_master WHERE name = ?", (f"change_log_{table}_delete",)
         ).fetchone()
-        logged = {column for column in columns if f"'{column}', OLD.{column}" in trigger}
+        logged = {
+            column for column in columns if f"'{column}', CASE WHEN typeof(OLD.{column})" in trigger
+        }
         assert logged == columns - recomputed.get(table, set()), table

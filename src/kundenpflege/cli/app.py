@@ -319,8 +319,15 @@ def confirm(yes: bool, question: str, *, refusal: str, declined: str) -> None:
         return
     if not at_terminal():
         raise KundenpflegeError(refusal)
-    if not typer.confirm(one_line(question), err=True):
+    # Our own yes/no, so that a German "j" is a yes: Click's confirm knows only y/n.
+    choices = _("[y/N]")
+    answer = typer.prompt(f"{one_line(question)} {choices}", default="", show_default=False,
+                          err=True)  # fmt: skip
+    if answer.strip().lower() not in YES:
         raise KundenpflegeError(declined)
+
+
+YES = {"y", "yes", "j", "ja"}
 
 
 def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:

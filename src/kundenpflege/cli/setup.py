@@ -42,13 +42,13 @@ def init(
     ] = None,
 ) -> None:
     """Create the journal file (0600), or bring an existing one up to date."""
-    from kundenpflege.domain import people, rhythm
+    from kundenpflege.domain import journal, people, rhythm
     from kundenpflege.domain.dates import parse_frequency
 
     frequency = parse_frequency(default_every) if default_every else None
     state = session(context)
     path = state.path
-    with state.new_journal() as (connection, created):
+    with state.new_journal() as (connection, created), journal.change(connection):
         if frequency:
             rhythm.set_default_frequency(connection, frequency)
         if me:

@@ -6,12 +6,10 @@ restore) is a stop: its steps and everything older are dropped at once, which is
 also how an erasure leaves nothing of the person in the log.
 """
 
-import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
@@ -24,16 +22,14 @@ TABLES = ("settings", "people", "customers", "customer_tags", "contacts", "prefe
 NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):  # NamedTuple, not dataclass: every write loads this module
     id: int
     made_at: str
     command: str
     stop: str | None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One row as the change found it: its key (inserted) or all it said (else)."""
 
     table: str
@@ -100,7 +96,10 @@ def mark_restored(connection: sqlite3.Connection, made_at: datetime) -> None:
 
 def when(change: Change) -> str:
     """The moment of a change as people read it: local time, to the minute."""
-    return f"{datetime.fromisoformat(change.made_at).astimezone():%Y-%m-%d %H:%M}"
+    try:
+        return f"{datetime.fromisoformat(change.made_at).astimezone():%Y-%m-%d %H:%M}"
+    except ValueError:  # written by another program
+        return change.made_at
 
 
 def latest(connection: sqlite3.Connection) -> Change | None:
@@ -113,33 +112,37 @@ def latest(connection: sqlite3.Connection) -> Change | None:
 def counts(connection: sqlite3.Connection, change_id: int) -> dict[tuple[str, str], int]:
     """How many rows of each table the change inserted, updated and deleted."""
     found: dict[tuple[str, str], int] = {}
-    for table, operation, row in connection.execute(
-        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id", (change_id,)
-    ):
-        count = json.loads(row)["rows"] if operation == "inserts" else 1
-        operation = "insert" if operation == "inserts" else operation
-        found[table, operation] = found.get((table, operation), 0) + count
+    seen: set[tuple[str, str, object]] = set()
+    for step in _read(connection, change_id, "ASC"):
+        if step.operation == "inserts":
+            found[step.table, "insert"] = found.get((step.table, "insert"), 0) + step.row["rows"]
+            continue
+        row = step.row
+        identity = (
+            step.table,
+            step.operation,
+            row.get("id", repr([row.get("key"), row.get("customer_id"), row.get("tag")])),
+        )
+        if identity not in seen:
+            seen.add(identity)
+            found[step.table, step.operation] = found.get((step.table, step.operation), 0) + 1
     return found
 
 
 def steps(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
-    """Each row the change touched, in order; its own new rows one by one."""
-    cursor = connection.execute(
-        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id", (change_id,)
-    )
-    for table, operation, row in cursor:
-        if operation != "inserts":
-            yield Step(table, operation, json.loads(row))
-            continue
-        span = json.loads(row)
+    """Each row the change touched: its own new rows one by one, then those that were
+    there before, in order."""
+    logged = list(_read(connection, change_id, "ASC"))
+    for step in (step for step in logged if step.operation == "inserts"):
         numbers = connection.execute(
-            f"SELECT id FROM {_known(table)} WHERE id > ? AND id <= ? ORDER BY id",
-            (span["after"], span["through"]),
+            f"SELECT id FROM {step.table} WHERE id > ? AND id <= ? ORDER BY id",
+            (step.row["after"], step.row["through"]),
         ).fetchall()
-        if len(numbers) != span["rows"]:
-            raise _new_rows_changed(table, span)
+        if len(numbers) != step.row["rows"]:
+            raise _new_rows_changed(step)
         for (number,) in numbers:
-            yield Step(table, "insert", {"id": number})
+            yield Step(step.table, "insert", {"id": number})
+    yield from (step for step in logged if step.operation != "inserts")
 
 
 def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None:
@@ -154,56 +157,48 @@ def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None
 
 
 def reverse(connection: sqlite3.Connection, change_id: int) -> None:
-    """Put back every row the change touched, newest step first, and drop the change.
+    """Put back every row the change touched and drop the change: first the rows that
+    were there before it, newest step first; then its own new rows, children first.
     Runs inside the caller's unit of work, which logs nothing of it."""
     # Rows come back in any order within the change; their references are checked at COMMIT.
     connection.execute("PRAGMA defer_foreign_keys = ON")
-    shapes: dict[str, tuple[list[str], set[str]]] = {}
-    # The change's own new rows go first, newest table first, each table at once.
-    for table, row in connection.execute(
-        "SELECT tbl, row FROM change_steps WHERE change_id = ? AND op = 'inserts' ORDER BY id DESC",
-        (change_id,),
-    ).fetchall():
-        span = json.loads(row)
-        removed = connection.execute(
-            f"DELETE FROM {_known(table)} WHERE id > ? AND id <= ?",
-            (span["after"], span["through"]),
-        )
-        if removed.rowcount != span["rows"]:
-            raise _new_rows_changed(table, span)
-    for step in _stepwise(connection, change_id):
-        if step.table not in shapes:
-            shapes[step.table] = _shape(connection, step.table)
-        keys, columns = shapes[step.table]
-        if not set(step.row) <= columns or not set(keys) <= set(step.row):
-            raise _damaged(step)
-        where = " AND ".join(f"{key} = ?" for key in keys)
-        key_values = [step.row[key] for key in keys]
-        if step.operation == "insert":
-            changed = connection.execute(f"DELETE FROM {step.table} WHERE {where}", key_values)
-        elif step.operation == "update":
-            # Only what differs: a column set to itself would still fire its triggers.
-            now = current(connection, step) or {}
-            names = [
-                name for name in step.row if name not in keys and now.get(name) != step.row[name]
-            ]
-            assignments = ", ".join(f"{name} = ?" for name in names) or f"{keys[0]} = {keys[0]}"
-            changed = connection.execute(
-                f"UPDATE {step.table} SET {assignments} WHERE {where}",
-                [step.row[name] for name in names] + key_values,
-            )
-        elif step.operation == "delete":
-            names = list(step.row)
-            changed = connection.execute(
-                f"INSERT OR IGNORE INTO {step.table} ({', '.join(names)})"
-                f" VALUES ({', '.join('?' for _name in names)})",
-                [step.row[name] for name in names],
-            )
-        else:
-            raise _damaged(step)
-        if changed.rowcount != 1:
+    spans = []
+    for step in list(_read(connection, change_id, "DESC")):
+        if step.operation == "inserts":
+            spans.append(step)
+        elif _put_back(connection, step, _shape(connection, step.table)[0]) != 1:
             raise changed_outside(step)
+    for span in spans:
+        removed = connection.execute(
+            f"DELETE FROM {span.table} WHERE id > ? AND id <= ?",
+            (span.row["after"], span.row["through"]),
+        )
+        if removed.rowcount != span.row["rows"]:
+            raise _new_rows_changed(span)
     connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
+
+
+def _put_back(connection: sqlite3.Connection, step: Step, keys: list[str]) -> int:
+    """Reverse one logged row; how many rows that touched (1 unless someone interfered)."""
+    where = " AND ".join(f"{key} = ?" for key in keys)
+    key_values = [step.row[key] for key in keys]
+    if step.operation == "insert":
+        return connection.execute(f"DELETE FROM {step.table} WHERE {where}", key_values).rowcount
+    if step.operation == "update":
+        # Only what differs: a column set to itself would still fire its triggers.
+        now = current(connection, step) or {}
+        names = [name for name in step.row if name not in keys and now.get(name) != step.row[name]]
+        assignments = ", ".join(f"{name} = ?" for name in names) or f"{keys[0]} = {keys[0]}"
+        return connection.execute(
+            f"UPDATE {step.table} SET {assignments} WHERE {where}",
+            [step.row[name] for name in names] + key_values,
+        ).rowcount
+    names = list(step.row)
+    return connection.execute(
+        f"INSERT OR IGNORE INTO {step.table} ({', '.join(names)})"
+        f" VALUES ({', '.join('?' for _name in names)})",
+        [step.row[name] for name in names],
+    ).rowcount
 
 
 def changed_outside(step: Step) -> KundenpflegeError:
@@ -215,20 +210,36 @@ def changed_outside(step: Step) -> KundenpflegeError:
     )  # fmt: skip
 
 
-def _stepwise(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
-    """The rows that were there before the change, newest step first."""
-    for table, operation, row in connection.execute(
-        "SELECT tbl, op, row FROM change_steps WHERE change_id = ? AND op != 'inserts'"
-        " ORDER BY id DESC",
+def _read(connection: sqlite3.Connection, change_id: int, order: str) -> Iterator[Step]:
+    """The change's steps, checked: our own tables, JSON objects, whole-number spans."""
+    import json
+
+    cursor = connection.execute(
+        f"SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id {order}",
         (change_id,),
-    ).fetchall():
-        yield Step(table, operation, json.loads(row))
+    )
+    shapes: dict[str, tuple[list[str], set[str]]] = {}
+    for table, operation, text in cursor:
+        if table not in shapes:
+            shapes[table] = _shape(connection, table)
+        keys, columns = shapes[table]
+        try:
+            row = json.loads(text)
+        except (TypeError, ValueError):
+            raise _damaged(table) from None
+        if not isinstance(row, dict) or not (
+            all(type(row.get(name)) is int for name in ("after", "through", "rows"))
+            if operation == "inserts"
+            else operation in ("insert", "update", "delete") and set(keys) <= set(row) <= columns
+        ):
+            raise _damaged(table)
+        yield Step(table, operation, row)
 
 
-def _new_rows_changed(table: str, span: dict[str, int]) -> KundenpflegeError:
-    first, last = span["after"] + 1, span["through"]
+def _new_rows_changed(span: Step) -> KundenpflegeError:
+    first, last = span.row["after"] + 1, span.row["through"]
     return changed_outside(
-        Step(table, "inserts", {"id": f"{first}" if first == last else f"{first}–{last}"})
+        Step(span.table, "inserts", {"id": f"{first}" if first == last else f"{first}–{last}"})
     )
 
 
@@ -248,7 +259,7 @@ def _shape(connection: sqlite3.Connection, table: str) -> tuple[list[str], set[s
     return keys, {row[1] for row in info}
 
 
-def _damaged(step: Step) -> KundenpflegeError:
+def _damaged(table: str) -> KundenpflegeError:
     return KundenpflegeError(
-        _("the change log is damaged ({table}); nothing was undone").format(table=step.table)
+        _("the change log is damaged ({table}); nothing was undone").format(table=table)
     )

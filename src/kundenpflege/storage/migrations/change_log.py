@@ -27,6 +27,15 @@ _STOPS = (
 )
 
 
+def _exact(value: str) -> str:
+    """A value for json_object that comes back exactly: SQLite writes a REAL into JSON
+    with 15 digits (0.30000000000000004 became 0.3), so finite reals go in with 17."""
+    return (
+        f"CASE WHEN typeof({value}) = 'real' AND abs({value}) <= 1.7976931348623157e308"
+        f" THEN json(printf('%!.17g', {value})) ELSE {value} END"
+    )
+
+
 def _logging(connection: sqlite3.Connection, table: str) -> list[str]:
     """Triggers that copy, into the open change's steps, the key of each row inserted
     and the whole row (stated columns) before each update or delete; in a numbered
@@ -36,7 +45,8 @@ def _logging(connection: sqlite3.Connection, table: str) -> list[str]:
     stated = [row[1] for row in info if row[1] not in _RECOMPUTED.get(table, ())]
 
     def as_json(row: str, columns: list[str]) -> str:
-        return "json_object(" + ", ".join(f"'{column}', {row}.{column}" for column in columns) + ")"
+        return "json_object(" + ", ".join(f"'{column}', {_exact(f'{row}.{column}')}"
+                                          for column in columns) + ")"  # fmt: skip
 
     def step(event: str, operation: str, row: str, columns: list[str]) -> str:
         older = f" WHERE {row}.id <= {table}_floor" if table in _NUMBERED else ""
