@@ -384,3 +384,20 @@ def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
             column for column in columns if f"'{column}', CASE WHEN typeof(OLD.{column})" in trigger
         }
         assert logged == columns - recomputed.get(table, set()), table
+
+
+def test_a_removed_contact_can_still_be_erased_from_the_log(lotus: Run, db_path: Path) -> None:
+    ok(lotus("contact", "add", "yoga-lotus", "Walburga Zitterbein", "--email",
+             "wz@zitterbein.example", "--phone", "0151-777"))  # fmt: skip
+    ok(lotus("contact", "remove", "yoga-lotus/Walburga Zitterbein", "--yes"))
+    assert b"Zitterbein" in _raw(db_path)  # kept for undo
+    result = ok(lotus("gdpr", "forget", "wz@zitterbein.example", "--yes"))
+    assert result.stderr.splitlines()[0] == (
+        "Erased wz@zitterbein.example: removed before, kept only for undo; now gone from there too."
+    )
+    assert b"Zitterbein" not in _raw(db_path)
+    assert error_line(lotus("gdpr", "forget", "yoga-lotus/Walburga Zitterbein", "--yes")) == (
+        "Error: no contact 'Walburga Zitterbein' at this customer; add one with"
+        " 'kundenpflege contact add'"
+    )
+    assert error_line(lotus("undo", "--yes")).startswith("Error: undo stops at the erasure")

@@ -144,7 +144,15 @@ def gdpr_forget(
         raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
     state = session(context)
     with state.journal() as connection:
-        for who in gdpr.subjects(connection, subject):
+        try:
+            found = gdpr.subjects(connection, subject)
+        except KundenpflegeError:
+            if not gdpr.forget_removed(connection, subject, clock.now(), by):
+                raise
+            found = []
+            say(_("Erased {whom}: removed before, kept only for undo; now gone from there"
+                  " too.").format(whom=subject))  # fmt: skip
+        for who in found:
             label = consent.describe(who)
             removed = gdpr.forget(connection, who, clock.now(), by)
             say(ngettext("Erased {whom}: {count} row removed.",

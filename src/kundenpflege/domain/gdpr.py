@@ -88,6 +88,31 @@ def forget(
     return removed
 
 
+def forget_removed(
+    connection: sqlite3.Connection, text: str, now: datetime, by_whom: str | None
+) -> int:
+    """Erase a contact who was removed earlier and lives on only in the change log
+    (for undo): their erasure is logged like any other and, being a stop, empties the
+    log up to here. Returns how many such contacts there were (0: nobody)."""
+    from kundenpflege.storage import changelog
+
+    handle, _slash, name = text.rpartition("/")
+    removed = changelog.removed_contacts(connection, name, handle or None)
+    if not removed:
+        return 0
+    if not db.checkpoint(connection):
+        raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
+            reader=_(READER)))  # fmt: skip
+    with journal.change(connection):
+        connection.executemany(
+            "INSERT INTO erasures (erased_at, kind, subject_id, by_whom)"
+            " VALUES (?, 'contact', ?, ?)",
+            [(now.isoformat(timespec="seconds"), number, by_whom) for number in removed],
+        )
+    db.checkpoint(connection)
+    return len(removed)
+
+
 # Who keeps a checkpoint from completing: a reader that is not us.
 READER = N_(
     "another program is reading the journal (a backup, Litestream, Datasette or a second"

@@ -94,6 +94,25 @@ def mark_restored(connection: sqlite3.Connection, made_at: datetime) -> None:
     )
 
 
+def removed_contacts(
+    connection: sqlite3.Connection, name_or_email: str, handle: str | None
+) -> list[int]:
+    """Contacts no longer in the journal whose name or e-mail the log still holds
+    (removed, kept for undo); at the customer `handle` when given."""
+    at_customer = (
+        "" if handle is None else
+        " AND json_extract(row, '$.customer_id') IN (SELECT id FROM customers WHERE handle = ?2)"
+    )  # fmt: skip
+    rows = connection.execute(
+        "SELECT DISTINCT json_extract(row, '$.id') FROM change_steps WHERE tbl = 'contacts'"
+        " AND op != 'inserts' AND json_valid(row) AND (json_extract(row, '$.name') = ?1"
+        " COLLATE NOCASE OR json_extract(row, '$.email') = ?1 COLLATE NOCASE)"
+        f" AND json_extract(row, '$.id') NOT IN (SELECT id FROM contacts){at_customer}",
+        (name_or_email.strip(), *(() if handle is None else (handle,))),
+    )
+    return [number for (number,) in rows if type(number) is int]
+
+
 def when(change: Change) -> str:
     """The moment of a change as people read it: local time, to the minute."""
     try:
