@@ -262,3 +262,16 @@ def test_the_owner_looks_after_customers_who_chose_nobody(run: Run) -> None:
     mine = json.loads(ok(run("due", "--person", "anna", "-f", "json")).stdout)
     assert [item["handle"] for item in mine] == ["a"]
     assert "anna (1):" in ok(run("remind")).stdout
+
+
+def test_the_owner_follows_a_rename_and_a_handover(journal: Run) -> None:
+    ok(journal("person", "add", "ben"))
+    ok(journal("person", "add", "anna"))
+    ok(journal("init", "--me", "ben"))
+    ok(journal("add", "solo"))
+    ok(journal("person", "rename", "ben", "benno"))
+    [row] = json.loads(ok(journal("due", "-f", "json")).stdout)
+    assert row["person"] == "benno"
+    ok(journal("person", "remove", "benno", "--reassign", "anna"))
+    [row] = json.loads(ok(journal("due", "-f", "json")).stdout)
+    assert row["person"] == "anna"

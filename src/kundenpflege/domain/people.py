@@ -126,6 +126,13 @@ def rename(connection: sqlite3.Connection, old: str, new: str) -> None:
             _("person '{handle}' exists already; see 'kundenpflege person list'").format(handle=new)
         )
     connection.execute("UPDATE people SET handle = ? WHERE id = ?", (new, person["id"]))
+    _follow_me(connection, person["handle"], new)
+
+
+def _follow_me(connection: sqlite3.Connection, old: str, new: str) -> None:
+    """The journal's owner (`init --me`) is kept by handle: it follows a rename, and
+    passes to whoever takes over from an owner who left."""
+    connection.execute("UPDATE settings SET value = ? WHERE key = 'me' AND value = ?", (new, old))
 
 
 @journal.writes
@@ -140,6 +147,7 @@ def remove(connection: sqlite3.Connection, handle: str, reassign: str, now: date
     connection.execute(
         "UPDATE preferences SET person_id = ? WHERE person_id = ?", (other["id"], person["id"])
     )
+    _follow_me(connection, person["handle"], other["handle"])
     connection.execute(
         "UPDATE followups SET person_id = ? WHERE person_id = ? AND status = 'open'",
         (other["id"], person["id"]),
