@@ -6,6 +6,7 @@ Erasure deletes the rows, logs only when, what kind and by whom, and with
 """
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -66,26 +67,10 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
 def forget(
     connection: sqlite3.Connection, who: consent.Subject, now: datetime, by_whom: str | None
 ) -> int:
-    """Erase the subject for good and return the rows removed.
-
-    Runs as a change of its own and then empties the WAL, where the erased words
-    would otherwise linger; so it cannot be part of a larger, still open change.
-    """
-    if connection.in_transaction:
-        raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
-    # Until a checkpoint completes, the old pages hold the words: make sure one can.
-    if not db.checkpoint(connection):
-        raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
-            reader=_(READER)))  # fmt: skip
-    with journal.change(connection):
-        removed = _erase(connection, who, now, by_whom)
-    if not db.checkpoint(connection):
-        raise KundenpflegeError(
-            _("erased {whom} ({count} rows), but {reader}, so the words can still be in the"
-              " file; close it and run 'kundenpflege doctor'").format(
-                whom=consent.describe(who), count=removed, reader=_(READER))
-        )  # fmt: skip
-    return removed
+    """Erase the subject for good and return the rows removed."""
+    return _for_good(
+        connection, consent.describe(who), lambda: _erase(connection, who, now, by_whom)
+    )
 
 
 def forget_removed(
@@ -100,17 +85,37 @@ def forget_removed(
     removed = changelog.removed_contacts(connection, name, handle or None)
     if not removed:
         return 0
-    if not db.checkpoint(connection):
-        raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
-            reader=_(READER)))  # fmt: skip
-    with journal.change(connection):
+
+    def log_erasures() -> int:
         connection.executemany(
             "INSERT INTO erasures (erased_at, kind, subject_id, by_whom)"
             " VALUES (?, 'contact', ?, ?)",
             [(now.isoformat(timespec="seconds"), number, by_whom) for number in removed],
         )
-    db.checkpoint(connection)
+        return 0  # no row of the journal; the log entries go with the stop
+
+    _for_good(connection, text, log_erasures)
     return len(removed)
+
+
+def _for_good(connection: sqlite3.Connection, whom: str, erase: Callable[[], int]) -> int:
+    """Run `erase` as a change of its own, then empty the WAL, where the erased words
+    would otherwise linger; so it cannot be part of a larger, still open change."""
+    if connection.in_transaction:
+        raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
+    # Until a checkpoint completes, the old pages hold the words: make sure one can.
+    if not db.checkpoint(connection):
+        raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
+            reader=_(READER)))  # fmt: skip
+    with journal.change(connection):
+        removed = erase()
+    if not db.checkpoint(connection):
+        raise KundenpflegeError(
+            _("erased {whom} ({count} rows), but {reader}, so the words can still be in the"
+              " file; close it and run 'kundenpflege doctor'").format(
+                whom=whom, count=removed, reader=_(READER))
+        )  # fmt: skip
+    return removed
 
 
 # Who keeps a checkpoint from completing: a reader that is not us.
