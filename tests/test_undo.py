@@ -376,7 +376,10 @@ def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
 
     recomputed = {"customers": set(DERIVED), "followups": {"due_effective"}}
     for table in changelog.TABLES:
-        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        info = connection.execute(f"PRAGMA table_info({table})").fetchall()
+        columns = {row[1] for row in info}
+        key = tuple(row[1] for row in sorted(info, key=lambda row: row[5]) if row[5])
+        assert changelog.KEYS[table] == key, table
         (trigger,) = connection.execute(
             "SELECT sql FROM sqlite_master WHERE name = ?", (f"change_log_{table}_delete",)
         ).fetchone()

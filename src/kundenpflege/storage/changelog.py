@@ -15,8 +15,13 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
 KEEP = 100  # changes kept for undo; older ones are dropped
-TABLES = ("settings", "people", "customers", "customer_tags", "contacts", "preferences",
-          "interactions", "followups")  # fmt: skip
+# The tables undo reverses, with the key that names a row in each.
+KEYS = {
+    "settings": ("key",), "people": ("id",), "customers": ("id",),
+    "customer_tags": ("customer_id", "tag"), "contacts": ("id",), "preferences": ("id",),
+    "interactions": ("id",), "followups": ("id",),
+}  # fmt: skip
+TABLES = tuple(KEYS)
 # Rows numbered above a change's floor are its own: one `inserts` step per table
 # (parents first, so that undo, going backwards, removes children first).
 NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups")
@@ -136,12 +141,7 @@ def counts(connection: sqlite3.Connection, change_id: int) -> dict[tuple[str, st
         if step.operation == "inserts":
             found[step.table, "insert"] = found.get((step.table, "insert"), 0) + step.row["rows"]
             continue
-        row = step.row
-        identity = (
-            step.table,
-            step.operation,
-            row.get("id", repr([row.get("key"), row.get("customer_id"), row.get("tag")])),
-        )
+        identity = (step.table, step.operation, *(step.row[key] for key in KEYS[step.table]))
         if identity not in seen:
             seen.add(identity)
             found[step.table, step.operation] = found.get((step.table, step.operation), 0) + 1
@@ -166,7 +166,7 @@ def steps(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
 
 def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None:
     """The row as it is now (None: not there)."""
-    keys, _columns = _shape(connection, step.table)
+    keys = KEYS[step.table]
     where = " AND ".join(f"{key} = ?" for key in keys)
     cursor = connection.execute(
         f"SELECT * FROM {step.table} WHERE {where}", [step.row.get(key) for key in keys]
@@ -185,7 +185,7 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
     for step in list(_read(connection, change_id, "DESC")):
         if step.operation == "inserts":
             spans.append(step)
-        elif _put_back(connection, step, _shape(connection, step.table)[0]) != 1:
+        elif _put_back(connection, step) != 1:
             raise changed_outside(step)
     for span in spans:
         removed = connection.execute(
@@ -197,8 +197,9 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
     connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
-def _put_back(connection: sqlite3.Connection, step: Step, keys: list[str]) -> int:
+def _put_back(connection: sqlite3.Connection, step: Step) -> int:
     """Reverse one logged row; how many rows that touched (1 unless someone interfered)."""
+    keys = KEYS[step.table]
     where = " AND ".join(f"{key} = ?" for key in keys)
     key_values = [step.row[key] for key in keys]
     if step.operation == "insert":
@@ -237,11 +238,10 @@ def _read(connection: sqlite3.Connection, change_id: int, order: str) -> Iterato
         f"SELECT tbl, op, row FROM change_steps WHERE change_id = ? ORDER BY id {order}",
         (change_id,),
     )
-    shapes: dict[str, tuple[list[str], set[str]]] = {}
+    columns: dict[str, set[str]] = {}
     for table, operation, text in cursor:
-        if table not in shapes:
-            shapes[table] = _shape(connection, table)
-        keys, columns = shapes[table]
+        if table not in columns:
+            columns[table] = _columns(connection, table)
         try:
             row = json.loads(text)
         except (TypeError, ValueError):
@@ -249,7 +249,8 @@ def _read(connection: sqlite3.Connection, change_id: int, order: str) -> Iterato
         if not isinstance(row, dict) or not (
             all(type(row.get(name)) is int for name in ("after", "through", "rows"))
             if operation == "inserts"
-            else operation in ("insert", "update", "delete") and set(keys) <= set(row) <= columns
+            else operation in ("insert", "update", "delete")
+            and set(KEYS[table]) <= set(row) <= columns[table]
         ):
             raise _damaged(table)
         yield Step(table, operation, row)
@@ -270,12 +271,9 @@ def _known(table: str) -> str:
     return table
 
 
-def _shape(connection: sqlite3.Connection, table: str) -> tuple[list[str], set[str]]:
-    """The table's key columns and all its columns; only our own tables."""
-    _known(table)
-    info = connection.execute(f"PRAGMA table_info({table})").fetchall()
-    keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
-    return keys, {row[1] for row in info}
+def _columns(connection: sqlite3.Connection, table: str) -> set[str]:
+    """The columns of one of our own tables."""
+    return {row[1] for row in connection.execute(f"PRAGMA table_info({_known(table)})")}
 
 
 def _damaged(table: str) -> KundenpflegeError:
