@@ -216,12 +216,8 @@ def sqlite_errors(path: "Path") -> Iterator[None]:
 def session(context: typer.Context) -> Session:
     """The global options, told which command runs (`interaction edit`)."""
     state = context.ensure_object(Session)
-    names, level = [], context.parent
-    names.append(context.info_name or "")
-    while level is not None and level.parent is not None:
-        names.append(level.info_name or "")
-        level = level.parent
-    state.command = " ".join(reversed(names)) if context.parent else state.command
+    below_the_tool = context.command_path[len(context.find_root().command_path) :].strip()
+    state.command = below_the_tool or state.command
     return state
 
 
