@@ -103,6 +103,28 @@ def file_snapshot(path: Path) -> bytes:
         connection.close()
 
 
+def journal_content(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Everything in the journal, schema too, but the change log and the id counters, to prove that
+    undo put it back; days of the daily tally that count nothing are left out (a
+    removed entry leaves its day at zero, which no report shows)."""
+    if not path.exists():
+        return {}
+    connection = sqlite3.connect(path)
+    try:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'change%'"
+            " AND name NOT IN ('sqlite_sequence', 'migrations')")]  # fmt: skip
+        found = {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr)
+                 for table in tables}  # fmt: skip
+        found["schema"] = connection.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        connection.close()
+    found["daily_stats"] = [row for row in found["daily_stats"] if any(row[3:])]
+    return found
+
+
 def terminal(arguments: list[str], db_path: Path, *, typed: str = "", **extra: str) -> str:
     """Run the real command on a pseudo-terminal (a person `typed` their answers) and
     return what the screen got."""

@@ -12,7 +12,7 @@ from kundenpflege import clock
 from kundenpflege.domain import interactions, undo
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import changelog
-from tests.conftest import Run, error_line, file_snapshot, ok, terminal
+from tests.conftest import Run, error_line, file_snapshot, journal_content, ok, terminal
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def health(run: Run) -> list[str]:
 
 
 def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+    before = journal_content(db_path)
     ok(lotus("log", "yoga-lotus", "--direction", "rein", "--kind", "call", "--mood", "1",
              "--note", "x"))  # fmt: skip
     assert health(lotus) == []
@@ -46,18 +46,7 @@ def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run, db_path: P
         "Undone: 'log' of 2026-11-25 09:00.",
     ]
     assert health(lotus) == ["yoga-lotus"]
-    assert _without_log(file_snapshot(db_path)) == _without_log(before)
-
-
-def _without_log(dump: bytes) -> list[bytes]:
-    """The journal's content apart from the change log, id counters, and days of the
-    daily tally that count nothing (a removed entry leaves its day at zero)."""
-    skipped = (b'INSERT INTO "change', b'INSERT INTO "sqlite_sequence"', b"DELETE FROM")
-    return [
-        line
-        for line in dump.splitlines()
-        if not line.startswith(skipped) and not line.endswith(b",0,0,0,0,0,0,0,0,0,0,0);")
-    ]
+    assert journal_content(db_path) == before
 
 
 def test_undo_again_reaches_the_change_before(lotus: Run) -> None:
@@ -105,11 +94,11 @@ def test_a_wish_recorded_by_mistake_is_removed(lotus: Run) -> None:
 def test_each_kind_of_change_is_undone_completely(
     lotus: Run, db_path: Path, change: list[str]
 ) -> None:
-    before = _without_log(file_snapshot(db_path))
+    before = journal_content(db_path)
     ok(lotus(*change))
-    assert _without_log(file_snapshot(db_path)) != before
+    assert journal_content(db_path) != before
     ok(lotus("undo", "--yes"))
-    assert _without_log(file_snapshot(db_path)) == before
+    assert journal_content(db_path) == before
 
 
 def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path) -> None:
@@ -117,7 +106,7 @@ def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path)
     ok(lotus("contact", "add", "yoga-lotus", "Petra"))
     ok(lotus("log", "yoga-lotus", "--contact", "Petra", "--kind", "call"))
     ok(lotus("person", "add", "ben"))
-    before = _without_log(file_snapshot(db_path))
+    before = journal_content(db_path)
     for change in (
         ["followup", "done", "1"],
         ["followup", "snooze", "1", "--until", "+9d"],
@@ -129,7 +118,7 @@ def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path)
     ):
         ok(lotus(*change))
         ok(lotus("undo", "--yes"))
-        assert _without_log(file_snapshot(db_path)) == before, change
+        assert journal_content(db_path) == before, change
 
 
 def test_an_import_is_undone_as_a_whole(lotus: Run, tmp_path: Path) -> None:
@@ -322,25 +311,25 @@ def test_a_damaged_log_is_refused(
 
 
 def test_a_new_customer_with_tags_is_undone(journal: Run, db_path: Path) -> None:
-    before = _without_log(file_snapshot(db_path))
+    before = journal_content(db_path)
     ok(journal("add", "newco", "--tag", "foo", "--tag", "bar"))
     assert ok(journal("undo", "--yes")).stderr.splitlines()[1:4] == [
         "  remove customer newco",
         "  remove tag bar of newco",
         "  remove tag foo of newco",
     ]
-    assert _without_log(file_snapshot(db_path)) == before
+    assert journal_content(db_path) == before
 
 
 def test_numbers_come_back_exactly(lotus: Run, db_path: Path) -> None:
     ok(lotus("edit", "yoga-lotus", "--value", "1234.5678901234567"))
     ok(lotus("log", "yoga-lotus", "--kind", "order", "--amount", "0.30000000000000004"))
-    before = _without_log(file_snapshot(db_path))
+    before = journal_content(db_path)
     ok(lotus("interaction", "edit", "2", "--amount", "7", "--mood", "1"))
     ok(lotus("pause", "yoga-lotus", "--until", "+30d"))
     ok(lotus("undo", "--yes"))
     ok(lotus("undo", "--yes"))
-    assert _without_log(file_snapshot(db_path)) == before
+    assert journal_content(db_path) == before
 
 
 def test_a_big_change_is_told_in_rows(lotus: Run, tmp_path: Path) -> None:

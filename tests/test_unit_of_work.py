@@ -21,7 +21,7 @@ from kundenpflege.domain import customers, gdpr, interactions, schedule
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain.consent import subject
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import APP, TODAY, Run, ok
+from tests.conftest import APP, TODAY, Run, journal_content, ok
 
 HANDLES = st.sampled_from(["anker", "berg", "chen", "dorn"])
 DAYS = st.dates(min_value=TODAY.replace(year=2026, month=5), max_value=TODAY)
@@ -70,7 +70,10 @@ class Journal(RuleBasedStateMachine):
 
     def run(self, *arguments: str) -> None:
         """A change, and what undo will have to put back."""
-        before, last = self.entries(), max([0, *(number for number, _stop in self.changes())])
+        before, last = (
+            journal_content(self.path),
+            max([0, *(number for number, _stop in self.changes())]),
+        )
         self.invoke(*arguments)
         made = [change for change in self.changes() if change[0] > last]
         if any(stop for _id, stop in made):
@@ -83,21 +86,6 @@ class Journal(RuleBasedStateMachine):
             return []
         with closing(sqlite3.connect(self.path)) as connection:
             return connection.execute("SELECT id, stop FROM changes ORDER BY id").fetchall()
-
-    def entries(self) -> dict[str, list[tuple[object, ...]]]:
-        """Everything in the journal but the change log and the id counters; days of
-        the daily tally that count nothing are left out (a removed entry leaves its day
-        at zero)."""
-        if not self.path.exists():
-            return {}
-        with closing(sqlite3.connect(self.path)) as connection:
-            tables = [name for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'change%'"
-                " AND name NOT IN ('sqlite_sequence', 'migrations')")]  # fmt: skip
-            found = {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr)
-                     for table in tables}  # fmt: skip
-            found["daily_stats"] = [row for row in found["daily_stats"] if any(row[3:])]
-            return found
 
     @rule(handle=HANDLES, status=STATUSES, since=DAYS)
     def add(self, handle: str, status: str, since: object) -> None:
@@ -239,7 +227,7 @@ class Journal(RuleBasedStateMachine):
             return
         before = self.undoable.pop()
         if before is not None:
-            assert self.entries() == before
+            assert journal_content(self.path) == before
 
     def reports_read_as_if_rebuilt_from_the_entries(self) -> None:
         """`due`, `health`, `impressions`, `fairness` and `pulse` equal those of a new
