@@ -104,9 +104,9 @@ def file_snapshot(path: Path) -> bytes:
 
 
 def journal_content(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Everything in the journal, schema too, but the change log and the id counters, to prove that
-    undo put it back; days of the daily tally that count nothing are left out (a
-    removed entry leaves its day at zero, which no report shows)."""
+    """Everything in the journal, schema too, but the change log and the id counters,
+    to prove that undo put it back; days of the daily tally that count nothing are
+    left out (a removed entry leaves its day at zero, which no report shows)."""
     if not path.exists():
         return {}
     connection = sqlite3.connect(path)
