@@ -93,3 +93,18 @@ def test_a_row_that_refers_to_nothing_is_refused(
         f"Error: {name}: tables.interactions[0]: refers to a row that is not there;"
         " nothing was imported"
     )
+
+
+def test_corrections_come_back_from_an_export(export: dict[str, object], journal: Run,
+                                              tmp_path: Path) -> None:  # fmt: skip
+    """A cancelled promise (m010) and a colleague who left (m011) load back as they were."""
+    ok(journal("followup", "cancel", "1"))
+    ok(journal("person", "add", "ben"))
+    ok(journal("prefer", "k", "--person", "anna"))
+    ok(journal("person", "remove", "anna", "--reassign", "ben"))
+    data = json.loads(ok(journal("export", "json")).stdout)
+    target, _source, name = load(journal, tmp_path, data)
+    ok(journal("--db", str(target), "import", "json", name))
+    again = json.loads(ok(journal("--db", str(target), "export", "json")).stdout)
+    assert again["tables"] == data["tables"]
+    assert [row["status"] for row in again["tables"]["followups"]] == ["cancelled"]

@@ -238,7 +238,8 @@ class Journal(RuleBasedStateMachine):
         )
         exported.write_text(self.invoke("export", "json").stdout, encoding="utf-8")
         self.invoke("init", db=rebuilt)
-        assert self.invoke("import", "json", str(exported), db=rebuilt).exit_code == 0
+        loaded = self.invoke("import", "json", str(exported), db=rebuilt)
+        assert loaded.exit_code == 0, loaded.stderr
         for report in ("due", "health", "impressions", "fairness", "pulse"):
             arguments = (report, "--format", "json")
             assert self.invoke(*arguments).stdout == self.invoke(*arguments, db=rebuilt).stdout

@@ -125,7 +125,8 @@ RULES: dict[str, dict[str, Rule]] = {
     "followups": {
         "id": ID, "customer_id": ID, "interaction_id": REFERENCE, "what": _words,
         "person_id": REFERENCE, "promised_on": _day, "due_on": _day,
-        "status": _one_of("open", "done"), "created_at": _moment, "done_at": _optional(_moment),
+        "status": _one_of("open", "done", "cancelled"), "created_at": _moment,
+        "done_at": _optional(_moment),
     },
     "consent": {
         "id": ID, "customer_id": ID, "contact_id": REFERENCE, "purpose": _one_of(*PURPOSES),
