@@ -318,7 +318,7 @@ def test_followups(customer: Run) -> None:
         "Angebot",
         "schicken",
         "2026-11-27",
-        "2026-11-27",
+        "2026-11-25",
         "ben",
     ]
     assert ok(customer("followup", "snooze", "1", "--until", "+1w")).stderr == (
@@ -328,7 +328,7 @@ def test_followups(customer: Run) -> None:
     [row] = json.loads(
         ok(customer("followup", "list", "--customer", "mueller-bau", "-f", "json")).stdout
     )
-    assert (row["id"], row["due_on"], row["promised_on"]) == (1, "2026-12-02", "2026-11-27")
+    assert (row["id"], row["due_on"], row["promised_on"]) == (1, "2026-12-02", "2026-11-25")
 
 
 def test_followup_errors(customer: Run) -> None:
@@ -377,3 +377,30 @@ def test_log_without_note_at_a_terminal_opens_the_editor(
     screen = terminal(["log", "mueller-bau", "--kind", "call"], db_path, EDITOR=str(script))
     assert "Logged #1 for mueller-bau" in screen
     assert interactions(db_path)[0]["note"] == "Privat: Umzug im Januar"
+
+
+@pytest.mark.parametrize(
+    ("followup", "due"),
+    [("+1d", "2026-11-17"), ("morgen", "2026-11-17"), ("17.11.2026", "2026-11-17"),
+     ("+2w", "2026-11-30"), ("2026-12-01", "2026-12-01")],
+)  # fmt: skip
+def test_a_back_dated_promise_counts_from_the_conversation(
+    customer: Run, followup: str, due: str
+) -> None:
+    """Issue 14 §4: `--followup +1d` after a call on 16.11. is due on 17.11., and the
+    promise keeps the day it was made."""
+    logged = ok(customer("log", "mueller-bau", "--at", "16.11.2026 08:30", "--kind", "call",
+                         "--followup", followup))  # fmt: skip
+    assert logged.stderr.endswith(f"follow-up #1 due {due}.\n")
+    [row] = json.loads(ok(customer("followup", "list", "-f", "json")).stdout)
+    assert (row["promised_on"], row["due_on"]) == ("2026-11-16", due)
+    shown = ok(customer("show", "mueller-bau")).stdout
+    assert f"#1 due {due} (promised 2026-11-16): follow up on call" in shown
+
+
+def test_a_promise_made_now_is_promised_today(customer: Run) -> None:
+    ok(customer("followup", "add", "mueller-bau", "Angebot", "--due", "+3d"))
+    [row] = json.loads(ok(customer("followup", "list", "-f", "json")).stdout)
+    assert (row["promised_on"], row["due_on"]) == ("2026-11-25", "2026-11-28")
+    german = ok(customer("--lang", "de", "show", "mueller-bau")).stdout
+    assert "#1 fällig am 28.11.2026 (versprochen am 25.11.2026): Angebot" in german

@@ -44,7 +44,7 @@ def scene(journal: Run) -> Run:
             "--note",
             "Lieferung zu spät, verärgert",
             "--followup",
-            "today",
+            "2026-11-25",
         )
     )
     ok(journal("add", "baeckerei", "--name", "Bäckerei Schmidt", "--tier", "C"))

@@ -120,7 +120,7 @@ def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> Non
     assert (row["what"], row["due_on"], row["promised_on"]) == (
         "Angebot schicken",
         "2026-12-01",
-        "2026-11-27",
+        "2026-11-25",
     )
     assert "follow-up" in {
         item["reason"]

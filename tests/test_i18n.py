@@ -166,7 +166,8 @@ def shop(journal: Run) -> Run:
     ok(journal("prefer", "mueller-bau", "--person", "anna", "--channel", "telefon", "--every",
                "alle 2 Wochen", "--days", "mi,fr"))  # fmt: skip
     ok(journal("log", "mueller-bau", "--at", "2026-11-24 10:00", "--kind", "beschwerde",
-               "--mood", "-1", "--note", "Lieferung zu spät", "--followup", "heute"))  # fmt: skip
+               "--mood", "-1", "--note", "Lieferung zu spät",
+               "--followup", "25.11.2026"))  # fmt: skip
     ok(journal("add", "baeckerei", "--name", "Bäckerei Schmidt", "--tier", "C"))
     ok(journal("prefer", "baeckerei", "--person", "ben", "--channel", "besuch", "--every",
                "monatlich"))  # fmt: skip

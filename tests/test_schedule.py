@@ -131,7 +131,13 @@ def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> Non
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
     followup_id = followups.add(
-        connection, customer_id, what="Angebot", due_on=TODAY, person_id=None, now=now()
+        connection,
+        customer_id,
+        what="Angebot",
+        promised_on=TODAY,
+        due_on=TODAY,
+        person_id=None,
+        now=now(),
     )
     followups.done(connection, followup_id, now())
     assert due_items(connection) == []
@@ -141,7 +147,13 @@ def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
     followup_id = followups.add(
-        connection, customer_id, what="Angebot", due_on=TODAY, person_id=None, now=now()
+        connection,
+        customer_id,
+        what="Angebot",
+        promised_on=TODAY,
+        due_on=TODAY,
+        person_id=None,
+        now=now(),
     )
     followups.snooze(connection, followup_id, date(2026, 12, 10), TODAY)
     assert due_items(connection) == []

@@ -72,7 +72,8 @@ def log(
 
     now = clock.now()
     moment = parse_moment(at, now) if at else now
-    followup_on = parse_date(followup, clock.today()) if followup else None
+    # A promise counts from the day of the conversation: "+2d" after a call last Monday.
+    followup_on = parse_date(followup, moment.astimezone().date()) if followup else None
     with session(context).journal() as connection:
         customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.
@@ -156,6 +157,7 @@ def followup_add(
             connection,
             customer["id"],
             what=what,
+            promised_on=clock.today(),
             due_on=day,
             person_id=followups.person_id_for(connection, person),
             now=clock.now(),

@@ -28,17 +28,20 @@ def add(
     customer_id: int,
     *,
     what: str,
+    promised_on: date,
     due_on: date,
     person_id: int | None,
     now: datetime,
     interaction_id: int | None = None,
 ) -> int:
+    """A promise made on `promised_on` (the day of the conversation) to be kept by
+    `due_on`; both are kept, as a back-dated entry's promise was not made today."""
     if not what.strip():
         raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
     cursor = connection.execute(
         "INSERT INTO followups (customer_id, interaction_id, what, person_id, promised_on,"
         " due_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (customer_id, interaction_id, what.strip(), person_id, due_on.isoformat(),
+        (customer_id, interaction_id, what.strip(), person_id, promised_on.isoformat(),
          due_on.isoformat(), now.isoformat(timespec="seconds")),
     )  # fmt: skip
     return int(cursor.lastrowid or 0)

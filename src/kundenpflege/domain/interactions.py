@@ -131,6 +131,7 @@ def log(
             connection,
             customer_id,
             what=what,
+            promised_on=date.fromisoformat(occurred_on),
             due_on=followup_on,
             person_id=person_id,
             now=now,

@@ -86,8 +86,11 @@ def profile_text(profile: Profile, today: date) -> str:
     lines += ["", _("Open follow-ups:")]
     lines += [
         "  "
-        + _("#{number} due {day}: {what}").format(
-            number=followup.id, day=i18n.day(followup.due_on), what=followup.what
+        + _("#{number} due {day} (promised {promised}): {what}").format(
+            number=followup.id,
+            day=i18n.day(followup.due_on),
+            promised=i18n.day(followup.promised_on),
+            what=followup.what,
         )
         + (f" ({followup.person})" if followup.person else "")
         for followup in profile.open_followups
