@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kundenpflege.domain import signals
-from tests.conftest import Run, error_line, ok
+from tests.conftest import Run, error_line, ok, terminal
 
 
 def data(run: Run, *arguments: str) -> list[dict[str, object]]:
@@ -319,3 +319,37 @@ def test_proactive_ignores_replies_and_apologies() -> None:
     ]
     assert str(signals.last_proactive(history)) == "2026-10-01"
     assert signals.from_history(history).outbound_gap_days == 19
+
+
+def test_pulse_counts_reactive_only_customers_as_reactive_lists_them(scripted: Run) -> None:
+    """Issue 14 §6: one definition and one window for both, with any filter."""
+    for filters in ([], ["--tier", "A"], ["--tier", "B"], ["--tier", "C"]):
+        rows = {row["measure"]: row["current"] for row in data(scripted, "pulse", *filters)}
+        listed = data(scripted, "reactive", "--limit", "0", *filters)
+        share = rows["reactive only (see reactive)"] or 0
+        assert share * rows["customers"] == pytest.approx(len(listed), abs=0.01), filters
+    assert len(data(scripted, "reactive", "--limit", "0")) == 4
+
+
+@pytest.mark.parametrize(
+    ("arguments", "title"),
+    [
+        (["pulse"], "Pulse, Oct 27–Nov 25, 2026 against Sep 27–Oct 26"),
+        (["pulse", "--period", "7"], "Pulse, Nov 19–25, 2026 against Nov 12–18"),
+        (["--lang", "de", "pulse"], "Puls, 27. Okt.–25. Nov. 2026 gegen 27. Sept.–26. Okt."),
+        (["pulse", "--as-of", "2026-01-10", "--period", "14"],
+         "Pulse, Dec 28, 2025–Jan 10, 2026 against Dec 14–27, 2025"),
+        (["reactive"], "Contacted only reactively, Nov 26, 2025–Nov 25, 2026"),
+        (["--lang", "de", "reactive", "--window", "25"],
+         "Nur reaktiv betreut, 1.–25. Nov. 2026"),
+        (["fairness", "--window", "30"], "Care per tier, Oct 27–Nov 25, 2026"),
+        (["--lang", "de", "fairness", "--by", "band"],
+         "Betreuung je Wertklasse, 26. Nov. 2025–25. Nov. 2026"),
+        (["value", "--window", "90"], "Lifetime value and attention, contacts Aug 28–Nov 25, 2026"),
+    ],
+)  # fmt: skip
+def test_windows_are_dates_in_the_title(
+    scripted: Run, db_path: Path, arguments: list[str], title: str
+) -> None:
+    screen = terminal(arguments, db_path, NO_COLOR="1")
+    assert screen.splitlines()[0].strip() == title

@@ -115,6 +115,41 @@ def day(value: date) -> str:
     return value.strftime("%d.%m.%Y") if _State.language == "de" else value.isoformat()
 
 
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "de": ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
+           "Nov.", "Dez."),
+}  # fmt: skip
+
+
+def span(first: date, last: date, *, year: bool = True) -> str:
+    """Days from `first` to `last` as people write them in a title: 1.–29. Nov. 2026,
+    Nov 1–29, 2026; the year only once, or left out (`year=False`) beside a span that
+    names it, unless the span crosses a new year."""
+    german = _State.language == "de"
+    month = _MONTHS["de" if german else "en"]
+
+    def one(value: date, with_month: bool, with_year: bool) -> str:
+        if german:
+            return (f"{value.day}." + (f" {month[value.month - 1]}" if with_month else "")
+                    + (f" {value.year}" if with_year else ""))  # fmt: skip
+        return (
+            (f"{month[value.month - 1]} " if with_month else "")
+            + f"{value.day}"
+            + (f", {value.year}" if with_year else "")
+        )
+
+    crossing = first.year != last.year
+    if first == last:
+        return one(last, True, year)
+    if crossing:
+        return f"{one(first, True, True)}–{one(last, True, True)}"
+    same_month = first.month == last.month
+    if german:
+        return f"{one(first, not same_month, False)}–{one(last, True, year)}"
+    return f"{one(first, True, False)}–{one(last, not same_month, year)}"
+
+
 def moment(value: datetime) -> str:
     """A stored instant in local time: 25.11.2026 09:00 or 2026-11-25 09:00."""
     local = value.astimezone()

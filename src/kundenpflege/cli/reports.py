@@ -1,6 +1,7 @@
 """The reports: who is due, recent impressions, the cron digest, and the insights."""
 
 import sys
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -179,7 +180,7 @@ def fairness(
         rows = fairness_report.fairness(
             connection, today, by=by, window_days=window, tag=tag, tier=tier, person=person
         )
-    emit(views.fairness_report(rows, by), output)
+    emit(views.fairness_report(rows, by, window_of(today, window)), output)
 
 
 @app.command(epilog=examples("kundenpflege value --flagged", "kundenpflege value --format csv"))
@@ -210,7 +211,7 @@ def value(
             flagged_only=flagged,
             limit=row_limit(limit, output),
         )
-    emit(views.value_report(rows, total), output)
+    emit(views.value_report(rows, total, window_of(today, window)), output)
 
 
 @app.command(epilog=examples("kundenpflege reactive", "kundenpflege reactive --window 90"))
@@ -242,7 +243,7 @@ def reactive(
         overall = reactive_report.overall(
             connection, today, window, tag=tag, tier=tier, person=person
         )
-    emit(views.reactive_report(rows, total, overall), output)
+    emit(views.reactive_report(rows, total, overall, window_of(today, window)), output)
 
 
 @app.command(epilog=examples("kundenpflege pulse", "kundenpflege pulse --period 7"))
@@ -271,7 +272,17 @@ def pulse(
             tier=tier,
             person=person,
         )
-    emit(views.pulse_report(rows), output)
+    current = window_of(today, period)
+    emit(
+        views.pulse_report(rows, current, window_of(today - timedelta(days=period), period)), output
+    )
+
+
+def window_of(today: date, days: int) -> tuple[date, date]:
+    """The first and last day a report with a window of `days` counts, for its title."""
+    from kundenpflege.reports.tally import window
+
+    return window(today, days)
 
 
 def known_person(connection: "sqlite3.Connection", person: str | None) -> None:

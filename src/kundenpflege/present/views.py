@@ -274,11 +274,16 @@ def health_report(rows: list["Risk"], total: int) -> Report:
     )
 
 
-def fairness_report(rows: list["FairnessRow"], by: str) -> Report:
+def _window(days: tuple[date, date]) -> str:
+    return i18n.span(*days)
+
+
+def fairness_report(rows: list["FairnessRow"], by: str, window: tuple[date, date]) -> Report:
     from kundenpflege.reports.fairness import FairnessRow
 
+    title = _("Care per tier, {window}") if by == "tier" else _("Care per value band, {window}")
     return _report(
-        _("Care per tier") if by == "tier" else _("Care per value band"),
+        title.format(window=_window(window)),
         rows,
         FairnessRow,
         0,
@@ -298,11 +303,11 @@ def fairness_report(rows: list["FairnessRow"], by: str) -> Report:
     )
 
 
-def value_report(rows: list["ValueRow"], total: int) -> Report:
+def value_report(rows: list["ValueRow"], total: int, window: tuple[date, date]) -> Report:
     from kundenpflege.reports.value import ValueRow
 
     return _report(
-        _("Lifetime value and attention"),
+        _("Lifetime value and attention, contacts {window}").format(window=_window(window)),
         rows,
         ValueRow,
         total - len(rows),
@@ -320,11 +325,13 @@ def value_report(rows: list["ValueRow"], total: int) -> Report:
     )
 
 
-def reactive_report(rows: list["ReactiveRow"], total: int, overall: "Overall") -> Report:
+def reactive_report(
+    rows: list["ReactiveRow"], total: int, overall: "Overall", window: tuple[date, date]
+) -> Report:
     from kundenpflege.reports.reactive import ReactiveRow
 
     report = _report(
-        _("Contacted only reactively"),
+        _("Contacted only reactively, {window}").format(window=_window(window)),
         rows,
         ReactiveRow,
         total - len(rows),
@@ -370,11 +377,16 @@ def _pulse_change(row: "PulseRow") -> str:
     return i18n.signed(row.change)
 
 
-def pulse_report(rows: list["PulseRow"]) -> Report:
+def pulse_report(
+    rows: list["PulseRow"], current: tuple[date, date], previous: tuple[date, date]
+) -> Report:
     from kundenpflege.reports.pulse import PulseRow
 
     return _report(
-        _("Pulse"),
+        _("Pulse, {current} against {previous}").format(
+            current=_window(current),
+            previous=i18n.span(*previous, year=previous[1].year != current[1].year),
+        ),
         rows,
         PulseRow,
         0,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from kundenpflege.i18n import N_
 from kundenpflege.reports import health
+from kundenpflege.reports import reactive as reactive_report
 from kundenpflege.reports.filters import selection, selection_parts
 from kundenpflege.reports.tally import Tally, share, tally, total
 
@@ -57,18 +58,17 @@ def pulse(
     current = _flows(total(tally(connection, today - period, today, **filters)))
     previous = _flows(total(tally(connection, today - 2 * period, today - period, **filters)))
     source, parameters = selection(tag, tier, person)
-    day, start = today.isoformat(), (today - period).isoformat()
+    day = today.isoformat()
     risky_sql, risky_parameters = health.any_risk(today)
     state = connection.execute(
         f"SELECT count(*), coalesce(sum({risky_sql}), 0), sum(c.next_due IS NOT NULL),"
         " coalesce(sum(c.next_due >= ?), 0), coalesce(sum(c.silent_from <= ?), 0),"
-        " coalesce(sum(c.last_mood > 0), 0),"
-        " coalesce(sum(c.last_inbound_on > ? AND (c.last_proactive_on IS NULL"
-        "  OR c.last_proactive_on <= ?)), 0)"
+        " coalesce(sum(c.last_mood > 0), 0)"
         f"{source}",
-        [*risky_parameters, day, day, start, start, *parameters],
+        [*risky_parameters, day, day, *parameters],
     ).fetchone()
-    customers, risky, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
+    customers, risky, planned, on_time, silent, positive = (value or 0 for value in state)
+    reactive = reactive_report.count(connection, today, tag=tag, tier=tier, person=person)
     # Driven by the few open follow-ups, not by every customer.
     joins, conditions, _ = selection_parts(tag, tier, person)
     overdue_followups = connection.execute(
@@ -80,7 +80,7 @@ def pulse(
     return [
         _row(N_("customers"), customers),
         _row(N_("cared for on time (not overdue)"), share(on_time, planned)),
-        _row(N_("reactive only (period)"), share(reactive, customers)),
+        _row(N_("reactive only (see reactive)"), share(reactive, customers)),
         _row(N_("silent (over twice their rhythm)"), share(silent, customers)),
         _row(N_("at risk (see health)"), share(risky, customers)),
         _row(N_("positive last impression"), share(positive, customers)),

@@ -45,11 +45,43 @@ def overall(
     )
 
 
+WINDOW_DAYS = 365  # `reactive` and pulse's "reactive only" look back as far
+
+
+def _reactive(today: date, window_days: int) -> tuple[str, list[str]]:
+    """Heard from them in the window, never reached out on our own in it."""
+    start = (today - timedelta(days=window_days)).isoformat()
+    return (
+        " AND c.last_inbound_on > ? AND c.last_inbound_on <= ?"
+        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?)",
+        [start, today.isoformat(), start],
+    )
+
+
+def count(
+    connection: sqlite3.Connection,
+    today: date,
+    window_days: int = WINDOW_DAYS,
+    *,
+    tag: str | None = None,
+    tier: str | None = None,
+    person: str | None = None,
+) -> int:
+    """How many customers are reactive-only: the figure `pulse` shows, the rows `reactive` lists."""
+    source, parameters = selection(tag, tier, person)
+    condition, window = _reactive(today, window_days)
+    return int(
+        connection.execute(
+            f"SELECT count(*){source}{condition}", [*parameters, *window]
+        ).fetchone()[0]
+    )
+
+
 def reactive_only(
     connection: sqlite3.Connection,
     today: date,
     *,
-    window_days: int = 365,
+    window_days: int = WINDOW_DAYS,
     tag: str | None = None,
     tier: str | None = None,
     person: str | None = None,
@@ -58,14 +90,8 @@ def reactive_only(
     """Customers who reached out in the window while we never did on our own initiative."""
     start = (today - timedelta(days=window_days)).isoformat()
     source, parameters = selection(tag, tier, person)
-    condition = (
-        " AND c.last_inbound_on > ? AND c.last_inbound_on <= ?"
-        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?)"
-    )
-    window = [start, today.isoformat(), start]
-    count = connection.execute(
-        f"SELECT count(*){source}{condition}", [*parameters, *window]
-    ).fetchone()[0]
+    condition, window = _reactive(today, window_days)
+    found = count(connection, today, window_days, tag=tag, tier=tier, person=person)
     # The counts per customer are read only for the rows shown.
     rows = connection.execute(
         "SELECT c.handle, c.name, c.last_inbound_on, c.last_proactive_on,"
@@ -95,4 +121,4 @@ def reactive_only(
             channel=row["channel"],
         )
         for row in rows
-    ], int(count)
+    ], found

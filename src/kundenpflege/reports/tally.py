@@ -6,7 +6,7 @@ personal, mass, outbound and complaint contacts (migration m002).
 """
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 from kundenpflege.reports.filters import selection
 
@@ -59,6 +59,12 @@ def tally(
 def total(tallies: dict[str, Tally]) -> Tally:
     """All groups added up."""
     return {fact: sum(group[fact] for group in tallies.values()) for fact in FACTS}
+
+
+def window(today: date, days: int) -> tuple[date, date]:
+    """The first and last day of the `days` up to `today` that a report counts (the
+    tally reads days after `today - days`, up to `today`)."""
+    return today - timedelta(days=days - 1), today
 
 
 def share(part: int, whole: int) -> float | None:
