@@ -60,15 +60,16 @@ def pulse(
     source, parameters = selection(tag, tier, person)
     day = today.isoformat()
     risky_sql, risky_parameters = health.any_risk(today)
+    # Reactive only as `reactive` lists them: its definition, its window.
+    reactive_sql, reactive_parameters = reactive_report.predicate(today)
     state = connection.execute(
         f"SELECT count(*), coalesce(sum({risky_sql}), 0), sum(c.next_due IS NOT NULL),"
         " coalesce(sum(c.next_due >= ?), 0), coalesce(sum(c.silent_from <= ?), 0),"
-        " coalesce(sum(c.last_mood > 0), 0)"
+        f" coalesce(sum(c.last_mood > 0), 0), coalesce(sum({reactive_sql}), 0)"
         f"{source}",
-        [*risky_parameters, day, day, *parameters],
+        [*risky_parameters, day, day, *reactive_parameters, *parameters],
     ).fetchone()
-    customers, risky, planned, on_time, silent, positive = (value or 0 for value in state)
-    reactive = reactive_report.count(connection, today, tag=tag, tier=tier, person=person)
+    customers, risky, planned, on_time, silent, positive, reactive = (value or 0 for value in state)
     # Driven by the few open follow-ups, not by every customer.
     joins, conditions, _ = selection_parts(tag, tier, person)
     overdue_followups = connection.execute(

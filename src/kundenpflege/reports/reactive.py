@@ -48,32 +48,14 @@ def overall(
 WINDOW_DAYS = 365  # `reactive` and pulse's "reactive only" look back as far
 
 
-def _reactive(today: date, window_days: int) -> tuple[str, list[str]]:
-    """Heard from them in the window, never reached out on our own in it."""
+def predicate(today: date, window_days: int = WINDOW_DAYS) -> tuple[str, list[str]]:
+    """Reactive only, as SQL on customers `c`: heard from them in the window, never
+    reached out on our own in it (what `reactive` lists and `pulse` counts)."""
     start = (today - timedelta(days=window_days)).isoformat()
     return (
-        " AND c.last_inbound_on > ? AND c.last_inbound_on <= ?"
-        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?)",
+        "(c.last_inbound_on > ? AND c.last_inbound_on <= ?"
+        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?))",
         [start, today.isoformat(), start],
-    )
-
-
-def count(
-    connection: sqlite3.Connection,
-    today: date,
-    window_days: int = WINDOW_DAYS,
-    *,
-    tag: str | None = None,
-    tier: str | None = None,
-    person: str | None = None,
-) -> int:
-    """How many customers are reactive-only: the figure `pulse` shows, the rows `reactive` lists."""
-    source, parameters = selection(tag, tier, person)
-    condition, window = _reactive(today, window_days)
-    return int(
-        connection.execute(
-            f"SELECT count(*){source}{condition}", [*parameters, *window]
-        ).fetchone()[0]
     )
 
 
@@ -90,8 +72,11 @@ def reactive_only(
     """Customers who reached out in the window while we never did on our own initiative."""
     start = (today - timedelta(days=window_days)).isoformat()
     source, parameters = selection(tag, tier, person)
-    condition, window = _reactive(today, window_days)
-    found = count(connection, today, window_days, tag=tag, tier=tier, person=person)
+    reactive, window = predicate(today, window_days)
+    condition = f" AND {reactive}"
+    found = connection.execute(
+        f"SELECT count(*){source}{condition}", [*parameters, *window]
+    ).fetchone()[0]
     # The counts per customer are read only for the rows shown.
     rows = connection.execute(
         "SELECT c.handle, c.name, c.last_inbound_on, c.last_proactive_on,"
@@ -121,4 +106,4 @@ def reactive_only(
             channel=row["channel"],
         )
         for row in rows
-    ], found
+    ], int(found)
