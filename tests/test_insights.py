@@ -318,7 +318,8 @@ def test_proactive_ignores_replies_and_apologies() -> None:
         (1, "2026-10-01", "out", None, "call", None),
     ]
     assert str(signals.last_proactive(history)) == "2026-10-01"
-    assert signals.from_history(history).outbound_gap_days == 19
+    # Issue 14: the apology and the reply count toward no maximum; one contact is left.
+    assert signals.from_history(history).outbound_gap_days is None
 
 
 def test_pulse_counts_reactive_only_customers_as_reactive_lists_them(scripted: Run) -> None:
@@ -353,3 +354,57 @@ def test_windows_are_dates_in_the_title(
 ) -> None:
     screen = terminal(arguments, db_path, NO_COLOR="1")
     assert screen.splitlines()[0].strip() == title
+
+
+@pytest.fixture
+def baeckerei(journal: Run) -> Run:
+    """Issue 14 §2: a customer who wants to hear from us at most monthly."""
+    ok(journal("add", "baeckerei-sommer", "--since", "2025-01-01"))
+    ok(journal("prefer", "baeckerei-sommer", "--max", "monthly", "--said", "2025-01-01"))
+    ok(journal("log", "baeckerei-sommer", "--at", "02.11.2026 10:00", "--kind", "call",
+               "--direction", "out"))  # fmt: skip
+    return journal
+
+
+def over_contacted(run: Run) -> list[str]:
+    return [row["handle"] for row in data(run, "health") if row["reason"] == "over-contacted"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # An apology the day after their complaint.
+        [["log", "baeckerei-sommer", "--at", "16.11.2026 09:00", "--kind", "complaint"],
+         ["log", "baeckerei-sommer", "--at", "17.11.2026 10:00", "--kind", "apology"]],
+        # Our answer within a week to their own call.
+        [["log", "baeckerei-sommer", "--at", "16.11.2026 09:00", "--kind", "call",
+          "--direction", "in"],
+         ["log", "baeckerei-sommer", "--at", "23.11.2026 10:00", "--kind", "call",
+          "--direction", "out"]],
+        # The follow-up we promised, on its day.
+        [["followup", "add", "baeckerei-sommer", "Muster bringen", "--due", "2026-11-17"],
+         ["log", "baeckerei-sommer", "--at", "17.11.2026 10:00", "--kind", "visit",
+          "--direction", "out"]],
+    ],
+)  # fmt: skip
+def test_answers_apologies_and_kept_promises_are_never_too_much(
+    baeckerei: Run, answer: list[list[str]]
+) -> None:
+    for step in answer:
+        assert "Warning" not in ok(baeckerei(*step)).stderr
+    assert over_contacted(baeckerei) == []
+
+
+def test_our_own_initiative_too_soon_is_still_too_much(baeckerei: Run) -> None:
+    ok(baeckerei("log", "baeckerei-sommer", "--at", "10.11.2026 09:00", "--kind", "apology"))
+    logged = ok(baeckerei("log", "baeckerei-sommer", "--at", "17.11.2026 10:00", "--kind",
+                          "call", "--direction", "out"))  # fmt: skip
+    assert logged.stderr.splitlines()[0] == (
+        "Warning: baeckerei-sommer asked to be contacted not more than monthly;"
+        " our previous contact was 15 days earlier."
+    )
+    [row] = [row for row in data(baeckerei, "health") if row["reason"] == "over-contacted"]
+    assert (row["since"], row["detail"]) == (
+        "2026-11-17",
+        "two contacts 15 days apart; maximum monthly",
+    )

@@ -158,6 +158,11 @@ def _over_contact(
     ).fetchone()
     if row["last_interaction_id"] != interaction_id or row["over_contact_until"] is None:
         return []
+    from kundenpflege.domain import schedule  # read only when they stated a maximum
+
+    counted = schedule.counted_outbound(connection, customer_id)
+    if not counted or counted[0] != interaction_id:
+        return []  # an answer, an apology or a kept promise: never too much
     gap = row["outbound_gap_days"]
     when = (
         _("the same day")

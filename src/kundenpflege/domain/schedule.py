@@ -129,21 +129,19 @@ def computed(
                 chunk,
             ).fetchall()
         )
-        histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
-        for row in connection.execute(
-            "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
-            f" WHERE customer_id IN ({marks}) ORDER BY customer_id, occurred_at DESC, id DESC",
-            chunk,
-        ):
-            histories[row[0]].append(tuple(row[1:]))
+        promises, histories = (
+            _promises(connection, chunk, marks),
+            _histories(connection, chunk, marks),
+        )
         for row in customers:
             customer = (row["status"], row["created_at"], row["paused_until"])
             preference = stated.get(row["preference_id"])
             history, repair_at = histories.get(row["id"], []), repaired.get(row["id"])
             try:
                 repair = _local_day(repair_at) if repair_at else None
+                kept = promises.get(row["id"], [])
                 values = (
-                    _derived(*customer, preference, history, default, repair)
+                    _derived(*customer, preference, history, default, repair, kept)
                     if history or repair
                     else _untouched(*customer, preference, default)
                 )
@@ -155,6 +153,44 @@ def computed(
                 ) from None  # fmt: skip
             rows.append((*values, row["id"]))
     return rows
+
+
+def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[int]:
+    """Ids of our contacts with this customer that count toward their maximum, newest
+    first (`signals.counted_outbound`, read as the unit of work reads it)."""
+    chunk, marks = [customer_id], "?"
+    history = _histories(connection, chunk, marks).get(customer_id, [])
+    kept = _promises(connection, chunk, marks).get(customer_id, [])
+    return [number for number, _day in signals.counted_outbound(history, kept)]
+
+
+def _histories(
+    connection: sqlite3.Connection, chunk: list[int], marks: str
+) -> dict[int, list[signals.HistoryRow]]:
+    histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
+    for row in connection.execute(
+        "SELECT customer_id, id, occurred_on, direction, mood, kind, amount FROM interactions"
+        f" WHERE customer_id IN ({marks}) ORDER BY customer_id, occurred_at DESC, id DESC",
+        chunk,
+    ):
+        histories[row[0]].append(tuple(row[1:]))
+    return histories
+
+
+def _promises(
+    connection: sqlite3.Connection, chunk: list[int], marks: str
+) -> dict[int, list[signals.Promise]]:
+    """Promises not cancelled: due day and, if kept, the local day it was kept."""
+    promises: dict[int, list[signals.Promise]] = defaultdict(list)
+    for customer_id, due_on, done_at in connection.execute(
+        "SELECT customer_id, due_on, done_at FROM followups WHERE status != 'cancelled'"
+        f" AND customer_id IN ({marks})",
+        chunk,
+    ):
+        promises[customer_id].append(
+            (date.fromisoformat(due_on), _local_day(done_at) if done_at else None)
+        )
+    return promises
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
@@ -185,9 +221,10 @@ def _derived(
     rows: list[signals.HistoryRow],
     default: Frequency,
     last_repair: date | None,
+    promises: Sequence[signals.Promise] = (),
 ) -> tuple[object, ...]:
     """The DERIVED columns of one customer, in their order."""
-    history = signals.from_history(rows)
+    history = signals.from_history(rows, promises)
     risks = signals.risks(
         history,
         last_repair=last_repair,

@@ -21,6 +21,8 @@ REACTION_WINDOW = timedelta(days=7)
 
 # (id, occurred_on, direction, mood, kind, amount), newest first.
 HistoryRow = tuple[int, str, str, int | None, str, float | None]
+# A promise that was not cancelled: the day it is due, and the day it was kept (if so).
+Promise = tuple[date, date | None]
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class Signals:
     last_outbound_on: date | None = None
     last_inbound_on: date | None = None
     last_proactive_on: date | None = None  # our last contact that was not a reaction
-    outbound_gap_days: int | None = None  # between the two newest outbound contacts
+    last_counted_on: date | None = None  # our last contact that counts toward their maximum
+    outbound_gap_days: int | None = None  # between the two newest that count
     mood_trend: float | None = None  # recent average minus earlier average
     orders_total: float = 0.0
 
@@ -45,27 +48,42 @@ def mood_trend(moods: list[int]) -> float | None:
     return sum(recent) / len(recent) - sum(earlier) / len(earlier)
 
 
-def last_proactive(
-    history: list[tuple[int, str, str, int | None, str, float | None]],
-) -> date | None:
-    """Our newest outbound contact that was neither an apology nor a reply within a week."""
-    proactive = None
+def counted_outbound(
+    history: list[HistoryRow], promises: Iterable[Promise] = ()
+) -> list[tuple[int, date]]:
+    """Our outbound contacts (id, day), newest first, that were our own initiative: not
+    an apology, not our answer within a week to the customer's own contact, and not the
+    keeping of a promise (on or after its day, while it was open). Only these count
+    toward a customer's maximum; without `promises`, they are our proactive contacts."""
+    kept = list(promises)
+    counted = []
     last_inbound: date | None = None
-    for _, day_text, direction, _, kind, _ in reversed(history):
+    for row_id, day_text, direction, _, kind, _ in reversed(history):
         day = date.fromisoformat(day_text)
         if direction == "in":
             last_inbound = day
-        elif kind != "apology" and not (last_inbound and day - last_inbound <= REACTION_WINDOW):
-            proactive = day
-    return proactive
+        elif not (
+            kind == "apology"
+            or (last_inbound and day - last_inbound <= REACTION_WINDOW)
+            or any(due <= day and (done is None or done >= day) for due, done in kept)
+        ):
+            counted.append((row_id, day))
+    return counted[::-1]
 
 
-def from_history(rows: Iterable[HistoryRow]) -> Signals:
-    """Everything above from one customer's history, newest first."""
+def last_proactive(history: list[HistoryRow]) -> date | None:
+    """Our newest outbound contact that was neither an apology nor a reply within a week."""
+    proactive = counted_outbound(history)
+    return proactive[0][1] if proactive else None
+
+
+def from_history(rows: Iterable[HistoryRow], promises: Iterable[Promise] = ()) -> Signals:
+    """Everything above from one customer's history, newest first, and their promises."""
     history = list(rows)
     if not history:
         return Signals()
-    outbound = [date.fromisoformat(row[1]) for row in history if row[2] == "out"][:2]
+    outbound = [date.fromisoformat(row[1]) for row in history if row[2] == "out"][:1]
+    counted = [day for _id, day in counted_outbound(history, promises)][:2]
     inbound = next((row[1] for row in history if row[2] == "in"), None)
     newest = history[0]
     return Signals(
@@ -76,7 +94,8 @@ def from_history(rows: Iterable[HistoryRow]) -> Signals:
         last_outbound_on=outbound[0] if outbound else None,
         last_inbound_on=date.fromisoformat(inbound) if inbound else None,
         last_proactive_on=last_proactive(history),
-        outbound_gap_days=(outbound[0] - outbound[1]).days if len(outbound) == 2 else None,
+        last_counted_on=counted[0] if counted else None,
+        outbound_gap_days=(counted[0] - counted[1]).days if len(counted) == 2 else None,
         mood_trend=mood_trend([row[3] for row in history if row[3] is not None]),
         orders_total=sum(row[5] or 0.0 for row in history),
     )
@@ -106,9 +125,9 @@ def risks(
     )
     falling = history.mood_trend is not None and history.mood_trend <= -FALLING_BY
     over = None
-    if maximum and history.outbound_gap_days is not None and history.last_outbound_on:
+    if maximum and history.outbound_gap_days is not None and history.last_counted_on:
         if history.outbound_gap_days < maximum.approximate_days:
-            over = history.last_outbound_on + maximum.delta
+            over = history.last_counted_on + maximum.delta
     return Risks(
         negative_since=history.last_on if negative else None,
         falling_since=history.last_on if falling else None,

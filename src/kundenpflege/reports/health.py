@@ -71,10 +71,9 @@ def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Ris
             days=row["outbound_gap_days"],
             maximum=parse_frequency(row["max_frequency"]).describe(),
         )
-        since = from_iso(row["last_outbound_on"])
-        step = _("hold back until {day}").format(
-            day=day(date.fromisoformat(row["over_contact_until"]))
-        )
+        until = date.fromisoformat(row["over_contact_until"])
+        since = until - parse_frequency(row["max_frequency"]).delta  # the contact too many
+        step = _("hold back until {day}").format(day=day(until))
     else:
         rhythm = (parse_frequency(row["frequency"]) if row["frequency"] else default).describe()
         detail = (

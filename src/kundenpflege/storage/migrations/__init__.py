@@ -9,7 +9,11 @@ from datetime import datetime
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.storage.migrations import change_log, foundation  # noqa: F401 (registers)
+from kundenpflege.storage.migrations import (  # noqa: F401 (they register their steps)
+    change_log,
+    foundation,
+    wishes_kept,
+)
 from kundenpflege.storage.migrations.registry import REGISTERED, Step
 
 MIGRATIONS = sorted(REGISTERED)  # by name: m001_journal, m002_insights, …
