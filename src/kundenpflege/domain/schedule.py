@@ -122,13 +122,6 @@ def computed(
         stated = preferences.by_ids(
             connection, [row["preference_id"] for row in customers if row["preference_id"]]
         )
-        repaired: dict[int, str] = dict(
-            connection.execute(
-                "SELECT customer_id, max(done_at) FROM followups WHERE done_at IS NOT NULL"
-                f" AND customer_id IN ({marks}) GROUP BY customer_id",
-                chunk,
-            ).fetchall()
-        )
         promises, histories = (
             _promises(connection, chunk, marks),
             _histories(connection, chunk, marks),
@@ -136,10 +129,11 @@ def computed(
         for row in customers:
             customer = (row["status"], row["created_at"], row["paused_until"])
             preference = stated.get(row["preference_id"])
-            history, repair_at = histories.get(row["id"], []), repaired.get(row["id"])
+            history = histories.get(row["id"], [])
             try:
-                repair = _local_day(repair_at) if repair_at else None
-                kept = promises.get(row["id"], [])
+                kept = _kept(promises.get(row["id"], []))
+                # The newest kept promise repairs a bad impression before it.
+                repair = max((done for _due, done in kept if done), default=None)
                 values = (
                     _derived(*customer, preference, history, default, repair, kept)
                     if history or repair
@@ -160,7 +154,7 @@ def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[i
     first (`signals.counted_outbound`, read as the unit of work reads it)."""
     chunk, marks = [customer_id], "?"
     history = _histories(connection, chunk, marks).get(customer_id, [])
-    kept = _promises(connection, chunk, marks).get(customer_id, [])
+    kept = _kept(_promises(connection, chunk, marks).get(customer_id, []))
     return [number for number, _day in signals.counted_outbound(history, kept)]
 
 
@@ -179,18 +173,21 @@ def _histories(
 
 def _promises(
     connection: sqlite3.Connection, chunk: list[int], marks: str
-) -> dict[int, list[signals.Promise]]:
-    """Promises not cancelled: due day and, if kept, the local day it was kept."""
-    promises: dict[int, list[signals.Promise]] = defaultdict(list)
+) -> dict[int, list[tuple[str, str | None]]]:
+    """Promises not cancelled: the day due and, if kept, when (read as stored; a value
+    another program broke is named per customer by the caller)."""
+    promises: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for customer_id, due_on, done_at in connection.execute(
         "SELECT customer_id, due_on, done_at FROM followups WHERE status != 'cancelled'"
         f" AND customer_id IN ({marks})",
         chunk,
     ):
-        promises[customer_id].append(
-            (date.fromisoformat(due_on), _local_day(done_at) if done_at else None)
-        )
+        promises[customer_id].append((due_on, done_at))
     return promises
+
+
+def _kept(promises: list[tuple[str, str | None]]) -> list[signals.Promise]:
+    return [(date.fromisoformat(due), _local_day(done) if done else None) for due, done in promises]
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
