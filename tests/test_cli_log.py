@@ -404,3 +404,61 @@ def test_a_promise_made_now_is_promised_today(customer: Run) -> None:
     assert (row["promised_on"], row["due_on"]) == ("2026-11-25", "2026-11-28")
     german = ok(customer("--lang", "de", "show", "mueller-bau")).stdout
     assert "#1 fällig am 28.11.2026 (versprochen am 25.11.2026): Angebot" in german
+
+
+@pytest.fixture
+def wished(customer: Run) -> Run:
+    """Müller Bau said on 01.10.2026: anna, by phone."""
+    ok(customer("prefer", "mueller-bau", "--person", "anna", "--channel", "phone",
+                "--said", "2026-10-01"))  # fmt: skip
+    return customer
+
+
+def test_a_contact_against_their_wish_is_logged_with_warnings(wished: Run) -> None:
+    """Issue 14 §2: it happened, so it is logged; the journal says what was wrong."""
+    logged = ok(wished("log", "mueller-bau", "--person", "ben", "--channel", "visit",
+                       "--kind", "meeting"))  # fmt: skip
+    assert logged.stderr.splitlines()[:2] == [
+        "Warning: mueller-bau chose anna to contact them; this contact was by ben.",
+        "Warning: mueller-bau asked to be contacted by phone; this contact was by visit.",
+    ]
+    german = ok(wished("--lang", "de", "log", "mueller-bau", "--person", "ben", "--channel",
+                       "email", "--kind", "email"))  # fmt: skip
+    assert german.stderr.splitlines()[:2] == [
+        "Warnung: mueller-bau hat anna als Ansprechpartner gewählt; dieser Kontakt war durch ben.",
+        "Warnung: mueller-bau möchte per Telefon kontaktiert werden; dieser Kontakt war per"
+        " E-Mail.",
+    ]
+    for fine in (
+        ["log", "mueller-bau", "--kind", "call"],  # their person, their channel
+        ["log", "mueller-bau", "--person", "ben", "--kind", "call", "--direction", "in"],
+        ["log", "mueller-bau", "--at", "2026-09-15", "--person", "ben", "--channel", "visit"],
+    ):
+        assert "Warning" not in ok(wished(*fine)).stderr, fine
+
+
+def test_a_contact_inside_their_pause_is_named(wished: Run) -> None:
+    ok(wished("pause", "mueller-bau", "--until", "2026-12-10"))
+    logged = ok(wished("log", "mueller-bau", "--kind", "call"))
+    assert logged.stderr.splitlines()[0] == (
+        "Warning: mueller-bau asked for a pause until 2026-12-10."
+    )
+
+
+def test_do_not_contact_refuses_unless_it_happened_anyway(wished: Run, db_path: Path) -> None:
+    ok(wished("prefer", "mueller-bau", "--do-not-contact", "--said", "2026-11-20"))
+    before = file_snapshot(db_path)
+    assert error_line(wished("log", "mueller-bau", "--kind", "call", "--note", "x")) == (
+        "Error: mueller-bau asked not to be contacted (stated 2026-11-20); nothing was logged;"
+        " if the contact happened all the same, log it with --anyway"
+    )
+    assert file_snapshot(db_path) == before
+    german = wished("--lang", "de", "log", "mueller-bau", "--kind", "call")
+    assert (german.exit_code, german.stderr) == (
+        1,
+        "Fehler: mueller-bau möchte nicht kontaktiert werden (gesagt am 20.11.2026); nichts"
+        " wurde eingetragen; wenn der Kontakt trotzdem stattfand, mit --anyway eintragen\n",
+    )
+    ok(wished("log", "mueller-bau", "--kind", "call", "--anyway"))
+    ok(wished("log", "mueller-bau", "--kind", "complaint", "--direction", "in"))  # they call us
+    ok(wished("log", "mueller-bau", "--at", "2026-11-10", "--kind", "call"))  # before they said

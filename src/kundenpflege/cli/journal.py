@@ -65,6 +65,9 @@ def log(
         str | None, typer.Option(metavar="DATE", help="Promise a follow-up, e.g. +2d.")
     ] = None,
     amount: Annotated[float | None, typer.Option(max=MAX_EUR, help="Order amount in EUR.")] = None,
+    anyway: Annotated[
+        bool, typer.Option("--anyway", help="Log a contact they asked not to have (it happened).")
+    ] = False,
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
     from kundenpflege.domain import customers, interactions, schedule
@@ -82,7 +85,7 @@ def log(
             logged = interactions.log(
                 connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
                 direction=direction, person=person, contact=contact, mood=mood, note=text,
-                followup_on=followup_on, amount=amount,
+                followup_on=followup_on, amount=amount, anyway=anyway,
             )  # fmt: skip
         except customers.CustomerGone:
             raise gone(customer["handle"], text, session(context).path) from None

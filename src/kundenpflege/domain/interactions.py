@@ -65,6 +65,7 @@ def log(
     note: str | None = None,
     followup_on: date | None = None,
     amount: float | None = None,
+    anyway: bool = False,
 ) -> Logged:
     """Store one interaction (and its follow-up) and move the customer's next due date."""
     customers.still_changeable(connection, customer_id)  # found before the note was typed
@@ -87,6 +88,13 @@ def log(
         direction_name = "in" if kind_name in vocabulary.INBOUND_KINDS else "out"
     else:
         direction_name = vocabulary.direction(direction)
+    if direction_name == "out":
+        from kundenpflege.domain import wishes  # what we started is checked against their wish
+
+        notices += wishes.check_contact(
+            connection, customer_id, day=date.fromisoformat(occurred_on),
+            channel=channel_name, person=person, anyway=anyway,
+        )  # fmt: skip
     person_id = None
     if person:
         person_id = people.person_id(connection, person)

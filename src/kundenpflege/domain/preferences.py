@@ -86,6 +86,16 @@ def current(connection: sqlite3.Connection, customer_id: int) -> Preference | No
     return _from_row(row) if row else None
 
 
+def in_force(connection: sqlite3.Connection, customer_id: int, day: date) -> Preference | None:
+    """What the customer had said by `day`: the newest statement made on or before it."""
+    row = connection.execute(
+        f"{_SELECT} WHERE p.customer_id = ? AND p.stated_on <= ?"
+        " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1",
+        (customer_id, day.isoformat()),
+    ).fetchone()
+    return _from_row(row) if row else None
+
+
 def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preference]:
     """Statements by their row id (for refreshing many customers at once)."""
     if not ids:

@@ -1,0 +1,58 @@
+"""The customer decides: a contact of ours is checked against what they had said by
+its day. Do-not-contact refuses (unless the contact happened anyway and is logged
+with `--anyway`); another person, another channel, or a contact inside their pause
+is logged with a warning, because it happened and the journal must say so.
+
+Only contacts we started are checked: when the customer calls, we answer.
+"""
+
+import sqlite3
+from datetime import date
+
+from kundenpflege.domain import preferences
+from kundenpflege.domain.vocabulary import label
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.i18n import day as shown
+
+
+def check_contact(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    *,
+    day: date,
+    channel: str | None,
+    person: str | None,
+    anyway: bool,
+) -> list[str]:
+    """Warnings for an outbound contact on `day` by `person` (None: the one they chose)
+    over `channel`; raises when they asked not to be contacted at all."""
+    handle, paused = connection.execute(
+        "SELECT handle, paused_until FROM customers WHERE id = ?", (customer_id,)
+    ).fetchone()
+    wish = preferences.in_force(connection, customer_id, day)
+    warnings = []
+    if wish and wish.do_not_contact and not anyway:
+        raise KundenpflegeError(
+            _("{handle} asked not to be contacted (stated {day}); nothing was logged; if the"
+              " contact happened all the same, log it with --anyway").format(
+                handle=handle, day=shown(wish.stated_on))
+        )  # fmt: skip
+    if wish and wish.person and person and person != wish.person:
+        warnings.append(
+            _("Warning: {handle} chose {chosen} to contact them; this contact was by"
+              " {person}.").format(handle=handle, chosen=wish.person, person=person)
+        )  # fmt: skip
+    if wish and wish.channel and channel and channel != wish.channel:
+        warnings.append(
+            _("Warning: {handle} asked to be contacted by {wanted}; this contact was by"
+              " {channel}.").format(handle=handle, wanted=label(wish.channel),
+                                    channel=label(channel))
+        )  # fmt: skip
+    if paused and day.isoformat() < paused:
+        warnings.append(
+            _("Warning: {handle} asked for a pause until {until}.").format(
+                handle=handle, until=shown(date.fromisoformat(paused))
+            )
+        )
+    return warnings
