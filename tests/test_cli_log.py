@@ -462,3 +462,41 @@ def test_do_not_contact_refuses_unless_it_happened_anyway(wished: Run, db_path: 
     ok(wished("log", "mueller-bau", "--kind", "call", "--anyway"))
     ok(wished("log", "mueller-bau", "--kind", "complaint", "--direction", "in"))  # they call us
     ok(wished("log", "mueller-bau", "--at", "2026-11-10", "--kind", "call"))  # before they said
+
+
+def test_marketing_needs_confirmed_consent(wished: Run) -> None:
+    """Issue 14 §2: `--purpose` marks a contact as marketing; the ledger as it stood
+    that day decides (double opt-in: a grant alone is not enough)."""
+    warning = (
+        "Warning: mueller-bau has no confirmed consent to newsletter (double opt-in) for this"
+        " contact; marketing needs it."
+    )
+    send = ("log", "mueller-bau", "--channel", "phone", "--kind", "newsletter", "--purpose",
+            "newsletter")  # fmt: skip
+    assert warning in ok(wished(*send)).stderr.splitlines()
+    ok(wished("consent", "grant", "mueller-bau", "--purpose", "newsletter"))
+    assert warning in ok(wished(*send)).stderr.splitlines()
+    ok(wished("consent", "confirm", "mueller-bau", "--purpose", "newsletter"))
+    assert "Warning" not in ok(wished(*send)).stderr
+    assert warning in ok(wished(*send, "--at", "2026-11-01")).stderr.splitlines()  # before
+    petra = ok(wished(*send, "--contact", "Petra Müller")).stderr.splitlines()
+    assert warning in petra  # Petra herself never consented
+    ok(wished("consent", "withdraw", "mueller-bau", "--purpose", "newsletter"))
+    german = ok(wished("--lang", "de", *send)).stderr.splitlines()
+    assert (
+        "Warnung: mueller-bau hat für diesen Kontakt keine bestätigte Einwilligung in"
+        " Newsletter (Double-Opt-in); Werbung braucht sie." in german
+    )
+    stored = json.loads(ok(wished("export", "json")).stdout)["tables"]["interactions"]
+    assert [row["purpose"] for row in stored] == ["newsletter"] * 6
+    assert error_line(wished("log", "mueller-bau", "--purpose", "spam")) == (
+        "Error: unknown purpose 'spam'; use one of newsletter, email-marketing, phone-marketing"
+    )
+
+
+def test_undo_keeps_the_purpose_of_a_deleted_entry(wished: Run) -> None:
+    ok(wished("log", "mueller-bau", "--kind", "call", "--purpose", "phone-marketing"))
+    ok(wished("interaction", "delete", "1", "--yes"))
+    ok(wished("undo", "--yes"))
+    [row] = json.loads(ok(wished("export", "json")).stdout)["tables"]["interactions"]
+    assert row["purpose"] == "phone-marketing"

@@ -68,6 +68,13 @@ def log(
     anyway: Annotated[
         bool, typer.Option("--anyway", help="Log a contact they asked not to have (it happened).")
     ] = False,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PURPOSE",
+            help="Marketing: newsletter, email-marketing or phone-marketing (consent checked).",
+        ),
+    ] = None,
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
     from kundenpflege.domain import customers, interactions, schedule
@@ -85,7 +92,7 @@ def log(
             logged = interactions.log(
                 connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
                 direction=direction, person=person, contact=contact, mood=mood, note=text,
-                followup_on=followup_on, amount=amount, anyway=anyway,
+                followup_on=followup_on, amount=amount, anyway=anyway, purpose=purpose,
             )  # fmt: skip
         except customers.CustomerGone:
             raise gone(customer["handle"], text, session(context).path) from None

@@ -6,7 +6,7 @@ database refuses to change or delete ledger rows.
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
@@ -68,6 +68,26 @@ def current_state(
         (customer_id, purpose, contact_id),
     ).fetchone()
     return STATES[row[0]] if row else None
+
+
+def state_on(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    purpose: str,
+    contact_id: int | None,
+    day: date,
+) -> str | None:
+    """The state as the ledger stood at the end of `day` (local time)."""
+    actions = [
+        action
+        for action, recorded_at in connection.execute(
+            "SELECT action, recorded_at FROM consent WHERE customer_id = ? AND purpose = ?"
+            " AND contact_id IS ? ORDER BY id",
+            (customer_id, purpose, contact_id),
+        )
+        if datetime.fromisoformat(recorded_at).astimezone().date() <= day
+    ]
+    return STATES[actions[-1]] if actions else None
 
 
 @journal.writes

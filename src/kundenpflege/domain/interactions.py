@@ -66,6 +66,7 @@ def log(
     followup_on: date | None = None,
     amount: float | None = None,
     anyway: bool = False,
+    purpose: str | None = None,
 ) -> Logged:
     """Store one interaction (and its follow-up) and move the customer's next due date."""
     customers.still_changeable(connection, customer_id)  # found before the note was typed
@@ -88,13 +89,10 @@ def log(
         direction_name = "in" if kind_name in vocabulary.INBOUND_KINDS else "out"
     else:
         direction_name = vocabulary.direction(direction)
-    if direction_name == "out":
-        from kundenpflege.domain import wishes  # what we started is checked against their wish
+    if purpose is not None:
+        from kundenpflege.domain.consent import check_purpose
 
-        notices += wishes.check_contact(
-            connection, customer_id, day=date.fromisoformat(occurred_on),
-            channel=channel_name, person=person, anyway=anyway,
-        )  # fmt: skip
+        check_purpose(purpose)
     person_id = None
     if person:
         person_id = people.person_id(connection, person)
@@ -105,11 +103,18 @@ def log(
         from kundenpflege.domain import contacts  # most contacts are logged without one
 
         contact_id = contacts.find(connection, customer_id, contact).id
+    if direction_name == "out":
+        from kundenpflege.domain import wishes  # what we started is checked against their wish
+
+        notices += wishes.check_contact(
+            connection, customer_id, day=date.fromisoformat(occurred_on), channel=channel_name,
+            person=person, contact_id=contact_id, purpose=purpose, anyway=anyway,
+        )  # fmt: skip
     text = note.strip() if note and note.strip() else None
     cursor = connection.execute(
         "INSERT INTO interactions (customer_id, occurred_at, occurred_on, channel, direction,"
-        " kind, person_id, contact_id, mood, note, amount, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " kind, person_id, contact_id, mood, note, amount, recorded_at, purpose)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             customer_id,
             occurred_at,
@@ -123,6 +128,7 @@ def log(
             text,
             amount,
             now.isoformat(timespec="seconds"),
+            purpose,
         ),
     )
     interaction_id = int(cursor.lastrowid or 0)

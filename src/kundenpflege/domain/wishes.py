@@ -9,7 +9,7 @@ Only contacts we started are checked: when the customer calls, we answer.
 import sqlite3
 from datetime import date
 
-from kundenpflege.domain import preferences
+from kundenpflege.domain import consent, preferences
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
@@ -23,10 +23,13 @@ def check_contact(
     day: date,
     channel: str | None,
     person: str | None,
-    anyway: bool,
+    contact_id: int | None = None,
+    purpose: str | None = None,
+    anyway: bool = False,
 ) -> list[str]:
     """Warnings for an outbound contact on `day` by `person` (None: the one they chose)
-    over `channel`; raises when they asked not to be contacted at all."""
+    over `channel`, to the customer or one `contact_id` there, for a marketing
+    `purpose` or none; raises when they asked not to be contacted at all."""
     handle, paused = connection.execute(
         "SELECT handle, paused_until FROM customers WHERE id = ?", (customer_id,)
     ).fetchone()
@@ -55,4 +58,12 @@ def check_contact(
                 handle=handle, until=shown(date.fromisoformat(paused))
             )
         )
+    if (
+        purpose
+        and consent.state_on(connection, customer_id, purpose, contact_id, day) != "confirmed"
+    ):
+        warnings.append(
+            _("Warning: {handle} has no confirmed consent to {purpose} (double opt-in) for"
+              " this contact; marketing needs it.").format(handle=handle, purpose=label(purpose))
+        )  # fmt: skip
     return warnings

@@ -120,7 +120,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "direction": _one_of("in", "out"), "kind": lambda value: vocabulary.kind(_text(value)),
         "person_id": REFERENCE, "contact_id": REFERENCE,
         "mood": _optional(_number(-2, 2)), "note": TEXT, "amount": _optional(_money),
-        "recorded_at": _moment,
+        "recorded_at": _moment, "purpose": _optional(_one_of(*PURPOSES)),
     },
     "followups": {
         "id": ID, "customer_id": ID, "interaction_id": REFERENCE, "what": _words,

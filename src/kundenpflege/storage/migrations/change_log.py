@@ -36,10 +36,12 @@ def _exact(value: str) -> str:
     )
 
 
-def _logging(connection: sqlite3.Connection, table: str) -> list[str]:
+def logging_triggers(connection: sqlite3.Connection, table: str) -> list[str]:
     """Triggers that copy, into the open change's steps, the key of each row inserted
     and the whole row (stated columns) before each update or delete; in a numbered
-    table only rows at or below the change's floor (newer ones are the change's own)."""
+    table only rows at or below the change's floor (newer ones are the change's own).
+    A later step that adds a column to a logged table makes its triggers again with
+    this (the columns are read from the table as it is then)."""
     info = connection.execute(f"PRAGMA table_info({table})").fetchall()
     keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
     stated = [row[1] for row in info if row[1] not in _RECOMPUTED.get(table, ())]
@@ -95,7 +97,7 @@ def m012_change_log(connection: sqlite3.Connection) -> None:
         "CREATE TABLE change_recording (change_id INTEGER PRIMARY KEY, "
         + ", ".join(f"{table}_floor INTEGER NOT NULL" for table in _NUMBERED)
         + ")",
-        *(statement for table in _LOGGED for statement in _logging(connection, table)),
+        *(statement for table in _LOGGED for statement in logging_triggers(connection, table)),
         *(
             f"CREATE TRIGGER change_stop_{table}_{event.lower()} AFTER {event} ON {table}"
             f" BEGIN UPDATE changes SET stop = '{why}'"
