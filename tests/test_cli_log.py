@@ -500,3 +500,38 @@ def test_undo_keeps_the_purpose_of_a_deleted_entry(wished: Run) -> None:
     ok(wished("undo", "--yes"))
     [row] = json.loads(ok(wished("export", "json")).stdout)["tables"]["interactions"]
     assert row["purpose"] == "phone-marketing"
+
+
+def test_a_pause_is_not_held_against_a_contact_before_it_was_asked_for(wished: Run) -> None:
+    ok(wished("pause", "mueller-bau", "--until", "2026-12-10"))
+    assert "Warning" not in ok(wished("log", "mueller-bau", "--at", "2026-11-01",
+                                      "--kind", "call")).stderr  # fmt: skip
+
+
+def test_a_promise_is_never_due_before_it_was_made(customer: Run, db_path: Path) -> None:
+    before = file_snapshot(db_path)
+    assert error_line(
+        customer("log", "mueller-bau", "--at", "16.11.2026 08:30", "--followup", "-1d")
+    ) == (  # fmt: skip
+        "Error: a promise made on 2026-11-16 cannot be due on 2026-11-15, before it was made"
+    )
+    assert file_snapshot(db_path) == before
+    # A promise recorded today that is overdue already: made today, due then.
+    ok(customer("followup", "add", "mueller-bau", "Rückruf", "--due", "2026-11-20"))
+    [row] = json.loads(ok(customer("followup", "list", "-f", "json")).stdout)
+    assert (row["promised_on"], row["due_on"]) == ("2026-11-25", "2026-11-20")
+
+
+def test_a_wish_said_earlier_but_typed_later_does_not_take_over(customer: Run) -> None:
+    ok(customer("prefer", "mueller-bau", "--person", "ben", "--said", "01.10.2026"))
+    ok(customer("prefer", "mueller-bau", "--person", "anna", "--said", "01.06.2026"))
+    [shown] = json.loads(ok(customer("show", "mueller-bau", "-f", "json")).stdout)
+    assert shown["preference"]["person"] == "ben"
+    assert [old["person"] for old in shown["preference_history"]] == ["ben", "anna"]
+    logged = ok(customer("log", "mueller-bau", "--at", "15.07.2026", "--person", "ben"))
+    assert "chose anna" in logged.stderr
+    assert error_line(
+        customer("prefer", "mueller-bau", "--every", "weekly", "--said", "01.01.2027")
+    ) == (  # fmt: skip
+        "Error: 2027-01-01 is in the future; record what the customer said when they said it"
+    )

@@ -382,7 +382,8 @@ def over_contacted(run: Run) -> list[str]:
          ["log", "baeckerei-sommer", "--at", "23.11.2026 10:00", "--kind", "call",
           "--direction", "out"]],
         # The follow-up we promised, on its day.
-        [["followup", "add", "baeckerei-sommer", "Muster bringen", "--due", "2026-11-17"],
+        [["log", "baeckerei-sommer", "--at", "01.11.2026 09:00", "--kind", "call",
+          "--direction", "in", "--followup", "2026-11-17"],
          ["log", "baeckerei-sommer", "--at", "17.11.2026 10:00", "--kind", "visit",
           "--direction", "out"]],
     ],
@@ -408,3 +409,33 @@ def test_our_own_initiative_too_soon_is_still_too_much(baeckerei: Run) -> None:
         "2026-11-17",
         "two contacts 15 days apart; maximum monthly",
     )
+
+
+def test_a_contact_logged_late_between_two_others_is_named(baeckerei: Run) -> None:
+    ok(baeckerei("log", "baeckerei-sommer", "--at", "01.10.2026 10:00", "--kind", "call",
+                 "--direction", "out"))  # fmt: skip
+    logged = ok(baeckerei("log", "baeckerei-sommer", "--at", "15.10.2026 10:00", "--kind",
+                          "call", "--direction", "out"))  # fmt: skip
+    assert logged.stderr.splitlines()[0] == (
+        "Warning: baeckerei-sommer asked to be contacted not more than monthly;"
+        " our previous contact was 14 days earlier."
+    )
+    ok(baeckerei("log", "baeckerei-sommer", "--at", "20.11.2026 10:00", "--kind", "call",
+                 "--direction", "out"))  # fmt: skip
+    late = ok(baeckerei("log", "baeckerei-sommer", "--at", "05.12.2025 10:00", "--kind",
+                        "call", "--direction", "out"))  # fmt: skip
+    assert "Warning" not in late.stderr  # nothing near it
+    squeezed = ok(baeckerei("log", "baeckerei-sommer", "--at", "10.11.2026 10:00", "--kind",
+                            "call", "--direction", "out"))  # fmt: skip
+    assert squeezed.stderr.splitlines()[0] == (
+        "Warning: baeckerei-sommer asked to be contacted not more than monthly;"
+        " our previous contact was 8 days earlier."
+    )
+
+
+def test_a_promise_typed_later_excuses_nothing_before_it(baeckerei: Run) -> None:
+    """A follow-up recorded today, due on the 17th, did not exist on the 17th."""
+    ok(baeckerei("log", "baeckerei-sommer", "--at", "17.11.2026 10:00", "--kind", "visit",
+                 "--direction", "out"))  # fmt: skip
+    ok(baeckerei("followup", "add", "baeckerei-sommer", "Muster", "--due", "2026-11-17"))
+    assert over_contacted(baeckerei) == ["baeckerei-sommer"]

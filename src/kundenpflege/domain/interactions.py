@@ -107,7 +107,8 @@ def log(
         from kundenpflege.domain import wishes  # what we started is checked against their wish
 
         notices += wishes.check_contact(
-            connection, customer_id, day=date.fromisoformat(occurred_on), channel=channel_name,
+            connection, customer_id, day=date.fromisoformat(occurred_on),
+            today=now.astimezone().date(), channel=channel_name,
             person=person, contact_id=contact_id, purpose=purpose, anyway=anyway,
         )  # fmt: skip
     text = note.strip() if note and note.strip() else None
@@ -136,6 +137,13 @@ def log(
     if followup_on is not None:
         from kundenpflege.domain import followups  # only a promise needs them
 
+        if followup_on < date.fromisoformat(occurred_on):
+            raise KundenpflegeError(
+                _("a promise made on {promised} cannot be due on {due}, before it was made")
+                .format(promised=i18n.day(date.fromisoformat(occurred_on)),
+                        due=i18n.day(followup_on))
+            )  # fmt: skip
+
         what = (
             text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH]
             if text
@@ -163,29 +171,40 @@ def _over_contact(
 ) -> list[str]:
     """A warning, not an error: the contact happened, but the customer asked for less.
 
-    The unit of work has just decided it (`signals.risks`): read its verdict.
+    Our contacts that count toward their maximum (`signals.counted_outbound`, as the
+    unit of work reads them) decide: this one too soon after the one before it, or,
+    logged late, too soon before the one after it.
     """
-    row = connection.execute(
-        "SELECT handle, outbound_gap_days, last_interaction_id, over_contact_until"
-        " FROM customers WHERE id = ?",
-        (customer_id,),
-    ).fetchone()
-    if row["last_interaction_id"] != interaction_id or row["over_contact_until"] is None:
-        return []
     from kundenpflege.domain import schedule  # read only when they stated a maximum
 
     counted = schedule.counted_outbound(connection, customer_id)
-    if not counted or counted[0] != interaction_id:
-        return []  # an answer, an apology or a kept promise: never too much
-    gap = row["outbound_gap_days"]
-    when = (
-        _("the same day")
-        if gap == 0
-        else ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
+    position = next(
+        (at for at, (number, _day) in enumerate(counted) if number == interaction_id), None
     )
-    return [
-        _(
-            "Warning: {handle} asked to be contacted not more than {maximum};"
-            " our previous contact was {when}."
-        ).format(handle=row["handle"], maximum=maximum.describe(), when=when)
-    ]
+    if position is None:
+        return []  # an answer, an apology or a kept promise: never too much
+    handle = connection.execute("SELECT handle FROM customers WHERE id = ?", (customer_id,))
+    this = counted[position][1]
+    before = counted[position + 1][1] if position + 1 < len(counted) else None
+    after = counted[position - 1][1] if position > 0 else None
+    if before is not None and (this - before).days < maximum.approximate_days:
+        gap = (this - before).days
+        when = (
+            _("the same day")
+            if gap == 0
+            else ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
+        )
+        text = _("Warning: {handle} asked to be contacted not more than {maximum};"
+                 " our previous contact was {when}.")  # fmt: skip
+    elif after is not None and (after - this).days < maximum.approximate_days:
+        gap = (after - this).days
+        when = (
+            _("the same day")
+            if gap == 0
+            else ngettext("{days} day later", "{days} days later", gap).format(days=gap)
+        )
+        text = _("Warning: {handle} asked to be contacted not more than {maximum};"
+                 " our next contact was {when}.")  # fmt: skip
+    else:
+        return []
+    return [text.format(handle=handle.fetchone()[0], maximum=maximum.describe(), when=when)]

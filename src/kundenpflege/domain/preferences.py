@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from kundenpflege import i18n
 from kundenpflege.domain import customers, journal, people, vocabulary
 from kundenpflege.domain.dates import (
     Frequency,
@@ -188,7 +189,7 @@ def _insert(
     source: str | None,
     now: datetime,
 ) -> None:
-    """Add statements and make each the customer's current one."""
+    """Add statements; each customer's current one is what they said last (by day)."""
     day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
     connection.executemany(
         "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
@@ -216,9 +217,9 @@ def _insert(
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         connection.execute(
-            "UPDATE customers SET preference_id = newest.id FROM (SELECT customer_id,"
-            f" max(id) AS id FROM preferences WHERE customer_id IN ({marks})"
-            " GROUP BY customer_id) AS newest WHERE customers.id = newest.customer_id",
+            "UPDATE customers SET preference_id = (SELECT p.id FROM preferences p"
+            " WHERE p.customer_id = customers.id ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
+            f" WHERE id IN ({marks})",
             chunk,
         )
 
@@ -269,9 +270,18 @@ def state(
                 " or --do-not-contact"
             )
         )
+    if stated_on > now.astimezone().date():
+        raise KundenpflegeError(
+            _("{day} is in the future; record what the customer said when they said it").format(
+                day=i18n.day(stated_on)
+            )
+        )
+    # Left-out wishes keep what was in force when this was said (an older statement
+    # typed late does not take over what they said since).
     row = connection.execute(
-        "SELECT * FROM preferences WHERE id = (SELECT preference_id FROM customers WHERE id = ?)",
-        (customer_id,),
+        "SELECT * FROM preferences WHERE customer_id = ? AND stated_on <= ?"
+        " ORDER BY stated_on DESC, id DESC LIMIT 1",
+        (customer_id, stated_on.isoformat()),
     ).fetchone()
     fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
     _apply_wishes(fields, wishes)

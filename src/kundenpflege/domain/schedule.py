@@ -133,7 +133,7 @@ def computed(
             try:
                 kept = _kept(promises.get(row["id"], []))
                 # The newest kept promise repairs a bad impression before it.
-                repair = max((done for _due, done in kept if done), default=None)
+                repair = max((done for _made, _due, done in kept if done), default=None)
                 values = (
                     _derived(*customer, preference, history, default, repair, kept)
                     if history or repair
@@ -149,13 +149,13 @@ def computed(
     return rows
 
 
-def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[int]:
-    """Ids of our contacts with this customer that count toward their maximum, newest
+def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[tuple[int, date]]:
+    """Our contacts with this customer (id, day) that count toward their maximum, newest
     first (`signals.counted_outbound`, read as the unit of work reads it)."""
     chunk, marks = [customer_id], "?"
     history = _histories(connection, chunk, marks).get(customer_id, [])
     kept = _kept(_promises(connection, chunk, marks).get(customer_id, []))
-    return [number for number, _day in signals.counted_outbound(history, kept)]
+    return signals.counted_outbound(history, kept)
 
 
 def _histories(
@@ -173,21 +173,24 @@ def _histories(
 
 def _promises(
     connection: sqlite3.Connection, chunk: list[int], marks: str
-) -> dict[int, list[tuple[str, str | None]]]:
+) -> dict[int, list[tuple[str, str, str | None]]]:
     """Promises not cancelled: the day due and, if kept, when (read as stored; a value
     another program broke is named per customer by the caller)."""
-    promises: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    for customer_id, due_on, done_at in connection.execute(
-        "SELECT customer_id, due_on, done_at FROM followups WHERE status != 'cancelled'"
-        f" AND customer_id IN ({marks})",
+    promises: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for customer_id, promised_on, due_on, done_at in connection.execute(
+        "SELECT customer_id, promised_on, due_on, done_at FROM followups"
+        f" WHERE status != 'cancelled' AND customer_id IN ({marks})",
         chunk,
     ):
-        promises[customer_id].append((due_on, done_at))
+        promises[customer_id].append((promised_on, due_on, done_at))
     return promises
 
 
-def _kept(promises: list[tuple[str, str | None]]) -> list[signals.Promise]:
-    return [(date.fromisoformat(due), _local_day(done) if done else None) for due, done in promises]
+def _kept(promises: list[tuple[str, str, str | None]]) -> list[signals.Promise]:
+    return [
+        (date.fromisoformat(made), date.fromisoformat(due), _local_day(done) if done else None)
+        for made, due, done in promises
+    ]
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:

@@ -21,8 +21,9 @@ REACTION_WINDOW = timedelta(days=7)
 
 # (id, occurred_on, direction, mood, kind, amount), newest first.
 HistoryRow = tuple[int, str, str, int | None, str, float | None]
-# A promise that was not cancelled: the day it is due, and the day it was kept (if so).
-Promise = tuple[date, date | None]
+# A promise that was not cancelled: the day it was made, the day it is due, and the
+# day it was kept (if so).
+Promise = tuple[date, date, date | None]
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def counted_outbound(
 ) -> list[tuple[int, date]]:
     """Our outbound contacts (id, day), newest first, that were our own initiative: not
     an apology, not our answer within a week to the customer's own contact, and not the
-    keeping of a promise (on or after its day, while it was open). Only these count
+    keeping of a promise (on or after its day, made before and still open). Only these count
     toward a customer's maximum; without `promises`, they are our proactive contacts."""
     kept = list(promises)
     counted = []
@@ -65,7 +66,10 @@ def counted_outbound(
         elif not (
             kind == "apology"
             or (last_inbound and day - last_inbound <= REACTION_WINDOW)
-            or any(due <= day and (done is None or done >= day) for due, done in kept)
+            or any(
+                made <= day and due <= day and (done is None or done >= day)
+                for made, due, done in kept
+            )
         ):
             counted.append((row_id, day))
     return counted[::-1]

@@ -21,6 +21,7 @@ def check_contact(
     customer_id: int,
     *,
     day: date,
+    today: date,
     channel: str | None,
     person: str | None,
     contact_id: int | None = None,
@@ -52,7 +53,9 @@ def check_contact(
               " {channel}.").format(handle=handle, wanted=label(wish.channel),
                                     channel=label(channel))
         )  # fmt: skip
-    if paused and day.isoformat() < paused:
+    # The journal keeps the end of a pause, not when it was asked for: only a contact
+    # of today (or later) is known to fall inside it.
+    if paused and today <= day and day.isoformat() < paused:
         warnings.append(
             _("Warning: {handle} asked for a pause until {until}.").format(
                 handle=handle, until=shown(date.fromisoformat(paused))

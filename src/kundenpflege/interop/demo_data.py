@@ -78,7 +78,7 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
                 wishes,
                 stated_on=(start + timedelta(days=chance.randint(0, 30))).date(),
                 source=chance.choice(_SOURCES),
-                now=start,
+                now=now,
             )
         _history(connection, chance, customer_id, person, start, now)
         if number % 13 == 5:
