@@ -439,3 +439,15 @@ def test_a_promise_typed_later_excuses_nothing_before_it(baeckerei: Run) -> None
                  "--direction", "out"))  # fmt: skip
     ok(baeckerei("followup", "add", "baeckerei-sommer", "Muster", "--due", "2026-11-17"))
     assert over_contacted(baeckerei) == ["baeckerei-sommer"]
+
+
+def test_a_contact_logged_late_just_before_another_is_named(baeckerei: Run) -> None:
+    logged = ok(baeckerei("log", "baeckerei-sommer", "--at", "20.10.2026 10:00", "--kind",
+                          "call", "--direction", "out"))  # fmt: skip
+    assert logged.stderr.splitlines()[0] == (
+        "Warning: baeckerei-sommer asked to be contacted not more than monthly;"
+        " our next contact was 13 days later."
+    )
+    german = ok(baeckerei("--lang", "de", "log", "baeckerei-sommer", "--at", "01.09.2026 10:00",
+                          "--kind", "call", "--direction", "out"))  # fmt: skip
+    assert "Warnung" not in german.stderr

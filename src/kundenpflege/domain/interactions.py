@@ -188,23 +188,22 @@ def _over_contact(
     before = counted[position + 1][1] if position + 1 < len(counted) else None
     after = counted[position - 1][1] if position > 0 else None
     if before is not None and (this - before).days < maximum.approximate_days:
-        gap = (this - before).days
-        when = (
-            _("the same day")
-            if gap == 0
-            else ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
-        )
-        text = _("Warning: {handle} asked to be contacted not more than {maximum};"
-                 " our previous contact was {when}.")  # fmt: skip
+        gap, earlier = (this - before).days, True
     elif after is not None and (after - this).days < maximum.approximate_days:
-        gap = (after - this).days
-        when = (
-            _("the same day")
-            if gap == 0
-            else ngettext("{days} day later", "{days} days later", gap).format(days=gap)
-        )
-        text = _("Warning: {handle} asked to be contacted not more than {maximum};"
-                 " our next contact was {when}.")  # fmt: skip
+        gap, earlier = (after - this).days, False
     else:
         return []
+    if gap == 0:
+        when = _("the same day")
+    elif earlier:
+        when = ngettext("{days} day earlier", "{days} days earlier", gap).format(days=gap)
+    else:
+        when = ngettext("{days} day later", "{days} days later", gap).format(days=gap)
+    text = (
+        _("Warning: {handle} asked to be contacted not more than {maximum};"
+          " our previous contact was {when}.")
+        if earlier
+        else _("Warning: {handle} asked to be contacted not more than {maximum};"
+               " our next contact was {when}.")
+    )  # fmt: skip
     return [text.format(handle=handle.fetchone()[0], maximum=maximum.describe(), when=when)]
