@@ -321,7 +321,7 @@ def test_show(journal: Run) -> None:
         '  said 2026-10-01 ("Messe"): who: anna, channel: phone, rhythm: monthly\n'
         "\n"
         "Open follow-ups:\n"
-        "  #1 due 2026-11-27 (promised 2026-11-25): Angebot schicken\n"
+        "  #1 due 2026-12-01 (promised 2026-11-25): Angebot schicken\n"
         "\n"
         "Consent:\n"
         "  none recorded\n"

@@ -399,11 +399,11 @@ def test_a_back_dated_promise_counts_from_the_conversation(
 
 
 def test_a_promise_made_now_is_promised_today(customer: Run) -> None:
-    ok(customer("followup", "add", "mueller-bau", "Angebot", "--due", "+3d"))
+    ok(customer("followup", "add", "mueller-bau", "Angebot", "--due", "+2d"))
     [row] = json.loads(ok(customer("followup", "list", "-f", "json")).stdout)
-    assert (row["promised_on"], row["due_on"]) == ("2026-11-25", "2026-11-28")
+    assert (row["promised_on"], row["due_on"]) == ("2026-11-25", "2026-11-27")
     german = ok(customer("--lang", "de", "show", "mueller-bau")).stdout
-    assert "#1 fällig am 28.11.2026 (versprochen am 25.11.2026): Angebot" in german
+    assert "#1 fällig am 27.11.2026 (versprochen am 25.11.2026): Angebot" in german
 
 
 @pytest.fixture

@@ -121,6 +121,7 @@ def test_due_csv_and_json(scene: Run) -> None:
         "detail",
         "due_on",
         "suggested_on",
+        "suggested_because",
         "preferred_time",
         "days_overdue",
         "person",

@@ -130,7 +130,7 @@ def test_followups_are_due_on_their_own_date(connection: sqlite3.Connection) -> 
 def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
-    followup_id = followups.add(
+    followup_id, _due = followups.add(
         connection,
         customer_id,
         what="Angebot",
@@ -146,7 +146,7 @@ def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> Non
 def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
-    followup_id = followups.add(
+    followup_id, _due = followups.add(
         connection,
         customer_id,
         what="Angebot",

@@ -78,7 +78,7 @@ def log(
 ) -> None:
     """Log an interaction; any contact resets the customer's clock."""
     from kundenpflege.domain import customers, interactions, schedule
-    from kundenpflege.domain.dates import parse_date, parse_moment
+    from kundenpflege.domain.dates import is_offset, parse_date, parse_moment
 
     now = clock.now()
     moment = parse_moment(at, now) if at else now
@@ -93,6 +93,7 @@ def log(
                 connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
                 direction=direction, person=person, contact=contact, mood=mood, note=text,
                 followup_on=followup_on, amount=amount, anyway=anyway, purpose=purpose,
+                flexible=bool(followup and is_offset(followup)),
             )  # fmt: skip
         except customers.CustomerGone:
             raise gone(customer["handle"], text, session(context).path) from None
@@ -103,9 +104,9 @@ def log(
         number=logged.interaction_id, handle=customer["handle"])]  # fmt: skip
     if next_due:
         parts.append(next_contact(next_due))
-    if logged.followup_id and followup_on:
+    if logged.followup_id and logged.followup_due:
         parts.append(_("follow-up #{number} due {day}").format(
-            number=logged.followup_id, day=i18n.day(followup_on)))  # fmt: skip
+            number=logged.followup_id, day=i18n.day(logged.followup_due)))  # fmt: skip
     say("; ".join(parts) + ".")
 
 
@@ -158,12 +159,12 @@ def followup_add(
 ) -> None:
     """Record a promise with a due date."""
     from kundenpflege.domain import customers, followups
-    from kundenpflege.domain.dates import parse_date
+    from kundenpflege.domain.dates import is_offset, parse_date
 
     day = parse_date(due_on, clock.today())
     with session(context).journal(write=True) as connection:
         customer = customers.find_changeable(connection, handle)
-        followup_id = followups.add(
+        followup_id, day = followups.add(
             connection,
             customer["id"],
             what=what,
@@ -171,6 +172,7 @@ def followup_add(
             due_on=day,
             person_id=followups.person_id_for(connection, person),
             now=clock.now(),
+            flexible=is_offset(due_on),
         )
     say(_("Follow-up #{number} for {handle} due {day}.").format(
         number=followup_id, handle=customer["handle"], day=i18n.day(day)))  # fmt: skip

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from kundenpflege import clock
+from kundenpflege import clock, i18n
 from kundenpflege.cli.app import (
     FileArgument,
     app,
@@ -23,7 +23,8 @@ from kundenpflege.present.escape import one_line
 
 @app.command(
     epilog=examples(
-        "kundenpflege init", "kundenpflege --db ~/kunden.db init --default-every monthly"
+        "kundenpflege init --region DE-BY --workdays mo-fr",
+        "kundenpflege --db ~/kunden.db init --default-every monthly",
     )
 )
 def init(
@@ -40,12 +41,30 @@ def init(
         str | None,
         typer.Option("--me", metavar="HANDLE", help="You, for customers who chose nobody."),
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Public holidays of this country or state, e.g. DE, DE-BY (default: DE).",
+        ),
+    ] = None,
+    workdays: Annotated[
+        str | None,
+        typer.Option("--workdays", metavar="DAYS", help="The days we work (default: mo-fr)."),
+    ] = None,
 ) -> None:
-    """Create the journal file (0600), or bring an existing one up to date."""
+    """Create the journal file (0600), or bring an existing one up to date.
+
+    Suggested contact days fall on our working days and never on a public holiday
+    of the region; a weekday the customer asked for wins over our working days.
+    """
     from kundenpflege.domain import journal, people, rhythm
-    from kundenpflege.domain.dates import parse_frequency
+    from kundenpflege.domain import workdays as calendar
+    from kundenpflege.domain.dates import parse_frequency, parse_weekdays
 
     frequency = parse_frequency(default_every) if default_every else None
+    days = parse_weekdays(workdays) if workdays else None  # read before the file is made
     state = session(context)
     path = state.path
     with state.new_journal() as (connection, created), journal.change(connection):
@@ -53,6 +72,17 @@ def init(
             rhythm.set_default_frequency(connection, frequency)
         if me:
             people.set_me(connection, me, clock.now())
+        if workdays:
+            calendar.set_workdays(connection, workdays)
+        named = calendar.set_region(connection, region) if region else None
+        recomputed = not named and calendar.refresh(connection)
+        current = calendar.region(connection)
+    if named:
+        say(_("Suggestions skip the public holidays of {region}.").format(region=named))
+    if recomputed:
+        say(_("Public holidays of {region} computed again.").format(region=current))
+    if days:
+        say(_("Working days: {days}.").format(days=", ".join(i18n.weekday(day) for day in days)))
     if me:
         say(_("You are {handle}: customers who chose nobody are yours.").format(handle=me))
     if frequency:

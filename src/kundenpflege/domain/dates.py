@@ -90,6 +90,12 @@ def parse_date(text: str, today: date) -> date:
         ) from None
 
 
+def is_offset(text: str) -> bool:
+    """`+2d`, `+1 Woche`: a span from a day rather than a day someone named (a
+    promise made so may move to a day that suits the customer)."""
+    return re.fullmatch(_OFFSET, " ".join(text.strip().lower().split())) is not None
+
+
 def _read_date(text: str, today: date) -> date:
     raw = " ".join(text.strip().lower().split())
     if raw in _DAY_WORDS:

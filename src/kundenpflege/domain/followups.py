@@ -33,18 +33,32 @@ def add(
     person_id: int | None,
     now: datetime,
     interaction_id: int | None = None,
-) -> int:
+    flexible: bool = False,
+) -> tuple[int, date]:
     """A promise made on `promised_on` (the day of the conversation) to be kept by
-    `due_on`; both are kept, as a back-dated entry's promise was not made today."""
+    `due_on`; both are kept, as a back-dated entry's promise was not made today.
+    A `flexible` day ("+2d", not a named date) moves to the next day that suits the
+    customer's wish then in force (their weekdays, else our working days). Returns
+    the promise's number and the day it is due."""
     if not what.strip():
         raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
+    if flexible:
+        due_on = _suited(connection, customer_id, promised_on, due_on)
     cursor = connection.execute(
         "INSERT INTO followups (customer_id, interaction_id, what, person_id, promised_on,"
         " due_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (customer_id, interaction_id, what.strip(), person_id, promised_on.isoformat(),
          due_on.isoformat(), now.isoformat(timespec="seconds")),
     )  # fmt: skip
-    return int(cursor.lastrowid or 0)
+    return int(cursor.lastrowid or 0), due_on
+
+
+def _suited(connection: sqlite3.Connection, customer_id: int, promised_on: date, day: date) -> date:
+    from kundenpflege.domain import preferences, workdays
+
+    wish = preferences.in_force(connection, customer_id, promised_on)
+    calendar = workdays.calendar(connection, day, day)
+    return workdays.suggest(day, wish.weekdays if wish else (), calendar).day
 
 
 def person_id_for(connection: sqlite3.Connection, person: str | None) -> int | None:

@@ -20,6 +20,7 @@ FOLLOWUP_TEXT_LENGTH = 60
 class Logged:
     interaction_id: int
     followup_id: int | None
+    followup_due: date | None = None
     notices: list[str] = field(default_factory=list)
 
 
@@ -67,8 +68,10 @@ def log(
     amount: float | None = None,
     anyway: bool = False,
     purpose: str | None = None,
+    flexible: bool = False,
 ) -> Logged:
-    """Store one interaction (and its follow-up) and move the customer's next due date."""
+    """Store one interaction (and its follow-up: `flexible` when it was "+2d" rather
+    than a named day) and move the customer's next due date."""
     customers.still_changeable(connection, customer_id)  # found before the note was typed
     if note is not None:
         check_note(note)
@@ -133,7 +136,7 @@ def log(
         ),
     )
     interaction_id = int(cursor.lastrowid or 0)
-    followup_id = None
+    followup_id = followup_due = None
     if followup_on is not None:
         from kundenpflege.domain import followups  # only a promise needs them
 
@@ -149,7 +152,7 @@ def log(
             if text
             else _("follow up on {kind}").format(kind=_(kind_name))
         )
-        followup_id = followups.add(
+        followup_id, followup_due = followups.add(
             connection,
             customer_id,
             what=what,
@@ -158,12 +161,13 @@ def log(
             person_id=person_id,
             now=now,
             interaction_id=interaction_id,
+            flexible=flexible,
         )
     journal.settle(connection)  # the over-contact verdict below reads the recomputed row
     if direction_name == "out" and preference and preference.max_frequency:
         notices.extend(_over_contact(connection, customer_id, interaction_id,
                                      preference.max_frequency))  # fmt: skip
-    return Logged(interaction_id, followup_id, notices)
+    return Logged(interaction_id, followup_id, followup_due, notices)
 
 
 def _over_contact(

@@ -7,7 +7,7 @@ from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _, ngettext
 from kundenpflege.present.escape import one_line
-from kundenpflege.present.views import last_contact_text
+from kundenpflege.present.views import last_contact_text, suggested_text
 from kundenpflege.reports.due import DueItem
 
 
@@ -38,6 +38,8 @@ def digest(items: list[DueItem], today: date) -> str:
                 f"- {item.handle} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
             )
             how = [_("via {channel}").format(channel=label(item.channel))] if item.channel else []
+            if item.suggested_on != today:
+                how.append(_("on {day}").format(day=suggested_text(item)))
             last = last_contact_text(item)
             if last:
                 how.append(last)

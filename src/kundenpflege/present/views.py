@@ -87,6 +87,14 @@ def _report(
     )
 
 
+def suggested_text(item: "DueItem") -> str:
+    """Mon 2026-11-30 morning (Sunday): the day to act, the time they asked for, and
+    why it is not the day it became due."""
+    because = f"({', '.join(item.suggested_because)})" if item.suggested_because else ""
+    day = (i18n.weekday(item.suggested_on), i18n.day(item.suggested_on))
+    return " ".join(part for part in (*day, label(item.preferred_time), because) if part)
+
+
 def due_report(items: list["DueItem"], total: int) -> Report:
     from kundenpflege.reports.due import DueItem
 
@@ -100,18 +108,7 @@ def due_report(items: list["DueItem"], total: int) -> Report:
             (_("Why"), lambda item: f"{label(item.reason)}: {item.detail}"),
             (_("Due"), lambda item: item.due_on),
             (_("When"), lambda item: i18n.overdue(item.days_overdue)),
-            (
-                _("Suggested"),
-                lambda item: " ".join(
-                    part
-                    for part in (
-                        i18n.weekday(item.suggested_on),
-                        i18n.day(item.suggested_on),
-                        label(item.preferred_time),
-                    )
-                    if part
-                ),
-            ),
+            (_("Suggested"), suggested_text),
             (_("Who"), lambda item: item.person),
             (_("Channel"), lambda item: label(item.channel)),
             (_("Last impression"), lambda item: impression_text(item.last_mood, item.last_note)),

@@ -4,8 +4,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kundenpflege.domain import consent_rules, rhythm
-from kundenpflege.domain.dates import from_iso, next_preferred_day, parse_frequency, parse_weekdays
+from kundenpflege.domain import consent_rules, rhythm, workdays
+from kundenpflege.domain.dates import from_iso, parse_frequency, parse_weekdays
 from kundenpflege.i18n import _
 from kundenpflege.reports.filters import filter_clause
 from kundenpflege.storage import settings
@@ -22,6 +22,7 @@ class DueItem:
     detail: str  # the rhythm, or what was promised
     due_on: date
     suggested_on: date
+    suggested_because: list[str]  # why the suggestion is not the due day: holidays, days off
     preferred_time: str | None  # morning, 14:00, 09:00-11:00 ... as the customer said
     days_overdue: int
     person: str | None
@@ -83,10 +84,11 @@ def _item(
     reason: str,
     detail: str,
     due_on: date,
-    suggested_on: date,
+    suggestion: workdays.Suggestion,
     person: str | None,
     followup_id: int | None = None,
 ) -> DueItem:
+    suggested_on = suggestion.day
     return DueItem(
         handle=row["handle"],
         name=row["name"],
@@ -94,6 +96,7 @@ def _item(
         detail=detail,
         due_on=due_on,
         suggested_on=suggested_on,
+        suggested_because=list(suggestion.reasons),
         preferred_time=row["time_of_day"],
         days_overdue=(today - due_on).days,
         person=person,
@@ -104,6 +107,10 @@ def _item(
         warnings=_warnings(connection, row, suggested_on),
         followup_id=followup_id,
     )
+
+
+def _weekdays(row: sqlite3.Row) -> tuple[int, ...]:
+    return parse_weekdays(row["weekdays"]) if row["weekdays"] else ()
 
 
 def due(
@@ -150,6 +157,7 @@ def due(
     ).fetchone()
     sql_limit = -1 if limit is None else limit
     default_rhythm = rhythm.default_frequency(connection)
+    calendar = workdays.calendar(connection, today, today + timedelta(days=days_ahead))
     items = []
     cadence_rows = connection.execute(
         f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
@@ -158,7 +166,6 @@ def due(
     )
     for row in cadence_rows:
         due_on = date.fromisoformat(row["next_due"])
-        weekdays = parse_weekdays(row["weekdays"]) if row["weekdays"] else ()
         stated = (
             parse_frequency(row["frequency"]).describe()
             if row["frequency"]
@@ -173,7 +180,7 @@ def due(
                 reason="first-contact" if first else "cadence",
                 detail=_("no contact logged yet") if first else stated,
                 due_on=due_on,
-                suggested_on=next_preferred_day(max(due_on, today), weekdays),
+                suggestion=workdays.suggest(max(due_on, today), _weekdays(row), calendar),
                 person=row["preferred_person"] or me,
             )
         )
@@ -197,7 +204,11 @@ def due(
                 reason="follow-up",
                 detail=row["what"],
                 due_on=due_on,
-                suggested_on=max(due_on, today),
+                # A promised day stands (its day was suited when it was made); one
+                # that has passed is kept on the next day that suits.
+                suggestion=workdays.suggest(today, _weekdays(row), calendar)
+                if due_on < today
+                else workdays.Suggestion(due_on, ()),
                 person=row["followup_person"] or me,
                 followup_id=row["followup_id"],
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext, number, system_message
-from kundenpflege.storage import db, migrations, schema
+from kundenpflege.storage import db, holidays, migrations, schema
 
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
@@ -75,6 +75,7 @@ def doctor(
         schema.expected(now, len(migrations.MIGRATIONS) - len(pending)),
     )
     stuck = _stuck(connection, recompute) if not pending and not newer else None
+    stale = holidays.outdated(connection) if not pending and not newer else None
     mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
     file_mode = stat.S_IMODE(journal.stat().st_mode)
     folder_mode = stat.S_IMODE(journal.parent.stat().st_mode)
@@ -96,6 +97,10 @@ def doctor(
             names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
             else _("none")),
         _finding(N_("derived state"), stuck is None, stuck or _("current")),
+        _finding(N_("public holidays"), stale is None, _(
+            "computed by holidays {computed}, installed is {installed}: run 'kundenpflege init'"
+        ).format(computed=stale[0], installed=stale[1]) if stale else holidays.region(connection),
+            N_("warning")),
         _finding(N_("journal mode"), mode == "wal", mode),
         _finding(N_("file permissions"), file_mode & 0o077 == 0, f"{file_mode:04o}"
                  + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),

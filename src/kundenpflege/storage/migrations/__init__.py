@@ -13,6 +13,7 @@ from kundenpflege.storage.migrations import (  # noqa: F401 (they register their
     change_log,
     foundation,
     wishes_kept,
+    working_days,
 )
 from kundenpflege.storage.migrations.registry import REGISTERED, Step
 
