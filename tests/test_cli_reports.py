@@ -131,6 +131,7 @@ def test_due_csv_and_json(scene: Run) -> None:
         "last_note",
         "warnings",
         "followup_id",
+        "contact",
     ]
     assert [(row["handle"], row["days_overdue"], row["last_mood"]) for row in rows] == [
         ("baeckerei", "5", "2"),

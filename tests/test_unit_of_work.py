@@ -34,6 +34,9 @@ STATUSES = st.sampled_from(["active", "prospect", "paused", "former"])
 def check_derived_state(connection: sqlite3.Connection) -> None:
     everyone = [row[0] for row in connection.execute("SELECT id FROM customers ORDER BY id")]
     assert schedule.stored(connection, everyone) == schedule.computed(connection, everyone)
+    assert schedule.stored_contacts(connection, everyone) == schedule.computed_contacts(
+        connection, everyone
+    )
     assert schedule.stale_followups(connection) == []
     assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
 
@@ -202,6 +205,20 @@ class Journal(RuleBasedStateMachine):
     @rule(handle=HANDLES, name=st.sampled_from(["Petra", "Jan"]))
     def contact_remove(self, handle: str, name: str) -> None:
         self.run("contact", "remove", f"{handle}/{name}", "--yes")
+
+    @rule(
+        handle=HANDLES,
+        name=st.sampled_from(["Petra", "Jan"]),
+        every=RHYTHMS,
+        days=WEEKDAYS,
+        do_not_contact=st.booleans(),
+        said=DAYS,
+    )
+    def prefer_contact(self, handle: str, name: str, every: str, days: str,
+                       do_not_contact: bool, said: object) -> None:  # fmt: skip
+        contact = "--do-not-contact" if do_not_contact else "--may-contact"
+        self.run("prefer", f"{handle}/{name}", "--every", every, "--days", days, contact,
+                 "--said", str(said))  # fmt: skip
 
     @rule(handle=HANDLES, day=DAYS, name=st.sampled_from(["Petra", "Jan"]))
     def log_with_contact(self, handle: str, day: object, name: str) -> None:

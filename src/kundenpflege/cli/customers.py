@@ -359,12 +359,18 @@ def person_list(context: typer.Context, output: Format = OutputFormat.table) -> 
 @app.command(
     epilog=examples(
         'kundenpflege prefer mueller-bau --person anna --channel phone --every "alle 2 Wochen"',
-        'kundenpflege prefer mueller-bau --days di,do --max weekly --source "Messe 2026"',
+        'kundenpflege prefer "mueller-bau/Hans Berg" --channel email --every quarterly',
     )
 )
 def prefer(
     context: typer.Context,
-    handle: Handle,
+    whom: Annotated[
+        str,
+        typer.Argument(
+            metavar="HANDLE[/CONTACT]",
+            help="The customer, or one contact there (their wish overrides the customer's).",
+        ),
+    ],
     person: Annotated[str | None, typer.Option(help="Who of us they want to hear from.")] = None,
     channel: Annotated[
         str | None, typer.Option(help="phone, email, visit, video, letter, messenger, x-NAME.")
@@ -388,9 +394,12 @@ def prefer(
 ) -> None:
     """Record what the customer said they prefer; options left out keep their value.
 
-    'none' clears an option. Each statement is kept; 'show' lists the history.
+    'none' clears an option. Each statement is kept; 'show' lists the history. A
+    contact with a wish of their own has their own next due day: only a contact
+    logged with them (--contact) resets it.
     """
-    from kundenpflege.domain import customers, journal, preferences, schedule
+    from kundenpflege.domain import journal, preferences, schedule
+    from kundenpflege.domain.consent import subject
     from kundenpflege.domain.dates import parse_date
 
     stated_on = parse_date(said, clock.today()) if said else clock.today()
@@ -398,15 +407,15 @@ def prefer(
     with session(context).journal() as connection:
         with journal.change(connection):
             # preferences.state refuses a restricted customer unless they say stop.
-            customer = customers.find(connection, handle)
+            whose = subject(connection, whom)
             preferences.state(
-                connection, customer["id"], wishes, stated_on=stated_on, source=source,
-                now=clock.now(),
+                connection, whose.customer["id"], wishes, stated_on=stated_on, source=source,
+                now=clock.now(), contact_id=whose.contact_id,
             )  # fmt: skip
-        next_due = schedule.next_due(connection, customer["id"])
+        next_due = schedule.next_due(connection, whose.customer["id"], whose.contact_id)
     plan = next_contact(next_due) if next_due else _("not to be contacted")
-    say(_("Recorded the preference of {handle}; {plan}.").format(
-        handle=customer["handle"], plan=plan))  # fmt: skip
+    name = whose.customer["handle"] + (f"/{whose.contact_name}" if whose.contact_name else "")
+    say(_("Recorded the preference of {handle}; {plan}.").format(handle=name, plan=plan))
 
 
 @app.command(epilog=examples("kundenpflege pause mueller-bau --until 15.01.2027"))

@@ -98,12 +98,20 @@ def log(
         except customers.CustomerGone:
             raise gone(customer["handle"], text, session(context).path) from None
         next_due = schedule.next_due(connection, customer["id"])
+        # A contact with a wish of their own has a clock of their own.
+        contact_due = logged.contact_id and schedule.next_due(
+            connection, customer["id"], logged.contact_id
+        )
     for notice in logged.notices:
         say(notice)
     parts = [_("Logged #{number} for {handle}").format(
         number=logged.interaction_id, handle=customer["handle"])]  # fmt: skip
     if next_due:
         parts.append(next_contact(next_due))
+    if contact_due:
+        parts.append(
+            _("with {contact}: {plan}").format(contact=contact, plan=next_contact(contact_due))
+        )
     if logged.followup_id and logged.followup_due:
         parts.append(_("follow-up #{number} due {day}").format(
             number=logged.followup_id, day=i18n.day(logged.followup_due)))  # fmt: skip

@@ -55,6 +55,9 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
         "subject": {"kind": "contact", "customer": who.customer["handle"]},
         "exported_at": now.isoformat(timespec="seconds"),
         "contact": _rows(connection, "SELECT * FROM contacts WHERE id = ?", who.contact_id),
+        "preferences": _rows(  # what they said they want, each statement
+            connection, "SELECT * FROM preferences WHERE contact_id = ?", who.contact_id
+        ),
         "interactions": _rows(
             connection,
             "SELECT * FROM interactions WHERE contact_id = ? ORDER BY occurred_at",

@@ -21,6 +21,7 @@ class Logged:
     interaction_id: int
     followup_id: int | None
     followup_due: date | None = None
+    contact_id: int | None = None
     notices: list[str] = field(default_factory=list)
 
 
@@ -81,7 +82,13 @@ def log(
     if mood is not None:
         vocabulary.mood(mood)
     notices: list[str] = []
-    preference = preferences.current(connection, customer_id)
+    contact_id = None
+    if contact:
+        from kundenpflege.domain import contacts  # most contacts are logged without one
+
+        contact_id = contacts.find(connection, customer_id, contact).id
+    # A contact's own wish over the customer's: who of us, which channel, how often.
+    preference = preferences.current(connection, customer_id, contact_id)
     channel_name = vocabulary.channel(channel) if channel else None
     kind_name = vocabulary.kind(kind) if kind else None
     if kind_name is None:
@@ -101,11 +108,6 @@ def log(
         person_id = people.person_id(connection, person)
     elif preference and preference.person:
         person_id = people.person_id(connection, preference.person)
-    contact_id = None
-    if contact:
-        from kundenpflege.domain import contacts  # most contacts are logged without one
-
-        contact_id = contacts.find(connection, customer_id, contact).id
     if direction_name == "out":
         from kundenpflege.domain import wishes  # what we started is checked against their wish
 
@@ -167,7 +169,7 @@ def log(
     if direction_name == "out" and preference and preference.max_frequency:
         notices.extend(_over_contact(connection, customer_id, interaction_id,
                                      preference.max_frequency))  # fmt: skip
-    return Logged(interaction_id, followup_id, followup_due, notices)
+    return Logged(interaction_id, followup_id, followup_due, contact_id, notices)
 
 
 def _over_contact(

@@ -79,22 +79,59 @@ _SELECT = (
 )
 
 
-def current(connection: sqlite3.Connection, customer_id: int) -> Preference | None:
+def current(
+    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+) -> Preference | None:
+    """The wish in force now: the customer's, or one contact's over it."""
     row = connection.execute(
         f"{_SELECT} WHERE p.id = (SELECT preference_id FROM customers WHERE id = ?)",
         (customer_id,),
     ).fetchone()
-    return _from_row(row) if row else None
+    customer = _from_row(row) if row else None
+    if contact_id is None:
+        return customer
+    return overlay(customer, _newest(connection, customer_id, contact_id, date.max))
 
 
-def in_force(connection: sqlite3.Connection, customer_id: int, day: date) -> Preference | None:
-    """What the customer had said by `day`: the newest statement made on or before it."""
+def in_force(
+    connection: sqlite3.Connection, customer_id: int, day: date, contact_id: int | None = None
+) -> Preference | None:
+    """What the customer (or one contact there) had said by `day`: the newest statement
+    made on or before it; a contact's own wish over the customer's (`overlay`)."""
+    customer = _newest(connection, customer_id, None, day)
+    if contact_id is None:
+        return customer
+    return overlay(customer, _newest(connection, customer_id, contact_id, day))
+
+
+def _newest(
+    connection: sqlite3.Connection, customer_id: int, contact_id: int | None, day: date
+) -> Preference | None:
     row = connection.execute(
-        f"{_SELECT} WHERE p.customer_id = ? AND p.stated_on <= ?"
+        f"{_SELECT} WHERE p.customer_id = ? AND p.contact_id IS ? AND p.stated_on <= ?"
         " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1",
-        (customer_id, day.isoformat()),
+        (customer_id, contact_id, day.isoformat()),
     ).fetchone()
     return _from_row(row) if row else None
+
+
+def overlay(customer: Preference | None, own: Preference | None) -> Preference | None:
+    """A contact's wish overrides the customer's for that contact: what they said
+    themselves wins, the rest is the customer's; asked by either not to be contacted,
+    they are not."""
+    if own is None or customer is None:
+        return own or customer
+    return Preference(
+        stated_on=own.stated_on,
+        source=own.source,
+        person=own.person or customer.person,
+        channel=own.channel or customer.channel,
+        frequency=own.frequency or customer.frequency,
+        weekdays=own.weekdays or customer.weekdays,
+        time_of_day=own.time_of_day or customer.time_of_day,
+        max_frequency=own.max_frequency or customer.max_frequency,
+        do_not_contact=own.do_not_contact or customer.do_not_contact,
+    )
 
 
 def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preference]:
@@ -106,10 +143,14 @@ def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preferen
     return {row["id"]: _from_row(row) for row in rows}
 
 
-def history(connection: sqlite3.Connection, customer_id: int) -> list[Preference]:
-    """All statements, newest first."""
+def history(
+    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+) -> list[Preference]:
+    """All statements of the customer (or of one contact there), newest first."""
     rows = connection.execute(
-        f"{_SELECT} WHERE p.customer_id = ? ORDER BY p.stated_on DESC, p.id DESC", (customer_id,)
+        f"{_SELECT} WHERE p.customer_id = ? AND p.contact_id IS ?"
+        " ORDER BY p.stated_on DESC, p.id DESC",
+        (customer_id, contact_id),
     )
     return [_from_row(row) for row in rows]
 
@@ -188,16 +229,19 @@ def _insert(
     stated_on: date,
     source: str | None,
     now: datetime,
+    contact_id: int | None = None,
 ) -> None:
-    """Add statements; each customer's current one is what they said last (by day)."""
+    """Add statements; each customer's current one is what they said last (by day).
+    A contact's statement (`contact_id`) leaves the customer's as it is."""
     day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
     connection.executemany(
-        "INSERT INTO preferences (customer_id, stated_on, recorded_at, source, person_id,"
-        " channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO preferences (customer_id, contact_id, stated_on, recorded_at, source,"
+        " person_id, channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 customer_id,
+                contact_id,
                 day,
                 recorded,
                 source,
@@ -212,13 +256,16 @@ def _insert(
             for customer_id, fields in statements
         ],
     )
+    if contact_id is not None:
+        return  # the contact's current statement is derived (`schedule`)
     ids = [customer_id for customer_id, _ in statements]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         connection.execute(
             "UPDATE customers SET preference_id = (SELECT p.id FROM preferences p"
-            " WHERE p.customer_id = customers.id ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
+            " WHERE p.customer_id = customers.id AND p.contact_id IS NULL"
+            " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
             f" WHERE id IN ({marks})",
             chunk,
         )
@@ -256,8 +303,10 @@ def state(
     source: str | None,
     now: datetime,
     only_if_changed: bool = False,
+    contact_id: int | None = None,
 ) -> None:
-    """Record a new statement; wishes left out keep their value.
+    """Record a new statement of the customer (or of one contact there); wishes left
+    out keep their value.
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
@@ -279,9 +328,9 @@ def state(
     # Left-out wishes keep what was in force when this was said (an older statement
     # typed late does not take over what they said since).
     row = connection.execute(
-        "SELECT * FROM preferences WHERE customer_id = ? AND stated_on <= ?"
+        "SELECT * FROM preferences WHERE customer_id = ? AND contact_id IS ? AND stated_on <= ?"
         " ORDER BY stated_on DESC, id DESC LIMIT 1",
-        (customer_id, stated_on.isoformat()),
+        (customer_id, contact_id, stated_on.isoformat()),
     ).fetchone()
     fields: dict[str, object] = dict(row) if row else {"do_not_contact": 0}
     _apply_wishes(fields, wishes)
@@ -292,7 +341,14 @@ def state(
             fields["person_id"] = people.person_id(connection, wishes.person)
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
         return
-    _insert(connection, [(customer_id, fields)], stated_on=stated_on, source=source, now=now)
+    _insert(
+        connection,
+        [(customer_id, fields)],
+        stated_on=stated_on,
+        source=source,
+        now=now,
+        contact_id=contact_id,
+    )
 
 
 _STATED = (

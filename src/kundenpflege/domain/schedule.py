@@ -35,9 +35,15 @@ def plan(
     return next_preferred_day(due, weekdays)
 
 
-def next_due(connection: sqlite3.Connection, customer_id: int) -> date | None:
-    """The next contact the unit of work stored (None: not to be contacted)."""
-    row = connection.execute("SELECT next_due FROM customers WHERE id = ?", (customer_id,))
+def next_due(
+    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+) -> date | None:
+    """The next contact the unit of work stored for a customer, or for a contact there
+    with a wish of their own (None: not to be contacted)."""
+    if contact_id is None:
+        row = connection.execute("SELECT next_due FROM customers WHERE id = ?", (customer_id,))
+    else:
+        row = connection.execute("SELECT next_due FROM contacts WHERE id = ?", (contact_id,))
     return from_iso(row.fetchone()[0])
 
 
@@ -76,6 +82,11 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
     assignments = ", ".join(f"{column} = ?" for column in DERIVED)
     connection.executemany(
         f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
+    )
+    connection.executemany(
+        f"UPDATE contacts SET {', '.join(f'{column} = ?' for column in CONTACT_DERIVED)}"
+        " WHERE id = ?",
+        computed_contacts(connection, customer_ids),
     )
     for chunk, marks in _chunks(customer_ids):
         connection.execute(
@@ -146,6 +157,73 @@ def computed(
                         handle=row["handle"], error=error)
                 ) from None  # fmt: skip
             rows.append((*values, row["id"]))
+    return rows
+
+
+# Contacts with a wish of their own, or derived columns left from one (a wish undone).
+_CONTACTS_WITH_WISHES = (
+    " FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
+    " WHERE ct.customer_id IN ({marks}) AND (ct.preference_id IS NOT NULL"
+    " OR EXISTS (SELECT 1 FROM preferences p WHERE p.contact_id = ct.id))"
+)
+CONTACT_DERIVED = ("preference_id", "last_interaction_id", "next_due", "silent_from")
+
+
+def stored_contacts(
+    connection: sqlite3.Connection, customer_ids: Sequence[int]
+) -> list[tuple[object, ...]]:
+    """The derived columns of these customers' contacts as they are on file."""
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(sorted(customer_ids)):
+        rows += connection.execute(
+            f"SELECT {', '.join(f'ct.{column}' for column in CONTACT_DERIVED)}, ct.id"
+            f"{_CONTACTS_WITH_WISHES.format(marks=marks)} ORDER BY ct.id",
+            chunk,
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def computed_contacts(
+    connection: sqlite3.Connection, customer_ids: Sequence[int]
+) -> list[tuple[object, ...]]:
+    """A contact with a wish of their own has a clock of their own (DESIGN §3): only a
+    contact logged with them resets it; the id ends each row."""
+    default = rhythm.default_frequency(connection)
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(sorted(customer_ids)):
+        contacts = connection.execute(
+            "SELECT ct.id, ct.created_at, c.status, c.paused_until, c.preference_id AS theirs,"
+            " (SELECT p.id FROM preferences p WHERE p.contact_id = ct.id"
+            "  ORDER BY p.stated_on DESC, p.id DESC LIMIT 1) AS own,"
+            " (SELECT i.id FROM interactions i WHERE i.customer_id = ct.customer_id"
+            "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_id,"
+            " (SELECT i.occurred_on FROM interactions i WHERE i.customer_id = ct.customer_id"
+            "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_on"
+            f"{_CONTACTS_WITH_WISHES.format(marks=marks)} ORDER BY ct.id",
+            chunk,
+        ).fetchall()
+        stated = preferences.by_ids(
+            connection, [row[key] for row in contacts for key in ("theirs", "own") if row[key]]
+        )
+        for row in contacts:
+            wish = preferences.overlay(stated.get(row["theirs"]), stated.get(row["own"]))
+            next_due = silent_from = None
+            plannable = row["status"] in PLANNABLE_STATUSES
+            if row["own"] and wish and plannable and not wish.do_not_contact:
+                frequency = wish.frequency or default
+                added_on = _local_day(row["created_at"])
+                last_on, paused_until = from_iso(row["last_on"]), from_iso(row["paused_until"])
+                next_due = plan(
+                    last_contact=last_on,
+                    added_on=added_on,
+                    frequency=frequency,
+                    paused_until=paused_until,
+                    weekdays=wish.weekdays,
+                )
+                silent_from = _silent_from(last_on or added_on, frequency, paused_until)
+            own = row["own"]
+            last_id = row["last_id"] if own else None
+            rows.append((own, last_id, _iso(next_due), _iso(silent_from), row["id"]))
     return rows
 
 
@@ -243,11 +321,7 @@ def _derived(
             paused_until=paused_until,
             weekdays=preference.weekdays if preference else (),
         )
-        # Silent: no contact for more than twice the rhythm the customer wants
-        # (a pause they asked for does not count as silence).
-        silent_from = _after(history.last_on or added_on, frequency, 2)
-        if paused_until and paused_until > silent_from:
-            silent_from = paused_until
+        silent_from = _silent_from(history.last_on or added_on, frequency, paused_until)
     return (
         history.last_id,
         _iso(history.last_on),
@@ -265,6 +339,13 @@ def _derived(
         _iso(risks.falling_since),
         _iso(risks.over_contact_until),
     )
+
+
+def _silent_from(since: date, frequency: Frequency, paused_until: date | None) -> date:
+    """Silent: no contact for more than twice the rhythm they want (a pause they asked
+    for does not count as silence)."""
+    silent_from = _after(since, frequency, 2)
+    return paused_until if paused_until and paused_until > silent_from else silent_from
 
 
 @lru_cache(maxsize=4096)

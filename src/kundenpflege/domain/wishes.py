@@ -34,7 +34,12 @@ def check_contact(
     handle, paused = connection.execute(
         "SELECT handle, paused_until FROM customers WHERE id = ?", (customer_id,)
     ).fetchone()
-    wish = preferences.in_force(connection, customer_id, day)
+    if contact_id is not None:  # named as `prefer` and `due` name them: handle/contact
+        (name,) = connection.execute(
+            "SELECT name FROM contacts WHERE id = ?", (contact_id,)
+        ).fetchone()
+        handle = f"{handle}/{name}"
+    wish = preferences.in_force(connection, customer_id, day, contact_id)
     warnings = []
     if wish and wish.do_not_contact and not anyway:
         raise KundenpflegeError(

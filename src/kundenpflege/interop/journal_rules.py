@@ -13,7 +13,7 @@ from kundenpflege.domain.consent import ACTIONS, PURPOSES
 from kundenpflege.domain.customers import STATUSES, check_money
 from kundenpflege.domain.dates import in_range, parse_frequency, parse_weekdays
 from kundenpflege.domain.people import check_handle
-from kundenpflege.domain.schedule import DERIVED
+from kundenpflege.domain.schedule import CONTACT_DERIVED, DERIVED
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -113,6 +113,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "channel": CHANNEL, "frequency": FREQUENCY,
         "weekdays": _optional(lambda value: parse_weekdays(_text(value))),
         "time_of_day": TEXT, "max_frequency": FREQUENCY, "do_not_contact": FLAG,
+        "contact_id": REFERENCE,
     },
     "interactions": {
         "id": ID, "customer_id": ID, "occurred_at": _moment, "occurred_on": _day,
@@ -141,6 +142,7 @@ RULES: dict[str, dict[str, Rule]] = {
 COMPUTED = {
     "customers": frozenset({*DERIVED, "name_skeleton"}),
     "followups": frozenset({"due_effective"}),
+    "contacts": frozenset(CONTACT_DERIVED),
 }
 
 
@@ -150,6 +152,8 @@ CROSS_CHECKS = (
      " (SELECT 1 FROM preferences p WHERE p.id = c.preference_id AND p.customer_id = c.id)"),
     ("interactions", "SELECT i.id FROM interactions i JOIN contacts ct ON ct.id = i.contact_id"
      " WHERE ct.customer_id != i.customer_id"),
+    ("preferences", "SELECT p.id FROM preferences p JOIN contacts ct ON ct.id = p.contact_id"
+     " WHERE ct.customer_id != p.customer_id"),
     ("followups", "SELECT f.id FROM followups f JOIN interactions i ON i.id = f.interaction_id"
      " WHERE i.customer_id != f.customer_id"),
 )  # fmt: skip

@@ -7,7 +7,7 @@ from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _, ngettext
 from kundenpflege.present.escape import one_line
-from kundenpflege.present.views import last_contact_text, suggested_text
+from kundenpflege.present.views import addressee, last_contact_text, suggested_text
 from kundenpflege.reports.due import DueItem
 
 
@@ -35,7 +35,7 @@ def digest(items: list[DueItem], today: date) -> str:
                 else item.detail
             )
             lines.append(
-                f"- {item.handle} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
+                f"- {addressee(item)} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
             )
             how = [_("via {channel}").format(channel=label(item.channel))] if item.channel else []
             if item.suggested_on != today:

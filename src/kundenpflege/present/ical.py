@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.present.escape import one_line
-from kundenpflege.present.views import last_contact_text
+from kundenpflege.present.views import addressee, last_contact_text
 from kundenpflege.reports.due import DueItem
 
 
@@ -22,14 +22,15 @@ def calendar(items: list[DueItem], now: datetime) -> bytes:
     calendar.add("x-wr-calname", "Kundenpflege")
     for item in items:
         event = Event()
-        key = f"followup-{item.followup_id}" if item.followup_id else f"contact-{item.handle}"
+        key = f"followup-{item.followup_id}" if item.followup_id else f"contact-{addressee(item)}"
         event.add("uid", f"{key}@kundenpflege")
         event.add("dtstamp", now)
         event.add("dtstart", item.suggested_on)
         event.add("dtend", item.suggested_on + timedelta(days=1))
         how = ", ".join(part for part in (label(item.channel), item.person) if part)
         what = item.detail if item.reason == "follow-up" else f"{label(item.reason)}: {item.detail}"
-        event.add("summary", one_line(f"{item.name}: {what}" + (f" ({how})" if how else "")))
+        whom = f"{item.name}, {item.contact}" if item.contact else item.name
+        event.add("summary", one_line(f"{whom}: {what}" + (f" ({how})" if how else "")))
         description = [f"kundenpflege show {item.handle}"]
         last = last_contact_text(item)
         if last:

@@ -36,6 +36,12 @@ def _said(preference: Preference) -> str:
     return _("said {day}").format(day=i18n.day(preference.stated_on)) + source
 
 
+def _due_text(next_due: date | None, today: date) -> str:
+    if not next_due:
+        return _("not planned")
+    return f"{i18n.day(next_due)} ({i18n.overdue((today - next_due).days)})"
+
+
 def profile_text(profile: Profile, today: date) -> str:
     rhythm = profile.rhythm.describe() + (_(" (default)") if profile.rhythm_is_default else "")
     value = (
@@ -50,10 +56,7 @@ def profile_text(profile: Profile, today: date) -> str:
         _("value: {value}").format(value=value),
         _("customer since {day}").format(day=i18n.day(profile.customer_since)),
     ]
-    due = _("not planned")
-    if profile.next_due:
-        hint = i18n.overdue((today - profile.next_due).days)
-        due = f"{i18n.day(profile.next_due)} ({hint})"
+    due = _due_text(profile.next_due, today)
     lines = [
         f"{profile.name} ({profile.handle})" + (f", {profile.company}" if profile.company else ""),
         "  " + "; ".join(facts),
@@ -83,6 +86,18 @@ def profile_text(profile: Profile, today: date) -> str:
         lines += [
             f"  {_said(old)}: {describe_preference(old)}" for old in profile.preference_history[1:]
         ]
+    for wish in profile.contact_wishes:
+        current, *earlier = wish.wishes
+        lines += ["", _("Wish of {contact}:").format(contact=wish.contact)]
+        lines.append(f"  {describe_preference(current)}")
+        lines.append(f"  {_said(current)}")
+        lines.append(
+            "  "
+            + _("last contact: {last}; next due: {due}").format(
+                last=text(wish.last_contact) or _("never"), due=_due_text(wish.next_due, today)
+            )
+        )
+        lines += [f"  {_said(old)}: {describe_preference(old)}" for old in earlier]
     lines += ["", _("Open follow-ups:")]
     lines += [
         "  "

@@ -87,6 +87,11 @@ def _report(
     )
 
 
+def addressee(item: "DueItem | Risk") -> str:
+    """mueller-bau, or mueller-bau/Petra Müller for a contact with a wish of their own."""
+    return f"{item.handle}/{item.contact}" if item.contact else item.handle
+
+
 def suggested_text(item: "DueItem") -> str:
     """Mon 2026-11-30 morning (Sunday): the day to act, the time they asked for, and
     why it is not the day it became due."""
@@ -104,7 +109,7 @@ def due_report(items: list["DueItem"], total: int) -> Report:
         DueItem,
         total - len(items),
         [
-            (_("Customer"), lambda item: item.handle),
+            (_("Customer"), addressee),
             (_("Why"), lambda item: f"{label(item.reason)}: {item.detail}"),
             (_("Due"), lambda item: item.due_on),
             (_("When"), lambda item: i18n.overdue(item.days_overdue)),
@@ -259,7 +264,7 @@ def health_report(rows: list["Risk"], total: int) -> Report:
         Risk,
         total - len(rows),
         [
-            (_("Customer"), lambda row: row.handle),
+            (_("Customer"), addressee),
             (_("Why"), lambda row: label(row.reason)),
             (_("Detail"), lambda row: row.detail),
             (_("Since"), lambda row: row.since),

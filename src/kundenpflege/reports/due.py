@@ -1,7 +1,7 @@
 """Who is due: by cadence (stored next-due date) or by an explicit follow-up."""
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from kundenpflege.domain import consent_rules, rhythm, workdays
@@ -32,6 +32,7 @@ class DueItem:
     last_note: str | None
     warnings: list[str] = field(default_factory=list)
     followup_id: int | None = None
+    contact: str | None = None  # a contact at the customer with a wish of their own
 
 
 def preview(note: str | None, length: int = NOTE_PREVIEW) -> str | None:
@@ -113,6 +114,25 @@ def _weekdays(row: sqlite3.Row) -> tuple[int, ...]:
     return parse_weekdays(row["weekdays"]) if row["weekdays"] else ()
 
 
+# A contact with a wish of their own: their wish over the customer's (as
+# `preferences.overlay`), their last contact, their stored next due day.
+_CONTACT_CONTEXT = (
+    "c.id AS customer_id, c.handle, c.name, c.status, li.occurred_on AS last_interaction_on,"
+    " c.paused_until, c.last_outbound_on, li.mood AS last_mood, li.note AS last_note,"
+    + ", ".join(
+        f"coalesce(cp.{column}, p.{column}) AS {column}"
+        for column in ("frequency", "weekdays", "channel", "max_frequency", "time_of_day")
+    )
+    + ", coalesce(cpe.handle, pe.handle) AS preferred_person, ct.next_due, ct.name AS contact"
+)
+CONTACT_JOINS = (
+    " FROM contacts ct CROSS JOIN customers c ON c.id = ct.customer_id"
+    " LEFT JOIN preferences cp ON cp.id = ct.preference_id"
+    " LEFT JOIN people cpe ON cpe.id = cp.person_id"
+    f"{_PREFERENCE_JOINS}"
+)
+
+
 def due(
     connection: sqlite3.Connection,
     today: date,
@@ -123,12 +143,14 @@ def due(
     tier: str | None = None,
     limit: int | None = None,
 ) -> tuple[list[DueItem], int]:
-    """Overdue and upcoming contacts, most overdue first, and how many there are in all."""
+    """Overdue and upcoming contacts, most overdue first, and how many there are in all:
+    customers by their rhythm, contacts with a wish of their own by theirs, promises."""
     horizon = (today + timedelta(days=days_ahead)).isoformat()
     where, parameters = filter_clause(tag, tier)
     # The unit of work leaves next_due empty for anyone not to be contacted, so the
     # cadence side needs no status or do-not-contact filter and stays on its index.
     cadence_where = f" WHERE c.next_due <= ?{where}"
+    contact_where = f" WHERE ct.next_due <= ?{where}"
     # Likewise a promise's due_effective (its day after any pause; empty when the
     # customer is not to be contacted or restricted): unfiltered, only its index is read.
     followup_core = " FROM followups f WHERE f.due_effective <= ?"
@@ -140,31 +162,27 @@ def due(
     # The journal's owner (init --me) looks after everyone who chose nobody.
     me = settings.get(connection, "me", "") or None
     if person:
-        promised_by = "coalesce(fp.handle, pe.handle)"
-        if person == me:
-            cadence_where += " AND (pe.handle = ? OR pe.handle IS NULL)"
-            followup_core += f" AND ({promised_by} = ? OR {promised_by} IS NULL)"
-        else:
-            cadence_where += " AND pe.handle = ?"
-            followup_core += f" AND {promised_by} = ?"
+
+        def chosen_is(who: str) -> str:
+            return f" AND ({who} = ? OR {who} IS NULL)" if person == me else f" AND {who} = ?"
+
+        cadence_where += chosen_is("pe.handle")
+        contact_where += chosen_is("coalesce(cpe.handle, pe.handle)")
+        followup_core += chosen_is("coalesce(fp.handle, pe.handle)")
         parameters.append(person)
     followup_parameters = parameters if tag or tier or person else []
     cadence_joins = _PREFERENCE_JOINS if person else ""
     count = connection.execute(
         f"SELECT (SELECT count(*) FROM customers c{cadence_joins}{cadence_where}),"
+        f" (SELECT count(*){CONTACT_JOINS}{contact_where}),"
         f" (SELECT count(*){followup_core})",
-        [horizon, *parameters, horizon, *followup_parameters],
+        [horizon, *parameters, horizon, *parameters, horizon, *followup_parameters],
     ).fetchone()
     sql_limit = -1 if limit is None else limit
     default_rhythm = rhythm.default_frequency(connection)
     calendar = workdays.calendar(connection, today, today + timedelta(days=days_ahead))
-    items = []
-    cadence_rows = connection.execute(
-        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
-        f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
-        [horizon, *parameters, sql_limit],
-    )
-    for row in cadence_rows:
+
+    def by_rhythm(row: sqlite3.Row) -> DueItem:
         due_on = date.fromisoformat(row["next_due"])
         stated = (
             parse_frequency(row["frequency"]).describe()
@@ -172,18 +190,30 @@ def due(
             else _("{rhythm} (default)").format(rhythm=default_rhythm.describe())
         )
         first = row["last_interaction_on"] is None
-        items.append(
-            _item(
-                connection,
-                row,
-                today,
-                reason="first-contact" if first else "cadence",
-                detail=_("no contact logged yet") if first else stated,
-                due_on=due_on,
-                suggestion=workdays.suggest(max(due_on, today), _weekdays(row), calendar),
-                person=row["preferred_person"] or me,
-            )
+        return _item(
+            connection,
+            row,
+            today,
+            reason="first-contact" if first else "cadence",
+            detail=_("no contact logged yet") if first else stated,
+            due_on=due_on,
+            suggestion=workdays.suggest(max(due_on, today), _weekdays(row), calendar),
+            person=row["preferred_person"] or me,
         )
+
+    cadence_rows = connection.execute(
+        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
+        [horizon, *parameters, sql_limit],
+    )
+    items = [by_rhythm(row) for row in cadence_rows]
+    contact_rows = connection.execute(
+        f"SELECT {_CONTACT_CONTEXT}{CONTACT_JOINS}"
+        " LEFT JOIN interactions li ON li.id = ct.last_interaction_id"
+        f"{contact_where} ORDER BY ct.next_due, ct.id LIMIT ?",
+        [horizon, *parameters, sql_limit],
+    )
+    items += [replace(by_rhythm(row), contact=row["contact"]) for row in contact_rows]
     followup_rows = connection.execute(
         f"SELECT {_CONTEXT}, top.*, coalesce(fp.handle, pe.handle) AS followup_person FROM"
         " (SELECT f.id AS followup_id, f.customer_id, f.what, f.person_id,"
@@ -213,5 +243,7 @@ def due(
                 followup_id=row["followup_id"],
             )
         )
-    items.sort(key=lambda item: (item.due_on, item.handle, item.followup_id or 0))
-    return items[:limit] if limit is not None else items, int(count[0] + count[1])
+    items.sort(
+        key=lambda item: (item.due_on, item.handle, item.contact or "", item.followup_id or 0)
+    )
+    return items[:limit] if limit is not None else items, int(sum(count))

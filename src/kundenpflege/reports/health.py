@@ -10,7 +10,7 @@ from datetime import date
 
 from kundenpflege.domain.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.i18n import N_, _, day, ngettext, signed
-from kundenpflege.reports.due import preview
+from kundenpflege.reports.due import CONTACT_JOINS, preview
 from kundenpflege.reports.filters import filter_clause
 
 # Worst first. Condition, ordering column, and the "since" date of each kind.
@@ -37,13 +37,14 @@ class Risk:
     next_step: str
     person: str | None
     channel: str | None
+    contact: str | None = None  # a contact at the customer with a wish of their own
 
 
 _COLUMNS = (
     "SELECT c.handle, c.name, c.last_interaction_on, c.last_mood, c.last_kind, c.mood_trend,"
     " c.outbound_gap_days, c.last_outbound_on, c.over_contact_until, p.frequency,"
     " p.max_frequency, coalesce(p.do_not_contact, 0) AS do_not_contact, p.channel,"
-    " pe.handle AS person, i.note AS last_note"
+    " pe.handle AS person, i.note AS last_note, NULL AS contact"
 )
 _JOINS = (
     " FROM customers c LEFT JOIN preferences p ON p.id = c.preference_id"
@@ -88,7 +89,7 @@ def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Ris
     if row["do_not_contact"]:
         step = _("do not contact: they asked not to be")
     return Risk(row["handle"], row["name"], reason, detail, since, step, row["person"],
-                row["channel"])  # fmt: skip
+                row["channel"], row["contact"])  # fmt: skip
 
 
 def at_risk(
@@ -127,7 +128,46 @@ def at_risk(
             [*bound, *parameters, wanted],
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
-    return found, total
+    silent, count = _silent_contacts(connection, today, default, tag, tier, person, limit, found)
+    return found + silent, total + count
+
+
+# A contact with a wish of their own falls silent by their own rhythm.
+_CONTACT_COLUMNS = (
+    "SELECT c.handle, c.name, ct.name AS contact, li.occurred_on AS last_interaction_on,"
+    " coalesce(cp.frequency, p.frequency) AS frequency, coalesce(cp.channel, p.channel) AS channel,"
+    " coalesce(cpe.handle, pe.handle) AS person, 0 AS do_not_contact"
+)
+
+
+def _silent_contacts(
+    connection: sqlite3.Connection,
+    today: date,
+    default: Frequency,
+    tag: str | None,
+    tier: str | None,
+    person: str | None,
+    limit: int | None,
+    found: list[Risk],
+) -> tuple[list[Risk], int]:
+    where, parameters = filter_clause(tag, tier)
+    if person:
+        where += " AND coalesce(cpe.handle, pe.handle) = ?"
+        parameters.append(person)
+    condition = f" WHERE ct.silent_from <= ?{where}"
+    total = connection.execute(
+        f"SELECT count(*){CONTACT_JOINS}{condition}", [today.isoformat(), *parameters]
+    ).fetchone()[0]
+    wanted = -1 if limit is None else max(limit - len(found), 0)
+    if wanted == 0:
+        return [], int(total)
+    rows = connection.execute(
+        f"{_CONTACT_COLUMNS}{CONTACT_JOINS}"
+        f" LEFT JOIN interactions li ON li.id = ct.last_interaction_id{condition}"
+        " ORDER BY ct.silent_from, ct.id LIMIT ?",
+        [today.isoformat(), *parameters, wanted],
+    )
+    return [_risk("silent", row, today, default) for row in rows], int(total)
 
 
 def any_risk(today: date) -> tuple[str, list[object]]:

@@ -12,6 +12,16 @@ TIMELINE_LENGTH = 20
 
 
 @dataclass(frozen=True)
+class ContactWish:
+    """A contact with a wish of their own, and the clock it gives them."""
+
+    contact: str
+    wishes: list[preferences.Preference]  # their own statements, newest first
+    next_due: date | None
+    last_contact: date | None
+
+
+@dataclass(frozen=True)
 class Profile:
     handle: str
     name: str
@@ -32,6 +42,7 @@ class Profile:
     open_followups: list[followups.Followup]
     timeline: list[impressions.Impression]
     consent: dict[str, str]
+    contact_wishes: list[ContactWish]
 
 
 def profile(
@@ -65,4 +76,19 @@ def profile(
         open_followups=followups.open_followups(connection, customer_id, include_restricted=True),
         timeline=timeline,
         consent=consent.summary(connection, customer_id),
+        contact_wishes=[
+            ContactWish(
+                contact=row["name"],
+                wishes=preferences.history(connection, customer_id, row["id"]),
+                next_due=from_iso(row["next_due"]),
+                last_contact=from_iso(row["last_on"]),
+            )
+            for row in connection.execute(
+                "SELECT ct.id, ct.name, ct.next_due, i.occurred_on AS last_on FROM contacts ct"
+                " LEFT JOIN interactions i ON i.id = ct.last_interaction_id"
+                " WHERE ct.customer_id = ? AND ct.preference_id IS NOT NULL"
+                " ORDER BY ct.name, ct.id",
+                (customer_id,),
+            )
+        ],
     )

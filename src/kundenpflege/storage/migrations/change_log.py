@@ -17,6 +17,7 @@ _RECOMPUTED = {
         "over_contact_until",
     ),
     "followups": ("due_effective",),
+    "contacts": ("preference_id", "last_interaction_id", "next_due", "silent_from"),  # m016
 }  # fmt: skip
 # Entries undo does not cross: the append-only consent ledger, an erasure, a restriction.
 _STOPS = (
