@@ -5,6 +5,7 @@ import functools
 import json
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import sqlite_utils
 
 from kundenpflege import clock
 from kundenpflege.domain import journal as unit_of_work
-from kundenpflege.domain import schedule
+from kundenpflege.domain import preferences, schedule
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import db, migrations, schema
 from kundenpflege.storage.migrations import foundation
@@ -276,3 +277,32 @@ def test_upgrade_fills_the_derived_columns(tmp_path: Path) -> None:
         == 0
     )
     upgraded.close()
+
+
+def test_issue_14_steps_on_the_release_journal(tmp_path: Path) -> None:
+    """m015 knows Germany's holidays; m016 adds contact wishes without touching the
+    customers'; m017 puts each pause that stood into the statement history."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(RELEASE_JOURNAL, path)
+    path.chmod(0o600)
+    before = sqlite3.connect(path)
+    paused = dict(
+        before.execute("SELECT id, paused_until FROM customers WHERE paused_until NOT NULL")
+    )
+    before.close()
+    assert paused  # the release journal has pauses to carry over
+    connection = unit_of_work.open_journal(path, clock.now())
+    assert (
+        connection.execute(
+            "SELECT name_de FROM public_holidays WHERE region = 'DE' AND day = '2026-12-25'"
+        ).fetchone()[0]
+        == "Erster Weihnachtstag"
+    )
+    wishes = connection.execute("SELECT count(*) FROM preferences WHERE contact_id NOT NULL")
+    assert wishes.fetchone()[0] == 0
+    for customer_id, until in paused.items():
+        current = preferences.current(connection, customer_id)
+        assert current is not None and current.paused_until == date.fromisoformat(until)
+    everyone = [row[0] for row in connection.execute("SELECT id FROM customers")]
+    assert schedule.stored(connection, everyone) == schedule.computed(connection, everyone)
+    connection.close()

@@ -166,7 +166,7 @@ def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
 def test_pause_moves_cadence_and_followups(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)
-    customers.pause(connection, customer_id, date(2027, 1, 10))
+    preferences.pause(connection, customer_id, date(2027, 1, 10), now=now())
     assert next_due(connection, customer_id) == "2027-01-10"
     assert due_items(connection) == []
     assert {item.reason for item in due_items(connection, date(2027, 1, 10), 0)} == {

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from typer.testing import CliRunner, Result
 
 from kundenpflege import clock
-from kundenpflege.domain import customers, gdpr, interactions, schedule
+from kundenpflege.domain import customers, gdpr, interactions, preferences, schedule
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain.consent import subject
 from kundenpflege.errors import KundenpflegeError
@@ -292,7 +292,7 @@ def test_a_library_caller_gets_the_same_guarantees(connection: sqlite3.Connectio
     assert not connection.in_transaction
     interactions.log(connection, customer_id, at=clock.now(), now=clock.now(), kind="call")
     check_derived_state(connection)
-    customers.pause(connection, customer_id, TODAY.replace(year=2027))
+    preferences.pause(connection, customer_id, TODAY.replace(year=2027), now=clock.now())
     assert connection.execute("SELECT next_due FROM customers").fetchone()[0] == "2027-11-25"
     gdpr.forget(connection, subject(connection, "k"), clock.now(), "anna")
     assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0

@@ -425,11 +425,11 @@ def pause(
     until: Annotated[str, typer.Option(metavar="DATE", help="No contact before this day.")],
 ) -> None:
     """Pause contact with a customer until a given day (holidays, busy season)."""
-    from kundenpflege.domain import customers
+    from kundenpflege.domain import customers, preferences
     from kundenpflege.domain.dates import parse_date
 
     day = parse_date(until, clock.today())
     with session(context).journal(write=True) as connection:
         customer = customers.find_changeable(connection, handle)
-        customers.pause(connection, customer["id"], day)
+        preferences.pause(connection, customer["id"], day, now=clock.now())
     say(_("Paused {handle} until {day}.").format(handle=customer["handle"], day=i18n.day(day)))

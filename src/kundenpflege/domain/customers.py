@@ -201,14 +201,6 @@ def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, ob
         )
 
 
-@journal.writes
-def pause(connection: sqlite3.Connection, customer_id: int, until: date) -> None:
-    """No contact before `until` (holidays, busy season): the next due date moves."""
-    connection.execute(
-        "UPDATE customers SET paused_until = ? WHERE id = ?", (until.isoformat(), customer_id)
-    )
-
-
 def fill_skeletons(connection: sqlite3.Connection) -> None:
     """Skeletons for customers added before they were kept (m009): part of opening an
     older journal, not a change anyone could want to undo."""

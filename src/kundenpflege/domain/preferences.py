@@ -36,11 +36,12 @@ class Preference:
     time_of_day: str | None
     max_frequency: Frequency | None
     do_not_contact: bool
+    paused_until: date | None = None  # a pause they asked for (`pause --until`)
 
 
 _STATEMENT = (
     "stated_on", "source", "person", "channel", "frequency", "weekdays", "time_of_day",
-    "max_frequency", "do_not_contact",
+    "max_frequency", "do_not_contact", "paused_until",
 )  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def _statement(
     time_of_day: str | None,
     max_frequency: str | None,
     do_not_contact: int,
+    paused_until: str | None = None,
 ) -> Preference:
     """A stored statement read once: an import gives thousands of customers the same."""
     return Preference(
@@ -71,6 +73,7 @@ def _statement(
         time_of_day=time_of_day,
         max_frequency=parse_frequency(max_frequency) if max_frequency else None,
         do_not_contact=bool(do_not_contact),
+        paused_until=date.fromisoformat(paused_until) if paused_until else None,
     )
 
 
@@ -131,6 +134,7 @@ def overlay(customer: Preference | None, own: Preference | None) -> Preference |
         time_of_day=own.time_of_day or customer.time_of_day,
         max_frequency=own.max_frequency or customer.max_frequency,
         do_not_contact=own.do_not_contact or customer.do_not_contact,
+        paused_until=own.paused_until or customer.paused_until,
     )
 
 
@@ -166,6 +170,7 @@ class Wishes:
     time_of_day: str | None = None
     maximum: str | None = None
     do_not_contact: bool | None = None
+    paused_until: date | None = None  # `pause --until`, kept in the history like the rest
 
     def stop_only(self) -> bool:
         """'Do not contact me' and nothing else: taken even from a restricted customer."""
@@ -176,7 +181,7 @@ class Wishes:
         return (
             self.person is None and self.channel is None and self.every is None
             and self.days is None and self.time_of_day is None and self.maximum is None
-            and self.do_not_contact is None
+            and self.do_not_contact is None and self.paused_until is None
         )  # fmt: skip
 
 
@@ -206,6 +211,8 @@ def _apply_wishes(fields: dict[str, object], wishes: Wishes) -> None:
         )
     if wishes.do_not_contact is not None:
         fields["do_not_contact"] = int(wishes.do_not_contact)
+    if wishes.paused_until is not None:
+        fields["paused_until"] = wishes.paused_until.isoformat()
     _check_consistent(fields)
 
 
@@ -236,8 +243,8 @@ def _insert(
     day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
     connection.executemany(
         "INSERT INTO preferences (customer_id, contact_id, stated_on, recorded_at, source,"
-        " person_id, channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " person_id, channel, frequency, weekdays, time_of_day, max_frequency, do_not_contact,"
+        " paused_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 customer_id,
@@ -252,6 +259,7 @@ def _insert(
                 fields.get("time_of_day"),
                 fields.get("max_frequency"),
                 fields.get("do_not_contact", 0),
+                fields.get("paused_until"),
             )
             for customer_id, fields in statements
         ],
@@ -267,6 +275,14 @@ def _insert(
             " WHERE p.customer_id = customers.id AND p.contact_id IS NULL"
             " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
             f" WHERE id IN ({marks})",
+            chunk,
+        )
+        # The pause in force is the current statement's (kept on the row for reports).
+        connection.execute(
+            "UPDATE customers SET paused_until = (SELECT p.paused_until FROM preferences p"
+            f" WHERE p.id = customers.preference_id) WHERE id IN ({marks})"
+            " AND paused_until IS NOT (SELECT p.paused_until FROM preferences p"
+            " WHERE p.id = customers.preference_id)",
             chunk,
         )
 
@@ -359,7 +375,18 @@ _STATED = (
     "time_of_day",
     "max_frequency",
     "do_not_contact",
+    "paused_until",
 )
+
+
+@journal.writes
+def pause(connection: sqlite3.Connection, customer_id: int, until: date, *, now: datetime) -> None:
+    """No contact before `until` (holidays, busy season): the next due date moves. A
+    statement of its own, so that `--as-of` knows which pause stood on which day."""
+    state(
+        connection, customer_id, Wishes(paused_until=until), stated_on=now.astimezone().date(),
+        source=None, now=now,
+    )  # fmt: skip
 
 
 def _check_consistent(fields: dict[str, object]) -> None:

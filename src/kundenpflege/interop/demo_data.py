@@ -87,7 +87,7 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
                 stated_on=now.date(), source="per Brief gebeten", now=now,
             )  # fmt: skip
         if number % 17 == 3:
-            customers.pause(connection, customer_id, (now + timedelta(days=20)).date())
+            preferences.pause(connection, customer_id, (now + timedelta(days=20)).date(), now=now)
 
 
 def _unique(handle: str, used: set[str]) -> str:

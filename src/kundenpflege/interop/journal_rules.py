@@ -113,7 +113,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "channel": CHANNEL, "frequency": FREQUENCY,
         "weekdays": _optional(lambda value: parse_weekdays(_text(value))),
         "time_of_day": TEXT, "max_frequency": FREQUENCY, "do_not_contact": FLAG,
-        "contact_id": REFERENCE,
+        "contact_id": REFERENCE, "paused_until": _optional(_day),
     },
     "interactions": {
         "id": ID, "customer_id": ID, "occurred_at": _moment, "occurred_on": _day,

@@ -28,6 +28,8 @@ def describe_preference(preference: Preference) -> str:
         parts.append(_("max: {rhythm}").format(rhythm=preference.max_frequency.describe()))
     if preference.do_not_contact:
         parts.append(_("DO NOT CONTACT"))
+    if preference.paused_until:
+        parts.append(_("pause until {day}").format(day=i18n.day(preference.paused_until)))
     return ", ".join(parts)
 
 

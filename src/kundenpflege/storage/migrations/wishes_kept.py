@@ -66,3 +66,29 @@ def m016_contact_wishes(connection: sqlite3.Connection) -> None:
         *change_log.logging_triggers(connection, "preferences"),
         *change_log.logging_triggers(connection, "contacts"),
     )
+
+
+@migration
+def m017_pauses_in_the_history(connection: sqlite3.Connection) -> None:
+    """A pause is a statement like the others (`pause` adds one), so that a report as of
+    a past day knows which pause stood then. The pause each customer has now is put on
+    their current statement (or on one of its own, dated the day they were added):
+    when it was asked for was not kept before."""
+    run(
+        connection,
+        "ALTER TABLE preferences ADD COLUMN paused_until TEXT",
+        "UPDATE preferences SET paused_until = (SELECT c.paused_until FROM customers c"
+        " WHERE c.preference_id = preferences.id)"
+        " WHERE id IN (SELECT preference_id FROM customers WHERE paused_until IS NOT NULL)",
+        "INSERT INTO preferences (customer_id, stated_on, recorded_at, do_not_contact,"
+        " paused_until) SELECT id, date(created_at, 'localtime'), created_at, 0, paused_until"
+        " FROM customers WHERE paused_until IS NOT NULL AND preference_id IS NULL",
+        "UPDATE customers SET preference_id = (SELECT max(p.id) FROM preferences p"
+        " WHERE p.customer_id = customers.id)"
+        " WHERE paused_until IS NOT NULL AND preference_id IS NULL",
+        *(
+            f"DROP TRIGGER change_log_preferences_{event}"
+            for event in ("insert", "update", "delete")
+        ),
+    )
+    run(connection, *change_log.logging_triggers(connection, "preferences"))
