@@ -340,9 +340,12 @@ def test_show(journal: Run) -> None:
 
 
 def test_show_as_of_hides_later_contacts(journal: Run) -> None:
-    ok(journal("add", "k"))
+    ok(journal("add", "k", "--since", "2026-10-01"))
     ok(journal("log", "k", "--at", "2026-11-20", "--kind", "call", "--note", "neu"))
     assert "nothing logged yet" in ok(journal("show", "k", "--as-of", "2026-11-01")).stdout
+    assert error_line(journal("show", "k", "--as-of", "2026-09-30")) == (
+        "Error: k was not a customer yet on 2026-09-30 (customer since 2026-10-01)"
+    )
 
 
 def test_slug_suggests_shell_safe_handles() -> None:

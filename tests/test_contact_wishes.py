@@ -162,9 +162,9 @@ def test_unknown_contact_is_an_error(firm: Run) -> None:
 
 
 def test_overlay_keeps_what_the_contact_did_not_say() -> None:
-    customer = preferences._statement("2026-09-01", None, "anna", "visit", "1m", "mo", None,
+    customer = preferences.statement("2026-09-01", None, "anna", "visit", "1m", "mo", None,
                                       "1w", 0)  # fmt: skip
-    own = preferences._statement("2026-10-01", "Messe", None, "phone", None, None, "morning",
+    own = preferences.statement("2026-10-01", "Messe", None, "phone", None, None, "morning",
                                  None, 0)  # fmt: skip
     merged = preferences.overlay(customer, own)
     assert merged is not None
@@ -174,7 +174,7 @@ def test_overlay_keeps_what_the_contact_did_not_say() -> None:
     assert (merged.time_of_day, merged.max_frequency, merged.stated_on) == (
         "morning", parse_frequency("1w"), date(2026, 10, 1)
     )  # fmt: skip
-    stop = preferences._statement("2026-10-02", None, None, None, None, None, None, None, 1)
+    stop = preferences.statement("2026-10-02", None, None, None, None, None, None, None, 1)
     assert preferences.overlay(customer, stop).do_not_contact  # type: ignore[union-attr]
     assert preferences.overlay(None, own) is own
     assert preferences.overlay(customer, None) is customer

@@ -184,6 +184,28 @@ class Session:
                 connection.close()
 
     @contextmanager
+    def report(
+        self,
+        day: "date",
+        *,
+        plans_only: bool = False,
+        customer: str | None = None,
+        warn: bool = True,
+    ) -> Iterator["sqlite3.Connection"]:
+        """The journal for a report as of `day`: today (or later) reads the stored
+        state; a past day reads the journal as it stood then (`domain.as_of`), for
+        every customer or only `customer` (a handle), in one read snapshot whose
+        shadows end with it."""
+        with self.journal(warn=warn) as connection:
+            if day >= clock.today():
+                yield connection
+                return
+            from kundenpflege.domain import as_of
+
+            with as_of.travelled(connection, day, handle=customer, plans_only=plans_only):
+                yield connection
+
+    @contextmanager
     def new_journal(self) -> Iterator[tuple["sqlite3.Connection", bool]]:
         """The journal file, created (0600) if missing; and whether it is new."""
         from kundenpflege.domain import journal

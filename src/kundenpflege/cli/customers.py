@@ -162,7 +162,7 @@ def show(
     from kundenpflege.reports import profile
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today, customer=handle) as connection:
         found = profile.profile(connection, customers.find(connection, handle), today)
     if output is OutputFormat.json:
         import dataclasses

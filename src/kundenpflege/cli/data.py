@@ -213,7 +213,7 @@ def export_ical(
     from kundenpflege.reports.due import due
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today, plans_only=True) as connection:
         items, _total = due(connection, today, days_ahead=days)
     data = calendar(items, clock.now())
     # iCalendar text is CRLF-delimited UTF-8; write the bytes untouched.

@@ -51,7 +51,7 @@ def due(
     from kundenpflege.reports import due as due_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today, plans_only=True) as connection:
         known_person(connection, person)
         items, total = due_report.due(
             connection,
@@ -119,7 +119,7 @@ def remind(
 
     today = today_or(as_of)
     # A newer journal is said only with something due: cron mails no warning alone.
-    with session(context).journal(warn=False) as connection:
+    with session(context).report(today, plans_only=True, warn=False) as connection:
         known_person(connection, person)
         items, _total = due_report.due(connection, today, days_ahead=0, person=person)
         newer = newer_than_us(connection)
@@ -147,7 +147,7 @@ def health(
     from kundenpflege.reports import health as health_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today) as connection:
         rows, total = health_report.at_risk(
             connection,
             today,
@@ -176,7 +176,7 @@ def fairness(
     from kundenpflege.reports import fairness as fairness_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today) as connection:
         rows = fairness_report.fairness(
             connection, today, by=by, window_days=window, tag=tag, tier=tier, person=person
         )
@@ -200,7 +200,7 @@ def value(
     from kundenpflege.reports import value as value_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today) as connection:
         rows, total = value_report.value(
             connection,
             today,
@@ -230,7 +230,7 @@ def reactive(
     from kundenpflege.reports import reactive as reactive_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today) as connection:
         rows, total = reactive_report.reactive_only(
             connection,
             today,
@@ -263,7 +263,7 @@ def pulse(
     from kundenpflege.reports import pulse as pulse_report
 
     today = today_or(as_of)
-    with session(context).journal() as connection:
+    with session(context).report(today) as connection:
         rows = pulse_report.pulse(
             connection,
             today,

@@ -45,12 +45,20 @@ _STATEMENT = (
 )  # fmt: skip
 
 
+# A statement's columns in `statement`'s order, for a query that joins
+# `preferences p` and `people pe` (its person).
+STATEMENT_COLUMNS = (
+    "p.stated_on, p.source, pe.handle, p.channel, p.frequency, p.weekdays, p.time_of_day,"
+    " p.max_frequency, p.do_not_contact, p.paused_until"
+)
+
+
 def _from_row(row: sqlite3.Row) -> Preference:
-    return _statement(*(row[column] for column in _STATEMENT))
+    return statement(*(row[column] for column in _STATEMENT))
 
 
 @lru_cache(maxsize=1024)
-def _statement(
+def statement(
     stated_on: str,
     source: str | None,
     person: str | None,
