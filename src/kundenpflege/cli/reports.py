@@ -91,7 +91,7 @@ def impressions(
 
     today = today_or(as_of)
     moods = impressions_report.parse_mood_filter(mood) if mood else None
-    with session(context).journal() as connection:
+    with session(context).report(today, plans_only=True) as connection:
         customer_id = customers.find(connection, customer)["id"] if customer else None
         rows, more = impressions_report.recent(
             connection,

@@ -98,7 +98,9 @@ def travel(
     )
     connection.execute(
         "CREATE TEMP TABLE contacts AS SELECT ct.* FROM main.contacts ct"
-        " WHERE ct.customer_id IN (SELECT id FROM customers)"
+        f" WHERE ct.customer_id IN (SELECT id FROM customers)"
+        f" AND {_LOCAL_DAY.format('ct.created_at')} <= :until",
+        {"until": until},
     )
     connection.execute(
         "CREATE TEMP TABLE followups AS SELECT f.id, f.customer_id, f.interaction_id, f.what,"
