@@ -155,6 +155,18 @@ def main() -> None:
         ("--help", [*COMMAND, "--help"], "< 70 ms", None),
         ("due --limit 50 (300 / 6k)", db(small, "due", "--limit", "50"), "", None),
         ("due --limit 50 (100k / 2M)", db(big, "due", "--limit", "50"), due_target, None),
+        (
+            "due --limit 50 --as-of 2026-06-01 (100k / 2M)",
+            db(big, "due", "--limit", "50", "--as-of", "2026-06-01"),
+            "< 2 s",
+            None,
+        ),
+        (
+            "health --as-of 2026-06-01 (100k / 2M)",
+            db(big, "health", "--limit", "50", "--as-of", "2026-06-01"),
+            "",
+            lambda: None,  # the whole journal recomputed: three runs are enough
+        ),
         ("impressions --limit 50", db(big, "impressions", "--limit", "50"), "", None),
         ("show", db(big, "show", "kunde-050000"), "", None),
         ("remind --person anna", db(big, "remind", "--person", "anna"), "", None),

@@ -535,3 +535,45 @@ def test_a_wish_said_earlier_but_typed_later_does_not_take_over(customer: Run) -
     ) == (  # fmt: skip
         "Error: 2027-01-01 is in the future; record what the customer said when they said it"
     )
+
+
+def test_health_lists_contacts_against_their_wish(wished: Run) -> None:
+    """Issue 14 §2: what, when and by whom, for the last 90 days, newest first."""
+    ok(wished("log", "mueller-bau", "--at", "2026-08-01 10:00", "--person", "ben",
+              "--kind", "visit", "--note", "long ago"))  # fmt: skip
+    ok(wished("log", "mueller-bau", "--at", "2026-11-20 10:00", "--person", "ben",
+              "--kind", "visit", "--note", "Besuch"))  # fmt: skip
+    ok(wished("log", "mueller-bau", "--at", "2026-11-21 10:00", "--kind", "call",
+              "--purpose", "phone-marketing", "--note", "Aktion"))  # fmt: skip
+    ok(wished("pause", "mueller-bau", "--until", "2026-12-10"))
+    ok(wished("log", "mueller-bau", "--kind", "call", "--note", "kurz"))
+    ok(wished("log", "mueller-bau", "--at", "2026-11-22 10:00", "--kind", "call", "--note", "ok"))
+    risks = [
+        (risk["since"], risk["detail"], risk["person"], risk["channel"])
+        for risk in json.loads(ok(wished("health", "-f", "json")).stdout)
+        if risk["reason"] == "against-their-wish"
+    ]
+    assert risks == [
+        ("2026-11-25", "call; inside their pause until 2026-12-10", "anna", "phone"),
+        ("2026-11-21", "call; phone-marketing without confirmed consent", "anna", "phone"),
+        ("2026-11-20", "visit; by ben; they chose anna; by visit; they asked for phone", "ben",
+         "visit"),
+    ]  # fmt: skip
+    german = ok(wished("--lang", "de", "health")).stdout
+    assert "gegen ihren Wunsch" in german and "während ihrer Pause bis 10.12.2026" in german
+    ok(wished("prefer", "mueller-bau", "--do-not-contact"))
+    ok(wished("log", "mueller-bau", "--kind", "call", "--note", "doch", "--anyway"))
+    [newest] = [
+        risk
+        for risk in json.loads(ok(wished("health", "-f", "json", "--person", "anna")).stdout)
+        if risk["reason"] == "against-their-wish"
+    ][:1]
+    assert newest["detail"] == (
+        "call; they asked not to be contacted; inside their pause until 2026-12-10"
+    )
+    # Correcting the wish corrects the verdicts: they had chosen ben after all.
+    ok(wished("prefer", "mueller-bau", "--person", "ben", "--channel", "visit",
+              "--said", "2026-11-01", "--may-contact"))  # fmt: skip
+    details = [risk["detail"] for risk in json.loads(ok(wished("health", "-f", "json")).stdout)
+               if risk["reason"] == "against-their-wish"]  # fmt: skip
+    assert "visit; by ben; they chose anna; by visit; they asked for phone" not in details

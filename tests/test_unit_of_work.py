@@ -37,6 +37,9 @@ def check_derived_state(connection: sqlite3.Connection) -> None:
     assert schedule.stored_contacts(connection, everyone) == schedule.computed_contacts(
         connection, everyone
     )
+    assert schedule.stored_breaches(connection, everyone) == schedule.computed_breaches(
+        connection, everyone
+    )
     assert schedule.stale_followups(connection) == []
     assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
 

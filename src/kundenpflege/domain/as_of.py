@@ -112,6 +112,10 @@ def travel(
         " WHERE f.promised_on <= :until AND f.customer_id IN (SELECT id FROM customers)",
         {"until": until},
     )
+    # Filled by the full computation below (`health` reads it).
+    connection.execute(
+        "CREATE TEMP TABLE wish_breaches AS SELECT * FROM main.wish_breaches WHERE 0"
+    )
     _index(connection, _KEYS)
     # Restricted now or on that day: hidden either way.
     connection.execute(

@@ -70,6 +70,11 @@ def current_state(
     return STATES[row[0]] if row else None
 
 
+def local_day(recorded_at: str) -> date:
+    """The day, in local time, an entry of the ledger was recorded."""
+    return datetime.fromisoformat(recorded_at).astimezone().date()
+
+
 def state_on(
     connection: sqlite3.Connection,
     customer_id: int,
@@ -85,7 +90,7 @@ def state_on(
             " AND contact_id IS ? ORDER BY id",
             (customer_id, purpose, contact_id),
         )
-        if datetime.fromisoformat(recorded_at).astimezone().date() <= day
+        if local_day(recorded_at) <= day
     ]
     return STATES[actions[-1]] if actions else None
 

@@ -112,8 +112,7 @@ def log(
         from kundenpflege.domain import wishes  # what we started is checked against their wish
 
         notices += wishes.check_contact(
-            connection, customer_id, day=date.fromisoformat(occurred_on),
-            today=now.astimezone().date(), channel=channel_name,
+            connection, customer_id, day=date.fromisoformat(occurred_on), channel=channel_name,
             person=person, contact_id=contact_id, purpose=purpose, anyway=anyway,
         )  # fmt: skip
     text = note.strip() if note and note.strip() else None

@@ -53,7 +53,8 @@ STATEMENT_COLUMNS = (
 )
 
 
-def _from_row(row: sqlite3.Row) -> Preference:
+def from_row(row: sqlite3.Row) -> Preference:
+    """A statement from a row of `preferences` with its person's handle as `person`."""
     return statement(*(row[column] for column in _STATEMENT))
 
 
@@ -98,7 +99,7 @@ def current(
         f"{_SELECT} WHERE p.id = (SELECT preference_id FROM customers WHERE id = ?)",
         (customer_id,),
     ).fetchone()
-    customer = _from_row(row) if row else None
+    customer = from_row(row) if row else None
     if contact_id is None:
         return customer
     return overlay(customer, _newest(connection, customer_id, contact_id, date.max))
@@ -123,7 +124,7 @@ def _newest(
         " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1",
         (customer_id, contact_id, day.isoformat()),
     ).fetchone()
-    return _from_row(row) if row else None
+    return from_row(row) if row else None
 
 
 def overlay(customer: Preference | None, own: Preference | None) -> Preference | None:
@@ -152,7 +153,7 @@ def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preferen
         return {}
     marks = ", ".join("?" for _ in ids)
     rows = connection.execute(f"{_SELECT} WHERE p.id IN ({marks})", ids)
-    return {row["id"]: _from_row(row) for row in rows}
+    return {row["id"]: from_row(row) for row in rows}
 
 
 def history(
@@ -164,7 +165,7 @@ def history(
         " ORDER BY p.stated_on DESC, p.id DESC",
         (customer_id, contact_id),
     )
-    return [_from_row(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 @dataclass(frozen=True)

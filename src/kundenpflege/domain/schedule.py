@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
-from kundenpflege.domain import preferences, rhythm, signals
+from kundenpflege.domain import preferences, rhythm, signals, wishes
 from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
@@ -84,6 +84,36 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
         f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
     )
     _refresh_dependents(connection, customer_ids)
+    for chunk, marks in _chunks(customer_ids):
+        connection.execute(f"DELETE FROM wish_breaches WHERE customer_id IN ({marks})", chunk)
+        connection.executemany(
+            "INSERT INTO wish_breaches (interaction_id, customer_id, occurred_on, breaches)"
+            " VALUES (?, ?, ?, ?)",
+            wishes.computed_breaches(connection, chunk, marks),
+        )
+
+
+def stored_breaches(
+    connection: sqlite3.Connection, customer_ids: Sequence[int]
+) -> list[tuple[object, ...]]:
+    """The contacts against their wish as kept, in the shape `computed_breaches` gives."""
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(sorted(customer_ids)):
+        rows += connection.execute(
+            "SELECT interaction_id, customer_id, occurred_on, breaches FROM wish_breaches"
+            f" WHERE customer_id IN ({marks}) ORDER BY interaction_id",
+            chunk,
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def computed_breaches(
+    connection: sqlite3.Connection, customer_ids: Sequence[int]
+) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for chunk, marks in _chunks(sorted(customer_ids)):
+        rows += wishes.computed_breaches(connection, chunk, marks)
+    return sorted(rows)
 
 
 def refresh_plans(connection: sqlite3.Connection) -> None:

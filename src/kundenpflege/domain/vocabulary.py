@@ -57,6 +57,7 @@ LABELS = (
     N_("active"), N_("prospect"), N_("paused"), N_("former"),
     N_("cadence"), N_("first-contact"), N_("follow-up"),
     N_("negative-last-impression"), N_("falling-mood"), N_("over-contacted"), N_("silent"),
+    N_("against-their-wish"),
     N_("morning"), N_("midday"), N_("afternoon"), N_("evening"),
 )  # fmt: skip
 

@@ -6,9 +6,10 @@ its own index, so the report reads a few index ranges, not the whole journal.
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from kundenpflege.domain.dates import Frequency, from_iso, parse_frequency
+from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import N_, _, day, ngettext, signed
 from kundenpflege.reports.due import CONTACT_JOINS, preview
 from kundenpflege.reports.filters import filter_clause
@@ -129,7 +130,69 @@ def at_risk(
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
     silent, count = _silent_contacts(connection, today, default, tag, tier, person, limit, found)
-    return found + silent, total + count
+    found += silent
+    against, breaches = _against_their_wish(connection, today, tag, tier, person, limit, found)
+    return found + against, total + count + breaches
+
+
+AGAINST_WISH_DAYS = 90  # how far back `health` lists contacts against their wish
+
+
+def _against_their_wish(
+    connection: sqlite3.Connection,
+    today: date,
+    tag: str | None,
+    tier: str | None,
+    person: str | None,
+    limit: int | None,
+    found: list[Risk],
+) -> tuple[list[Risk], int]:
+    """Contacts of ours in the last 90 days that went against the wish in force that
+    day: what, when, by whom (`--person` picks whoever made them), newest first."""
+    from kundenpflege.domain import preferences, wishes
+
+    where, parameters = filter_clause(tag, tier)
+    if person:
+        where += " AND ipe.handle = ?"
+        parameters.append(person)
+    window = [(today - timedelta(days=AGAINST_WISH_DAYS)).isoformat(), today.isoformat()]
+    source = (
+        " FROM wish_breaches b JOIN customers c ON c.id = b.customer_id"
+        " JOIN interactions i ON i.id = b.interaction_id"
+        " LEFT JOIN people ipe ON ipe.id = i.person_id"
+        " LEFT JOIN contacts ct ON ct.id = i.contact_id"
+        f" WHERE b.occurred_on > ? AND b.occurred_on <= ?{where}"
+    )
+    total = connection.execute(f"SELECT count(*){source}", [*window, *parameters]).fetchone()[0]
+    wanted = -1 if limit is None else max(limit - len(found), 0)
+    if wanted == 0:
+        return [], int(total)
+    rows = connection.execute(
+        "SELECT c.id AS customer_id, c.handle, c.name, b.occurred_on, b.breaches, i.kind,"
+        " i.channel, i.purpose, i.contact_id, ipe.handle AS person, ct.name AS contact"
+        f"{source} ORDER BY b.occurred_on DESC, b.interaction_id DESC LIMIT ?",
+        [*window, *parameters, wanted],
+    )
+    risks = []
+    for row in rows:
+        day_on = date.fromisoformat(row["occurred_on"])
+        wish = preferences.in_force(connection, row["customer_id"], day_on, row["contact_id"])
+        facts = {
+            "person": row["person"] or "-", "chosen": wish.person if wish else "-",
+            "channel": label(row["channel"]) or "-",
+            "wanted": label(wish.channel) if wish else "-",
+            "until": day(wish.paused_until) if wish and wish.paused_until else "-",
+            "purpose": label(row["purpose"]) or "-",
+        }  # fmt: skip
+        what = [label(row["kind"])] + [
+            _(wishes.BREACHES[code]).format(**facts) for code in row["breaches"].split(",")
+        ]
+        risks.append(
+            Risk(row["handle"], row["name"], "against-their-wish", "; ".join(what), day_on,
+                 _("apologise, and keep to their wish from now on"), row["person"],
+                 row["channel"], row["contact"])
+        )  # fmt: skip
+    return risks, int(total)
 
 
 # A contact with a wish of their own falls silent by their own rhythm.

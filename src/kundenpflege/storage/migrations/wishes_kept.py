@@ -3,6 +3,7 @@
 import sqlite3
 
 from kundenpflege.storage.migrations import change_log
+from kundenpflege.storage.migrations.foundation import _marks
 from kundenpflege.storage.migrations.registry import migration, run
 
 
@@ -92,3 +93,29 @@ def m017_pauses_in_the_history(connection: sqlite3.Connection) -> None:
         ),
     )
     run(connection, *change_log.logging_triggers(connection, "preferences"))
+
+
+@migration
+def m018_contacts_against_their_wish(connection: sqlite3.Connection) -> None:
+    """Each contact of ours that went against the wish in force that day (another
+    person or channel, inside a pause, to someone who asked not to be contacted,
+    marketing without confirmed consent), kept by the unit of work so that `health`
+    reads the last 90 days from an index. A change of the consent ledger marks the
+    customer too; everyone whose contacts could break a wish is worked out once."""
+    run(
+        connection,
+        """CREATE TABLE wish_breaches (
+            interaction_id INTEGER PRIMARY KEY REFERENCES interactions (id) ON DELETE CASCADE,
+            customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+            occurred_on TEXT NOT NULL,
+            breaches TEXT NOT NULL
+        )""",
+        "CREATE INDEX wish_breaches_day ON wish_breaches (occurred_on)",
+        "CREATE INDEX wish_breaches_customer ON wish_breaches (customer_id)",
+        *_marks("consent", {"INSERT": ("NEW",), "DELETE": ("OLD",)}),
+        "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
+        " WHERE id NOT IN (SELECT customer_id FROM pending_refresh)"
+        " AND (EXISTS (SELECT 1 FROM preferences p WHERE p.customer_id = customers.id)"
+        " OR EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = customers.id"
+        " AND i.purpose IS NOT NULL))",
+    )
