@@ -97,13 +97,22 @@ def stored_breaches(
     connection: sqlite3.Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     """The contacts against their wish as kept, in the shape `computed_breaches` gives."""
+    return _on_file(
+        connection,
+        customer_ids,
+        "SELECT interaction_id, customer_id, occurred_on, breaches FROM wish_breaches"
+        " WHERE customer_id IN ({marks}) ORDER BY interaction_id",
+    )
+
+
+def _on_file(
+    connection: sqlite3.Connection, customer_ids: Sequence[int], query: str
+) -> list[tuple[object, ...]]:
+    """Rows of a query about these customers (`{marks}` stands for their ids), read in
+    slices of ids in order; for comparing what is stored with what is computed."""
     rows: list[tuple[object, ...]] = []
     for chunk, marks in _chunks(sorted(customer_ids)):
-        rows += connection.execute(
-            "SELECT interaction_id, customer_id, occurred_on, breaches FROM wish_breaches"
-            f" WHERE customer_id IN ({marks}) ORDER BY interaction_id",
-            chunk,
-        ).fetchall()
+        rows += connection.execute(query.format(marks=marks), chunk).fetchall()
     return [tuple(row) for row in rows]
 
 
@@ -179,13 +188,11 @@ def stale_followups(connection: sqlite3.Connection) -> list[int]:
 
 def stored(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:
     """The derived columns as they are on file, in the shape `computed` returns."""
-    rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(customer_ids):
-        rows += connection.execute(
-            f"SELECT {', '.join(DERIVED)}, id FROM customers WHERE id IN ({marks}) ORDER BY id",
-            chunk,
-        ).fetchall()
-    return [tuple(row) for row in rows]
+    return _on_file(
+        connection,
+        customer_ids,
+        f"SELECT {', '.join(DERIVED)}, id FROM customers WHERE id IN ({{marks}}) ORDER BY id",
+    )
 
 
 def computed(
@@ -244,14 +251,12 @@ def stored_contacts(
     connection: sqlite3.Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     """The derived columns of these customers' contacts as they are on file."""
-    rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(sorted(customer_ids)):
-        rows += connection.execute(
-            f"SELECT {', '.join(f'ct.{column}' for column in CONTACT_DERIVED)}, ct.id"
-            f"{_CONTACTS_WITH_WISHES.format(marks=marks)} ORDER BY ct.id",
-            chunk,
-        ).fetchall()
-    return [tuple(row) for row in rows]
+    return _on_file(
+        connection,
+        customer_ids,
+        f"SELECT {', '.join(f'ct.{column}' for column in CONTACT_DERIVED)}, ct.id"
+        f"{_CONTACTS_WITH_WISHES} ORDER BY ct.id",
+    )
 
 
 def computed_contacts(

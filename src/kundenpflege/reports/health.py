@@ -5,6 +5,7 @@ its own index, so the report reads a few index ranges, not the whole journal.
 """
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -129,10 +130,17 @@ def at_risk(
             [*bound, *parameters, wanted],
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
-    silent, count = _silent_contacts(connection, today, default, tag, tier, person, limit, found)
-    found += silent
-    against, breaches = _against_their_wish(connection, today, tag, tier, person, limit, found)
-    return found + against, total + count + breaches
+    # Contacts with wishes of their own, then contacts of ours against a wish.
+    for more, who in ((_silent_contacts, "coalesce(cpe.handle, pe.handle)"),
+                      (_against_their_wish, "ipe.handle")):  # fmt: skip
+        chosen, values = filter_clause(tag, tier)
+        if person:
+            chosen, values = f"{chosen} AND {who} = ?", [*values, person]
+        wanted = -1 if limit is None else max(limit - len(found), 0)
+        risks, count = more(connection, today, default, chosen, values, wanted)
+        found += risks
+        total += count
+    return found, total
 
 
 AGAINST_WISH_DAYS = 90  # how far back `health` lists contacts against their wish
@@ -141,20 +149,15 @@ AGAINST_WISH_DAYS = 90  # how far back `health` lists contacts against their wis
 def _against_their_wish(
     connection: sqlite3.Connection,
     today: date,
-    tag: str | None,
-    tier: str | None,
-    person: str | None,
-    limit: int | None,
-    found: list[Risk],
+    _default: Frequency,
+    where: str,
+    parameters: Sequence[object],
+    wanted: int,
 ) -> tuple[list[Risk], int]:
     """Contacts of ours in the last 90 days that went against the wish in force that
     day: what, when, by whom (`--person` picks whoever made them), newest first."""
     from kundenpflege.domain import preferences, wishes
 
-    where, parameters = filter_clause(tag, tier)
-    if person:
-        where += " AND ipe.handle = ?"
-        parameters.append(person)
     window = [(today - timedelta(days=AGAINST_WISH_DAYS)).isoformat(), today.isoformat()]
     source = (
         " FROM wish_breaches b JOIN customers c ON c.id = b.customer_id"
@@ -164,7 +167,6 @@ def _against_their_wish(
         f" WHERE b.occurred_on > ? AND b.occurred_on <= ?{where}"
     )
     total = connection.execute(f"SELECT count(*){source}", [*window, *parameters]).fetchone()[0]
-    wanted = -1 if limit is None else max(limit - len(found), 0)
     if wanted == 0:
         return [], int(total)
     rows = connection.execute(
@@ -207,21 +209,14 @@ def _silent_contacts(
     connection: sqlite3.Connection,
     today: date,
     default: Frequency,
-    tag: str | None,
-    tier: str | None,
-    person: str | None,
-    limit: int | None,
-    found: list[Risk],
+    where: str,
+    parameters: Sequence[object],
+    wanted: int,
 ) -> tuple[list[Risk], int]:
-    where, parameters = filter_clause(tag, tier)
-    if person:
-        where += " AND coalesce(cpe.handle, pe.handle) = ?"
-        parameters.append(person)
     condition = f" WHERE ct.silent_from <= ?{where}"
     total = connection.execute(
         f"SELECT count(*){CONTACT_JOINS}{condition}", [today.isoformat(), *parameters]
     ).fetchone()[0]
-    wanted = -1 if limit is None else max(limit - len(found), 0)
     if wanted == 0:
         return [], int(total)
     rows = connection.execute(
