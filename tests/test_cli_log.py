@@ -577,3 +577,5 @@ def test_health_lists_contacts_against_their_wish(wished: Run) -> None:
     details = [risk["detail"] for risk in json.loads(ok(wished("health", "-f", "json")).stdout)
                if risk["reason"] == "against-their-wish"]  # fmt: skip
     assert "visit; by ben; they chose anna; by visit; they asked for phone" not in details
+    ok(wished("gdpr", "restrict", "mueller-bau"))
+    assert json.loads(ok(wished("health", "-f", "json")).stdout) == []

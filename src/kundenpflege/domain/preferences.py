@@ -246,9 +246,11 @@ def _insert(
     source: str | None,
     now: datetime,
     contact_id: int | None = None,
+    first: bool = False,
 ) -> None:
     """Add statements; each customer's current one is what they said last (by day).
-    A contact's statement (`contact_id`) leaves the customer's as it is."""
+    A contact's statement (`contact_id`) leaves the customer's as it is; `first`
+    statements (imports) are the only ones of customers without a pause."""
     day, recorded = stated_on.isoformat(), now.isoformat(timespec="seconds")
     connection.executemany(
         "INSERT INTO preferences (customer_id, contact_id, stated_on, recorded_at, source,"
@@ -286,6 +288,8 @@ def _insert(
             f" WHERE id IN ({marks})",
             chunk,
         )
+        if first:
+            continue  # a first statement holds no pause (`pause` makes a statement of its own)
         # The pause in force is the current statement's (kept on the row for reports).
         connection.execute(
             "UPDATE customers SET paused_until = (SELECT p.paused_until FROM preferences p"
@@ -315,7 +319,7 @@ def first_statements(
                 person_ids[wishes.person] = people.person_id(connection, wishes.person)
             fields["person_id"] = person_ids[wishes.person]
         rows.append((customer_id, fields))
-    _insert(connection, rows, stated_on=stated_on, source=source, now=now)
+    _insert(connection, rows, stated_on=stated_on, source=source, now=now, first=True)
 
 
 @journal.writes

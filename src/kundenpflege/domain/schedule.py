@@ -112,7 +112,8 @@ def _on_file(
     slices of ids in order; for comparing what is stored with what is computed."""
     rows: list[tuple[object, ...]] = []
     for chunk, marks in _chunks(sorted(customer_ids)):
-        rows += connection.execute(query.format(marks=marks), chunk).fetchall()
+        times = query.count("{marks}")  # the ids, once for each place that names them
+        rows += connection.execute(query.format(marks=marks), chunk * times).fetchall()
     return [tuple(row) for row in rows]
 
 
@@ -240,9 +241,11 @@ def computed(
 
 # Contacts with a wish of their own, or derived columns left from one (a wish undone).
 _CONTACTS_WITH_WISHES = (
-    " FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
-    " WHERE ct.customer_id IN ({marks}) AND (ct.preference_id IS NOT NULL"
-    " OR EXISTS (SELECT 1 FROM preferences p WHERE p.contact_id = ct.id))"
+    " FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE ct.id IN"
+    " (SELECT p.contact_id FROM preferences p WHERE p.contact_id IS NOT NULL"
+    "  AND p.customer_id IN ({marks})"
+    " UNION SELECT w.id FROM contacts w WHERE w.preference_id IS NOT NULL"
+    "  AND w.customer_id IN ({marks}))"
 )
 CONTACT_DERIVED = ("preference_id", "last_interaction_id", "next_due", "silent_from")
 
@@ -276,7 +279,7 @@ def computed_contacts(
             " (SELECT i.occurred_on FROM interactions i WHERE i.customer_id = ct.customer_id"
             "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_on"
             f"{_CONTACTS_WITH_WISHES.format(marks=marks)} ORDER BY ct.id",
-            chunk,
+            chunk * 2,
         ).fetchall()
         stated = preferences.by_ids(
             connection, [row[key] for row in contacts for key in ("theirs", "own") if row[key]]

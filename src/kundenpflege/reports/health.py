@@ -5,7 +5,6 @@ its own index, so the report reads a few index ranges, not the whole journal.
 """
 
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -131,16 +130,15 @@ def at_risk(
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
     # Contacts with wishes of their own, then contacts of ours against a wish.
-    for more, who in ((_silent_contacts, "coalesce(cpe.handle, pe.handle)"),
-                      (_against_their_wish, "ipe.handle")):  # fmt: skip
-        chosen, values = filter_clause(tag, tier)
-        if person:
-            chosen, values = f"{chosen} AND {who} = ?", [*values, person]
+    for more in (_silent_contacts, _against_their_wish):
         wanted = -1 if limit is None else max(limit - len(found), 0)
-        risks, count = more(connection, today, default, chosen, values, wanted)
+        risks, count = more(connection, today, default, (tag, tier, person), wanted)
         found += risks
         total += count
     return found, total
+
+
+Selection = tuple[str | None, str | None, str | None]  # tag, tier, our person
 
 
 AGAINST_WISH_DAYS = 90  # how far back `health` lists contacts against their wish
@@ -150,23 +148,34 @@ def _against_their_wish(
     connection: sqlite3.Connection,
     today: date,
     _default: Frequency,
-    where: str,
-    parameters: Sequence[object],
+    selection: Selection,
     wanted: int,
 ) -> tuple[list[Risk], int]:
     """Contacts of ours in the last 90 days that went against the wish in force that
     day: what, when, by whom (`--person` picks whoever made them), newest first."""
     from kundenpflege.domain import preferences, wishes
 
+    tag, tier, person = selection
+    chosen, parameters = filter_clause(tag, tier)
     window = [(today - timedelta(days=AGAINST_WISH_DAYS)).isoformat(), today.isoformat()]
-    source = (
-        " FROM wish_breaches b JOIN customers c ON c.id = b.customer_id"
+    days = " WHERE b.occurred_on > ? AND b.occurred_on <= ?"
+    joins = (
         " JOIN interactions i ON i.id = b.interaction_id"
         " LEFT JOIN people ipe ON ipe.id = i.person_id"
-        " LEFT JOIN contacts ct ON ct.id = i.contact_id"
-        f" WHERE b.occurred_on > ? AND b.occurred_on <= ?{where}"
     )
-    total = connection.execute(f"SELECT count(*){source}", [*window, *parameters]).fetchone()[0]
+    who = " AND ipe.handle = ?" if person else ""
+    parameters += [person] if person else []
+    source = (
+        f" FROM wish_breaches b JOIN customers c ON c.id = b.customer_id{joins}"
+        f" LEFT JOIN contacts ct ON ct.id = i.contact_id{days}{chosen}{who}"
+    )
+    # Counted from the index of days alone, leaving out the few customers not chosen
+    # (restricted, or another tag or tier); a condition on NULL leaves them out too.
+    counted = (
+        f" FROM wish_breaches b{joins if person else ''}{days} AND b.customer_id NOT IN"
+        f" (SELECT c.id FROM customers c WHERE NOT coalesce(1{chosen}, 0)){who}"
+    )
+    total = connection.execute(f"SELECT count(*){counted}", [*window, *parameters]).fetchone()[0]
     if wanted == 0:
         return [], int(total)
     rows = connection.execute(
@@ -209,10 +218,14 @@ def _silent_contacts(
     connection: sqlite3.Connection,
     today: date,
     default: Frequency,
-    where: str,
-    parameters: Sequence[object],
+    selection: Selection,
     wanted: int,
 ) -> tuple[list[Risk], int]:
+    tag, tier, person = selection
+    where, parameters = filter_clause(tag, tier)
+    if person:
+        where += " AND coalesce(cpe.handle, pe.handle) = ?"
+        parameters.append(person)
     condition = f" WHERE ct.silent_from <= ?{where}"
     total = connection.execute(
         f"SELECT count(*){CONTACT_JOINS}{condition}", [today.isoformat(), *parameters]
