@@ -12,10 +12,10 @@ written to the journal; the shadows end with the connection.
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from kundenpflege import i18n
-from kundenpflege.domain import customers, schedule
+from kundenpflege.domain import customers, schedule, wishes
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -140,7 +140,8 @@ def travel(
     if plans_only:
         schedule.refresh_plans(connection)
     else:
-        schedule.refresh_many(connection, everyone)
+        recent = day - timedelta(days=wishes.RECENT_DAYS)  # all `health` reads of them
+        schedule.refresh_many(connection, everyone, recent=recent)
     _index(connection, _READ_BY)
 
 

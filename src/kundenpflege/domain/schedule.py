@@ -76,9 +76,12 @@ FOLLOWUP_DUE = (
 )
 
 
-def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+def refresh_many(
+    connection: sqlite3.Connection, customer_ids: Sequence[int], *, recent: date | None = None
+) -> None:
     """Store the derived columns of these customers (and of their promises), computed
-    from their entries."""
+    from their entries; the verdicts on contacts against a wish only after `recent`
+    when that is all a reader looks at (`--as-of` a past day)."""
     assignments = ", ".join(f"{column} = ?" for column in DERIVED)
     connection.executemany(
         f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
@@ -89,7 +92,7 @@ def refresh_many(connection: sqlite3.Connection, customer_ids: Sequence[int]) ->
         connection.executemany(
             "INSERT INTO wish_breaches (interaction_id, customer_id, occurred_on, breaches)"
             " VALUES (?, ?, ?, ?)",
-            wishes.computed_breaches(connection, chunk, marks),
+            wishes.computed_breaches(connection, chunk, marks, after=recent),
         )
 
 

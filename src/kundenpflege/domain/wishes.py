@@ -16,6 +16,7 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.i18n import day as shown
 
+RECENT_DAYS = 90  # how far back `health` lists contacts against their wish
 # What a contact of ours can go against, worst first (codes in data, words for people).
 BREACHES = {
     "do-not-contact": N_("they asked not to be contacted"),
@@ -111,16 +112,18 @@ def check_contact(
 
 
 def computed_breaches(
-    connection: sqlite3.Connection, chunk: list[int], marks: str
+    connection: sqlite3.Connection, chunk: list[int], marks: str, after: date | None = None
 ) -> list[tuple[int, int, str, str]]:
     """(interaction, customer, day, codes) of every contact of ours with these
-    customers that went against the wish in force that day, with three reads."""
+    customers (dated `after` a day, if given) that went against the wish in force
+    that day, with three reads."""
     contacts = connection.execute(
         "SELECT i.id, i.customer_id, i.occurred_on, pe.handle, i.channel, i.contact_id,"
         " i.purpose FROM interactions i LEFT JOIN people pe ON pe.id = i.person_id"
-        f" WHERE i.customer_id IN ({marks}) AND i.direction = 'out' AND (i.purpose IS NOT NULL"
+        f" WHERE i.customer_id IN ({marks}) AND i.direction = 'out' AND i.occurred_on > ?"
+        " AND (i.purpose IS NOT NULL"
         " OR EXISTS (SELECT 1 FROM preferences p WHERE p.customer_id = i.customer_id))",
-        chunk,
+        [*chunk, after.isoformat() if after else ""],
     ).fetchall()
     if not contacts:
         return []

@@ -141,9 +141,6 @@ def at_risk(
 Selection = tuple[str | None, str | None, str | None]  # tag, tier, our person
 
 
-AGAINST_WISH_DAYS = 90  # how far back `health` lists contacts against their wish
-
-
 def _against_their_wish(
     connection: sqlite3.Connection,
     today: date,
@@ -157,7 +154,7 @@ def _against_their_wish(
 
     tag, tier, person = selection
     chosen, parameters = filter_clause(tag, tier)
-    window = [(today - timedelta(days=AGAINST_WISH_DAYS)).isoformat(), today.isoformat()]
+    window = [(today - timedelta(days=wishes.RECENT_DAYS)).isoformat(), today.isoformat()]
     days = " WHERE b.occurred_on > ? AND b.occurred_on <= ?"
     joins = (
         " JOIN interactions i ON i.id = b.interaction_id"
