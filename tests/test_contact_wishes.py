@@ -188,3 +188,56 @@ def test_a_contacts_wishes_are_exported_and_erased_with_them(firm: Run, db_path:
     raw = b"".join(path.read_bytes() for path in db_path.parent.glob("journal.db*"))
     assert b"Zauberwort" not in raw and b"Kranich" not in raw
     assert [row["contact"] for row in rows(firm, "due")] == ["Hans Berg"]
+
+
+def test_the_firms_stop_is_named_as_the_firms(firm: Run) -> None:
+    ok(firm("prefer", "mueller-bau", "--do-not-contact", "--said", "2026-11-21"))
+    refused = error_line(firm("log", "mueller-bau", "--contact", "Petra Müller", "--note", "x"))
+    assert refused.startswith("Error: mueller-bau asked not to be contacted (stated 2026-11-21)")
+
+
+def test_a_promise_to_a_contact_falls_on_their_day(firm: Run) -> None:
+    ok(firm("prefer", PETRA, "--days", "do"))
+    logged = ok(firm("log", "mueller-bau", "--contact", "Petra Müller", "--channel", "phone",
+                     "--note", "Rückruf", "--followup", "+2d"))  # fmt: skip
+    assert "follow-up #1 due 2026-12-03" in logged.stderr  # Friday 27.11. -> Thursday
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("prefer", "mueller-bau/", "--every", "weekly"),
+         "Error: no contact named after 'mueller-bau/'; give their name or e-mail"),
+        (("init", "--region", ""), "Error: unknown region ''"),
+        (("init", "--workdays", ""), "Error: no weekdays given"),
+        (("log", "mueller-bau", "--note", "x", "--followup", ""), "Error: cannot read date ''"),
+    ],
+)  # fmt: skip
+def test_empty_values_are_errors_not_silence(
+    firm: Run, arguments: tuple[str, ...], message: str
+) -> None:
+    assert error_line(firm(*arguments)).startswith(message)
+
+
+def test_pulse_counts_a_customer_contacted_against_their_wish_as_at_risk(firm: Run) -> None:
+    def at_risk() -> object:
+        rows = json.loads(ok(firm("pulse", "-f", "json")).stdout)
+        return next(row["current"] for row in rows if row["measure"] == "at risk (see health)")
+
+    assert at_risk() == 0
+    ok(firm("log", "mueller-bau", "--person", "ben", "--channel", "visit", "--note", "x"))
+    assert at_risk() == 1
+
+
+def test_a_wish_said_before_a_later_one_says_it_stays_behind(firm: Run) -> None:
+    ok(firm("pause", "mueller-bau", "--until", "2026-12-05"))
+    result = ok(firm("prefer", "mueller-bau", "--person", "ben", "--said", "2026-11-01"))
+    assert result.stderr.splitlines()[0] == (
+        "Warning: what mueller-bau said on 2026-11-25 stays in force; this statement counts"
+        " for the days before it."
+    )
+    german = ok(firm("--lang", "de", "prefer", PETRA, "--time", "morgens", "--said", "2026-08-01"))
+    assert german.stderr.splitlines()[0].startswith(
+        "Warnung: was mueller-bau/Petra Müller am 01.09.2026 gesagt hat, gilt weiter"
+    )
+    assert "Warning" not in ok(firm("prefer", "mueller-bau", "--channel", "phone")).stderr

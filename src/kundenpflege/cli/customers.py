@@ -408,13 +408,16 @@ def prefer(
         with journal.change(connection):
             # preferences.state refuses a restricted customer unless they say stop.
             whose = subject(connection, whom)
-            preferences.state(
+            later = preferences.state(
                 connection, whose.customer["id"], wishes, stated_on=stated_on, source=source,
                 now=clock.now(), contact_id=whose.contact_id,
             )  # fmt: skip
         next_due = schedule.next_due(connection, whose.customer["id"], whose.contact_id)
     plan = next_contact(next_due) if next_due else _("not to be contacted")
     name = whose.customer["handle"] + (f"/{whose.contact_name}" if whose.contact_name else "")
+    if later:
+        say(_("Warning: what {handle} said on {later} stays in force; this statement counts"
+              " for the days before it.").format(handle=name, later=i18n.day(later)))  # fmt: skip
     say(_("Recorded the preference of {handle}; {plan}.").format(handle=name, plan=plan))
 
 

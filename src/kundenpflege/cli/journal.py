@@ -83,7 +83,7 @@ def log(
     now = clock.now()
     moment = parse_moment(at, now) if at else now
     # A promise counts from the day of the conversation: "+2d" after a call last Monday.
-    followup_on = parse_date(followup, moment.astimezone().date()) if followup else None
+    followup_on = parse_date(followup, moment.astimezone().date()) if followup is not None else None
     with session(context).journal() as connection:
         customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.
@@ -93,7 +93,7 @@ def log(
                 connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
                 direction=direction, person=person, contact=contact, mood=mood, note=text,
                 followup_on=followup_on, amount=amount, anyway=anyway, purpose=purpose,
-                flexible=bool(followup and is_offset(followup)),
+                flexible=followup is not None and is_offset(followup),
             )  # fmt: skip
         except customers.CustomerGone:
             raise gone(customer["handle"], text, session(context).path) from None

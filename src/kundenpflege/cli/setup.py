@@ -64,7 +64,7 @@ def init(
     from kundenpflege.domain.dates import parse_frequency, parse_weekdays
 
     frequency = parse_frequency(default_every) if default_every else None
-    days = parse_weekdays(workdays) if workdays else None  # read before the file is made
+    days = parse_weekdays(workdays) if workdays is not None else None  # before the file is made
     state = session(context)
     path = state.path
     with state.new_journal() as (connection, created), journal.change(connection):
@@ -72,9 +72,9 @@ def init(
             rhythm.set_default_frequency(connection, frequency)
         if me:
             people.set_me(connection, me, clock.now())
-        if workdays:
+        if workdays is not None:
             calendar.set_workdays(connection, workdays)
-        named = calendar.set_region(connection, region) if region else None
+        named = calendar.set_region(connection, region) if region is not None else None
         recomputed = not named and calendar.refresh(connection)
         current = calendar.region(connection)
     if named:

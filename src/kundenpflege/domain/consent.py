@@ -40,10 +40,17 @@ def subject(connection: sqlite3.Connection, text: str) -> Subject:
     # Imported here: `due` reads the ledger and should not load the people modules.
     from kundenpflege.domain import contacts, customers
 
-    handle, _slash, contact_text = text.partition("/")
+    handle, slash, contact_text = text.partition("/")
     customer = customers.find(connection, handle)
-    if not contact_text:
+    if not slash:
         return Subject(customer, None, None)
+    if not contact_text.strip():
+        raise KundenpflegeError(
+            _(
+                "no contact named after '{handle}/'; give their name or e-mail, or leave out"
+                " the '/' for the customer"
+            ).format(handle=customer["handle"])
+        )
     contact = contacts.find(connection, customer["id"], contact_text)
     return Subject(customer, contact.id, contact.name)
 

@@ -34,16 +34,18 @@ def add(
     now: datetime,
     interaction_id: int | None = None,
     flexible: bool = False,
+    contact_id: int | None = None,
 ) -> tuple[int, date]:
     """A promise made on `promised_on` (the day of the conversation) to be kept by
     `due_on`; both are kept, as a back-dated entry's promise was not made today.
     A `flexible` day ("+2d", not a named date) moves to the next day that suits the
-    customer's wish then in force (their weekdays, else our working days). Returns
-    the promise's number and the day it is due."""
+    wish then in force (of the `contact_id` it was made to, else of the customer:
+    their weekdays, else our working days). Returns the promise's number and the
+    day it is due."""
     if not what.strip():
         raise KundenpflegeError(_("say what was promised, e.g. 'send the quote'"))
     if flexible:
-        due_on = _suited(connection, customer_id, promised_on, due_on)
+        due_on = _suited(connection, customer_id, contact_id, promised_on, due_on)
     cursor = connection.execute(
         "INSERT INTO followups (customer_id, interaction_id, what, person_id, promised_on,"
         " due_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -53,10 +55,16 @@ def add(
     return int(cursor.lastrowid or 0), due_on
 
 
-def _suited(connection: sqlite3.Connection, customer_id: int, promised_on: date, day: date) -> date:
+def _suited(
+    connection: sqlite3.Connection,
+    customer_id: int,
+    contact_id: int | None,
+    promised_on: date,
+    day: date,
+) -> date:
     from kundenpflege.domain import preferences, workdays
 
-    wish = preferences.in_force(connection, customer_id, promised_on)
+    wish = preferences.in_force(connection, customer_id, promised_on, contact_id)
     calendar = workdays.calendar(connection, day, day)
     return workdays.suggest(day, wish.weekdays if wish else (), calendar).day
 

@@ -163,6 +163,7 @@ def log(
             now=now,
             interaction_id=interaction_id,
             flexible=flexible,
+            contact_id=contact_id,
         )
     journal.settle(connection)  # the over-contact verdict below reads the recomputed row
     if direction_name == "out" and preference and preference.max_frequency:

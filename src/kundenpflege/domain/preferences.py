@@ -333,9 +333,10 @@ def state(
     now: datetime,
     only_if_changed: bool = False,
     contact_id: int | None = None,
-) -> None:
+) -> date | None:
     """Record a new statement of the customer (or of one contact there); wishes left
-    out keep their value.
+    out keep their value. Returns the day of a later statement that stays in force
+    (this one, said earlier, counts for the days before it), else None.
 
     `only_if_changed` skips a statement that repeats the current one (re-imports).
     """
@@ -369,7 +370,7 @@ def state(
         else:
             fields["person_id"] = people.person_id(connection, wishes.person)
     if only_if_changed and row and all(fields.get(key) == row[key] for key in _STATED):
-        return
+        return None
     _insert(
         connection,
         [(customer_id, fields)],
@@ -378,6 +379,12 @@ def state(
         now=now,
         contact_id=contact_id,
     )
+    later = connection.execute(
+        "SELECT max(stated_on) FROM preferences WHERE customer_id = ? AND contact_id IS ?"
+        " AND stated_on > ?",
+        (customer_id, contact_id, stated_on.isoformat()),
+    ).fetchone()[0]
+    return date.fromisoformat(later) if later else None
 
 
 _STATED = (

@@ -47,6 +47,7 @@ def next_due(
     return from_iso(row.fetchone()[0])
 
 
+BREACH_COLUMN = "last_breach_on"  # derived too: the newest contact against their wish
 CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
 # The columns kept on each customer row, in the order `_derived` gives them.
 DERIVED = (
@@ -93,6 +94,11 @@ def refresh_many(
             "INSERT INTO wish_breaches (interaction_id, customer_id, occurred_on, breaches)"
             " VALUES (?, ?, ?, ?)",
             wishes.computed_breaches(connection, chunk, marks, after=recent),
+        )
+        connection.execute(
+            f"UPDATE customers SET {BREACH_COLUMN} = (SELECT max(b.occurred_on)"
+            f" FROM wish_breaches b WHERE b.customer_id = customers.id) WHERE id IN ({marks})",
+            chunk,
         )
 
 

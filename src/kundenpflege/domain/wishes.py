@@ -80,10 +80,14 @@ def check_contact(
         consented = state == "confirmed"
     found = breached(wish, day=day, person=person, channel=channel, consented=consented)
     if "do-not-contact" in found and wish and not anyway:
+        # Who asked: the firm (for everyone there) or the contact, and when.
+        firm = preferences.in_force(connection, customer_id, day) if contact_id else None
+        asked = firm if firm and firm.do_not_contact else wish
+        who = handle.split("/")[0] if asked is firm else handle
         raise KundenpflegeError(
             _("{handle} asked not to be contacted (stated {day}); nothing was logged; if the"
               " contact happened all the same, log it with --anyway").format(
-                handle=handle, day=shown(wish.stated_on))
+                handle=who, day=shown(asked.stated_on))
         )  # fmt: skip
     warnings = []
     if "person" in found and wish:

@@ -103,9 +103,19 @@ def _reasons(
 ) -> tuple[str, ...]:
     """Holidays by name; a weekend as such, other days off by name; days the customer
     did not ask for as their days."""
-    named = dict.fromkeys(calendar.holidays[day] for day in skipped if day in calendar.holidays)
+    # Holidays that stood in the way: on a day we would have taken otherwise (one of
+    # their days, when they named some; any, else, as a holiday weekend is named).
+    named = dict.fromkeys(
+        calendar.holidays[day]
+        for day in skipped
+        if day in calendar.holidays and (not preferred or day.weekday() in preferred)
+    )
     reasons = list(named)
-    ordinary = [day for day in skipped if day not in calendar.holidays]
+    ordinary = [
+        day
+        for day in skipped
+        if day not in calendar.holidays or (preferred and day.weekday() not in preferred)
+    ]
     if preferred:
         if ordinary:
             days = ", ".join(i18n.weekday(number) for number in preferred)

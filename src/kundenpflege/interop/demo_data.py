@@ -64,10 +64,12 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
         tier = "A" if value >= 12000 else "B" if value >= 3000 else "C"
         customer_id = _add_customer(connection, chance, handle, name, tier, value, tag, start)
         person = chance.choice(("anna", "ben"))
+        wished: str | None = None
         if chance.random() < 0.75:
+            wished = chance.choice(("phone", "phone", "email", "visit", "video"))
             wishes = preferences.Wishes(
                 person=person,
-                channel=chance.choice(("phone", "phone", "email", "visit", "video")),
+                channel=wished,
                 every=chance.choice(_RHYTHMS),
                 days=chance.choice((None, None, "di,do", "mo-fr", "mi")),
                 maximum="weekly" if chance.random() < 0.3 else None,
@@ -80,7 +82,7 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
                 source=chance.choice(_SOURCES),
                 now=now,
             )
-        _history(connection, chance, customer_id, person, start, now)
+        _history(connection, chance, customer_id, (person, wished), start, now)
         if number % 13 == 5:
             preferences.state(
                 connection, customer_id, preferences.Wishes(do_not_contact=True),
@@ -124,15 +126,19 @@ def _history(
     connection: sqlite3.Connection,
     chance: random.Random,
     customer_id: int,
-    person: str,
+    wish: tuple[str, str | None],
     start: datetime,
     now: datetime,
 ) -> None:
-    """Contacts every few weeks, with the occasional complaint and its (missing) repair."""
+    """Contacts every few weeks, mostly as the customer wished (by their person, on
+    their channel), with the occasional complaint and its (missing) repair."""
+    person, wished = wish
     day = start + timedelta(days=chance.randint(0, 40))
     while day < now - timedelta(days=1):
         mood = chance.choices((-2, -1, 0, 1, 2), weights=(1, 3, 4, 6, 2))[0]
         channel, kind = chance.choice(_CHANNEL_KINDS)
+        if wished and chance.random() < 0.9:
+            channel, kind = next(pair for pair in _CHANNEL_KINDS if pair[0] == wished)
         direction = "out"
         if mood < 0 and chance.random() < 0.6:
             kind, direction = "complaint", "in"
@@ -146,5 +152,6 @@ def _history(
             followup_on=(day + timedelta(days=3)).date() if kind == "complaint" else None,
         )  # fmt: skip
         if logged.followup_id and day < now - timedelta(days=14) and chance.random() < 0.9:
-            followups.done(connection, logged.followup_id, now)
+            kept = at + timedelta(days=chance.randint(1, 5))  # around the day it was due
+            followups.done(connection, logged.followup_id, kept)
         day += timedelta(days=chance.randint(10, 60))

@@ -13,7 +13,7 @@ from kundenpflege.domain.consent import ACTIONS, PURPOSES
 from kundenpflege.domain.customers import STATUSES, check_money
 from kundenpflege.domain.dates import in_range, parse_frequency, parse_weekdays
 from kundenpflege.domain.people import check_handle
-from kundenpflege.domain.schedule import CONTACT_DERIVED, DERIVED
+from kundenpflege.domain.schedule import BREACH_COLUMN, CONTACT_DERIVED, DERIVED
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -140,7 +140,7 @@ RULES: dict[str, dict[str, Rule]] = {
 }  # fmt: skip
 # Kept by the unit of work, never taken from a file.
 COMPUTED = {
-    "customers": frozenset({*DERIVED, "name_skeleton"}),
+    "customers": frozenset({*DERIVED, BREACH_COLUMN, "name_skeleton"}),
     "followups": frozenset({"due_effective"}),
     "contacts": frozenset(CONTACT_DERIVED),
 }

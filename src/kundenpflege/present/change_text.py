@@ -59,9 +59,11 @@ _THINGS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "followups": lambda row, customer: _("follow-up #{id} of {customer}: {what}").format(
         id=row.get("id"), customer=customer, what=_value(row.get("what"))
     ),
-    "preferences": lambda row, customer: _("the wish of {customer} stated {day}").format(
-        customer=customer, day=row.get("stated_on")
-    ),
+    "preferences": lambda row, customer: (
+        _("the wish of a contact at {customer} stated {day}")
+        if row.get("contact_id")
+        else _("the wish of {customer} stated {day}")
+    ).format(customer=customer, day=row.get("stated_on")),
     "customers": lambda row, customer: _("customer {customer}").format(customer=customer),
     "contacts": lambda row, customer: _("contact {name} of {customer}").format(
         name=row.get("name"), customer=customer

@@ -239,9 +239,14 @@ def _silent_contacts(
 
 
 def any_risk(today: date) -> tuple[str, list[object]]:
-    """SQL true for a customer with at least one risk (for `pulse`), and its parameters."""
+    """SQL true for a customer with at least one risk (for `pulse`), and its parameters:
+    their own, or a contact of ours against their wish in the last 90 days."""
+    from kundenpflege.domain import wishes
+
     conditions = " OR ".join(condition.replace(":today", "?") for condition, _ in REASONS.values())
     bound: list[object] = [
         today.isoformat() for condition, _ in REASONS.values() if ":today" in condition
     ]
-    return f"({conditions})", bound
+    recent = (today - timedelta(days=wishes.RECENT_DAYS)).isoformat()
+    conditions += " OR (c.last_breach_on > ? AND c.last_breach_on <= ?)"
+    return f"({conditions})", [*bound, recent, today.isoformat()]

@@ -116,6 +116,8 @@ def m018_contacts_against_their_wish(connection: sqlite3.Connection) -> None:
         # Covering: `health` counts the last 90 days without reading the rows.
         "CREATE INDEX wish_breaches_day ON wish_breaches (occurred_on, customer_id)",
         "CREATE INDEX wish_breaches_customer ON wish_breaches (customer_id)",
+        # The newest of them per customer, for `pulse`'s count of customers at risk.
+        "ALTER TABLE customers ADD COLUMN last_breach_on TEXT",
         *_marks("consent", {"INSERT": ("NEW",), "DELETE": ("OLD",)}),
         "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
         " WHERE id NOT IN (SELECT customer_id FROM pending_refresh)"
