@@ -71,6 +71,8 @@ def test_reasons_in_english(connection: sqlite3.Connection) -> None:
 def test_the_customers_weekday_wins_over_ours(connection: sqlite3.Connection) -> None:
     # They asked for Saturdays: a Saturday it is, though we work Monday to Friday.
     assert moved(connection, "DE", "2026-11-28", "sa") == ("2026-11-28",)
+    # Monday to Friday, on a Sunday: Monday, saying so briefly.
+    assert moved(connection, "DE", "2026-11-29", "mo-fr") == ("2026-11-30", "their days: Mon–Fri")
     # Tuesdays and Thursdays: from a Friday to Tuesday, saying why.
     assert moved(connection, "DE", "2026-11-27", "di,do") == ("2026-12-01", "their days: Tue, Thu")
     # Their day is a holiday: the next of their days (holidays on other days are not

@@ -98,6 +98,22 @@ def suggest(due: date, preferred: tuple[int, ...], calendar: Calendar) -> Sugges
     return Suggestion(day, _reasons(skipped, preferred, calendar))
 
 
+def _days_text(days: tuple[int, ...]) -> str:
+    """Tue, Thu; a run of three or more as Mon–Fri."""
+    runs: list[list[int]] = []
+    for number in days:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"{i18n.weekday(run[0])}–{i18n.weekday(run[-1])}"
+        if len(run) > 2
+        else ", ".join(i18n.weekday(number) for number in run)
+        for run in runs
+    )
+
+
 def _reasons(
     skipped: list[date], preferred: tuple[int, ...], calendar: Calendar
 ) -> tuple[str, ...]:
@@ -118,8 +134,7 @@ def _reasons(
     ]
     if preferred:
         if ordinary:
-            days = ", ".join(i18n.weekday(number) for number in preferred)
-            reasons.append(_("their days: {days}").format(days=days))
+            reasons.append(_("their days: {days}").format(days=_days_text(preferred)))
         return tuple(reasons)
     if ordinary:
         off = dict.fromkeys(
