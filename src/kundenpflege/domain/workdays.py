@@ -3,8 +3,8 @@ else one of our working days; never a public holiday of the journal's region. A
 suggestion that moved names every reason, so nobody wonders why Monday."""
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from kundenpflege import i18n
 from kundenpflege.domain import journal
@@ -22,8 +22,7 @@ _DAY_NAMES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):  # NamedTuple, not dataclass: `due` loads this module
     """Our working days and the region's holidays (by day, named in the language
     spoken) over the days a report can suggest."""
 
@@ -31,8 +30,7 @@ class Calendar:
     holidays: dict[date, str]
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     day: date
     reasons: tuple[str, ...]  # why it is not the day it was due, in the language spoken
 
