@@ -28,6 +28,7 @@ _KEYS = {
     "customers": ("id",),
     "contacts": ("id", "customer_id"),
     "followups": ("id", "customer_id"),
+    "wish_breaches": ("customer_id",),
 }
 _READ_BY = {
     "customers": ("handle", "next_due"),
