@@ -95,10 +95,13 @@ def refresh_many(
             " VALUES (?, ?, ?, ?)",
             wishes.computed_breaches(connection, chunk, marks, after=recent),
         )
+        # Only customers with a verdict now or before (an import has none to write).
         connection.execute(
             f"UPDATE customers SET {BREACH_COLUMN} = (SELECT max(b.occurred_on)"
-            f" FROM wish_breaches b WHERE b.customer_id = customers.id) WHERE id IN ({marks})",
-            chunk,
+            f" FROM wish_breaches b WHERE b.customer_id = customers.id) WHERE id IN ({marks})"
+            f" AND ({BREACH_COLUMN} IS NOT NULL OR id IN (SELECT customer_id FROM wish_breaches"
+            f" WHERE customer_id IN ({marks})))",
+            chunk * 2,
         )
 
 
