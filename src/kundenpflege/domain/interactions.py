@@ -13,7 +13,6 @@ from kundenpflege.limits import MAX_NOTE_BYTES
 
 # Clocks drift; anything later than this is a plan, which belongs in a follow-up.
 FUTURE_TOLERANCE = timedelta(minutes=10)
-FOLLOWUP_TEXT_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def log(
             )  # fmt: skip
 
         what = (
-            text.splitlines()[0][:FOLLOWUP_TEXT_LENGTH]
+            text.splitlines()[0].strip()
             if text
             else _("follow up on {kind}").format(kind=_(kind_name))
         )

@@ -58,8 +58,10 @@ def last_contact_text(item: "DueItem") -> str | None:
     """'last contact 20.10.2026: +2 "note"' for the digest and calendar entries."""
     if not item.last_contact:
         return None
+    from kundenpflege.reports.due import flat
+
     contact = _("last contact {day}").format(day=i18n.day(item.last_contact))
-    impression = impression_text(item.last_mood, item.last_note)
+    impression = impression_text(item.last_mood, flat(item.last_note))
     return contact + (f": {impression}" if impression else "")
 
 
@@ -101,7 +103,7 @@ def suggested_text(item: "DueItem") -> str:
 
 
 def due_report(items: list["DueItem"], total: int) -> Report:
-    from kundenpflege.reports.due import DueItem
+    from kundenpflege.reports.due import DueItem, preview
 
     return _report(
         _("Due contacts"),
@@ -116,7 +118,10 @@ def due_report(items: list["DueItem"], total: int) -> Report:
             (_("Suggested"), suggested_text),
             (_("Who"), lambda item: item.person),
             (_("Channel"), lambda item: label(item.channel)),
-            (_("Last impression"), lambda item: impression_text(item.last_mood, item.last_note)),
+            (
+                _("Last impression"),
+                lambda item: impression_text(item.last_mood, preview(item.last_note)),
+            ),
             (_("Warnings"), lambda item: "; ".join(item.warnings)),
         ],
         warn=lambda item: item.warnings,

@@ -35,12 +35,17 @@ class DueItem:
     contact: str | None = None  # a contact at the customer with a wish of their own
 
 
+def flat(note: str | None) -> str | None:
+    """A note on one line, whole (for mail, calendars and sentences in data)."""
+    return " ".join(note.split()) if note else None
+
+
 def preview(note: str | None, length: int = NOTE_PREVIEW) -> str | None:
-    """The first words of a note, on one line."""
-    if not note:
+    """The first words of a note, on one line (for tables only)."""
+    line = flat(note)
+    if not line:
         return None
-    flat = " ".join(note.split())
-    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
 # Shared columns: who should act, how, and the last impression.
@@ -104,7 +109,7 @@ def _item(
         channel=row["channel"],
         last_contact=from_iso(row["last_interaction_on"]),
         last_mood=row["last_mood"],
-        last_note=preview(row["last_note"]),
+        last_note=row["last_note"],  # whole: data outputs never cut; tables preview it
         warnings=_warnings(connection, row, suggested_on),
         followup_id=followup_id,
     )

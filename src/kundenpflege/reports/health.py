@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from kundenpflege.domain.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import N_, _, day, ngettext, signed
-from kundenpflege.reports.due import CONTACT_JOINS, preview
+from kundenpflege.reports.due import CONTACT_JOINS, flat
 from kundenpflege.reports.filters import filter_clause
 
 # Worst first. Condition, ordering column, and the "since" date of each kind.
@@ -58,7 +58,7 @@ def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Ris
     since, step = last_on, _(NEXT_STEPS[reason]) if reason in NEXT_STEPS else ""
     if reason == "negative-last-impression":
         detail = _("mood {mood}: {what}").format(
-            mood=f"{row['last_mood']:+d}", what=preview(row["last_note"]) or row["last_kind"]
+            mood=f"{row['last_mood']:+d}", what=flat(row["last_note"]) or row["last_kind"]
         )
     elif reason == "falling-mood":
         detail = _("recent moods {drop} below earlier ones").format(
