@@ -4,8 +4,15 @@ may shorten free text with "…"."""
 import csv
 import io
 import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
-from tests.conftest import Run, ok
+import pytest
+
+from tests.conftest import PINNED_NOW, Run, ok, terminal
 
 LONG = (
     "Lieferung kam zwei Tage zu spät, Frau Sommer war verärgert und bittet um einen"
@@ -32,3 +39,74 @@ def test_a_promise_made_from_a_note_keeps_its_first_line_whole(journal: Run) -> 
     ok(journal("log", "baeckerei-sommer", "--note", LONG + "\nDetails", "--followup", "+2d"))
     [promise] = json.loads(ok(journal("followup", "list", "-f", "json")).stdout)
     assert promise["what"] == LONG
+
+
+WIDTHS = (60, 80, 100, 160)
+CAPPED = ("--limit", "8")
+TABLES = (
+    ("due", *CAPPED), ("impressions", *CAPPED), ("health", *CAPPED), ("fairness",),
+    ("value", *CAPPED), ("reactive", *CAPPED), ("pulse",), ("list", *CAPPED),
+    ("followup", "list"), ("consent", "list"), ("interaction", "list", *CAPPED),
+)  # fmt: skip
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.fixture(scope="module")
+def demo_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "journal.db"
+    environment = {**os.environ, "KUNDENPFLEGE_DB": str(path), "KUNDENPFLEGE_NOW": PINNED_NOW}
+    subprocess.run([sys.executable, "-m", "kundenpflege", "demo", "--customers", "40"],
+                   env=environment, check=True, capture_output=True)  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize("report", TABLES, ids=lambda report: " ".join(report[:2]))
+def test_tables_fit_the_terminal_and_break_no_value(
+    report: tuple[str, ...], demo_journal: Path
+) -> None:
+    """At 60, 80, 100 and 160 columns: no line is wider than the terminal, every
+    handle and every date the table would show appears whole."""
+    plain = subprocess.run(
+        [sys.executable, "-m", "kundenpflege", *report],
+        env={**os.environ, "KUNDENPFLEGE_DB": str(demo_journal), "KUNDENPFLEGE_NOW": PINNED_NOW},
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rows = json.loads(subprocess.run(
+        [sys.executable, "-m", "kundenpflege", *report, "-f", "json"],
+        env={**os.environ, "KUNDENPFLEGE_DB": str(demo_journal), "KUNDENPFLEGE_NOW": PINNED_NOW},
+        capture_output=True, text=True, check=True,
+    ).stdout)  # fmt: skip
+    handles = {row["handle"] for row in rows if "handle" in row}
+    for width in WIDTHS:
+        screen = ANSI.sub("", terminal([*report], demo_journal,
+                                       COLUMNS=str(width), NO_COLOR="1"))  # fmt: skip
+        lines = screen.replace("\r", "").splitlines()
+        messages = ("Not shown", "…", "All contacts")  # on stderr, wrapped by the terminal
+        table = [line for line in lines if not line.startswith(messages)]
+        assert max(len(line) for line in table) <= width, (width, screen)
+        words = set(re.findall(r"[^\s│]+", screen))
+        for handle in handles:
+            assert handle in words or f"{handle}/" in screen, (width, handle, screen)
+        for day in set(ISO_DAY.findall(plain)):
+            if "Not shown" not in screen:
+                assert day in screen, (width, day, screen)
+        if width >= 160:
+            assert "Not shown" not in screen
+
+
+def test_wide_shows_every_column_and_the_footer_says_what_is_left_out(demo_journal: Path) -> None:
+    narrow = ANSI.sub("", terminal(["due", "--limit", "3"], demo_journal, COLUMNS="80"))
+    assert "Not shown at this width: When, Channel, Last impression; add --wide to see" in narrow
+    wide = ANSI.sub("", terminal(["due", "--limit", "3", "--wide"], demo_journal, COLUMNS="80"))
+    assert "Not shown" not in wide and "phone" in wide  # the channel column is there
+    german = ANSI.sub("", terminal(["--lang", "de", "due", "--limit", "3"], demo_journal,
+                                   COLUMNS="80"))  # fmt: skip
+    assert "Nicht gezeigt" in german
+
+
+def test_below_80_columns_each_entry_is_a_block(demo_journal: Path) -> None:
+    screen = ANSI.sub("", terminal(["due", "--limit", "2"], demo_journal, COLUMNS="60"))
+    lines = screen.replace("\r", "").splitlines()
+    assert lines[0] == "Due contacts"
+    assert lines[2].startswith("  Why: ") and lines[3].startswith("  Due: ")

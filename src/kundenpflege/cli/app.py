@@ -284,6 +284,9 @@ AsOf = Annotated[
     typer.Option("--as-of", metavar="DATE", help="Report as if today were DATE (reproducible)."),
 ]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Wide = Annotated[
+    bool, typer.Option("--wide", help="All columns in a terminal, however narrow it is.")
+]
 Limit = Annotated[
     int | None,
     typer.Option(
@@ -348,7 +351,9 @@ def confirm(yes: bool, question: str, *, refusal: str, declined: str) -> None:
 YES = {"y", "yes", "j", "ja"}
 
 
-def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None:
+def emit(
+    report: "Report", output: OutputFormat, *, excel: bool = False, wide: bool = False
+) -> None:
     from kundenpflege.present import render
 
     if output is OutputFormat.csv:
@@ -358,7 +363,7 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
     elif not report.data:
         say(_("{title}: none.").format(title=report.title))
     elif sys.stdout.isatty():
-        rich_table(report)
+        rich_table(report, wide=wide)
     else:
         sys.stdout.write(render.plain_table(report.titles, report.table))
     if report.note:
@@ -375,19 +380,42 @@ def emit(report: "Report", output: OutputFormat, *, excel: bool = False) -> None
                      report.hidden).format(count=report.hidden))  # fmt: skip
 
 
-def rich_table(report: "Report") -> None:
+def rich_table(report: "Report", *, wide: bool = False) -> None:
+    """A table that fits the terminal: below 80 columns one block per entry; else the
+    least important columns are left out (and named) until every value and word
+    fits whole. `--wide` shows every column, wrapping as it must."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from kundenpflege.present import render
+
+    console = Console(highlight=False)
+    if not wide and console.width < render.NARROW:
+        console.print(Text(report.title, style="bold"))
+        console.print(Text(render.blocks(report).rstrip("\n")))
+        return
+    shown: list[int] = list(range(len(report.titles)))
+    widths: list[int | None] = [None] * len(shown)
+    layout = None if wide else render.fit(report, console.width)
+    if layout:
+        shown, widths = layout.shown, list(layout.widths)
     # Text objects: a bracket in a customer's name is a bracket, never markup.
-    table = Table(title=Text(report.title), header_style="bold", title_justify="left")
-    for title in report.titles:
-        table.add_column(Text(title), overflow="fold")
-    for index, row in enumerate(report.table):
-        warn = bool(report.warn) and report.warn[index]
-        table.add_row(*(Text(cell) for cell in row), style="yellow" if warn else None)
-    Console(highlight=False).print(table)
+    table = Table(
+        title=Text(report.title), header_style="bold", title_justify="left",
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+    )  # fmt: skip
+    for index, width in zip(shown, widths, strict=True):
+        table.add_column(Text(report.titles[index]), width=width, overflow="fold")
+    for number, row in enumerate(report.table):
+        warn = bool(report.warn) and report.warn[number]
+        table.add_row(*(Text(row[index]) for index in shown), style="yellow" if warn else None)
+    console.print(table)
+    if layout and layout.left_out:
+        names = ", ".join(report.titles[index] for index in layout.left_out)
+        say(_("Not shown at this width: {columns}; add --wide to see every column.").format(
+            columns=names))  # fmt: skip
 
 
 def next_contact(day: date) -> str:

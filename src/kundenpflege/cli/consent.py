@@ -9,6 +9,7 @@ from kundenpflege import clock
 from kundenpflege.cli.app import (
     Format,
     OutputFormat,
+    Wide,
     app,
     emit,
     examples,
@@ -92,6 +93,7 @@ def consent_list(
     context: typer.Context,
     handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
 ) -> None:
     """The whole ledger, oldest first: every grant, confirmation and withdrawal."""
     from kundenpflege.domain import consent, customers
@@ -100,7 +102,7 @@ def consent_list(
     with session(context).journal() as connection:
         customer_id = customers.find(connection, handle)["id"] if handle else None
         rows = consent.ledger(connection, customer_id)
-    emit(views.consent_report(rows), output)
+    emit(views.consent_report(rows), output, wide=wide)
 
 
 Subject = Annotated[

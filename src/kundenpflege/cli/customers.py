@@ -14,6 +14,7 @@ from kundenpflege.cli.app import (
     OutputFormat,
     Tag,
     Tier,
+    Wide,
     app,
     confirm,
     emit,
@@ -133,6 +134,7 @@ def list_command(
     tier: Tier = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """List customers by handle."""
@@ -143,7 +145,7 @@ def list_command(
         rows, total = list_customers(
             connection, tag=tag, tier=tier, status=status, limit=row_limit(limit, output)
         )
-    emit(views.customers_report(rows, total), output)
+    emit(views.customers_report(rows, total), output, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege show mueller-bau"))
@@ -274,7 +276,10 @@ def _contact_of(connection: "sqlite3.Connection", whom: str) -> "Subject":
 
 @contact_app.command("list", epilog=examples("kundenpflege contact list mueller-bau"))
 def contact_list(
-    context: typer.Context, handle: Handle, output: Format = OutputFormat.table
+    context: typer.Context,
+    handle: Handle,
+    output: Format = OutputFormat.table,
+    wide: Wide = False,
 ) -> None:
     """List the people at a customer, main contact first."""
     from kundenpflege.domain import contacts, customers
@@ -282,7 +287,7 @@ def contact_list(
 
     with session(context).journal() as connection:
         rows = contacts.of_customer(connection, customers.find_changeable(connection, handle)["id"])
-    emit(views.contacts_report(rows), output)
+    emit(views.contacts_report(rows), output, wide=wide)
 
 
 @person_app.command("add", epilog=examples('kundenpflege person add anna --name "Anna Schmidt"'))
@@ -346,14 +351,16 @@ def person_remove(
 
 
 @person_app.command("list", epilog=examples("kundenpflege person list"))
-def person_list(context: typer.Context, output: Format = OutputFormat.table) -> None:
+def person_list(
+    context: typer.Context, output: Format = OutputFormat.table, wide: Wide = False
+) -> None:
     """List the people on our side."""
     from kundenpflege.domain import people
     from kundenpflege.present import views
 
     with session(context).journal() as connection:
         rows = people.all_people(connection)
-    emit(views.people_report(rows), output)
+    emit(views.people_report(rows), output, wide=wide)
 
 
 @app.command(

@@ -12,6 +12,7 @@ from kundenpflege.cli.app import (
     Handle,
     Limit,
     OutputFormat,
+    Wide,
     app,
     at_terminal,
     confirm,
@@ -254,6 +255,7 @@ def followup_list(
     context: typer.Context,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
 ) -> None:
     """List open promises by due date."""
     from kundenpflege.domain import customers, followups
@@ -262,7 +264,7 @@ def followup_list(
     with session(context).journal() as connection:
         customer_id = customers.find(connection, customer)["id"] if customer else None
         rows = followups.open_followups(connection, customer_id)
-    emit(views.followups_report(rows), output)
+    emit(views.followups_report(rows), output, wide=wide)
 
 
 InteractionId = Annotated[
@@ -280,6 +282,7 @@ def interaction_list(
         str | None, typer.Option(metavar="DATE", help="Only entries from this day on.")
     ] = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """The entries as logged, newest first, each with its number for edit and delete."""
@@ -294,7 +297,7 @@ def interaction_list(
         rows, total = entries(
             connection, customer_id=customer_id, since=day, limit=row_limit(limit, output)
         )
-    emit(views.interactions_report(rows, total), output)
+    emit(views.interactions_report(rows, total), output, wide=wide)
 
 
 @interaction_app.command(

@@ -14,6 +14,7 @@ from kundenpflege.cli.app import (
     Person,
     Tag,
     Tier,
+    Wide,
     Window,
     app,
     emit,
@@ -43,6 +44,7 @@ def due(
     tag: Tag = None,
     tier: Tier = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
     excel: Annotated[bool, typer.Option(help="CSV for German Excel: BOM and ';'.")] = False,
 ) -> None:
@@ -62,7 +64,7 @@ def due(
             tier=tier,
             limit=row_limit(limit, output),
         )
-    emit(views.due_report(items, total), output, excel=excel)
+    emit(views.due_report(items, total), output, excel=excel, wide=wide)
 
 
 @app.command(
@@ -79,6 +81,7 @@ def impressions(
         str | None, typer.Option(help="Only these moods: -1, -2..0, negative, positive.")
     ] = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """Recent impressions per customer, the freshest customers first.
@@ -103,7 +106,7 @@ def impressions(
             moods=moods,
             limit=row_limit(limit, output),
         )
-    emit(views.impressions_report(rows, more), output)
+    emit(views.impressions_report(rows, more), output, wide=wide)
 
 
 @app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title=N_("Example crontab line")))
@@ -136,6 +139,7 @@ def health(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """Relationships at risk: a bad last impression, silence, a falling mood, too much contact.
@@ -157,7 +161,7 @@ def health(
             person=person,
             limit=row_limit(limit, output),
         )
-    emit(views.health_report(rows, total), output)
+    emit(views.health_report(rows, total), output, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege fairness", "kundenpflege fairness --by band"))
@@ -170,6 +174,7 @@ def fairness(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
 ) -> None:
     """Big versus small: contacts per customer, personal versus mass channels, overdue share."""
     from kundenpflege.present import views
@@ -180,7 +185,7 @@ def fairness(
         rows = fairness_report.fairness(
             connection, today, by=by, window_days=window, tag=tag, tier=tier, person=person
         )
-    emit(views.fairness_report(rows, by, window_of(today, window)), output)
+    emit(views.fairness_report(rows, by, window_of(today, window)), output, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege value --flagged", "kundenpflege value --format csv"))
@@ -193,6 +198,7 @@ def value(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """Lifetime value beside attention: high value heard from little, low value over-served."""
@@ -211,7 +217,7 @@ def value(
             flagged_only=flagged,
             limit=row_limit(limit, output),
         )
-    emit(views.value_report(rows, total, window_of(today, window)), output)
+    emit(views.value_report(rows, total, window_of(today, window)), output, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege reactive", "kundenpflege reactive --window 90"))
@@ -223,6 +229,7 @@ def reactive(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
     limit: Limit = None,
 ) -> None:
     """Customers we only talk to when they come to us (often with a complaint)."""
@@ -243,7 +250,7 @@ def reactive(
         overall = reactive_report.overall(
             connection, today, window, tag=tag, tier=tier, person=person
         )
-    emit(views.reactive_report(rows, total, overall, window_of(today, window)), output)
+    emit(views.reactive_report(rows, total, overall, window_of(today, window)), output, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege pulse", "kundenpflege pulse --period 7"))
@@ -257,6 +264,7 @@ def pulse(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    wide: Wide = False,
 ) -> None:
     """The journal on one screen, this period against the one before: run it on Monday."""
     from kundenpflege.present import views
@@ -273,9 +281,8 @@ def pulse(
             person=person,
         )
     current = window_of(today, period)
-    emit(
-        views.pulse_report(rows, current, window_of(today - timedelta(days=period), period)), output
-    )
+    previous = window_of(today - timedelta(days=period), period)
+    emit(views.pulse_report(rows, current, previous), output, wide=wide)
 
 
 def window_of(today: date, days: int) -> tuple[date, date]:

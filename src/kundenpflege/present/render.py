@@ -29,6 +29,71 @@ class Report:
     hidden_unit: str = "rows"
     note: str | None = None  # a summary line for people, printed as a message
     warn: list[bool] = field(default_factory=list)  # rows a terminal should highlight
+    key: int = 0  # the column a row is known by (the handle): never left out
+    drop_order: list[int] = field(default_factory=list)  # left out first; default: the last
+
+
+COLUMN_GAP = 2  # between two columns of a terminal table (collapsed padding)
+NARROW = 80  # below this, a terminal gets one block per entry instead of a table
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns a terminal of some width shows, how wide each is, and which it
+    left out (named in a footer). A column never gets narrower than its longest
+    word: handles, dates and numbers are never broken, text wraps between words."""
+
+    shown: list[int]
+    widths: list[int]
+    left_out: list[int]
+
+
+def fit(report: Report, width: int) -> Layout:
+    """Leave out the least important columns until every shown one fits whole words
+    and whole values; then give the room left to the columns that would wrap."""
+    from rich.cells import cell_len
+
+    columns = range(len(report.titles))
+    natural = [
+        max([cell_len(report.titles[index]), *(cell_len(row[index]) for row in report.table)])
+        for index in columns
+    ]
+    least = [
+        max(cell_len(word) for text in (report.titles[index], *(row[index] for row in report.table))
+            for word in (text.split() or [""]))
+        for index in columns
+    ]  # fmt: skip
+    order = report.drop_order or [index for index in reversed(columns) if index != report.key]
+    shown = list(columns)
+    left_out: list[int] = []
+    for index in order:
+        if sum(least[kept] for kept in shown) + COLUMN_GAP * (len(shown) - 1) <= width:
+            break
+        shown.remove(index)
+        left_out.append(index)
+    widths = [least[index] for index in shown]
+    room = width - sum(widths) - COLUMN_GAP * (len(shown) - 1)
+    # The room left, a character at a time, to the column that lacks the most.
+    while room > 0:
+        lacking = [natural[index] - widths[position] for position, index in enumerate(shown)]
+        if max(lacking, default=0) <= 0:
+            break
+        widths[lacking.index(max(lacking))] += 1
+        room -= 1
+    return Layout(shown, widths, sorted(left_out))
+
+
+def blocks(report: Report) -> str:
+    """One block per entry for a narrow terminal: the key, then each other column."""
+    lines = []
+    for row in report.table:
+        lines.append(row[report.key])
+        lines += [
+            f"  {title}: {cell}"
+            for index, (title, cell) in enumerate(zip(report.titles, row, strict=True))
+            if index != report.key and cell
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def neutralise(text: str) -> str:
