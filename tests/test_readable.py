@@ -110,3 +110,19 @@ def test_below_80_columns_each_entry_is_a_block(demo_journal: Path) -> None:
     lines = screen.replace("\r", "").splitlines()
     assert lines[0] == "Due contacts"
     assert lines[2].startswith("  Why: ") and lines[3].startswith("  Due: ")
+
+
+def test_show_aligns_its_timeline_and_names_a_company_once(journal: Run, db_path: Path) -> None:
+    ok(journal("add", "hotel-seeblick", "--name", "Hotel Seeblick", "--company", "Hotel Seeblick"))
+    ok(journal("log", "hotel-seeblick", "--at", "2026-11-20 10:00", "--kind", "call",
+               "--mood", "1", "--note", "gut"))  # fmt: skip
+    ok(journal("log", "hotel-seeblick", "--at", "2026-11-21 10:00", "--kind", "order",
+               "--amount", "53946.61", "--note", "Bestellung"))  # fmt: skip
+    shown = ok(journal("show", "hotel-seeblick")).stdout
+    assert shown.splitlines()[0] == "Hotel Seeblick (hotel-seeblick)"
+    timeline = shown.split("Timeline (latest 2):\n")[1].splitlines()
+    assert timeline[0].index("Bestellung") == timeline[1].index("gut")  # aligned
+    assert "€53,947" in timeline[0]  # whole euros in text
+    screen = ANSI.sub("", terminal(["show", "hotel-seeblick"], db_path, COLUMNS="40"))
+    assert "hotel-seeblick" in screen and "2026-11-21" in screen
+    assert max(len(line) for line in screen.replace("\r", "").splitlines()) <= 40

@@ -175,9 +175,14 @@ def show(
     elif output is OutputFormat.csv:
         emit(views.impressions_report(found.timeline, more=False), output)
     else:
-        from kundenpflege.present.show_text import profile_text
+        from kundenpflege.present.show_text import profile_text, wrapped
 
-        sys.stdout.write(profile_text(found, today))
+        shown = profile_text(found, today)
+        if sys.stdout.isatty():  # a terminal: long lines broken between words
+            import shutil
+
+            shown = wrapped(shown, shutil.get_terminal_size().columns)
+        sys.stdout.write(shown)
 
 
 @contact_app.command(

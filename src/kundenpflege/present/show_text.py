@@ -60,7 +60,8 @@ def profile_text(profile: Profile, today: date) -> str:
     ]
     due = _due_text(profile.next_due, today)
     lines = [
-        f"{profile.name} ({profile.handle})" + (f", {profile.company}" if profile.company else ""),
+        f"{profile.name} ({profile.handle})"
+        + (f", {profile.company}" if profile.company and profile.company != profile.name else ""),
         "  " + "; ".join(facts),
         "  "
         + _("last contact: {last}; next due: {due}; rhythm: {rhythm}").format(
@@ -117,13 +118,33 @@ def profile_text(profile: Profile, today: date) -> str:
         "  " + _("none recorded")
     ]
     lines += ["", _("Timeline (latest {count}):").format(count=len(profile.timeline))]
-    lines += [
-        "  " + "  ".join(
-            part for part in (f"#{entry.id}", i18n.day(entry.occurred_on), label(entry.kind),
-                              label(entry.channel), label(entry.direction), entry.person or "",
-                              mood(entry.mood), money(entry.amount) if entry.amount else "",
-                              (entry.note or "").replace("\n", " ")) if part
-        )
+    # Aligned columns (an empty mood or channel leaves its column empty), the note last.
+    cells = [
+        [f"#{entry.id}", i18n.day(entry.occurred_on), label(entry.kind), label(entry.channel),
+         label(entry.direction), entry.person or "", mood(entry.mood),
+         money(entry.amount) if entry.amount else ""]
         for entry in profile.timeline
-    ] or ["  " + _("nothing logged yet")]  # fmt: skip
-    return "".join(one_line(line) + "\n" for line in lines)
+    ]  # fmt: skip
+    widths = [max((len(row[column]) for row in cells), default=0) for column in range(8)]
+    columns = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True) if width)
+        for row in cells
+    ]
+    lines += [
+        f"  {aligned}  {' '.join((entry.note or '').split())}"
+        for aligned, entry in zip(columns, profile.timeline, strict=True)
+    ] or ["  " + _("nothing logged yet")]
+    return "".join(one_line(line.rstrip()) + "\n" for line in lines)
+
+
+def wrapped(text: str, width: int) -> str:
+    """Lines longer than the terminal broken between words, continued under their
+    own indent: no word, date or number is cut in the middle."""
+    import textwrap
+
+    out = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        out += textwrap.wrap(line, width=width, subsequent_indent=indent, break_long_words=False,
+                             break_on_hyphens=False) or [""]  # fmt: skip
+    return "".join(line + "\n" for line in out)

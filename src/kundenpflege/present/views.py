@@ -264,7 +264,8 @@ def percent(value: float | None) -> str:
 
 
 def money(value: float | None) -> str:
-    return "" if value is None else i18n.money(value)
+    """Whole euros in tables and text (data formats keep the cents)."""
+    return "" if value is None else i18n.money(round(value))
 
 
 def health_report(rows: list["Risk"], total: int) -> Report:
