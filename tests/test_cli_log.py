@@ -274,10 +274,24 @@ def test_editor_file_is_private_and_removed(
     script.write_text(f'#!/bin/sh\nstat -c %a "$1" > {record}\necho "$1" >> {record}\n')
     script.chmod(0o755)
     monkeypatch.setenv("VISUAL", str(script))
-    assert editor.write_note() is None  # only the template: no note
+    with pytest.raises(KundenpflegeError, match="empty note; nothing was logged or changed"):
+        editor.write_note()  # only the template: stops, as git does
     mode, path = record.read_text().split()
     assert mode == "600"
     assert not os.path.exists(path)
+
+
+def test_an_interrupted_editor_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "seen"
+    script = tmp_path / "interrupted"
+    script.write_text(f'#!/bin/sh\necho "$1" > {record}\nkill -INT $PPID\nsleep 1\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    with pytest.raises(KeyboardInterrupt):
+        editor.write_note()
+    assert not os.path.exists(record.read_text().strip())
 
 
 def test_editor_failures(monkeypatch: pytest.MonkeyPatch) -> None:

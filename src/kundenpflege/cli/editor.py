@@ -10,13 +10,14 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
 
 TEMPLATE = (
-    "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs none.\n"
+    "\n# Write the note above. Lines starting with '#' are dropped; an empty note logs nothing.\n"
 )
 
 
-def write_note(old: str | None = None) -> str | None:
+def write_note(old: str | None = None) -> str:
     """Open the user's editor on a private temporary file (holding the note as it stands,
-    when correcting one) and return what they wrote."""
+    when correcting one) and return what they wrote. An empty buffer stops, as git
+    does: nothing is logged or changed. The file is gone however the editor ends."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     # The file name holds no user text (a handle could be anything a file allowed).
     descriptor, name = tempfile.mkstemp(prefix="kundenpflege-note-", suffix=".txt")
@@ -42,7 +43,9 @@ def write_note(old: str | None = None) -> str | None:
     finally:
         path.unlink(missing_ok=True)
     note = "\n".join(line for line in lines if not line.startswith("#")).strip()
-    return note or None
+    if not note:
+        raise KundenpflegeError(_("empty note; nothing was logged or changed"))
+    return note
 
 
 def keep_note(note: str, folder: Path) -> Path:

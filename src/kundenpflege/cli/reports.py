@@ -109,7 +109,12 @@ def impressions(
     emit(views.impressions_report(rows, more), output, wide=wide)
 
 
-@app.command(epilog=examples("0 7 * * 1-5  kundenpflege remind", title=N_("Example crontab line")))
+@app.command(
+    epilog=examples(
+        "0 7 * * 1-5  /path/to/.venv/bin/kundenpflege --db /home/me/kunden.db remind",
+        title=N_("Example crontab line (cron knows no PATH of yours: give both paths)"),
+    )
+)
 def remind(
     context: typer.Context,
     as_of: AsOf = None,
