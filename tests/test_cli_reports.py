@@ -78,6 +78,7 @@ def test_due_table(scene: Run) -> None:
     lines = result.stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == [
         "Customer",
+        "#",
         "Why",
         "Due",
         "When",
@@ -99,6 +100,7 @@ def test_due_table(scene: Run) -> None:
     ]
     assert re.split(r"\s{2,}", lines[2]) == [
         "mueller-bau",
+        "1",  # the follow-up's number, for `followup done 1`
         "follow-up: Lieferung zu spät, verärgert",
         "2026-11-25",
         "today",

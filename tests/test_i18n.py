@@ -181,13 +181,13 @@ def rows(result: Result) -> list[list[str]]:
 
 def test_due_reads_as_german(shop: Run) -> None:
     table = rows(ok(shop("--lang", "de", "due")))
-    assert table[0] == ["Kunde", "Warum", "Fällig", "Wann", "Vorschlag", "Wer", "Kanal",
+    assert table[0] == ["Kunde", "#", "Warum", "Fällig", "Wann", "Vorschlag", "Wer", "Kanal",
                         "Letzter Eindruck", "Warnungen"]  # fmt: skip
     assert table[1] == ["baeckerei", "Rhythmus: monatlich", "20.11.2026",
                         "seit 5 Tagen überfällig", "Mi 25.11.2026", "ben", "Besuch",
                         "+2"]  # fmt: skip
-    assert table[2] == ["mueller-bau", "Wiedervorlage: Lieferung zu spät", "25.11.2026", "heute",
-                        "Mi 25.11.2026", "anna", "Telefon", '-1 "Lieferung zu spät"',
+    assert table[2] == ["mueller-bau", "1", "Wiedervorlage: Lieferung zu spät", "25.11.2026",
+                        "heute", "Mi 25.11.2026", "anna", "Telefon", '-1 "Lieferung zu spät"',
                         "letzter Eindruck negativ"]  # fmt: skip
     english = rows(ok(shop("due")))
     assert english[1][:5] == ["baeckerei", "cadence: monthly", "2026-11-20", "5 days overdue",

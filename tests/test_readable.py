@@ -109,7 +109,8 @@ def test_below_80_columns_each_entry_is_a_block(demo_journal: Path) -> None:
     screen = ANSI.sub("", terminal(["due", "--limit", "2"], demo_journal, COLUMNS="60"))
     lines = screen.replace("\r", "").splitlines()
     assert lines[0] == "Due contacts"
-    assert lines[2].startswith("  Why: ") and lines[3].startswith("  Due: ")
+    assert lines[1] == "autohaus-wolf"
+    assert lines[2].startswith("  #: ") and lines[3].startswith("  Why: follow-up: ")
 
 
 def test_show_aligns_its_timeline_and_names_a_company_once(journal: Run, db_path: Path) -> None:

@@ -115,6 +115,8 @@ def due_report(items: list["DueItem"], total: int) -> Report:
         total - len(items),
         [
             (_("Customer"), addressee),
+            # The number `followup done` and `snooze` take, on a promise's row.
+            ("#", lambda item: str(item.followup_id) if item.followup_id else ""),
             (_("Why"), lambda item: f"{label(item.reason)}: {item.detail}"),
             (_("Due"), lambda item: item.due_on),
             (_("When"), lambda item: i18n.overdue(item.days_overdue)),
@@ -131,7 +133,7 @@ def due_report(items: list["DueItem"], total: int) -> Report:
     )
     # On a narrow terminal: the days overdue (the due day says it), the channel, the
     # last impression and who go first; warnings stay as long as they can.
-    report.drop_order = [3, 6, 7, 5, 8, 4, 1, 2]
+    report.drop_order = [4, 7, 8, 6, 1, 9, 5, 2, 3]
     return report
 
 
