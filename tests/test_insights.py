@@ -140,6 +140,9 @@ def test_fairness(scripted: Run) -> None:
     assert rows["C"]["never_contacted"] == 0
     # C: silent 2, never 2, pushed 2 e-mails, complainer 3.
     assert rows["C"]["mass_share"] == pytest.approx(2 / 9, abs=0.001)
+    for row in rows.values():  # personal, mass and the other channels make the whole
+        shares = (row["personal_share"], row["mass_share"], row["other_share"])
+        assert sum(shares) == pytest.approx(1, abs=0.002)
     # happy: 24 days, falling: 55 days since the last contact.
     assert rows["A"]["median_days_since_contact"] == 39.5
     bands = [row["group"] for row in data(scripted, "fairness", "--by", "band")]

@@ -313,6 +313,7 @@ def fairness_report(rows: list["FairnessRow"], by: str, window: tuple[date, date
             ),
             (_("Personal"), lambda row: percent(row.personal_share)),
             (_("Mass"), lambda row: percent(row.mass_share)),
+            (_("Other"), lambda row: percent(row.other_share)),
             (_("Median days since contact"), lambda row: row.median_days_since_contact),
             (_("Never contacted"), lambda row: row.never_contacted),
             (_("Overdue"), lambda row: percent(row.overdue_share)),

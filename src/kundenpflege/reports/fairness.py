@@ -17,6 +17,7 @@ class FairnessRow:
     contacts_per_customer_year: float
     personal_share: float | None
     mass_share: float | None
+    other_share: float | None  # letter, messenger, custom channels: the three make 100 %
     median_days_since_contact: float | None
     never_contacted: int
     overdue_share: float | None
@@ -110,6 +111,7 @@ def fairness(
                 contacts_per_customer_year=round(total / entry.customers * 365 / window_days, 2),
                 personal_share=share(personal, total),
                 mass_share=share(mass, total),
+                other_share=share(total - personal - mass, total),
                 median_days_since_contact=weighted_median(entry.days),
                 never_contacted=entry.customers - sum(count for _, count in entry.days),
                 overdue_share=share(entry.overdue, entry.planned),
