@@ -187,7 +187,7 @@ def test_due_reads_as_german(shop: Run) -> None:
                         "seit 5 Tagen überfällig", "Mi 25.11.2026", "ben", "Besuch",
                         "+2"]  # fmt: skip
     assert table[2] == ["mueller-bau", "1", "Wiedervorlage: Lieferung zu spät", "25.11.2026",
-                        "heute", "Mi 25.11.2026", "anna", "Telefon", '-1 "Lieferung zu spät"',
+                        "heute", "Mi 25.11.2026", "anna", "Telefon", "-1 „Lieferung zu spät“",
                         "letzter Eindruck negativ"]  # fmt: skip
     english = rows(ok(shop("due")))
     assert english[1][:5] == ["baeckerei", "cadence: monthly", "2026-11-20", "5 days overdue",
@@ -329,8 +329,9 @@ def test_every_help_page_is_german(catalog_tool: ModuleType) -> None:
         (["value"], ["Kunde", "Stufe", "Kundenwert", "Jahre", "Bestellungen",
                      "Kontakte (Zeitraum)", "Zuletzt von uns", "Hinweis"]),
         (["fairness", "--by", "band"], ["Wertklasse", "Kunden", "Kontakte/Kunde/Jahr",
-                                        "Persönlich", "Massenkanal", "Tage seit Kontakt (Median)",
-                                        "Nie kontaktiert", "Überfällig"]),
+                                        "Persönlich", "Massenkanal", "Andere",
+                                        "Tage seit Kontakt (Median)", "Nie kontaktiert",
+                                        "Überfällig"]),
         (["followup", "list"], ["#", "Kunde", "Was", "Fällig", "Versprochen am", "Wer"]),
         (["person", "list"], ["Kürzel", "Name", "E-Mail", "Gegangen"]),
     ],

@@ -51,7 +51,8 @@ def mood(value: int | None) -> str:
 
 
 def impression_text(mood_value: int | None, note: str | None) -> str:
-    return " ".join(part for part in (mood(mood_value), f'"{note}"' if note else "") if part)
+    quoted = _('"{text}"').format(text=note) if note else ""  # „…“ in German
+    return " ".join(part for part in (mood(mood_value), quoted) if part)
 
 
 def last_contact_text(item: "DueItem") -> str | None:
