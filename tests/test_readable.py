@@ -127,3 +127,10 @@ def test_show_aligns_its_timeline_and_names_a_company_once(journal: Run, db_path
     screen = ANSI.sub("", terminal(["show", "hotel-seeblick"], db_path, COLUMNS="40"))
     assert "hotel-seeblick" in screen and "2026-11-21" in screen
     assert max(len(line) for line in screen.replace("\r", "").splitlines()) <= 40
+
+
+def test_german_help_names_the_german_commands(run: Run) -> None:
+    overview = ok(run("--lang", "de", "--help")).stdout
+    for alias in ("(faellig)", "(eindruecke)", "(erinnern)"):
+        assert alias in overview
+    assert "(faellig)" not in ok(run("--help")).stdout

@@ -105,6 +105,11 @@ class JournalGroup(TyperGroup):
         i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
         if i18n.current() != "en":
             localize(self)
+        if i18n.current() == "de":  # the German names are worth knowing in German
+            for alias, name in ALIASES.items():
+                if getattr(self.commands.get(name), "help", None):
+                    command = self.commands[name]
+                    command.help = f"({alias}) {command.help}"
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
