@@ -357,3 +357,20 @@ def test_empty_reports_and_doctor_speak_german(shop: Run) -> None:
     ledger = rows(ok(shop("--lang", "de", "consent", "list")))
     assert ledger[0] == ["Kunde", "Kontakt", "Zweck", "Vorgang", "Wann", "Nachweis"]
     assert ledger[1] == ["mueller-bau", "Newsletter", "Erteilung", "25.11.2026 09:00", "Web"]
+
+
+def test_placeholders_are_never_translated() -> None:
+    """A translation may leave a placeholder out ("täglich" for every {count} day), but
+    never name one the English text does not have (`{Kürzel}` would crash or show)."""
+    from babel.messages.pofile import read_po
+
+    with i18n.catalog_path("de").with_suffix(".po").open("rb") as source:
+        catalog = read_po(source, locale="de")
+    for message in catalog:
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        german = message.string if isinstance(message.string, tuple) else (message.string,)
+        allowed = {name for text in english for name in re.findall(r"\{(\w*)\}", text)}
+        for text in german:
+            assert set(re.findall(r"\{(\w*)\}", text or "")) <= allowed, (english, text)
