@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from kundenpflege import i18n
-from kundenpflege.domain import customers, schedule, wishes
+from kundenpflege.domain import customers, preferences, schedule, wishes
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
@@ -127,15 +127,7 @@ def travel(
         {"until": until},
     )
     # The wish (and pause) in force then; `preferences` reads only what was said by then.
-    connection.execute(
-        "UPDATE customers SET preference_id = (SELECT p.id FROM preferences p"
-        " WHERE p.customer_id = customers.id AND p.contact_id IS NULL"
-        " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
-    )
-    connection.execute(
-        "UPDATE customers SET paused_until = (SELECT p.paused_until FROM preferences p"
-        " WHERE p.id = customers.preference_id)"
-    )
+    preferences.keep_current(connection, None)
     _mirror_views(connection)
     everyone = [number for (number,) in connection.execute("SELECT id FROM customers")]
     if plans_only:

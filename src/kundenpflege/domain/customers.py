@@ -12,6 +12,7 @@ from kundenpflege.domain.people import check_handle
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.limits import MAX_EUR
+from kundenpflege.storage.db import slices
 
 STATUSES = ("active", "prospect", "paused", "former")
 
@@ -126,9 +127,7 @@ def insert_many(
         ) from None
     ids: dict[str, int] = {}
     handles = [item.handle for item, _ in new]
-    for start in range(0, len(handles), 500):
-        chunk = handles[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in slices(handles):
         ids.update(
             connection.execute(f"SELECT handle, id FROM customers WHERE handle IN ({marks})", chunk)
         )

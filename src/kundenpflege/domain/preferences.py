@@ -5,6 +5,7 @@ mentioned, so `show` can list the history and the newest row is in force.
 """
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from kundenpflege.domain.dates import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.db import slices
 
 # Typing this for an option clears what the customer said before.
 CLEAR_WORDS = frozenset({"none", "-", "keine", "keiner", "default", "standard"})
@@ -277,27 +279,31 @@ def _insert(
     )
     if contact_id is not None:
         return  # the contact's current statement is derived (`schedule`)
-    ids = [customer_id for customer_id, _ in statements]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    keep_current(connection, [customer_id for customer_id, _ in statements], pauses=not first)
+
+
+def keep_current(
+    connection: sqlite3.Connection, customer_ids: Sequence[int] | None, *, pauses: bool = True
+) -> None:
+    """Point these customers (None: every one this connection sees, as `--as-of` does)
+    at what they said last by day, and keep that statement's pause on their row;
+    `pauses=False` when no statement of theirs holds one (a first statement)."""
+    parts: list[tuple[str, list[int]]] = [("", [])]  # every customer, at once
+    if customer_ids is not None:
+        parts = [(f" WHERE id IN ({marks})", chunk) for chunk, marks in slices(customer_ids)]
+    for where, chunk in parts:
         connection.execute(
             "UPDATE customers SET preference_id = (SELECT p.id FROM preferences p"
             " WHERE p.customer_id = customers.id AND p.contact_id IS NULL"
-            " ORDER BY p.stated_on DESC, p.id DESC LIMIT 1)"
-            f" WHERE id IN ({marks})",
+            f" ORDER BY p.stated_on DESC, p.id DESC LIMIT 1){where}",
             chunk,
         )
-        if first:
-            continue  # a first statement holds no pause (`pause` makes a statement of its own)
-        # The pause in force is the current statement's (kept on the row for reports).
-        connection.execute(
-            "UPDATE customers SET paused_until = (SELECT p.paused_until FROM preferences p"
-            f" WHERE p.id = customers.preference_id) WHERE id IN ({marks})"
-            " AND paused_until IS NOT (SELECT p.paused_until FROM preferences p"
-            " WHERE p.id = customers.preference_id)",
-            chunk,
-        )
+        if pauses:  # written only where it changed
+            pause = (
+                "(SELECT p.paused_until FROM preferences p WHERE p.id = customers.preference_id)"
+            )
+            guard = f"{' AND' if where else ' WHERE'} paused_until IS NOT {pause}"
+            connection.execute(f"UPDATE customers SET paused_until = {pause}{where}{guard}", chunk)
 
 
 @journal.writes

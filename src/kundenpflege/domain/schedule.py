@@ -7,7 +7,7 @@ instead of scanning interactions.
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -15,6 +15,7 @@ from kundenpflege.domain import preferences, rhythm, signals, wishes
 from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.db import slices
 
 PLANNABLE_STATUSES = ("active", "prospect")
 
@@ -48,7 +49,6 @@ def next_due(
 
 
 BREACH_COLUMN = "last_breach_on"  # derived too: the newest contact against their wish
-CHUNK = 500  # ids per query, well below SQLite's limit on bound parameters
 # The columns kept on each customer row, in the order `_derived` gives them.
 DERIVED = (
     "last_interaction_id",
@@ -88,7 +88,7 @@ def refresh_many(
         f"UPDATE customers SET {assignments} WHERE id = ?", computed(connection, customer_ids)
     )
     _refresh_dependents(connection, customer_ids)
-    for chunk, marks in _chunks(customer_ids):
+    for chunk, marks in slices(customer_ids):
         connection.execute(f"DELETE FROM wish_breaches WHERE customer_id IN ({marks})", chunk)
         connection.executemany(
             "INSERT INTO wish_breaches (interaction_id, customer_id, occurred_on, breaches)"
@@ -123,7 +123,7 @@ def _on_file(
     """Rows of a query about these customers (`{marks}` stands for their ids), read in
     slices of ids in order; for comparing what is stored with what is computed."""
     rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(sorted(customer_ids)):
+    for chunk, marks in slices(sorted(customer_ids)):
         times = query.count("{marks}")  # the ids, once for each place that names them
         rows += connection.execute(query.format(marks=marks), chunk * times).fetchall()
     return [tuple(row) for row in rows]
@@ -133,7 +133,7 @@ def computed_breaches(
     connection: sqlite3.Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(sorted(customer_ids)):
+    for chunk, marks in slices(sorted(customer_ids)):
         rows += wishes.computed_breaches(connection, chunk, marks)
     return sorted(rows)
 
@@ -181,7 +181,7 @@ def _refresh_dependents(connection: sqlite3.Connection, customer_ids: Sequence[i
         " WHERE id = ?",
         computed_contacts(connection, customer_ids),
     )
-    for chunk, marks in _chunks(customer_ids):
+    for chunk, marks in slices(customer_ids):
         connection.execute(
             f"UPDATE followups AS f SET due_effective = {FOLLOWUP_DUE} FROM customers c"
             f" WHERE c.id = f.customer_id AND f.customer_id IN ({marks})"
@@ -215,7 +215,7 @@ def computed(
     few set-based reads per chunk; the id ends each row."""
     default = rhythm.default_frequency(connection)
     rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(sorted(customer_ids)):
+    for chunk, marks in slices(sorted(customer_ids)):
         customers = connection.execute(
             "SELECT id, handle, status, created_at, paused_until, preference_id FROM customers"
             f" WHERE id IN ({marks}) ORDER BY id",
@@ -281,7 +281,7 @@ def computed_contacts(
     contact logged with them resets it; the id ends each row."""
     default = rhythm.default_frequency(connection)
     rows: list[tuple[object, ...]] = []
-    for chunk, marks in _chunks(sorted(customer_ids)):
+    for chunk, marks in slices(sorted(customer_ids)):
         contacts = connection.execute(
             "SELECT ct.id, ct.created_at, c.status, c.paused_until, c.preference_id AS theirs,"
             " (SELECT p.id FROM preferences p WHERE p.contact_id = ct.id"
@@ -360,13 +360,6 @@ def _kept(promises: list[tuple[str, str, str | None]]) -> list[signals.Promise]:
         (date.fromisoformat(made), date.fromisoformat(due), _local_day(done) if done else None)
         for made, due, done in promises
     ]
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
-    """Ids in slices well below SQLite's limit on bound parameters, with their marks."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        yield chunk, ", ".join("?" for _ in chunk)
 
 
 @lru_cache(maxsize=1024)

@@ -338,9 +338,7 @@ def _split(
 def _existing_handles(connection: sqlite3.Connection, handles: list[str]) -> set[str]:
     """Which of these handles the journal has, asked in chunks rather than one by one."""
     found: set[str] = set()
-    for start in range(0, len(handles), 500):
-        chunk = handles[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in db.slices(handles):
         rows = connection.execute(f"SELECT handle FROM customers WHERE handle IN ({marks})", chunk)
         found.update(handle for (handle,) in rows)
     return found

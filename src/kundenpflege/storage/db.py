@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
 from kundenpflege.storage import migrations
+
+T = TypeVar("T")
 
 # DESIGN §6 asks for at least 5 s; concurrent writers wait rather than fail.
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -99,6 +102,16 @@ def create_journal(
     migrate(connection, now, recompute)
     connection.logs_changes = True
     return connection, True
+
+
+SLICE = 500  # values per `IN (...)` list, well below SQLite's limit on bound parameters
+
+
+def slices(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """Values in slices for `WHERE … IN (marks)`, each with its marks ("?, ?, …")."""
+    for start in range(0, len(values), SLICE):
+        chunk = list(values[start : start + SLICE])
+        yield chunk, ", ".join("?" for _ in chunk)
 
 
 def open_journal(
