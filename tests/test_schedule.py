@@ -127,34 +127,25 @@ def test_followups_are_due_on_their_own_date(connection: sqlite3.Connection) -> 
     assert item.warnings == ["last impression negative"]
 
 
-def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> None:
+def promised_today(connection: sqlite3.Connection) -> int:
+    """A customer called yesterday, with a promise made and due today."""
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
     followup_id, _due = followups.add(
-        connection,
-        customer_id,
-        what="Angebot",
-        promised_on=TODAY,
-        due_on=TODAY,
-        person_id=None,
-        now=now(),
-    )
+        connection, customer_id, what="Angebot", promised_on=TODAY, due_on=TODAY,
+        person_id=None, now=now(),
+    )  # fmt: skip
+    return followup_id
+
+
+def test_done_followups_are_no_longer_due(connection: sqlite3.Connection) -> None:
+    followup_id = promised_today(connection)
     followups.done(connection, followup_id, now())
     assert due_items(connection) == []
 
 
 def test_snooze_moves_a_followup(connection: sqlite3.Connection) -> None:
-    customer_id = add(connection)
-    contact_on(connection, customer_id, date(2026, 11, 24), kind="call")
-    followup_id, _due = followups.add(
-        connection,
-        customer_id,
-        what="Angebot",
-        promised_on=TODAY,
-        due_on=TODAY,
-        person_id=None,
-        now=now(),
-    )
+    followup_id = promised_today(connection)
     followups.snooze(connection, followup_id, date(2026, 12, 10), TODAY)
     assert due_items(connection) == []
     [item] = due_items(connection, date(2026, 12, 10), days=0)
