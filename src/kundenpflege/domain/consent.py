@@ -5,6 +5,7 @@ database refuses to change or delete ledger rows.
 """
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -90,15 +91,18 @@ def state_on(
     day: date,
 ) -> str | None:
     """The state as the ledger stood at the end of `day` (local time)."""
-    actions = [
-        action
-        for action, recorded_at in connection.execute(
-            "SELECT action, recorded_at FROM consent WHERE customer_id = ? AND purpose = ?"
-            " AND contact_id IS ? ORDER BY id",
-            (customer_id, purpose, contact_id),
-        )
-        if local_day(recorded_at) <= day
-    ]
+    rows = connection.execute(
+        "SELECT recorded_at, action FROM consent WHERE customer_id = ? AND purpose = ?"
+        " AND contact_id IS ? ORDER BY id",
+        (customer_id, purpose, contact_id),
+    )
+    return standing([(local_day(recorded_at), action) for recorded_at, action in rows], day)
+
+
+def standing(entries: Sequence[tuple[date, str]], day: date) -> str | None:
+    """The state that (day recorded, action) entries, in the ledger's order, give at
+    the end of `day`: granted, confirmed, withdrawn, or None."""
+    actions = [action for recorded, action in entries if recorded <= day]
     return STATES[actions[-1]] if actions else None
 
 

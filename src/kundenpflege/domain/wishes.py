@@ -159,8 +159,7 @@ def computed_breaches(
         consented = None
         if purpose:
             known = ledger.get((customer_id, contact_id, purpose), [])
-            actions = [action for recorded, action in known if recorded <= day]
-            consented = bool(actions) and actions[-1] == "confirm"
+            consented = consent.standing(known, day) == "confirmed"
         codes = breached(wish, day=day, person=person, channel=channel, consented=consented)
         if codes:
             found.append((row_id, customer_id, day_text, ",".join(codes)))
