@@ -283,14 +283,15 @@ def computed_contacts(
     rows: list[tuple[object, ...]] = []
     for chunk, marks in slices(sorted(customer_ids)):
         contacts = connection.execute(
-            "SELECT ct.id, ct.created_at, c.status, c.paused_until, c.preference_id AS theirs,"
+            # Their newest contact found once, its day read from it.
+            "SELECT w.*, li.occurred_on AS last_on FROM (SELECT ct.id, ct.created_at, c.status,"
+            " c.paused_until, c.preference_id AS theirs,"
             " (SELECT p.id FROM preferences p WHERE p.contact_id = ct.id"
             "  ORDER BY p.stated_on DESC, p.id DESC LIMIT 1) AS own,"
             " (SELECT i.id FROM interactions i WHERE i.customer_id = ct.customer_id"
-            "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_id,"
-            " (SELECT i.occurred_on FROM interactions i WHERE i.customer_id = ct.customer_id"
-            "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_on"
-            f"{_CONTACTS_WITH_WISHES.format(marks=marks)} ORDER BY ct.id",
+            "  AND i.contact_id = ct.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1) AS last_id"
+            f"{_CONTACTS_WITH_WISHES.format(marks=marks)}) AS w"
+            " LEFT JOIN interactions li ON li.id = w.last_id ORDER BY w.id",
             chunk * 2,
         ).fetchall()
         stated = preferences.by_ids(
