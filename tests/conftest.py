@@ -161,3 +161,17 @@ def terminal(arguments: list[str], db_path: Path, *, typed: str = "", **extra: s
     process.wait(timeout=30)
     os.close(primary)
     return output.decode()
+
+
+def program(name: str) -> str:
+    """The path of a real program a test drives (Chromium, LibreOffice). Skipped where
+    it is missing, except where KUNDENPFLEGE_REQUIRE_PROGRAMS is set (CI): there a
+    missing program fails the test instead of hiding it."""
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("KUNDENPFLEGE_REQUIRE_PROGRAMS"):
+        pytest.fail(f"{name} is required here (KUNDENPFLEGE_REQUIRE_PROGRAMS) but not installed")
+    pytest.skip(f"{name} is not installed")
