@@ -122,19 +122,23 @@ _MONTHS = {
 }  # fmt: skip
 
 
+def month(number: int) -> str:
+    """A month's short name, Jan to Dec or Jan. to Dez., for rulers and titles."""
+    return _MONTHS[_State.language][number - 1]
+
+
 def span(first: date, last: date, *, year: bool = True) -> str:
     """Days from `first` to `last` as people write them in a title: 1.–29. Nov. 2026,
     Nov 1–29, 2026; the year only once, or left out (`year=False`) beside a span that
     names it, unless the span crosses a new year."""
     german = _State.language == "de"
-    month = _MONTHS["de" if german else "en"]
 
     def one(value: date, with_month: bool, with_year: bool) -> str:
         if german:
-            return (f"{value.day}." + (f" {month[value.month - 1]}" if with_month else "")
+            return (f"{value.day}." + (f" {month(value.month)}" if with_month else "")
                     + (f" {value.year}" if with_year else ""))  # fmt: skip
         return (
-            (f"{month[value.month - 1]} " if with_month else "")
+            (f"{month(value.month)} " if with_month else "")
             + f"{value.day}"
             + (f", {value.year}" if with_year else "")
         )

@@ -6,6 +6,7 @@ from kundenpflege import i18n
 from kundenpflege.domain.preferences import Preference
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _
+from kundenpflege.present.charts import BLOCKS, Glyphs, heat_strip, mood_line
 from kundenpflege.present.escape import one_line
 from kundenpflege.present.views import money, mood, text
 from kundenpflege.reports.profile import Profile
@@ -44,7 +45,11 @@ def _due_text(next_due: date | None, today: date) -> str:
     return f"{i18n.day(next_due)} ({i18n.overdue((today - next_due).days)})"
 
 
-def profile_text(profile: Profile, today: date) -> str:
+def profile_text(
+    profile: Profile, today: date, glyphs: Glyphs = BLOCKS, width: int | None = None
+) -> str:
+    """The whole profile; `width` is the terminal's (the heat strip fits it), None
+    for a pipe or a file."""
     rhythm = profile.rhythm.describe() + (_(" (default)") if profile.rhythm_is_default else "")
     value = (
         _("{amount} a year").format(amount=money(profile.annual_value))
@@ -117,6 +122,7 @@ def profile_text(profile: Profile, today: date) -> str:
     lines += [f"  {purpose}: {_(state)}" for purpose, state in profile.consent.items()] or [
         "  " + _("none recorded")
     ]
+    lines += ["", *heat_strip(profile.weeks, today, glyphs, width), mood_line(profile.moods, glyphs)]
     lines += ["", _("Timeline (latest {count}):").format(count=len(profile.timeline))]
     # Aligned columns (an empty mood or channel leaves its column empty), the note last.
     cells = [

@@ -2,13 +2,15 @@
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from kundenpflege.domain import consent, contacts, customers, followups, preferences, rhythm
 from kundenpflege.domain.dates import Frequency, from_iso
 from kundenpflege.reports import impressions
 
 TIMELINE_LENGTH = 20
+WEEKS = 52  # the heat strip of `show`: a year of weeks
+MOODS = 12  # its mood sparkline: the last twelve moods
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Profile:
     timeline: list[impressions.Impression]
     consent: dict[str, str]
     contact_wishes: list[ContactWish]
+    weeks: list[tuple[int, int]]  # contacts (we started, they started) a week, a year of weeks
+    moods: list[int]  # the moods of the last contacts that had one, oldest first
 
 
 def profile(
@@ -91,4 +95,36 @@ def profile(
                 (customer_id,),
             )
         ],
+        weeks=weekly_contacts(connection, customer_id, today),
+        moods=last_moods(connection, customer_id, today),
     )
+
+
+def weekly_contacts(
+    connection: sqlite3.Connection, customer_id: int, today: date, weeks: int = WEEKS
+) -> list[tuple[int, int]]:
+    """Contacts per week (Monday to Sunday), oldest week first, the current one last:
+    how many we started and how many the customer started."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    counts = [[0, 0] for _ in range(weeks)]
+    for occurred_on, direction in connection.execute(
+        "SELECT occurred_on, direction FROM interactions"
+        " WHERE customer_id = ? AND occurred_on >= ? AND occurred_on <= ?",
+        (customer_id, first.isoformat(), today.isoformat()),
+    ):
+        week = (date.fromisoformat(occurred_on) - first).days // 7
+        counts[week][0 if direction == "out" else 1] += 1
+    return [(out, came) for out, came in counts]
+
+
+def last_moods(
+    connection: sqlite3.Connection, customer_id: int, today: date, count: int = MOODS
+) -> list[int]:
+    """The last moods recorded, oldest first: the recency effect, drawn."""
+    rows = connection.execute(
+        "SELECT mood FROM interactions WHERE customer_id = ? AND mood IS NOT NULL"
+        " AND occurred_on <= ? ORDER BY occurred_on DESC, id DESC LIMIT ?",
+        (customer_id, today.isoformat(), count),
+    ).fetchall()
+    return [mood for (mood,) in reversed(rows)]
