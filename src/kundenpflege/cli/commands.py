@@ -3,12 +3,14 @@
 Typer builds every command an app holds at start-up, and importing and building
 all forty costs ~15 ms on every call: `run` imports the module of the command
 named on the line and builds an app of that command alone. `--help` lists every
-command from its help text without building any.
+command from its help text without building any. Tab completion reads the command
+from the line the shell sends, and gets it built for real.
 """
 
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from pathlib import Path
 
 import typer
 
@@ -24,6 +26,7 @@ MODULES = {
     "log": "journal", "undo": "journal",
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
+    "report": "page",
     "backup": "setup", "restore": "setup", "doctor": "setup",
     "contact": "customers", "person": "customers", "followup": "journal",
     "interaction": "journal",
@@ -44,10 +47,16 @@ def full_app() -> typer.Typer:
     return internals.in_order(app, ORDER)
 
 
-def app_for(argv: Sequence[str]) -> typer.Typer:
+def app_for(argv: Sequence[str], completing: Sequence[str] | None = None) -> typer.Typer:
     """Only what the command line needs: the overview for the tool's own --help, one
-    command otherwise, and the full app for a name it does not know (it suggests)."""
-    name = leading_options(argv)[1]
+    command otherwise, and the full app for a name it does not know (it suggests).
+
+    While a shell asks for completions (`completing`: the words typed so far), the
+    command named there, or every command: never the overview, whose stand-ins
+    have no options or values to offer."""
+    name = leading_options(argv if completing is None else completing)[1]
+    if name is None and completing is not None:
+        return full_app()
     if name is None:
         return internals.overview(full_app(), new_app(), ORDER)
     if name in MODULES:
@@ -81,4 +90,6 @@ def run(argv: Sequence[str] | None = None) -> None:
         import unicodedata  # names typed on a Mac may come decomposed (NFD)
 
         arguments = [unicodedata.normalize("NFC", argument) for argument in arguments]
-    app_for(arguments)(args=arguments, prog_name="kundenpflege")
+    # Installed as `kp` too: completion's variable and script follow the name typed.
+    program = "kp" if Path(sys.argv[0]).name == "kp" else "kundenpflege"
+    app_for(arguments, internals.completion_words(program))(args=arguments, prog_name=program)

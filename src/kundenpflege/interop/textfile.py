@@ -107,3 +107,29 @@ def _decoded(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only we may read (0600: it names customers), whole or not at all:
+    a temporary file beside it, then renamed over it, so a reader never sees half."""
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+    except OSError as error:
+        raise KundenpflegeError(
+            _("cannot write {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from error
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        os.unlink(temporary)
+        raise KundenpflegeError(
+            _("cannot write {path}: {reason}").format(path=path, reason=system_message(error))
+        ) from error

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _
+from kundenpflege.present.views import is_share, pulse_number
 
 if TYPE_CHECKING:
     from kundenpflege.reports.fairness import FairnessRow
@@ -63,28 +64,32 @@ def _bar_width(width: int, label_width: int) -> int:
     return max(8, min(BAR, width - label_width - 12))
 
 
-def _share_or_count(value: float, measure: str) -> str:
-    return i18n.percent(value) if "share" in measure else i18n.number(value)
+def compared(rows: Sequence["PulseRow"]) -> list[tuple["PulseRow", float]]:
+    """The measures a period can be drawn against the last by (the average mood can be
+    negative: its figure is the number), each with the value that fills a bar."""
+    return [
+        (row, 1.0 if is_share(row.measure) else max(row.current, row.previous))
+        for row in rows
+        if row.current is not None and row.previous is not None and "mood" not in row.measure
+    ]
 
 
 def pulse_figure(rows: Sequence["PulseRow"], width: int, glyphs: Glyphs) -> list[str]:
     """Each measure with a period before it: this period's bar above the last one's."""
-    compared = [row for row in rows if row.current is not None and row.previous is not None
-                and "mood" not in row.measure]  # fmt: skip
-    if not compared:
+    drawn = compared(rows)
+    if not drawn:
         return []
-    names = [label(row.measure) for row in compared]
+    names = [label(row.measure) for row, _top in drawn]
     indent = max(len(name) for name in names) + 2
     room = _bar_width(width, indent)
     lines = [_("This period ({now}) against the last ({earlier})").format(
         now=glyphs.eighths[-1], earlier=glyphs.earlier)]  # fmt: skip
-    for name, row in zip(names, compared, strict=True):
+    for name, (row, top) in zip(names, drawn, strict=True):
         assert row.current is not None and row.previous is not None
-        top = 1.0 if "share" in row.measure else max(row.current, row.previous)
         now = bar(row.current, top, room, glyphs)
         before = bar(row.previous, top, room, glyphs, earlier=True)
-        lines.append(f"{name.ljust(indent)}{now} {_share_or_count(row.current, row.measure)}")
-        lines.append(f"{'':{indent}}{before} {_share_or_count(row.previous, row.measure)}")
+        lines.append(f"{name.ljust(indent)}{now} {pulse_number(row.current, row.measure)}")
+        lines.append(f"{'':{indent}}{before} {pulse_number(row.previous, row.measure)}")
     return lines
 
 

@@ -376,22 +376,23 @@ def reactive_report(
     return report
 
 
-def _is_share(measure: str) -> bool:
+def is_share(measure: str) -> bool:
+    """Pulse measures that are shares of a whole (drawn to 100 %), not counts."""
     return "share" in measure or measure.startswith(
         ("cared", "reactive", "silent", "at risk", "positive last")
     )
 
 
-def _pulse_number(value: float | None, measure: str) -> str:
+def pulse_number(value: float | None, measure: str) -> str:
     if value is None:
         return ""
-    return percent(value) if _is_share(measure) else text(value)
+    return percent(value) if is_share(measure) else text(value)
 
 
 def _pulse_change(row: "PulseRow") -> str:
     if row.change is None:
         return ""
-    if _is_share(row.measure):
+    if is_share(row.measure):
         return _("{change} pts").format(change=f"{row.change * 100:+.0f}")
     return i18n.signed(row.change)
 
@@ -411,8 +412,8 @@ def pulse_report(
         0,
         [
             (_("Measure"), lambda row: label(row.measure)),
-            (_("Now"), lambda row: _pulse_number(row.current, row.measure)),
-            (_("Previous period"), lambda row: _pulse_number(row.previous, row.measure)),
+            (_("Now"), lambda row: pulse_number(row.current, row.measure)),
+            (_("Previous period"), lambda row: pulse_number(row.previous, row.measure)),
             (_("Change"), _pulse_change),
         ],
     )

@@ -1,0 +1,84 @@
+"""The Monday page: an owner-manager's questions (how are we doing, who is at risk, is
+anyone neglected, who gets too much of us) answered from the reports that exist, so
+that the page and the commands never disagree."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kundenpflege.domain import rhythm
+from kundenpflege.reports import due as due_report
+from kundenpflege.reports import fairness as fairness_report
+from kundenpflege.reports import health
+from kundenpflege.reports import pulse as pulse_report
+
+ROWS = 100  # per list on the page; the rest is counted and left to the commands
+MOOD_WEEKS = 12
+OVER_CONTACTED = "over-contacted"
+
+
+@dataclass(frozen=True)
+class WeekMood:
+    week: date  # its Monday
+    average: float | None  # None: no contact in that week had a mood
+    moods: int
+
+
+@dataclass(frozen=True)
+class MondayPage:
+    today: date
+    period_days: int
+    pulse: list[pulse_report.PulseRow]
+    at_risk: list[health.Risk]
+    over_contacted: list[health.Risk]
+    risks_total: int  # every risk `health` counts, both lists together
+    due: list[due_report.DueItem]
+    due_total: int
+    due_until: date  # this week's Sunday
+    fairness: list[fairness_report.FairnessRow]
+    moods: list[WeekMood]
+
+
+def mood_trend(
+    connection: sqlite3.Connection, today: date, weeks: int = MOOD_WEEKS
+) -> list[WeekMood]:
+    """The average mood of each of the last weeks, oldest first (this week last)."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    sums = {
+        row[0]: (row[1], row[2])
+        for row in connection.execute(
+            "SELECT CAST((julianday(day) - julianday(?)) / 7 AS INTEGER), sum(mood_total),"
+            " sum(moods)"
+            " FROM daily_stats WHERE day >= ? AND day <= ? GROUP BY 1",
+            (first.isoformat(), first.isoformat(), today.isoformat()),
+        )
+    }
+    trend = []
+    for week in range(weeks):
+        total, count = sums.get(week, (0, 0))
+        average = round(total / count, 2) if count else None
+        trend.append(WeekMood(first + timedelta(weeks=week), average, count or 0))
+    return trend
+
+
+def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int) -> MondayPage:
+    """Everything the page shows, each part as its own command would list it."""
+    risks, risks_total = health.at_risk(
+        connection, today, default=rhythm.default_frequency(connection)
+    )
+    sunday = today + timedelta(days=6 - today.weekday())
+    due, due_total = due_report.due(connection, today, days_ahead=(sunday - today).days, limit=ROWS)
+    return MondayPage(
+        today=today,
+        period_days=period_days,
+        pulse=pulse_report.pulse(connection, today, period_days=period_days),
+        at_risk=[risk for risk in risks if risk.reason != OVER_CONTACTED][:ROWS],
+        over_contacted=[risk for risk in risks if risk.reason == OVER_CONTACTED][:ROWS],
+        risks_total=risks_total,
+        due=due,
+        due_total=due_total,
+        due_until=sunday,
+        fairness=fairness_report.fairness(connection, today, by="tier"),
+        moods=mood_trend(connection, today),
+    )
