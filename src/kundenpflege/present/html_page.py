@@ -259,9 +259,8 @@ def _due_by_person(page: MondayPage) -> str:
 def _risks(page: MondayPage) -> str:
     if not page.at_risk:
         return _paragraph(_("Nobody is at risk."))
-    shown = len(page.at_risk) + len(page.over_contacted)
     return table(views.health_report(page.at_risk, len(page.at_risk))) + _more(
-        shown, page.risks_total, "kundenpflege health"
+        len(page.at_risk), page.at_risk_total, "kundenpflege health"
     )
 
 
@@ -274,6 +273,7 @@ def page_html(page: MondayPage) -> str:
     pulse = views.pulse_report(page.pulse, current, previous)
     fairness = views.fairness_report(page.fairness, "tier", window(today, 365))
     over = (table(views.health_report(page.over_contacted, len(page.over_contacted)))
+            + _more(len(page.over_contacted), page.over_contacted_total, "kundenpflege health")
             if page.over_contacted else _paragraph(_("Nobody got too much of us.")))  # fmt: skip
     sections = [
         _section("pulse", _("How we are doing"), pulse_chart(page) + table(pulse, pulse.title)),

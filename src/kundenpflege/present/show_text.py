@@ -122,7 +122,8 @@ def profile_text(
     lines += [f"  {purpose}: {_(state)}" for purpose, state in profile.consent.items()] or [
         "  " + _("none recorded")
     ]
-    lines += ["", *heat_strip(profile.weeks, today, glyphs, width), mood_line(profile.moods, glyphs)]
+    lines += ["", *heat_strip(profile.weeks, today, glyphs, width)]
+    lines.append(mood_line(profile.moods, glyphs))
     lines += ["", _("Timeline (latest {count}):").format(count=len(profile.timeline))]
     # Aligned columns (an empty mood or channel leaves its column empty), the note last.
     cells = [

@@ -5,6 +5,7 @@ its own index, so the report reads a few index ranges, not the whole journal.
 """
 
 import sqlite3
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +22,8 @@ REASONS = {
     "over-contacted": ("c.over_contact_until > :today", "c.over_contact_until"),
     "silent": ("c.silent_from <= :today", "c.silent_from"),
 }
+AGAINST_WISH = "against-their-wish"  # a contact of ours that went against their wish
+KINDS = (*REASONS, AGAINST_WISH)
 NEXT_STEPS = {
     "negative-last-impression": N_("apologise or put it right, then log it"),
     "falling-mood": N_("ask what has changed"),
@@ -102,8 +105,10 @@ def at_risk(
     tier: str | None = None,
     person: str | None = None,
     limit: int | None = None,
+    kinds: Container[str] | None = None,
 ) -> tuple[list[Risk], int]:
-    """Every risk of every current customer, worst kind first, longest-standing first."""
+    """Every risk of every current customer, worst kind first, longest-standing first;
+    `kinds` picks reasons (the Monday page lists the over-contacted apart)."""
     where, parameters = filter_clause(tag, tier)
     if person:
         where += " AND pe.handle = ?"
@@ -112,6 +117,8 @@ def at_risk(
     found: list[Risk] = []
     total = 0
     for reason, (condition, order) in REASONS.items():
+        if kinds is not None and reason not in kinds:
+            continue
         condition_sql = condition.replace(":today", "?")
         bound = [today.isoformat()] if ":today" in condition else []
         # Counting needs the preference joins only to filter by our person.
@@ -130,7 +137,9 @@ def at_risk(
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
     # Contacts with wishes of their own, then contacts of ours against a wish.
-    for more in (_silent_contacts, _against_their_wish):
+    for reason, more in (("silent", _silent_contacts), (AGAINST_WISH, _against_their_wish)):
+        if kinds is not None and reason not in kinds:
+            continue
         wanted = -1 if limit is None else max(limit - len(found), 0)
         risks, count = more(connection, today, default, (tag, tier, person), wanted)
         found += risks
@@ -196,7 +205,7 @@ def _against_their_wish(
             _(wishes.BREACHES[code]).format(**facts) for code in row["breaches"].split(",")
         ]
         risks.append(
-            Risk(row["handle"], row["name"], "against-their-wish", "; ".join(what), day_on,
+            Risk(row["handle"], row["name"], AGAINST_WISH, "; ".join(what), day_on,
                  _("apologise, and keep to their wish from now on"), row["person"],
                  row["channel"], row["contact"])
         )  # fmt: skip

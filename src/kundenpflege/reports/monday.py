@@ -29,9 +29,10 @@ class MondayPage:
     today: date
     period_days: int
     pulse: list[pulse_report.PulseRow]
-    at_risk: list[health.Risk]
+    at_risk: list[health.Risk]  # every kind of risk but the next
+    at_risk_total: int
     over_contacted: list[health.Risk]
-    risks_total: int  # every risk `health` counts, both lists together
+    over_contacted_total: int
     due: list[due_report.DueItem]
     due_total: int
     due_until: date  # this week's Sunday
@@ -64,8 +65,13 @@ def mood_trend(
 
 def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int) -> MondayPage:
     """Everything the page shows, each part as its own command would list it."""
-    risks, risks_total = health.at_risk(
-        connection, today, default=rhythm.default_frequency(connection)
+    default = rhythm.default_frequency(connection)
+    others = [reason for reason in health.KINDS if reason != OVER_CONTACTED]
+    at_risk, at_risk_total = health.at_risk(
+        connection, today, default=default, limit=ROWS, kinds=others
+    )
+    over, over_total = health.at_risk(
+        connection, today, default=default, limit=ROWS, kinds=(OVER_CONTACTED,)
     )
     sunday = today + timedelta(days=6 - today.weekday())
     due, due_total = due_report.due(connection, today, days_ahead=(sunday - today).days, limit=ROWS)
@@ -73,9 +79,10 @@ def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int
         today=today,
         period_days=period_days,
         pulse=pulse_report.pulse(connection, today, period_days=period_days),
-        at_risk=[risk for risk in risks if risk.reason != OVER_CONTACTED][:ROWS],
-        over_contacted=[risk for risk in risks if risk.reason == OVER_CONTACTED][:ROWS],
-        risks_total=risks_total,
+        at_risk=at_risk,
+        at_risk_total=at_risk_total,
+        over_contacted=over,
+        over_contacted_total=over_total,
         due=due,
         due_total=due_total,
         due_until=sunday,
