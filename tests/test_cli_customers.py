@@ -326,6 +326,12 @@ def test_show(journal: Run) -> None:
         "Consent:\n"
         "  none recorded\n"
         "\n"
+        "Contacts per week, the last 52 weeks (·░▒▓█: 0 to 4 or more)\n"
+        f"  we reached out   {'·' * 52}\n"
+        f"  they came to us  {'·' * 50}░·\n"
+        "                   Dec Jan Feb Mar  Apr May  Jun Jul Aug  Sep Oct Nov\n"
+        "Mood of the last contact: ▆  last +1\n"
+        "\n"
         "Timeline (latest 1):\n"
         "  #1  2026-11-20  order  in  anna  +1  €1,200  Bestellung wie immer\n"
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kundenpflege import i18n
 from kundenpflege.domain.vocabulary import label
-from kundenpflege.i18n import _
+from kundenpflege.i18n import _, ngettext
 from kundenpflege.present.views import is_share, pulse_number
 
 if TYPE_CHECKING:
@@ -153,5 +153,9 @@ def mood_line(moods: Sequence[int], glyphs: Glyphs) -> str:
     if not moods:
         return _("Mood of the last contacts: none recorded")
     spark = "".join(glyphs.moods[mood + 2] for mood in moods)
-    line = _("Mood of the last {count} contacts (oldest {arrow} newest): {spark}  last {mood}")
+    line = ngettext(
+        "Mood of the last contact: {spark}  last {mood}",
+        "Mood of the last {count} contacts (oldest {arrow} newest): {spark}  last {mood}",
+        len(moods),
+    )
     return line.format(count=len(moods), arrow=glyphs.arrow, spark=spark, mood=f"{moods[-1]:+d}")
