@@ -66,6 +66,17 @@ def timed(arguments: list[str], runs: int, prepare: "None | object" = None) -> l
     return times
 
 
+def completion(words: list[str], typed: str) -> list[str]:
+    """What bash runs on TAB after `words`, with `typed` begun (Typer's script, by `env`)."""
+    return [
+        "env",
+        "\n".join(["COMP_WORDS=kundenpflege", *words, typed]),
+        f"COMP_CWORD={len(words) + 1}",
+        "_KUNDENPFLEGE_COMPLETE=complete_bash",
+        *COMMAND,
+    ]
+
+
 def paired(first: list[str], second: list[str], runs: int) -> tuple[list[float], list[float]]:
     """Alternate two commands run by run, so the machine's noise hits both alike."""
     one: list[float] = []
@@ -169,6 +180,12 @@ def main() -> None:
         ),
         ("impressions --limit 50", db(big, "impressions", "--limit", "50"), "", None),
         ("show", db(big, "show", "kunde-050000"), "", None),
+        (
+            "TAB after 'show kunde-' (100k)",
+            completion(["--db", str(big), "show"], "kunde-"),
+            "< 150 ms",
+            None,
+        ),
         ("remind --person anna", db(big, "remind", "--person", "anna"), "", None),
         ("log (one interaction)", log_command, "< 80 ms", None),
         ("list --limit 50", db(big, "list", "--limit", "50"), "", None),

@@ -35,7 +35,7 @@ def test_no_neutralised_cell_starts_a_formula(text: str) -> None:
 
 def test_numbers_stay_numbers_and_safe_text_stays() -> None:
     assert csv_cell(-1) == -1
-    assert csv_cell(2.5) == 2.5
+    assert csv_cell(2.5) == "2.5"  # written exactly: never 2400.0 or 1e-05
     assert csv_cell("Müller Bau") == "Müller Bau"
     assert csv_cell(None) == ""
     assert csv_cell(True) == "yes"

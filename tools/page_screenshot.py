@@ -1,6 +1,6 @@
 """Render the demo journal's Monday page in Chromium for README: docs/monday-page.png.
 
-    .venv/bin/python tools/page_screenshot.py
+.venv/bin/python tools/page_screenshot.py
 """
 
 import os

@@ -24,6 +24,7 @@ from kundenpflege.cli.internals import (
     TyperGroup,
     click_message,
     localize,
+    quote_for_bash,
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError, UsageError
 from kundenpflege.i18n import N_, _, ngettext
@@ -33,6 +34,8 @@ from kundenpflege.present.escape import one_line
 if TYPE_CHECKING:
     import sqlite3
 
+    from kundenpflege.cli.completion import Offered
+    from kundenpflege.present.charts import Glyphs
     from kundenpflege.present.render import Report
 
 TTY_LIMIT = 50
@@ -91,7 +94,7 @@ class JournalGroup(TyperGroup):
     """Turns every failure into one `Error: ...` line and a named exit status."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name in CORRECTION_WORDS:
+        if cmd_name in CORRECTION_WORDS and not ctx.resilient_parsing:  # not on TAB
             raise UsageError(
                 _("'{name}' is not a command; to correct something use 'kundenpflege interaction"
                   " delete NUMBER', 'contact remove', 'person remove' or 'followup cancel'")
@@ -102,6 +105,7 @@ class JournalGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         arguments = kwargs.get("args", args[0] if args else None)
         arguments = sys.argv[1:] if arguments is None else list(arguments)
+        quote_for_bash()
         i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
         if i18n.current() != "en":
             localize(self)
@@ -142,7 +146,7 @@ def new_app() -> typer.Typer:
         cls=JournalGroup,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        add_completion=True,
         no_args_is_help=True,
         help="kundenpflege: a relationship journal where the customer decides who contacts"
         " them, how, and how often.",
@@ -248,8 +252,8 @@ def session(context: typer.Context) -> Session:
     return state
 
 
-def version_callback(value: bool) -> None:
-    if value:
+def version_callback(context: typer.Context, value: bool) -> None:
+    if value and not context.resilient_parsing:  # completing a command line runs nothing
         print(f"kundenpflege {__version__}")
         raise typer.Exit()
 
@@ -283,12 +287,32 @@ def main_options(
     context.obj = Session(db)
 
 
+def completes(offered: "Offered") -> Callable[[typer.Context, str], list[tuple[str, str]]]:
+    """What a parameter offers on TAB (`cli.completion`), as Typer's autocompletion
+    callback: that module loads only when a shell asks, never on an ordinary run."""
+
+    def offer(context: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from kundenpflege.cli.completion import OFFERS
+
+        return OFFERS[offered](context, incomplete)
+
+    return offer
+
+
 # Options shared by reports.
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Report as if today were DATE (reproducible)."),
 ]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Excel = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for German Excel and LibreOffice: BOM, ';', decimal comma, dates as"
+        " DD.MM.YYYY (no --format needed).",
+    ),
+]
 Wide = Annotated[
     bool, typer.Option("--wide", help="All columns in a terminal, however narrow it is.")
 ]
@@ -303,9 +327,21 @@ Limit = Annotated[
 ]
 Tag = Annotated[str | None, typer.Option("--tag", help="Only customers with this tag.")]
 Tier = Annotated[str | None, typer.Option("--tier", help="Only customers of this tier.")]
-Handle = Annotated[str, typer.Argument(help="Customer handle (or exact name).", show_default=False)]
+Handle = Annotated[
+    str,
+    typer.Argument(
+        help="Customer handle (or exact name).",
+        show_default=False,
+        autocompletion=completes("customers"),
+    ),
+]
 Person = Annotated[
-    str | None, typer.Option("--person", help="Only customers who chose this person of ours.")
+    str | None,
+    typer.Option(
+        "--person",
+        help="Only customers who chose this person of ours.",
+        autocompletion=completes("people"),
+    ),
 ]
 Window = Annotated[int, typer.Option("--window", min=1, max=MAX_DAYS, help="Days to look back.")]
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to read.")]
@@ -319,10 +355,20 @@ def today_or(as_of: str | None) -> date:
     return parse_date(as_of, clock.today())
 
 
-def row_limit(limit: int | None, output: OutputFormat) -> int | None:
+def data_format(output: OutputFormat, excel: bool) -> OutputFormat:
+    """--excel is a form of CSV: it stands for --format csv, and contradicts json."""
+    if not excel:
+        return output
+    if output is OutputFormat.json:
+        raise UsageError(_("--excel writes CSV; leave out --format json"))
+    return OutputFormat.csv
+
+
+def row_limit(limit: int | None, output: OutputFormat, excel: bool = False) -> int | None:
     """Cap tables on a terminal; give scripts and files everything unless asked."""
     if limit is None:
-        return TTY_LIMIT if output is OutputFormat.table and sys.stdout.isatty() else None
+        table = data_format(output, excel) is OutputFormat.table
+        return TTY_LIMIT if table and sys.stdout.isatty() else None
     if limit < 0:
         raise KundenpflegeError(_("--limit must be 0 (all) or a positive number"))
     return limit or None
@@ -357,10 +403,17 @@ YES = {"y", "yes", "j", "ja"}
 
 
 def emit(
-    report: "Report", output: OutputFormat, *, excel: bool = False, wide: bool = False
+    report: "Report",
+    output: OutputFormat,
+    *,
+    excel: bool = False,
+    wide: bool = False,
+    picture: "Picture | None" = None,
 ) -> None:
+    """A report as its format asks; a table may have a picture under it."""
     from kundenpflege.present import render
 
+    output = data_format(output, excel)
     if output is OutputFormat.csv:
         render.write_csv(report.fields, report.data, sys.stdout, excel=excel)
     elif output is OutputFormat.json:
@@ -371,6 +424,8 @@ def emit(
         rich_table(report, wide=wide)
     else:
         sys.stdout.write(render.plain_table(report.titles, report.table))
+    if picture and report.data and output is OutputFormat.table:
+        draw(picture)
     if report.note:
         say(report.note)
     if report.hidden is None:
@@ -421,6 +476,35 @@ def rich_table(report: "Report", *, wide: bool = False) -> None:
         names = ", ".join(report.titles[index] for index in layout.left_out)
         say(_("Not shown at this width: {columns}; add --wide to see every column.").format(
             columns=names))  # fmt: skip
+
+
+# Draws a picture's lines for a width and the characters the output can carry.
+Picture = Callable[[int, "Glyphs"], list[str]]
+
+
+def draw(picture: Picture) -> None:
+    """A picture under a table: block characters where the output can carry them,
+    the bars coloured on a terminal (Rich honours NO_COLOR), plain in a pipe."""
+    import shutil
+
+    from kundenpflege.present import render
+    from kundenpflege.present.charts import BLOCKS, glyphs_for
+
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else render.NARROW
+    lines = picture(width, glyphs_for(sys.stdout.encoding))
+    if not lines:
+        return
+    if not terminal:
+        sys.stdout.write("".join(f"\n{line}" for line in lines) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    shown = Text("\n" + "\n".join(lines))
+    shown.highlight_regex(f"[{BLOCKS.eighths}]+", "cyan")
+    shown.highlight_regex(f"{BLOCKS.earlier}+", "bright_black")
+    Console(highlight=False).print(shown)
 
 
 def next_contact(day: date) -> str:

@@ -26,10 +26,9 @@ MODULES = {
     "log": "journal", "undo": "journal",
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
-    "report": "page",
     "backup": "setup", "restore": "setup", "doctor": "setup",
     "contact": "customers", "person": "customers", "followup": "journal",
-    "interaction": "journal",
+    "interaction": "journal", "report": "page",
     "consent": "consent", "import": "data", "export": "data", "gdpr": "consent",
 }  # fmt: skip
 ORDER = tuple(MODULES)

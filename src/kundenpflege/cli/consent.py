@@ -7,10 +7,12 @@ import typer
 
 from kundenpflege import clock
 from kundenpflege.cli.app import (
+    Excel,
     Format,
     OutputFormat,
     Wide,
     app,
+    completes,
     emit,
     examples,
     say,
@@ -27,12 +29,22 @@ app.add_typer(gdpr_app, name="gdpr")
 
 
 Whom = Annotated[
-    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one contact there.")
+    str,
+    typer.Argument(
+        metavar="HANDLE[/CONTACT]",
+        help="Customer, or one contact there.",
+        autocompletion=completes("customers_or_contacts"),
+    ),
 ]
 
 
 Purpose = Annotated[
-    str, typer.Option(help="newsletter, email-marketing or phone-marketing.", show_default=False)
+    str,
+    typer.Option(
+        help="newsletter, email-marketing or phone-marketing.",
+        show_default=False,
+        autocompletion=completes("purposes"),
+    ),
 ]
 
 
@@ -91,8 +103,12 @@ def consent_withdraw(context: typer.Context, whom: Whom, purpose: Purpose,
 @consent_app.command("list", epilog=examples("kundenpflege consent list mueller-bau"))
 def consent_list(
     context: typer.Context,
-    handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    handle: Annotated[
+        str | None,
+        typer.Argument(help="Only this customer.", autocompletion=completes("customers")),
+    ] = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
 ) -> None:
     """The whole ledger, oldest first: every grant, confirmation and withdrawal."""
@@ -102,11 +118,16 @@ def consent_list(
     with session(context).journal() as connection:
         customer_id = customers.find(connection, handle)["id"] if handle else None
         rows = consent.ledger(connection, customer_id)
-    emit(views.consent_report(rows), output, wide=wide)
+    emit(views.consent_report(rows), output, excel=excel, wide=wide)
 
 
 Subject = Annotated[
-    str, typer.Argument(metavar="HANDLE[/CONTACT]", help="Customer, or one person there.")
+    str,
+    typer.Argument(
+        metavar="HANDLE[/CONTACT]",
+        help="Customer, or one person there.",
+        autocompletion=completes("customers_or_contacts"),
+    ),
 ]
 
 
@@ -136,7 +157,10 @@ def gdpr_forget(
     context: typer.Context,
     subject: Subject,
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
-    by: Annotated[str | None, typer.Option(help="Who of us erased it (for the log).")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(help="Who of us erased it (for the log).", autocompletion=completes("people")),
+    ] = None,
 ) -> None:
     """Erase a customer or a person there for good; only an erasure log entry remains."""
     from kundenpflege.domain import consent, gdpr

@@ -8,6 +8,7 @@ import typer
 from kundenpflege import clock, i18n
 from kundenpflege.cli.app import (
     AsOf,
+    Excel,
     Format,
     Handle,
     Limit,
@@ -16,7 +17,9 @@ from kundenpflege.cli.app import (
     Tier,
     Wide,
     app,
+    completes,
     confirm,
+    data_format,
     emit,
     examples,
     next_contact,
@@ -134,6 +137,7 @@ def list_command(
     tier: Tier = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -143,9 +147,13 @@ def list_command(
 
     with session(context).journal() as connection:
         rows, total = list_customers(
-            connection, tag=tag, tier=tier, status=status, limit=row_limit(limit, output)
+            connection,
+            tag=tag,
+            tier=tier,
+            status=status,
+            limit=row_limit(limit, output, excel),
         )
-    emit(views.customers_report(rows, total), output, wide=wide)
+    emit(views.customers_report(rows, total), output, excel=excel, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege show mueller-bau"))
@@ -154,6 +162,7 @@ def show(
     handle: Handle,
     as_of: AsOf = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
 ) -> None:
     """Profile, contacts, current and past preferences, open follow-ups, timeline.
 
@@ -163,6 +172,7 @@ def show(
     from kundenpflege.present import views
     from kundenpflege.reports import profile
 
+    output = data_format(output, excel)
     today = today_or(as_of)
     with session(context).report(today, customer=handle) as connection:
         found = profile.profile(connection, customers.find(connection, handle), today)
@@ -173,15 +183,19 @@ def show(
 
         render.write_json([dataclasses.asdict(found)], sys.stdout)
     elif output is OutputFormat.csv:
-        emit(views.impressions_report(found.timeline, more=False), output)
+        emit(views.impressions_report(found.timeline, more=False), output, excel=excel)
     else:
+        from kundenpflege.present.charts import glyphs_for
         from kundenpflege.present.show_text import profile_text, wrapped
 
-        shown = profile_text(found, today)
+        glyphs = glyphs_for(sys.stdout.encoding)
         if sys.stdout.isatty():  # a terminal: long lines broken between words
             import shutil
 
-            shown = wrapped(shown, shutil.get_terminal_size().columns)
+            width = shutil.get_terminal_size().columns
+            shown = wrapped(profile_text(found, today, glyphs, width), width)
+        else:
+            shown = profile_text(found, today, glyphs)
         sys.stdout.write(shown)
 
 
@@ -217,7 +231,12 @@ def contact_add(
 
 
 ContactOf = Annotated[
-    str, typer.Argument(metavar="HANDLE/CONTACT", help="The customer and the contact there.")
+    str,
+    typer.Argument(
+        metavar="HANDLE/CONTACT",
+        help="The customer and the contact there.",
+        autocompletion=completes("contacts"),
+    ),
 ]
 
 
@@ -284,6 +303,7 @@ def contact_list(
     context: typer.Context,
     handle: Handle,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
 ) -> None:
     """List the people at a customer, main contact first."""
@@ -292,7 +312,7 @@ def contact_list(
 
     with session(context).journal() as connection:
         rows = contacts.of_customer(connection, customers.find_changeable(connection, handle)["id"])
-    emit(views.contacts_report(rows), output, wide=wide)
+    emit(views.contacts_report(rows), output, excel=excel, wide=wide)
 
 
 @person_app.command("add", epilog=examples('kundenpflege person add anna --name "Anna Schmidt"'))
@@ -313,7 +333,9 @@ def person_add(
 @person_app.command("edit", epilog=examples('kundenpflege person edit anna --name "Anna Berg"'))
 def person_edit(
     context: typer.Context,
-    handle: Annotated[str, typer.Argument(help="Their handle.")],
+    handle: Annotated[
+        str, typer.Argument(help="Their handle.", autocompletion=completes("people"))
+    ],
     name: Annotated[str | None, typer.Option(help="New full name.")] = None,
     email: Annotated[str | None, typer.Option(help="New e-mail address.")] = None,
 ) -> None:
@@ -328,7 +350,9 @@ def person_edit(
 @person_app.command("rename", epilog=examples("kundenpflege person rename lnea lena"))
 def person_rename(
     context: typer.Context,
-    old: Annotated[str, typer.Argument(help="The handle as it is.")],
+    old: Annotated[
+        str, typer.Argument(help="The handle as it is.", autocompletion=completes("people"))
+    ],
     new: Annotated[str, typer.Argument(help="The handle it should be.")],
 ) -> None:
     """Give someone on our side another handle; every reference follows."""
@@ -342,9 +366,14 @@ def person_rename(
 @person_app.command("remove", epilog=examples("kundenpflege person remove ben --reassign anna"))
 def person_remove(
     context: typer.Context,
-    handle: Annotated[str, typer.Argument(help="Who left.")],
+    handle: Annotated[str, typer.Argument(help="Who left.", autocompletion=completes("people"))],
     reassign: Annotated[
-        str, typer.Option(metavar="HANDLE", help="Who takes over their customers and promises.")
+        str,
+        typer.Option(
+            metavar="HANDLE",
+            help="Who takes over their customers and promises.",
+            autocompletion=completes("people"),
+        ),
     ],
 ) -> None:
     """Someone who left: their customers and open promises move on; past contacts stay theirs."""
@@ -357,7 +386,10 @@ def person_remove(
 
 @person_app.command("list", epilog=examples("kundenpflege person list"))
 def person_list(
-    context: typer.Context, output: Format = OutputFormat.table, wide: Wide = False
+    context: typer.Context,
+    output: Format = OutputFormat.table,
+    excel: Excel = False,
+    wide: Wide = False,
 ) -> None:
     """List the people on our side."""
     from kundenpflege.domain import people
@@ -365,7 +397,7 @@ def person_list(
 
     with session(context).journal() as connection:
         rows = people.all_people(connection)
-    emit(views.people_report(rows), output, wide=wide)
+    emit(views.people_report(rows), output, excel=excel, wide=wide)
 
 
 @app.command(
@@ -381,19 +413,38 @@ def prefer(
         typer.Argument(
             metavar="HANDLE[/CONTACT]",
             help="The customer, or one contact there (their wish overrides the customer's).",
+            autocompletion=completes("customers_or_contacts"),
         ),
     ],
-    person: Annotated[str | None, typer.Option(help="Who of us they want to hear from.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Who of us they want to hear from.", autocompletion=completes("people")),
+    ] = None,
     channel: Annotated[
-        str | None, typer.Option(help="phone, email, visit, video, letter, messenger, x-NAME.")
+        str | None,
+        typer.Option(
+            help="phone, email, visit, video, letter, messenger, x-NAME.",
+            autocompletion=completes("channels"),
+        ),
     ] = None,
     every: Annotated[
-        str | None, typer.Option(metavar="FREQ", help="How often, e.g. 'alle 2 Wochen'.")
+        str | None,
+        typer.Option(
+            metavar="FREQ",
+            help="How often, e.g. 'alle 2 Wochen'.",
+            autocompletion=completes("rhythms"),
+        ),
     ] = None,
     days: Annotated[str | None, typer.Option(help="Preferred weekdays, e.g. di,do.")] = None,
     time: Annotated[str | None, typer.Option(help="Time of day, e.g. vormittags, 14:00.")] = None,
     maximum: Annotated[
-        str | None, typer.Option("--max", metavar="FREQ", help="Not more often than this.")
+        str | None,
+        typer.Option(
+            "--max",
+            metavar="FREQ",
+            help="Not more often than this.",
+            autocompletion=completes("rhythms"),
+        ),
     ] = None,
     source: Annotated[str | None, typer.Option(help="How they said it.")] = None,
     said: Annotated[

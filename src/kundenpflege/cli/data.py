@@ -9,6 +9,7 @@ import typer
 from kundenpflege import clock
 from kundenpflege.cli.app import (
     AsOf,
+    Excel,
     FileArgument,
     app,
     counted,
@@ -180,7 +181,7 @@ def export_csv(
     context: typer.Context,
     table: Annotated[str, typer.Argument(
         help="customers, contacts, preferences, interactions, followups or consent.")],
-    excel: Annotated[bool, typer.Option(help="BOM and ';' for German Excel.")] = False,
+    excel: Excel = False,
 ) -> None:  # fmt: skip
     """Write one table as spreadsheet-safe CSV to stdout."""
     from kundenpflege.interop import exporting

@@ -4,21 +4,27 @@ Typer vendors Click as the private `typer._click`, without gettext. This module
 alone imports from it: Click's exceptions (re-exported for the app), its help
 formatter (headings and extras in the chosen language) and its English error
 messages, recognised by shape and given a catalog entry. It also builds an app
-holding only the command being run, from Typer's registries. tests/cli/
-test_internals.py pins every piece, so a Typer upgrade that moves one fails
-loudly (docs/design-notes.md).
+holding only the command being run, from Typer's registries, and reads the words
+a shell's completion request carries, with Typer's own completion classes (bash
+gets one that quotes). tests/cli/test_internals.py and tests/test_completion.py
+pin every piece, so a Typer upgrade that moves one fails loudly
+(docs/design-notes.md).
 """
 
 import inspect
+import os
 import re
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer._click.formatting import HelpFormatter
-from typer.core import TyperGroup
+from typer._click.shell_completion import CompletionItem, add_completion_class, get_completion_class
+from typer._completion_classes import BashComplete, completion_init
+from typer.core import TyperCommand, TyperGroup
 
 from kundenpflege import i18n
 from kundenpflege.errors import KundenpflegeError
@@ -26,7 +32,7 @@ from kundenpflege.i18n import N_, _
 
 __all__ = [
     "ClickException", "ClickUsageError", "NoArgsIsHelpError", "TyperGroup", "click_message",
-    "localize", "overview", "single",
+    "completion_words", "localize", "overview", "quote_for_bash", "single",
 ]  # fmt: skip
 
 
@@ -192,3 +198,57 @@ def in_order(app: typer.Typer, order: Sequence[str]) -> typer.Typer:
     app.registered_commands.sort(key=lambda info: order.index(registered_name(info)))
     app.registered_groups.sort(key=lambda info: order.index(registered_name(info)))
     return app
+
+
+def complete_variable(prog_name: str) -> str:
+    """What Typer's completion scripts set: `_KUNDENPFLEGE_COMPLETE`, `_KP_COMPLETE`."""
+    return f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+
+
+def completion_words(prog_name: str) -> list[str] | None:
+    """When a shell asks for completions, the words typed before the one being
+    completed, read as Typer reads them for that shell; None on an ordinary run."""
+    variable = complete_variable(prog_name)
+    instruction = os.environ.get(variable)
+    if not instruction:
+        return None
+    completion_init()  # Typer's classes: zsh and fish send _TYPER_COMPLETE_ARGS
+    shell = get_completion_class(instruction.partition("_")[2])
+    if shell is None:
+        return []  # Typer says which shells it knows
+    try:
+        return shell(TyperCommand(None), {}, prog_name, variable).get_completion_args()[0]
+    except (KeyError, ValueError):  # COMP_WORDS or COMP_CWORD missing or garbled
+        return []
+
+
+class QuotingBashComplete(BashComplete):
+    """Bash puts a candidate on the line as it is: a contact's name with a space must
+    come quoted (`mueller-bau/Petra\\ Müller`), unless the word was begun in quotes,
+    which bash then closes itself."""
+
+    @cached_property
+    def begun(self) -> str:
+        """The word being completed as typed, quotes and all (Typer's script joins
+        COMP_WORDS with newlines)."""
+        words = os.environ.get("COMP_WORDS", "").split("\n")
+        position = int(os.environ.get("COMP_CWORD", "0"))
+        return words[position] if 0 <= position < len(words) else ""
+
+    def format_completion(self, item: CompletionItem) -> str:
+        return bash_word(item.value, self.begun)
+
+
+def bash_word(value: str, begun: str) -> str:
+    """`value` as bash should insert it where the user began to type `begun`."""
+    if begun.startswith("'"):
+        return value
+    if begun.startswith('"'):
+        return re.sub(r'(["\\$`])', r"\\\1", value)
+    return re.sub(r"([^\w@%+=:,./-])", r"\\\1", value)
+
+
+def quote_for_bash() -> None:
+    """Bash completion through `QuotingBashComplete`. Typer registers its own classes
+    whenever it builds an app, so this runs after that, before Click looks one up."""
+    add_completion_class(QuotingBashComplete, "bash")

@@ -8,6 +8,7 @@ import typer
 
 from kundenpflege import clock, i18n
 from kundenpflege.cli.app import (
+    Excel,
     Format,
     Handle,
     Limit,
@@ -15,6 +16,7 @@ from kundenpflege.cli.app import (
     Wide,
     app,
     at_terminal,
+    completes,
     confirm,
     emit,
     examples,
@@ -47,17 +49,36 @@ def log(
     at: Annotated[
         str | None, typer.Option(metavar="DATE[ TIME]", help="When it happened (default: now).")
     ] = None,
-    channel: Annotated[str | None, typer.Option(help="phone, email, visit, video...")] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="phone, email, visit, video...", autocompletion=completes("channels")),
+    ] = None,
     kind: Annotated[
-        str | None, typer.Option(help="call, meeting, email, order, complaint, apology, note...")
+        str | None,
+        typer.Option(
+            help="call, meeting, email, order, complaint, apology, note...",
+            autocompletion=completes("kinds"),
+        ),
     ] = None,
     direction: Annotated[
-        str | None, typer.Option(help="out: we reached out; in: they did.")
+        str | None,
+        typer.Option(
+            help="out: we reached out; in: they did.", autocompletion=completes("directions")
+        ),
     ] = None,
-    person: Annotated[str | None, typer.Option(help="Who of us (default: their choice).")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Who of us (default: their choice).", autocompletion=completes("people")),
+    ] = None,
     contact: Annotated[str | None, typer.Option(help="Their contact: name or e-mail.")] = None,
     mood: Annotated[
-        int | None, typer.Option(min=-2, max=2, help="Impression from -2 (bad) to 2 (very good).")
+        int | None,
+        typer.Option(
+            min=-2,
+            max=2,
+            help="Impression from -2 (bad) to 2 (very good).",
+            autocompletion=completes("moods"),
+        ),
     ] = None,
     note: Annotated[
         str | None, typer.Option(help="What was said; '-' reads stdin; omitted: $EDITOR.")
@@ -74,6 +95,7 @@ def log(
         typer.Option(
             metavar="PURPOSE",
             help="Marketing: newsletter, email-marketing or phone-marketing (consent checked).",
+            autocompletion=completes("purposes"),
         ),
     ] = None,
 ) -> None:
@@ -164,7 +186,10 @@ def followup_add(
     handle: Handle,
     what: Annotated[str, typer.Argument(help="What was promised.")],
     due_on: Annotated[str, typer.Option("--due", metavar="DATE", help="Due date, e.g. friday.")],
-    person: Annotated[str | None, typer.Option(help="Who of us keeps the promise.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Who of us keeps the promise.", autocompletion=completes("people")),
+    ] = None,
 ) -> None:
     """Record a promise with a due date."""
     from kundenpflege.domain import customers, followups
@@ -188,7 +213,12 @@ def followup_add(
 
 
 FollowupId = Annotated[
-    int, typer.Argument(metavar="NUMBER", help="Number shown by 'followup list' and 'due'.")
+    int,
+    typer.Argument(
+        metavar="NUMBER",
+        help="Number shown by 'followup list' and 'due'.",
+        autocompletion=completes("followups"),
+    ),
 ]
 
 
@@ -253,8 +283,11 @@ def followup_edit(
 @followup_app.command("list", epilog=examples("kundenpflege followup list --customer mueller-bau"))
 def followup_list(
     context: typer.Context,
-    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Only this customer.", autocompletion=completes("customers"))
+    ] = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
 ) -> None:
     """List open promises by due date."""
@@ -264,7 +297,7 @@ def followup_list(
     with session(context).journal() as connection:
         customer_id = customers.find(connection, customer)["id"] if customer else None
         rows = followups.open_followups(connection, customer_id)
-    emit(views.followups_report(rows), output, wide=wide)
+    emit(views.followups_report(rows), output, excel=excel, wide=wide)
 
 
 InteractionId = Annotated[
@@ -277,11 +310,15 @@ InteractionId = Annotated[
 )
 def interaction_list(
     context: typer.Context,
-    handle: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    handle: Annotated[
+        str | None,
+        typer.Argument(help="Only this customer.", autocompletion=completes("customers")),
+    ] = None,
     since: Annotated[
         str | None, typer.Option(metavar="DATE", help="Only entries from this day on.")
     ] = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -295,9 +332,9 @@ def interaction_list(
     with session(context).journal() as connection:
         customer_id = customers.find_changeable(connection, handle)["id"] if handle else None
         rows, total = entries(
-            connection, customer_id=customer_id, since=day, limit=row_limit(limit, output)
+            connection, customer_id=customer_id, since=day, limit=row_limit(limit, output, excel)
         )
-    emit(views.interactions_report(rows, total), output, wide=wide)
+    emit(views.interactions_report(rows, total), output, excel=excel, wide=wide)
 
 
 @interaction_app.command(
@@ -311,17 +348,32 @@ def interaction_edit(
     context: typer.Context,
     interaction_id: InteractionId,
     at: Annotated[str | None, typer.Option(metavar="DATE[ TIME]", help="When it happened.")] = None,
-    channel: Annotated[str | None, typer.Option(help="phone, email, visit, video...")] = None,
-    kind: Annotated[str | None, typer.Option(help="call, meeting, email, order...")] = None,
-    direction: Annotated[
-        str | None, typer.Option(help="out: we reached out; in: they did.")
+    channel: Annotated[
+        str | None,
+        typer.Option(help="phone, email, visit, video...", autocompletion=completes("channels")),
     ] = None,
-    person: Annotated[str | None, typer.Option(help="Who of us had the contact.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="call, meeting, email, order...", autocompletion=completes("kinds")),
+    ] = None,
+    direction: Annotated[
+        str | None,
+        typer.Option(
+            help="out: we reached out; in: they did.", autocompletion=completes("directions")
+        ),
+    ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Who of us had the contact.", autocompletion=completes("people")),
+    ] = None,
     contact: Annotated[
         str | None, typer.Option(help="Their contact: name or e-mail; 'none' clears it.")
     ] = None,
     mood: Annotated[
-        int | None, typer.Option(min=-2, max=2, help="Impression from -2 to 2.")
+        int | None,
+        typer.Option(
+            min=-2, max=2, help="Impression from -2 to 2.", autocompletion=completes("moods")
+        ),
     ] = None,
     note: Annotated[
         str | None,

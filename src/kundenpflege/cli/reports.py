@@ -8,6 +8,7 @@ import typer
 
 from kundenpflege.cli.app import (
     AsOf,
+    Excel,
     Format,
     Limit,
     OutputFormat,
@@ -17,6 +18,7 @@ from kundenpflege.cli.app import (
     Wide,
     Window,
     app,
+    completes,
     emit,
     examples,
     row_limit,
@@ -39,14 +41,17 @@ def due(
         int, typer.Option(min=0, max=MAX_DAYS, help="Also show what is due in the next N days.")
     ] = 7,
     person: Annotated[
-        str | None, typer.Option(help="Only contacts for this person of ours.")
+        str | None,
+        typer.Option(
+            help="Only contacts for this person of ours.", autocompletion=completes("people")
+        ),
     ] = None,
     tag: Tag = None,
     tier: Tier = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
-    excel: Annotated[bool, typer.Option(help="CSV for German Excel: BOM and ';'.")] = False,
 ) -> None:
     """Whom to contact, why, who of us, on which channel, and the last impression."""
     from kundenpflege.present import views
@@ -62,7 +67,7 @@ def due(
             person=person,
             tag=tag,
             tier=tier,
-            limit=row_limit(limit, output),
+            limit=row_limit(limit, output, excel),
         )
     emit(views.due_report(items, total), output, excel=excel, wide=wide)
 
@@ -74,13 +79,20 @@ def impressions(
     context: typer.Context,
     as_of: AsOf = None,
     last: Annotated[int, typer.Option(min=1, max=MAX_ROWS, help="Impressions per customer.")] = 3,
-    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Only this customer.", autocompletion=completes("customers"))
+    ] = None,
     tag: Tag = None,
     tier: Tier = None,
     mood: Annotated[
-        str | None, typer.Option(help="Only these moods: -1, -2..0, negative, positive.")
+        str | None,
+        typer.Option(
+            help="Only these moods: -1, -2..0, negative, positive.",
+            autocompletion=completes("moods"),
+        ),
     ] = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -104,9 +116,9 @@ def impressions(
             tag=tag,
             tier=tier,
             moods=moods,
-            limit=row_limit(limit, output),
+            limit=row_limit(limit, output, excel),
         )
-    emit(views.impressions_report(rows, more), output, wide=wide)
+    emit(views.impressions_report(rows, more), output, excel=excel, wide=wide)
 
 
 @app.command(
@@ -118,7 +130,10 @@ def impressions(
 def remind(
     context: typer.Context,
     as_of: AsOf = None,
-    person: Annotated[str | None, typer.Option(help="Only this person's contacts.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Only this person's contacts.", autocompletion=completes("people")),
+    ] = None,
 ) -> None:
     """Plain-text digest of what is due today, grouped by our person; silent when nothing is."""
     from kundenpflege.present.digest import digest
@@ -144,6 +159,7 @@ def health(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -164,9 +180,9 @@ def health(
             tag=tag,
             tier=tier,
             person=person,
-            limit=row_limit(limit, output),
+            limit=row_limit(limit, output, excel),
         )
-    emit(views.health_report(rows, total), output, wide=wide)
+    emit(views.health_report(rows, total), output, excel=excel, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege fairness", "kundenpflege fairness --by band"))
@@ -179,10 +195,11 @@ def fairness(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
 ) -> None:
     """Big versus small: contacts per customer, personal versus mass channels, overdue share."""
-    from kundenpflege.present import views
+    from kundenpflege.present import charts, views
     from kundenpflege.reports import fairness as fairness_report
 
     today = today_or(as_of)
@@ -190,7 +207,8 @@ def fairness(
         rows = fairness_report.fairness(
             connection, today, by=by, window_days=window, tag=tag, tier=tier, person=person
         )
-    emit(views.fairness_report(rows, by, window_of(today, window)), output, wide=wide)
+    emit(views.fairness_report(rows, by, window_of(today, window)), output, excel=excel, wide=wide,
+         picture=lambda width, glyphs: charts.fairness_figure(rows, width, glyphs))  # fmt: skip
 
 
 @app.command(epilog=examples("kundenpflege value --flagged", "kundenpflege value --format csv"))
@@ -203,6 +221,7 @@ def value(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -220,9 +239,9 @@ def value(
             tier=tier,
             person=person,
             flagged_only=flagged,
-            limit=row_limit(limit, output),
+            limit=row_limit(limit, output, excel),
         )
-    emit(views.value_report(rows, total, window_of(today, window)), output, wide=wide)
+    emit(views.value_report(rows, total, window_of(today, window)), output, excel=excel, wide=wide)
 
 
 @app.command(epilog=examples("kundenpflege reactive", "kundenpflege reactive --window 90"))
@@ -234,6 +253,7 @@ def reactive(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
@@ -250,12 +270,17 @@ def reactive(
             tag=tag,
             tier=tier,
             person=person,
-            limit=row_limit(limit, output),
+            limit=row_limit(limit, output, excel),
         )
         overall = reactive_report.overall(
             connection, today, window, tag=tag, tier=tier, person=person
         )
-    emit(views.reactive_report(rows, total, overall, window_of(today, window)), output, wide=wide)
+    emit(
+        views.reactive_report(rows, total, overall, window_of(today, window)),
+        output,
+        excel=excel,
+        wide=wide,
+    )
 
 
 @app.command(epilog=examples("kundenpflege pulse", "kundenpflege pulse --period 7"))
@@ -269,10 +294,11 @@ def pulse(
     tier: Tier = None,
     person: Person = None,
     output: Format = OutputFormat.table,
+    excel: Excel = False,
     wide: Wide = False,
 ) -> None:
     """The journal on one screen, this period against the one before: run it on Monday."""
-    from kundenpflege.present import views
+    from kundenpflege.present import charts, views
     from kundenpflege.reports import pulse as pulse_report
 
     today = today_or(as_of)
@@ -287,7 +313,8 @@ def pulse(
         )
     current = window_of(today, period)
     previous = window_of(today - timedelta(days=period), period)
-    emit(views.pulse_report(rows, current, previous), output, wide=wide)
+    emit(views.pulse_report(rows, current, previous), output, excel=excel, wide=wide,
+         picture=lambda width, glyphs: charts.pulse_figure(rows, width, glyphs))  # fmt: skip
 
 
 def window_of(today: date, days: int) -> tuple[date, date]:

@@ -9,6 +9,7 @@ from kundenpflege import clock, i18n
 from kundenpflege.cli.app import (
     FileArgument,
     app,
+    completes,
     confirm,
     examples,
     say,
@@ -35,6 +36,7 @@ def init(
             "--default-every",
             metavar="FREQ",
             help="Rhythm for customers who stated none (default: quarterly).",
+            autocompletion=completes("rhythms"),
         ),
     ] = None,
     me: Annotated[

@@ -234,6 +234,11 @@ _EVERY = r"(?:every|alle|all|jede|jeden|jedes)?\s*(-?\d+)\s*([a-z]+)"
 FREQUENCY_HINT = N_("try weekly, every 2 weeks, monthly, quarterly, alle 2 Wochen or monatlich")
 
 
+def frequency_names() -> list[str]:
+    """The rhythms known by name, English and German, as tab completion offers them."""
+    return list(_NAMED_FREQUENCIES)
+
+
 @lru_cache(maxsize=256)
 def parse_frequency(text: str) -> Frequency:
     """Read a rhythm like 'alle 2 Wochen' or 'quarterly'; raise on nonsense or non-positive."""

@@ -4,6 +4,7 @@ Rich tables for terminals are drawn by the CLI; everything here is plain text so
 that pipes, files and cron mail get clean output.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,10 @@ from typing import TextIO
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Leading characters that do not hide a formula behind them.
 BLANKS = " \u00a0\u3000\n"
+# Columns that hold euros, in reports and exports alike: written with their cents.
+MONEY = frozenset({"amount", "annual_value", "lifetime_value", "orders_total"})
+# The journal's days and instants as text (2026-11-22, 2026-11-22T17:00:00+00:00).
+ISO_TEXT = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?")
 
 
 @dataclass
@@ -116,13 +121,51 @@ def plain(value: object) -> object:
     return value
 
 
-def csv_cell(value: object) -> object:
+def number_text(value: float, *, money: bool = False) -> str:
+    """Money with its cents (2400.00); other numbers in their shortest exact decimals,
+    without a float's trailing '.0' or an exponent (2400, 0.833, 0.00001)."""
+    if money:
+        return f"{value:.2f}"
+    from decimal import Decimal
+
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def iso_value(text: str) -> object:
+    """The day or instant that ISO text from the journal stands for; other text as is."""
+    if not ISO_TEXT.fullmatch(text):
+        return text
+    try:
+        return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError:  # 2026-02-30 is text, not a day
+        return text
+
+
+def spreadsheet_moment(value: datetime) -> str:
+    """An instant in local time, as German spreadsheets read one; seconds when there are."""
+    local = value.astimezone()
+    return local.strftime("%d.%m.%Y %H:%M:%S" if local.second else "%d.%m.%Y %H:%M")
+
+
+def csv_cell(value: object, money: bool = False, excel: bool = False) -> object:
+    """One CSV cell; text is made inert. Plain: ISO dates and '.' decimals. `excel`:
+    what a spreadsheet under German settings reads as a number or a date (decimal
+    comma, TT.MM.JJJJ, local time), ISO text from the journal included."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return value  # numbers stay numbers; "-1" is not a formula
+    if excel and isinstance(value, str):
+        value = iso_value(value)
+    if isinstance(value, float) or (money and isinstance(value, int)):
+        written = number_text(value, money=money)  # a number: "-1" is not a formula
+        return written.replace(".", ",") if excel else written
+    if isinstance(value, int):
+        return value
+    if excel and isinstance(value, datetime):
+        return spreadsheet_moment(value)
+    if excel and isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
     if isinstance(value, list | tuple):
         value = "; ".join(str(plain(item)) for item in value)
     return neutralise(str(plain(value)))
@@ -135,7 +178,8 @@ def write_csv(
     *,
     excel: bool = False,
 ) -> None:
-    """CSV with a header (even when empty); `excel` adds a BOM and ';' for German Excel."""
+    """CSV with a header (even when empty): RFC 4180 UTF-8 with ',' and ISO dates, or
+    with `excel` the spreadsheet form: a BOM, ';', decimal comma and TT.MM.JJJJ."""
     import csv
 
     if excel:
@@ -143,7 +187,7 @@ def write_csv(
     writer = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([csv_cell(row.get(name)) for name in fields])
+        writer.writerow([csv_cell(row.get(name), name in MONEY, excel) for name in fields])
 
 
 def write_json(rows: Sequence[dict[str, object]], stream: TextIO) -> None:
