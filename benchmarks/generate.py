@@ -63,7 +63,7 @@ NOTES = (
     None,
 )
 CHANNELS = ("phone", "email", "visit", "video", "letter", "newsletter")
-KINDS = ("call", "email", "visit", "meeting", "order", "complaint", "apology", "note")
+KINDS = ("call", "email", "visit", "meeting", "order", "complaint", "apology", "contact")
 RHYTHMS = ("1w", "2w", "1m", "6w", "3m", "6m", None, None)
 HISTORY_DAYS = 730
 BATCH = 50_000

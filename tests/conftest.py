@@ -103,6 +103,13 @@ def file_snapshot(path: Path) -> bytes:
         connection.close()
 
 
+def search_content(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """What the search index holds, entry by entry (kind, id, customer, day, words)."""
+    return sorted((tuple(row) for row in connection.execute(
+        "SELECT r.kind, r.ref, r.customer_id, r.day, s.body FROM search_rows r"
+        " JOIN search_index s ON s.rowid = r.row")), key=repr)  # fmt: skip
+
+
 def journal_content(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Everything in the journal, schema too, but the change log and the id counters,
     to prove that undo put it back; days of the daily tally that count nothing are
@@ -113,9 +120,12 @@ def journal_content(path: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         tables = [name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'change%'"
+            " AND name NOT LIKE 'search!_%' ESCAPE '!'"
             " AND name NOT IN ('sqlite_sequence', 'migrations')")]  # fmt: skip
         found = {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr)
                  for table in tables}  # fmt: skip
+        # The search index by what it holds: its row numbers and segments may differ.
+        found["search"] = search_content(connection)
         found["schema"] = connection.execute(
             "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
         ).fetchall()

@@ -304,6 +304,9 @@ def test_show(journal: Run) -> None:
         )
     )
     ok(journal("followup", "add", "mueller-bau", "Angebot schicken", "--due", "+2d"))
+    ok(journal("fact", "add", "mueller-bau/Petra Müller", "Segelt, Tochter Lena", "--source",
+               "Messe"))  # fmt: skip
+    ok(journal("date", "add", "mueller-bau/Petra Müller", "--birthday", "14.03.1975"))
     assert ok(journal("show", "mueller-bau")).stdout == (
         "Müller Bau GmbH (mueller-bau)\n"
         "  status: active; tier: A; tags: bau; value: €24,000 a year;"
@@ -312,6 +315,12 @@ def test_show(journal: Run) -> None:
         "\n"
         "Contacts:\n"
         "  Petra Müller (main), Einkauf\n"
+        "\n"
+        "What we know:\n"
+        "  #1 Petra Müller: Segelt, Tochter Lena (2026-11-25; Messe)\n"
+        "\n"
+        "Key dates:\n"
+        "  #1 Petra Müller turns 52 on Sun 2027-03-14 (birthday 1975-03-14)\n"
         "\n"
         "Preference:\n"
         "  who: anna, channel: phone, rhythm: every 2 weeks, days: Tue,Thu\n"
@@ -339,6 +348,14 @@ def test_show(journal: Run) -> None:
     assert data["preference"]["frequency"] == {"count": 2, "unit": "weeks"}
     assert len(data["preference_history"]) == 2
     assert data["timeline"][0]["amount"] == 1200
+    assert [(fact["contact"], fact["text"]) for fact in data["facts"]] == [
+        ("Petra Müller", "Segelt, Tochter Lena")
+    ]
+    assert data["key_dates"][0] == {
+        "id": 1, "handle": "mueller-bau", "name": "Müller Bau GmbH", "contact": "Petra Müller",
+        "kind": "birthday", "what": None, "on": "1975-03-14", "yearly": True,
+        "next_on": "2027-03-14", "years": 52, "source": None,
+    }  # fmt: skip
     timeline = list(
         csv.DictReader(io.StringIO(ok(journal("show", "mueller-bau", "-f", "csv")).stdout))
     )

@@ -224,7 +224,7 @@ def test_log_errors_change_nothing(customer: Run, db_path: Path) -> None:
             "--kind",
             "gossip",
         ): "Error: unknown kind 'gossip'; use one of call, meeting, email, order, complaint,"
-        " apology, visit, note, quote, letter, message, newsletter (or x-NAME for your own)",
+        " apology, visit, quote, letter, message, newsletter, contact (or x-NAME for your own)",
         (
             "log",
             "mueller-bau",

@@ -134,6 +134,9 @@ def test_due_csv_and_json(scene: Run) -> None:
         "warnings",
         "followup_id",
         "contact",
+        "key_date_id",
+        "occasion",
+        "years",
     ]
     assert [(row["handle"], row["days_overdue"], row["last_mood"]) for row in rows] == [
         ("baeckerei", "5", "2"),

@@ -246,7 +246,7 @@ def test_only_people_who_exist_are_taken(journal: Run, db_path: Path, tmp_path: 
     )
     assert file_snapshot(db_path) == before
     skipped = ok(journal("import", "csv", str(sheet), "--skip-invalid")).stderr
-    assert "1 added, 0 updated, 1 skipped" in skipped
+    assert "1 added, 0 updated, 0 unchanged, 1 skipped" in skipped
 
 
 def test_the_owner_looks_after_customers_who_chose_nobody(run: Run) -> None:

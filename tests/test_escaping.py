@@ -43,6 +43,8 @@ def hostile_journal(run: Run) -> None:
                "--followup", "+1d"))  # fmt: skip
         ok(run("followup", "add", handle, payload, "--due", "today"))
         ok(run("consent", "grant", handle, "--purpose", "newsletter", "--evidence", payload))
+        ok(run("fact", "add", handle, note, "--source", note))
+        ok(run("date", "add", handle, "--on", "+2d", "--what", note, "--source", note))
 
 
 def assert_inert(result: Result) -> None:
@@ -55,7 +57,8 @@ def assert_inert(result: Result) -> None:
 COMMANDS = [
     ["list"], ["due"], ["impressions"], ["show", "k0"], ["show", "k3"], ["followup", "list"],
     ["consent", "list"], ["contact", "list", "k3"], ["health"], ["value"], ["reactive"],
-    ["fairness"], ["pulse"], ["remind"], ["person", "list"],
+    ["fairness"], ["pulse"], ["remind"], ["person", "list"], ["fact", "list"], ["date", "list"],
+    ["remind", "--days", "3"],
 ]  # fmt: skip
 
 
@@ -92,7 +95,9 @@ def test_data_formats_keep_the_data_but_never_nul(journal: Run) -> None:
     assert "K\x1b]0;PWNED\x07\x1b[2J" in names and "nulbyte" in names
 
 
-@pytest.mark.parametrize("command", [["list"], ["due"], ["show", "k0"], ["followup", "list"]])
+@pytest.mark.parametrize(
+    "command", [["list"], ["due"], ["show", "k0"], ["followup", "list"], ["fact", "list"]]
+)
 def test_a_terminal_gets_no_raw_control_and_no_markup(
     journal: Run, db_path: Path, command: list[str]
 ) -> None:

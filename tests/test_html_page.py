@@ -154,7 +154,8 @@ def test_in_a_browser_the_page_shows_what_the_reports_say(
     assert over, "the fixture makes someone over-contacted"
     assert rows_of(page, "#at-risk") == [risk for risk in risks if risk not in over]
     assert rows_of(page, "#over-contacted") == over
-    due = report("due", "--days", str((SUNDAY - TODAY).days))
+    due = [{key: value for key, value in row.items() if key != "last_note"}
+           for row in report("due", "--days", str((SUNDAY - TODAY).days))]  # fmt: skip
     shown_due = rows_of(page, "#due")
     assert sorted(shown_due, key=json.dumps) == sorted(due, key=json.dumps)
     people = page.eval_on_selector_all("#due h3", "heads => heads.map(h => h.textContent)")
@@ -210,3 +211,39 @@ def test_readme_shows_the_demo_page(browser: Any, tmp_path: Path) -> None:
     shown = (readme.parent / "docs" / "monday-page.png").read_bytes()
     assert shown[:8] == picture[:8] == b"\x89PNG\r\n\x1a\n"
     assert shown[16:24] == picture[16:24]  # the same width and height
+
+
+def test_the_page_never_replaces_the_journal_or_a_special_file(
+    hostile: Run, db_path: Path, tmp_path: Path
+) -> None:
+    before = db_path.read_bytes()
+    for target in (db_path, Path(f"{db_path}-wal")):
+        assert "is the journal" in error_line(hostile("report", "html", "--out", str(target)))
+    assert db_path.read_bytes() == before
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "not a regular file" in error_line(hostile("report", "html", "--out", str(fifo)))
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    # Through a link: the file it points to is written, the link stays.
+    (tmp_path / "real.html").write_text("old")
+    (tmp_path / "link.html").symlink_to(tmp_path / "real.html")
+    ok(hostile("report", "html", "--out", str(tmp_path / "link.html")))
+    assert (tmp_path / "link.html").is_symlink()
+    assert (tmp_path / "real.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert ok(hostile("report", "html", "--out", "-")).stdout.startswith("<!DOCTYPE html>")
+
+
+def test_the_page_is_utf8_whatever_the_output_speaks(hostile: Run, db_path: Path) -> None:
+    ok(hostile("add", "weingut-hoefler", "--name", "Weingut Höfler"))
+    environment = {**os.environ, "KUNDENPFLEGE_DB": str(db_path), "KUNDENPFLEGE_NOW": PINNED_NOW,
+                   "PYTHONIOENCODING": "latin-1"}  # fmt: skip
+    page = subprocess.run([sys.executable, "-m", "kundenpflege", "report", "html"],
+                          env=environment, capture_output=True, check=True).stdout  # fmt: skip
+    assert "Weingut Höfler".encode() in page and b'charset="utf-8"' in page
+
+
+def test_the_page_shows_a_note_s_first_words_only(hostile: Run) -> None:
+    secret = "Vertraulich: " + " ".join(["die Scheidung läuft noch"] * 6)
+    ok(hostile("log", "kunde-1", "--at", "2026-11-24 09:00", "--note", secret))
+    page = ok(hostile("report", "html")).stdout
+    assert "Vertraulich: die Scheidung" in page and secret not in page

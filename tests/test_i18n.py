@@ -74,7 +74,8 @@ def test_every_string_shown_to_users_has_a_german_translation(catalog_tool: Modu
 
 def test_the_catalog_holds_the_help_of_every_command(catalog_tool: ModuleType) -> None:
     texts = catalog_tool.help_texts()
-    assert "Whom to contact, why, who of us, on which channel, and the last impression." in texts
+    due = "Whom to contact, why, who of us, on which channel, and the last impression."
+    assert any(text.startswith(due) for text in texts)
     assert "Only customers of this tier." in texts and "Examples" in texts
 
 
@@ -293,8 +294,8 @@ def test_messages_of_writing_commands_in_german(journal: Run) -> None:
         (["add"], "Fehler: Es fehlt die Angabe 'handle'.", 2),
         (["fällig"], "Fehler: Unbekannter Befehl „fällig“; siehe „kundenpflege --help“.", 2),
         (["log", "kunde", "--kind", "plausch"], "Fehler: unbekannte Kontaktart „plausch“; möglich"
-         " sind call, meeting, email, order, complaint, apology, visit, note, quote, letter,"
-         " message, newsletter (oder x-NAME für eine eigene)", 1),
+         " sind call, meeting, email, order, complaint, apology, visit, quote, letter,"
+         " message, newsletter, contact (oder x-NAME für eine eigene)", 1),
     ],
 )  # fmt: skip
 def test_errors_read_as_german(

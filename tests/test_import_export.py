@@ -26,7 +26,9 @@ def customers(run: Run) -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize("name", ["excel-cp1252.csv", "excel-utf8-bom.csv"])
 def test_import_german_excel(journal: Run, name: str) -> None:
     result = ok(journal("import", "csv", str(FIXTURES / name)))
-    assert result.stderr == f"Imported {FIXTURES / name}: 3 added, 0 updated, 0 skipped.\n"
+    assert result.stderr.splitlines()[-1] == (
+        f"Imported {FIXTURES / name}: 3 added, 0 updated, 0 unchanged, 0 skipped."
+    )
     found = customers(journal)
     assert set(found) == {"mueller-bau-gmbh", "baeckerei-weiss", "cafe-groessenwahn"}
     mueller = found["mueller-bau-gmbh"]
@@ -61,7 +63,7 @@ def test_reimport_updates_and_never_duplicates(journal: Run, db_path: Path) -> N
     path = FIXTURES / "libreoffice.csv"
     ok(journal("import", "csv", str(path)))
     again = ok(journal("import", "csv", str(path)))
-    assert again.stderr == f"Imported {path}: 0 added, 3 updated, 0 skipped.\n"
+    assert again.stderr == f"Imported {path}: nothing to change.\n"
     connection = sqlite3.connect(db_path)
     counts = connection.execute(
         "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM contacts),"
@@ -73,8 +75,8 @@ def test_reimport_updates_and_never_duplicates(journal: Run, db_path: Path) -> N
 def test_dry_run_writes_nothing(journal: Run, db_path: Path) -> None:
     before = file_snapshot(db_path)
     result = ok(journal("import", "csv", str(FIXTURES / "libreoffice.csv"), "--dry-run"))
-    assert result.stderr.endswith(": 3 added, 0 updated, 0 skipped.\n")
-    assert result.stderr.startswith("Would import ")
+    assert result.stderr.endswith(": 3 added, 0 updated, 0 unchanged, 0 skipped.\n")
+    assert result.stderr.splitlines()[-1].startswith("Would import ")
     assert file_snapshot(db_path) == before
 
 
@@ -94,7 +96,9 @@ def test_skip_invalid_reports_what_it_left_out(journal: Run) -> None:
     assert result.stderr == (
         "Skipped line 3: 'keine-mail' does not look like an e-mail address\n"
         "Skipped line 4: 'zwölf' is not an amount of money\n"
-        f"Imported {path}: 1 added, 0 updated, 2 skipped.\n"
+        "1 of 1 new customer due this week; first contacts spread over working days until"
+        " Wed 2026-11-25 (--due-now: all today).\n"
+        f"Imported {path}: 1 added, 0 updated, 0 unchanged, 2 skipped.\n"
     )
     assert list(customers(journal)) == ["gut-gmbh"]
 
@@ -110,8 +114,8 @@ def test_map_and_wrong_columns(journal: Run, tmp_path: Path) -> None:
     assert customers(journal)["k-1"]["name"] == "Erste GmbH"
     assert error_line(journal("import", "csv", str(path), "--map", "Bezeichnung=colour")) == (
         "Error: --map: unknown field 'colour'; use one of handle, name, company, tier, tags,"
-        " annual_value, status, since, contact_name, contact_role, email, phone, note, person,"
-        " channel, every, days, maximum"
+        " annual_value, status, since, contact_name, contact_role, email, phone, note, birthday,"
+        " anniversary, person, channel, every, days, maximum"
     )
     assert error_line(journal("import", "csv", str(path), "--map", "Bezeichnung")) == (
         "Error: --map 'Bezeichnung' should look like COLUMN=FIELD"
@@ -180,13 +184,16 @@ def test_vcard_details(journal: Run, db_path: Path) -> None:
     ok(journal("import", "vcard", str(FIXTURES / "apple-3.0.vcf")))
     ok(journal("import", "vcard", str(FIXTURES / "nextcloud-4.0.vcf")))
     connection = sqlite3.connect(db_path)
-    notes = dict(connection.execute("SELECT name, note FROM contacts WHERE note IS NOT NULL"))
-    assert notes["Jürgen Weiß"].endswith("und trotzdem als eine Zeile gelesen werden muss.")
+    # A card's NOTE is a fact of its person (issue 16).
+    listed = json.loads(ok(journal("fact", "list", "-f", "json")).stdout)
+    facts = {row["contact"]: row for row in listed}
+    assert facts["Jürgen Weiß"]["text"].endswith("und trotzdem als eine Zeile gelesen werden muss.")
+    assert facts["Petra Müller"]["source"] == str(FIXTURES / "apple-3.0.vcf")
     phones = dict(connection.execute("SELECT name, phone FROM contacts"))
     assert phones["Sabine Krause"] == "+49-221-98765"
     assert phones["Petra Müller"] == "+49 30 1234567"
     again = ok(journal("import", "vcard", str(FIXTURES / "apple-3.0.vcf")))
-    assert again.stderr.endswith(": 0 added, 2 updated, 0 skipped.\n")
+    assert again.stderr.endswith(": nothing to change.\n")
 
 
 def test_bad_vcards(journal: Run, tmp_path: Path, db_path: Path) -> None:
@@ -227,7 +234,11 @@ def test_every_table_exports_safely(journal: Run) -> None:
         ok(journal("log", "evil", "--kind", "call", "--note", payload))
     ok(journal("followup", "add", "evil", "@SUM(A1)", "--due", "today"))
     ok(journal("consent", "grant", "evil", "--purpose", "newsletter", "--evidence", "=3"))
-    for table in ("customers", "contacts", "preferences", "interactions", "followups", "consent"):
+    ok(journal("fact", "add", f"evil/{PAYLOADS[7]}", PAYLOADS[1], "--source", PAYLOADS[3]))
+    ok(journal("date", "add", "evil", "--on", "+3d", "--what", PAYLOADS[6], "--source", "=4"))
+    tables = ("customers", "contacts", "preferences", "interactions", "followups", "consent",
+              "facts", "key_dates")  # fmt: skip
+    for table in tables:
         text = ok(journal("export", "csv", table)).stdout
         for row in csv.reader(io.StringIO(text)):
             for cell in row:
@@ -239,7 +250,7 @@ def test_every_table_exports_safely(journal: Run) -> None:
     assert excel.startswith("\ufeffid;customer;occurred_at;")
     assert error_line(journal("export", "csv", "secrets")) == (
         "Error: unknown table 'secrets'; use one of customers, contacts, preferences,"
-        " interactions, followups, consent"
+        " interactions, followups, facts, key_dates, consent"
     )
 
 
@@ -577,8 +588,9 @@ def test_a_bulk_import_builds_indexes_once_and_a_failed_one_keeps_them(
     indexes = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert set(BULK_INDEXES) <= indexes
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Spread over their first month (working days up to Christmas Eve), read by the index.
     due_rows = connection.execute(
         "SELECT count(*) FROM customers INDEXED BY customers_next_due"
-        " WHERE restricted = 0 AND next_due <= '2026-11-25'"
+        " WHERE restricted = 0 AND next_due BETWEEN '2026-11-25' AND '2026-12-24'"
     ).fetchone()[0]
     assert due_rows == BULK_ROWS + 200

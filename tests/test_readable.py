@@ -134,3 +134,32 @@ def test_german_help_names_the_german_commands(run: Run) -> None:
     for alias in ("(faellig)", "(eindruecke)", "(erinnern)"):
         assert alias in overview
     assert "(faellig)" not in ok(run("--help")).stdout
+
+
+def test_a_full_disk_is_one_error_line(demo_journal: Path) -> None:
+    environment = {**os.environ, "KUNDENPFLEGE_DB": str(demo_journal),
+                   "KUNDENPFLEGE_NOW": PINNED_NOW}  # fmt: skip
+    for command in (["due"], ["due", "--excel"], ["report", "html"], ["export", "json"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "kundenpflege", *command], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, env=environment)  # fmt: skip
+        assert result.returncode == 1, command
+        assert result.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+def test_one_long_word_does_not_push_the_other_columns_out(journal: Run, db_path: Path) -> None:
+    ok(journal("add", "cafe-koch", "--name", "Café Koch"))
+    url = "https://example.org/angebote/2026/kunde/cafe-koch/version-3-final.pdf"
+    ok(journal("followup", "add", "cafe-koch", f"Angebot {url} schicken", "--due", "2026-11-26"))
+    screen = ANSI.sub("", terminal(["followup", "list"], db_path, COLUMNS="80"))
+    header = next(line for line in screen.splitlines() if "Customer" in line)
+    assert "Due" in header and "What" in header
+    assert "https://example.org/ang…" in screen and "Not shown" not in screen
+    assert url in ok(journal("followup", "list", "-f", "csv")).stdout  # data keeps it whole
+
+
+def test_messages_break_between_words_on_a_terminal(demo_journal: Path) -> None:
+    screen = ANSI.sub("", terminal(["fairness"], demo_journal, COLUMNS="80")).replace("\r", "")
+    assert "Not shown at this width:" in screen and "every\ncolumn." in screen
+    for line in screen.splitlines():
+        assert len(line) <= 80, line

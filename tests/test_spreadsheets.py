@@ -21,7 +21,7 @@ from tests.conftest import APP, Run, error_line, ok, program
 
 PAYLOADS = ["=1+1", '=HYPERLINK("http://evil.example","x")', "@SUM(1,1)", "-2+3"]
 # What the commands that take an argument get in the demo journal.
-ARGUMENTS = {"handle": "weingut-hoefler", "table": "customers"}
+ARGUMENTS = {"handle": "weingut-hoefler", "table": "customers", "text": "Höfler"}
 
 
 def test_excel_cells_read_as_numbers_and_dates_under_german_settings() -> None:

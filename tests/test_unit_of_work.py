@@ -8,6 +8,7 @@ import csv
 import sqlite3
 import tempfile
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from typer.testing import CliRunner, Result
 
 from kundenpflege import clock
-from kundenpflege.domain import customers, gdpr, interactions, preferences, schedule
+from kundenpflege.domain import customers, gdpr, interactions, preferences, schedule, search_index
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain.consent import subject
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import APP, TODAY, Run, journal_content, ok
+from tests.conftest import APP, TODAY, Run, journal_content, ok, search_content
 
 HANDLES = st.sampled_from(["anker", "berg", "chen", "dorn"])
 DAYS = st.dates(min_value=TODAY.replace(year=2026, month=5), max_value=TODAY)
@@ -42,6 +43,15 @@ def check_derived_state(connection: sqlite3.Connection) -> None:
     )
     assert schedule.stale_followups(connection) == []
     assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
+    # The search index holds exactly what the entries say, folded, nothing left marked.
+    assert search_content(connection) == sorted((
+        (entry.kind, entry.ref, entry.customer_id, entry.day, search_index.fold(entry.text))
+        for kind in search_index.SOURCES
+        for entry in search_index.entries(connection, kind, [
+            ref for (ref,) in connection.execute(
+                f"SELECT id FROM ({search_index.SOURCES[kind].format(ids='1')})")])
+    ), key=repr)  # fmt: skip
+    assert connection.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
 
 
 class Journal(RuleBasedStateMachine):
@@ -226,6 +236,23 @@ class Journal(RuleBasedStateMachine):
     @rule(handle=HANDLES, day=DAYS, name=st.sampled_from(["Petra", "Jan"]))
     def log_with_contact(self, handle: str, day: object, name: str) -> None:
         self.run("log", handle, "--at", f"{day} 11:00", "--contact", name, "--kind", "call")
+
+    @rule(handle=HANDLES, name=st.sampled_from(["", "Petra"]))
+    def fact_add(self, handle: str, name: str) -> None:
+        self.run("fact", "add", f"{handle}/{name}" if name else handle, "Segelt gern")
+
+    @rule(number=st.integers(min_value=1, max_value=6))
+    def fact_remove(self, number: int) -> None:
+        self.run("fact", "remove", str(number))
+
+    @rule(handle=HANDLES, name=st.sampled_from(["", "Jan"]), day=DAYS)
+    def date_add(self, handle: str, name: str, day: date) -> None:
+        self.run("date", "add", f"{handle}/{name}" if name else handle, "--anniversary",
+                 f"{day.day}.{day.month}.")  # fmt: skip
+
+    @rule(number=st.integers(min_value=1, max_value=6))
+    def date_remove(self, number: int) -> None:
+        self.run("date", "remove", str(number))
 
     @rule(handle=HANDLES)
     def consent(self, handle: str) -> None:

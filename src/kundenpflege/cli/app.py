@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from kundenpflege.cli.completion import Offered
-    from kundenpflege.present.charts import Glyphs
+    from kundenpflege.cli.tables import Picture
     from kundenpflege.present.render import Report
 
 TTY_LIMIT = 50
@@ -117,6 +117,7 @@ class JournalGroup(TyperGroup):
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
+            sys.stdout.flush()  # a full disk shows here, not in a traceback at exit
         except KundenpflegeError as error:
             fail(str(error), error.exit_status)
         except NoArgsIsHelpError as error:
@@ -132,7 +133,20 @@ class JournalGroup(TyperGroup):
             # The reader (e.g. `head`) went away; that is not our error.
             sys.stderr.close()
             sys.exit(ExitStatus.OK)
+        except OSError as error:  # the output could not be written: a full disk, a device
+            unwritable_output()
+            fail(_("cannot write the output: {reason}").format(
+                reason=i18n.system_message(error)), ExitStatus.ERROR)  # fmt: skip
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+
+def unwritable_output() -> None:
+    """What is still buffered for stdout goes nowhere, so that Python's own flush at
+    exit does not fail again with a traceback."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured output)
+        pass
 
 
 def examples(*lines: str, title: str = N_("Examples")) -> str:
@@ -178,8 +192,9 @@ class Session:
 
         with sqlite_errors(self.path):
             connection = journal.open_journal(
-                self.path, clock.now(), upgrade=upgrade, command=self.command
-            )
+                self.path, clock.now(), upgrade=upgrade, command=self.command,
+                progress=OpeningProgress(),
+            )  # fmt: skip
             try:
                 if write:
                     with journal.change(connection):
@@ -220,7 +235,9 @@ class Session:
         from kundenpflege.domain import journal
 
         with sqlite_errors(self.path):
-            connection, created = journal.create_journal(self.path, clock.now(), self.command)
+            connection, created = journal.create_journal(
+                self.path, clock.now(), self.command, progress=OpeningProgress()
+            )
             try:
                 yield connection, created
             finally:
@@ -229,6 +246,28 @@ class Session:
     @property
     def path(self) -> "Path":
         return paths.database_path(self.db_option)
+
+
+class OpeningProgress:
+    """A bar for long work while a journal opens (the search index of an older journal
+    is built once), on a terminal only; nothing is imported unless it is needed."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total < 10_000:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(_("Building the search index"), total=total)
+        self.bar.update(self.task, completed=done)
+        if done >= total:
+            self.bar.stop()
 
 
 @contextmanager
@@ -375,8 +414,24 @@ def row_limit(limit: int | None, output: OutputFormat, excel: bool = False) -> i
 
 
 def say(message: str) -> None:
-    """Messages go to stderr so stdout stays clean data; user text in them is inert."""
-    print(one_line(message), file=sys.stderr)
+    """Messages go to stderr so stdout stays clean data; user text in them is inert.
+    On a terminal a long message breaks between words, never inside one."""
+    line = one_line(message)
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        line = "\n".join(textwrap.wrap(line, width, break_long_words=False,
+                                        break_on_hyphens=False)) or line  # fmt: skip
+    print(line, file=sys.stderr)
+
+
+def utf8_output() -> None:
+    """Data and pages are UTF-8 whatever the terminal speaks (CSV, JSON, HTML say so)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
 
 
 def at_terminal() -> bool:
@@ -414,6 +469,8 @@ def emit(
     from kundenpflege.present import render
 
     output = data_format(output, excel)
+    if output is not OutputFormat.table:
+        utf8_output()
     if output is OutputFormat.csv:
         render.write_csv(report.fields, report.data, sys.stdout, excel=excel)
     elif output is OutputFormat.json:
@@ -421,10 +478,14 @@ def emit(
     elif not report.data:
         say(_("{title}: none.").format(title=report.title))
     elif sys.stdout.isatty():
+        from kundenpflege.cli.tables import rich_table
+
         rich_table(report, wide=wide)
     else:
         sys.stdout.write(render.plain_table(report.titles, report.table))
     if picture and report.data and output is OutputFormat.table:
+        from kundenpflege.cli.tables import draw
+
         draw(picture)
     if report.note:
         say(report.note)
@@ -438,73 +499,6 @@ def emit(
         say(ngettext("… {count} more row; use --limit 0 to see all.",
                      "… {count} more rows; use --limit 0 to see all.",
                      report.hidden).format(count=report.hidden))  # fmt: skip
-
-
-def rich_table(report: "Report", *, wide: bool = False) -> None:
-    """A table that fits the terminal: below 80 columns one block per entry; else the
-    least important columns are left out (and named) until every value and word
-    fits whole. `--wide` shows every column, wrapping as it must."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from kundenpflege.present import render
-
-    console = Console(highlight=False)
-    if not wide and console.width < render.NARROW:
-        console.print(Text(report.title, style="bold"))
-        console.print(Text(render.blocks(report).rstrip("\n")))
-        return
-    shown: list[int] = list(range(len(report.titles)))
-    widths: list[int | None] = [None] * len(shown)
-    layout = None if wide else render.fit(report, console.width)
-    if layout:
-        shown, widths = layout.shown, list(layout.widths)
-    # Text objects: a bracket in a customer's name is a bracket, never markup.
-    table = Table(
-        title=Text(report.title), header_style="bold", title_justify="left",
-        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
-    )  # fmt: skip
-    for index, width in zip(shown, widths, strict=True):
-        table.add_column(Text(report.titles[index]), width=width, overflow="fold")
-    for number, row in enumerate(report.table):
-        warn = bool(report.warn) and report.warn[number]
-        table.add_row(*(Text(row[index]) for index in shown), style="yellow" if warn else None)
-    console.print(table)
-    if layout and layout.left_out:
-        names = ", ".join(report.titles[index] for index in layout.left_out)
-        say(_("Not shown at this width: {columns}; add --wide to see every column.").format(
-            columns=names))  # fmt: skip
-
-
-# Draws a picture's lines for a width and the characters the output can carry.
-Picture = Callable[[int, "Glyphs"], list[str]]
-
-
-def draw(picture: Picture) -> None:
-    """A picture under a table: block characters where the output can carry them,
-    the bars coloured on a terminal (Rich honours NO_COLOR), plain in a pipe."""
-    import shutil
-
-    from kundenpflege.present import render
-    from kundenpflege.present.charts import BLOCKS, glyphs_for
-
-    terminal = sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if terminal else render.NARROW
-    lines = picture(width, glyphs_for(sys.stdout.encoding))
-    if not lines:
-        return
-    if not terminal:
-        sys.stdout.write("".join(f"\n{line}" for line in lines) + "\n")
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    shown = Text("\n" + "\n".join(lines))
-    shown.highlight_regex(f"[{BLOCKS.eighths}]+", "cyan")
-    shown.highlight_regex(f"{BLOCKS.earlier}+", "bright_black")
-    Console(highlight=False).print(shown)
 
 
 def next_contact(day: date) -> str:

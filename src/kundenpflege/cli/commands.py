@@ -26,9 +26,10 @@ MODULES = {
     "log": "journal", "undo": "journal",
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
+    "search": "search",
     "backup": "setup", "restore": "setup", "doctor": "setup",
     "contact": "customers", "person": "customers", "followup": "journal",
-    "interaction": "journal", "report": "page",
+    "interaction": "journal", "report": "page", "fact": "knowing", "date": "knowing",
     "consent": "consent", "import": "data", "export": "data", "gdpr": "consent",
 }  # fmt: skip
 ORDER = tuple(MODULES)

@@ -1,12 +1,13 @@
 """Consent for marketing contact and the data rights (GDPR)."""
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kundenpflege import clock
 from kundenpflege.cli.app import (
+    AsOf,
     Excel,
     Format,
     OutputFormat,
@@ -17,9 +18,14 @@ from kundenpflege.cli.app import (
     examples,
     say,
     session,
+    today_or,
+    utf8_output,
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from kundenpflege.reports.consent_valid import Unreachable
 
 consent_app = typer.Typer(no_args_is_help=True, help="The consent ledger for marketing contact.")
 app.add_typer(consent_app, name="consent")
@@ -100,25 +106,77 @@ def consent_withdraw(context: typer.Context, whom: Whom, purpose: Purpose,
     record_consent(context, whom, "withdraw", purpose, evidence)
 
 
-@consent_app.command("list", epilog=examples("kundenpflege consent list mueller-bau"))
+@consent_app.command(
+    "list",
+    epilog=examples(
+        "kundenpflege consent list mueller-bau",
+        "kundenpflege consent list --valid --purpose newsletter --format csv > newsletter.csv",
+    ),
+)
 def consent_list(
     context: typer.Context,
     handle: Annotated[
         str | None,
         typer.Argument(help="Only this customer.", autocompletion=completes("customers")),
     ] = None,
+    valid: Annotated[
+        bool,
+        typer.Option(
+            "--valid",
+            help="Only the people whose consent for --purpose is confirmed and not withdrawn"
+            " (today or --as-of): name, e-mail, customer, when, evidence.",
+        ),
+    ] = False,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this purpose: newsletter, email-marketing or phone-marketing.",
+            autocompletion=completes("purposes"),
+        ),
+    ] = None,
+    as_of: AsOf = None,
     output: Format = OutputFormat.table,
     excel: Excel = False,
     wide: Wide = False,
 ) -> None:
-    """The whole ledger, oldest first: every grant, confirmation and withdrawal."""
+    """The whole ledger, oldest first: every grant, confirmation and withdrawal.
+
+    With --valid --purpose: who may be contacted for it, ready for a newsletter platform;
+    people who asked not to be contacted and restricted customers are left out.
+    """
     from kundenpflege.domain import consent, customers
     from kundenpflege.present import views
 
+    if purpose is not None:
+        consent.check_purpose(purpose)
+    if valid and purpose is None:
+        raise KundenpflegeError(
+            _("--valid needs --purpose: newsletter, email-marketing or phone-marketing")
+        )
+    day = today_or(as_of)
+    unreachable: list[Unreachable] = []
     with session(context).journal() as connection:
         customer_id = customers.find(connection, handle)["id"] if handle else None
-        rows = consent.ledger(connection, customer_id)
-    emit(views.consent_report(rows), output, excel=excel, wide=wide)
+        if valid and purpose:
+            from kundenpflege.reports.consent_valid import valid as valid_consent
+
+            people, unreachable = valid_consent(connection, purpose, day, customer_id)
+            report = views.valid_consent_report(people, purpose)
+        else:
+            until = day if as_of is not None else None
+            rows = consent.ledger(connection, customer_id, purpose=purpose, until=until)
+            report = views.consent_report(rows)
+    emit(report, output, excel=excel, wide=wide)
+    if unreachable:
+        whom = ", ".join(f"{person.customer}/{person.name}" for person in unreachable)
+        message = (
+            ngettext("Left out {count} without a phone number: {whom}",
+                     "Left out {count} without a phone number: {whom}", len(unreachable))
+            if purpose == "phone-marketing"
+            else ngettext("Left out {count} without an e-mail address: {whom}",
+                          "Left out {count} without an e-mail address: {whom}", len(unreachable))
+        )  # fmt: skip
+        say(message.format(count=len(unreachable), whom=whom))
 
 
 Subject = Annotated[
@@ -142,6 +200,7 @@ def gdpr_export(context: typer.Context, subject: Subject) -> None:
         found = gdpr.subjects(connection, subject)
         data = [gdpr.access(connection, who, clock.now()) for who in found]
     # One person at one customer: their document; at several: one document each.
+    utf8_output()
     json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

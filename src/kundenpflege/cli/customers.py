@@ -27,6 +27,7 @@ from kundenpflege.cli.app import (
     say,
     session,
     today_or,
+    utf8_output,
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
@@ -181,6 +182,7 @@ def show(
 
         from kundenpflege.present import render
 
+        utf8_output()
         render.write_json([dataclasses.asdict(found)], sys.stdout)
     elif output is OutputFormat.csv:
         emit(views.impressions_report(found.timeline, more=False), output, excel=excel)

@@ -18,6 +18,7 @@ from kundenpflege.cli.app import (
     say,
     session,
     today_or,
+    utf8_output,
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
@@ -43,6 +44,24 @@ SkipInvalid = Annotated[
 ]
 
 
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace fields that hold another value (else kept and listed); undo restores them.",
+    ),
+]
+
+
+DueNow = Annotated[
+    bool,
+    typer.Option(
+        "--due-now",
+        help="Make every new customer due today instead of spreading them over their rhythm.",
+    ),
+]
+
+
 def run_import(
     context: typer.Context,
     records: "list[Record]",
@@ -50,8 +69,12 @@ def run_import(
     path: Path,
     dry_run: bool,
     skip_invalid: bool,
+    overwrite: bool,
+    due_now: bool,
 ) -> None:
     from kundenpflege.interop import importing
+    from kundenpflege.present import import_text
+    from kundenpflege.present.escape import one_line
 
     if problems and not skip_invalid:
         raise KundenpflegeError(
@@ -65,8 +88,15 @@ def run_import(
     ):
         outcome = importing.apply(
             connection, records, now=clock.now(), today=clock.today(), source=str(path),
-            skip_invalid=skip_invalid, dry_run=dry_run, progress=bar,
+            skip_invalid=skip_invalid, dry_run=dry_run, overwrite=overwrite, due_now=due_now,
+            progress=bar,
         )  # fmt: skip
+    # A dry run's listing is what was asked for (stdout); a real import's kept fields
+    # are messages (stderr), one line each.
+    for line in import_text.listing(outcome.rows):
+        print(one_line(line))
+    for handle, difference in outcome.kept if not dry_run else ():
+        say(import_text.conflict_line(handle, difference))
     skipped = problems + outcome.skipped
     for problem in skipped:
         say(_("Skipped {problem}").format(problem=problem))
@@ -75,13 +105,10 @@ def run_import(
     if len(outcome.lookalikes) > LOOKALIKES_SHOWN:
         say(_("… {count} more names that look like others").format(
             count=len(outcome.lookalikes) - LOOKALIKES_SHOWN))  # fmt: skip
-    summary = (
-        _("Would import {path}: {added} added, {updated} updated, {skipped} skipped.")
-        if dry_run
-        else _("Imported {path}: {added} added, {updated} updated, {skipped} skipped.")
-    )
-    say(summary.format(path=path, added=outcome.added, updated=outcome.updated,
-                       skipped=len(skipped)))  # fmt: skip
+    planned = import_text.due_this_week(outcome.first_due, clock.today(), spread=not due_now)
+    if planned:
+        say(planned)
+    say(import_text.summary(outcome, str(path), len(skipped), dry_run))
 
 
 @import_app.command(
@@ -100,11 +127,15 @@ def import_csv(
     ] = None,
     dry_run: DryRun = False,
     skip_invalid: SkipInvalid = False,
+    overwrite: Overwrite = False,
+    due_now: DueNow = False,
 ) -> None:
     """Import customers (and a contact each) from CSV; English or German headers.
 
     All or nothing: a bad row stops the import unless --skip-invalid. Importing the
-    same file again updates (by handle, then e-mail, then name), never duplicates.
+    same file again finds each customer (by handle, then e-mail, then name), never
+    duplicates, fills empty fields and keeps the ones you typed (--overwrite replaces
+    them). New customers are spread over their first rhythm on working days.
     """
     from kundenpflege.interop import csv_import
 
@@ -117,15 +148,19 @@ def import_csv(
             )
         overrides[column.strip()] = field.strip()
     records, problems = csv_import.read(path, clock.today(), overrides)
-    run_import(context, records, problems, path, dry_run, skip_invalid)
+    run_import(context, records, problems, path, dry_run, skip_invalid, overwrite, due_now)
 
 
 @import_app.command("vcard", epilog=examples("kundenpflege import vcard kontakte.vcf"))
 def import_vcard(
     context: typer.Context, path: FileArgument, dry_run: DryRun = False,
-    skip_invalid: SkipInvalid = False,
+    skip_invalid: SkipInvalid = False, overwrite: Overwrite = False, due_now: DueNow = False,
 ) -> None:  # fmt: skip
-    """Import an address book (vCard 2.1/3.0/4.0): ORG is the customer, the person a contact."""
+    """Import an address book (vCard 2.1/3.0/4.0): ORG is the customer, the person a contact.
+
+    Importing it again fills empty fields and keeps the ones you typed (--overwrite
+    replaces them); new customers are spread over their first rhythm on working days.
+    """
     from kundenpflege.interop import vcard_import
 
     records, media = vcard_import.read(path)
@@ -133,7 +168,7 @@ def import_vcard(
         say(ngettext("Left out {count} picture or sound: the journal keeps none.",
                      "Left out {count} pictures and sounds: the journal keeps none.",
                      media).format(count=media))  # fmt: skip
-    run_import(context, records, [], path, dry_run, skip_invalid)
+    run_import(context, records, [], path, dry_run, skip_invalid, overwrite, due_now)
 
 
 @import_app.command(
@@ -190,6 +225,7 @@ def export_csv(
     with session(context).journal() as connection:
         fields, count, rows = exporting.table(connection, table)
         with progress_bar(count, _("Exporting {table}").format(table=table)) as advance:
+            utf8_output()
             render.write_csv(fields, counted(rows, advance), sys.stdout, excel=excel)
 
 
@@ -200,6 +236,7 @@ def export_json(context: typer.Context) -> None:
 
     with session(context).journal() as connection:
         with progress_bar(exporting.journal_size(connection), _("Exporting")) as advance:
+            utf8_output()
             exporting.write_journal(connection, clock.now(), sys.stdout, advance)
 
 
@@ -209,14 +246,18 @@ def export_ical(
     days: Annotated[int, typer.Option(min=0, max=MAX_DAYS, help="How far ahead.")] = 30,
     as_of: AsOf = None,
 ) -> None:
-    """Due contacts and follow-ups as calendar events; stable UIDs update on re-import."""
+    """Due contacts and follow-ups as calendar events, key dates (birthdays, anniversaries)
+    as yearly events; stable UIDs update on re-import."""
+    from kundenpflege.domain import key_dates
     from kundenpflege.present.ical import calendar
     from kundenpflege.reports.due import due
 
     today = today_or(as_of)
     with session(context).report(today, plans_only=True) as connection:
         items, _total = due(connection, today, days_ahead=days)
-    data = calendar(items, clock.now())
+        occasions, _count = key_dates.listed(connection, today, plannable=True)
+    coming = [occasion for occasion in occasions if occasion.next_on is not None]
+    data = calendar(items, clock.now(), coming)
     # iCalendar text is CRLF-delimited UTF-8; write the bytes untouched.
     sys.stdout.flush()
     sys.stdout.buffer.write(data)

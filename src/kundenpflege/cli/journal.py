@@ -56,7 +56,8 @@ def log(
     kind: Annotated[
         str | None,
         typer.Option(
-            help="call, meeting, email, order, complaint, apology, note...",
+            help="call, meeting, email, order, complaint, apology... (from the channel, else"
+            " contact). What you learn is a fact: 'fact add'.",
             autocompletion=completes("kinds"),
         ),
     ] = None,
@@ -107,6 +108,10 @@ def log(
     moment = parse_moment(at, now) if at else now
     # A promise counts from the day of the conversation: "+2d" after a call last Monday.
     followup_on = parse_date(followup, moment.astimezone().date()) if followup is not None else None
+    if kind is not None:
+        from kundenpflege.domain import vocabulary
+
+        vocabulary.kind(kind)  # `--kind note` is refused before anyone types a note
     with session(context).journal() as connection:
         customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.

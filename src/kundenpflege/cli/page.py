@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from kundenpflege.cli.app import AsOf, Language, app, examples, say, session, today_or
+from kundenpflege.cli.app import (
+    AsOf,
+    Language,
+    app,
+    examples,
+    say,
+    session,
+    today_or,
+    utf8_output,
+)
 from kundenpflege.i18n import _
 from kundenpflege.limits import MAX_DAYS
 
@@ -47,10 +56,11 @@ def html(
     today = today_or(as_of)
     with session(context).report(today) as connection:
         page = page_html(monday_page(connection, today, period_days=period))
-    if out is None:
+    if out is None or str(out) == "-":
+        utf8_output()
         sys.stdout.write(page)
         return
     from kundenpflege.interop.textfile import write_private
 
-    write_private(out, page)
+    write_private(out, page, keep_off=session(context).path)
     say(_("Wrote {path}.").format(path=out))

@@ -53,7 +53,10 @@ def due(
     wide: Wide = False,
     limit: Limit = None,
 ) -> None:
-    """Whom to contact, why, who of us, on which channel, and the last impression."""
+    """Whom to contact, why, who of us, on which channel, and the last impression.
+
+    Key dates coming within --days (birthdays, anniversaries) have rows of their own.
+    """
     from kundenpflege.present import views
     from kundenpflege.reports import due as due_report
 
@@ -134,8 +137,17 @@ def remind(
         str | None,
         typer.Option(help="Only this person's contacts.", autocompletion=completes("people")),
     ] = None,
+    days: Annotated[
+        int,
+        typer.Option(
+            min=0, max=MAX_DAYS, help="Also what comes in the next N days (a birthday, say)."
+        ),
+    ] = 0,
 ) -> None:
-    """Plain-text digest of what is due today, grouped by our person; silent when nothing is."""
+    """Plain-text digest of what is due today, grouped by our person; silent when nothing is.
+
+    Key dates (birthdays, anniversaries) are in it on their day, or --days ahead.
+    """
     from kundenpflege.present.digest import digest
     from kundenpflege.reports import due as due_report
     from kundenpflege.storage.db import newer_than_us
@@ -144,7 +156,7 @@ def remind(
     # A newer journal is said only with something due: cron mails no warning alone.
     with session(context).report(today, plans_only=True, warn=False) as connection:
         known_person(connection, person)
-        items, _total = due_report.due(connection, today, days_ahead=0, person=person)
+        items, _total = due_report.due(connection, today, days_ahead=days, person=person)
         newer = newer_than_us(connection)
     sys.stdout.write(digest(items, today))
     if items and newer:

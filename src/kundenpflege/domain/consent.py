@@ -151,22 +151,41 @@ def describe(who: Subject) -> str:
     return f"{handle}/{who.contact_name}" if who.contact_name else handle
 
 
+# Customers restricted on `:day` (an entry of `restrictions` covering it) or now.
+RESTRICTED_ON = (
+    "SELECT c.id FROM customers c WHERE c.restricted = 1 OR EXISTS (SELECT 1 FROM"
+    " restrictions r WHERE r.customer_id = c.id"
+    " AND coalesce(date(r.restricted_at, 'localtime'), '') <= :day"
+    " AND (r.lifted_at IS NULL OR date(r.lifted_at, 'localtime') > :day))"
+)
+
+
 def ledger(
     connection: sqlite3.Connection,
     customer_id: int | None = None,
     *,
     include_restricted: bool = False,
+    purpose: str | None = None,
+    until: date | None = None,
 ) -> list[Entry]:
-    """Every ledger row, oldest first, for one customer or all; restricted customers'
-    only for their own profile."""
-    where, parameters = ("WHERE k.customer_id = ?", [customer_id]) if customer_id else ("", [])
+    """Every ledger row, oldest first, for one customer or all, of one purpose or all,
+    recorded by the end of `until` (local time) or ever; restricted customers' (now,
+    or on `until`) only for their own profile."""
+    conditions = ["k.customer_id = :customer"] if customer_id else []
     if not include_restricted:
-        where += (" AND" if where else "WHERE") + " c.restricted = 0"
+        conditions.append("c.restricted = 0")
+        if until:
+            conditions.append(f"c.id NOT IN ({RESTRICTED_ON})")
+    if purpose:
+        conditions.append("k.purpose = :purpose")
+    if until:
+        conditions.append("date(k.recorded_at, 'localtime') <= :day")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = connection.execute(
         "SELECT c.handle, ct.name AS contact, k.purpose, k.action, k.recorded_at, k.evidence"
         " FROM consent k JOIN customers c ON c.id = k.customer_id"
         f" LEFT JOIN contacts ct ON ct.id = k.contact_id {where} ORDER BY k.id",
-        parameters,
+        {"customer": customer_id, "purpose": purpose, "day": until.isoformat() if until else None},
     )
     return [Entry(*row) for row in rows]
 

@@ -31,19 +31,22 @@ def check(name: str, email: str | None) -> None:
 @journal.writes
 def insert_many(
     connection: sqlite3.Connection,
-    rows: list[tuple[int, str, str | None, str | None, str | None, bool, str | None]],
+    rows: list[tuple[int, str, str | None, str | None, str | None, bool]],
     now: datetime,
-) -> None:
-    """Checked contacts as (customer id, name, role, e-mail, phone, main, note)."""
+) -> list[int]:
+    """Checked contacts as (customer id, name, role, e-mail, phone, main); their ids,
+    in order (ids only grow, m007: one insert numbers them one after another)."""
     created = now.isoformat(timespec="seconds")
     connection.executemany(
-        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, note, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contacts (customer_id, name, role, email, phone, is_main, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (customer_id, name.strip(), role, email, phone, int(main), note, created)
-            for customer_id, name, role, email, phone, main, note in rows
+            (customer_id, name.strip(), role, email, phone, int(main), created)
+            for customer_id, name, role, email, phone, main in rows
         ],
     )
+    last = int(connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0])
+    return list(range(last - len(rows) + 1, last + 1))
 
 
 @journal.writes
@@ -57,13 +60,14 @@ def add(
     phone: str | None,
     main: bool,
     now: datetime,
-    note: str | None = None,
-) -> None:
+) -> int:
+    """A person at the customer; their id."""
     check(name, email)
     if main:
         # Only one main contact per customer: the new one takes over.
         connection.execute("UPDATE contacts SET is_main = 0 WHERE customer_id = ?", (customer_id,))
-    insert_many(connection, [(customer_id, name, role, email, phone, main, note)], now)
+    [contact_id] = insert_many(connection, [(customer_id, name, role, email, phone, main)], now)
+    return contact_id
 
 
 @journal.writes

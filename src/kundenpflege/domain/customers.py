@@ -73,6 +73,7 @@ class NewCustomer:
     annual_value: float | None = None
     tags: list[str] = field(default_factory=list)
     status: str = "active"
+    first_due: date | None = None  # the first contact planned by an import; else the day added
 
     def checked(self) -> "NewCustomer":
         check_handle(self.handle, "customer")
@@ -96,7 +97,8 @@ def insert_many(
     try:
         connection.executemany(
             "INSERT INTO customers (handle, name, company, tier, annual_value, status,"
-            " customer_since, created_at, name_skeleton) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " customer_since, created_at, name_skeleton, first_due)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     item.handle,
@@ -108,6 +110,7 @@ def insert_many(
                     since.isoformat(),
                     created,
                     skeleton(item.name.strip()),
+                    item.first_due.isoformat() if item.first_due else None,
                 )
                 for item, since in new
             ],

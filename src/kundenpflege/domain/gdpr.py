@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from kundenpflege.domain import consent, journal
+from kundenpflege.domain import consent, journal, search_index
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.storage import db
@@ -50,6 +50,14 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
             "consent": _rows(
                 connection, "SELECT * FROM consent WHERE customer_id = ?", customer_id
             ),  # fmt: skip
+            "facts": _rows(
+                connection, "SELECT * FROM facts WHERE customer_id = ? ORDER BY id", customer_id
+            ),  # fmt: skip
+            "key_dates": _rows(
+                connection,
+                "SELECT * FROM key_dates WHERE customer_id = ? ORDER BY id",
+                customer_id,
+            ),  # fmt: skip
         }
     return {
         "subject": {"kind": "contact", "customer": who.customer["handle"]},
@@ -64,6 +72,12 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
             who.contact_id,
         ),  # fmt: skip
         "consent": _rows(connection, "SELECT * FROM consent WHERE contact_id = ?", who.contact_id),
+        "facts": _rows(
+            connection, "SELECT * FROM facts WHERE contact_id = ? ORDER BY id", who.contact_id
+        ),
+        "key_dates": _rows(
+            connection, "SELECT * FROM key_dates WHERE contact_id = ? ORDER BY id", who.contact_id
+        ),
     }
 
 
@@ -112,6 +126,8 @@ def _for_good(connection: sqlite3.Connection, whom: str, erase: Callable[[], int
             reader=_(READER)))  # fmt: skip
     with journal.change(connection):
         removed = erase()
+    with db.transaction(connection):  # the index keeps erased words until rewritten
+        search_index.purge(connection)
     if not db.checkpoint(connection):
         raise KundenpflegeError(
             _("erased {whom} ({count} rows), but {reader}, so the words can still be in the"
@@ -186,15 +202,20 @@ def _erase(
             "UPDATE interactions SET note = NULL WHERE contact_id = ? AND note IS NOT NULL",
             (subject_id,),
         ).rowcount
-        removed += connection.execute(
-            "DELETE FROM consent WHERE contact_id = ?", (subject_id,)
-        ).rowcount
-        removed += connection.execute("DELETE FROM contacts WHERE id = ?", (subject_id,)).rowcount
+        for statement in (
+            "DELETE FROM consent WHERE contact_id = ?",
+            "DELETE FROM facts WHERE contact_id = ?",
+            "DELETE FROM key_dates WHERE contact_id = ?",
+            "DELETE FROM contacts WHERE id = ?",
+        ):
+            removed += connection.execute(statement, (subject_id,)).rowcount
     else:
         removed = 0
         # Children first, so the daily tally triggers still see the customer.
         for statement in (
             "DELETE FROM consent WHERE customer_id = ?",
+            "DELETE FROM facts WHERE customer_id = ?",
+            "DELETE FROM key_dates WHERE customer_id = ?",
             "DELETE FROM followups WHERE customer_id = ?",
             "DELETE FROM interactions WHERE customer_id = ?",
             "DELETE FROM preferences WHERE customer_id = ?",

@@ -91,7 +91,7 @@ def log(
     channel_name = vocabulary.channel(channel) if channel else None
     kind_name = vocabulary.kind(kind) if kind else None
     if kind_name is None:
-        kind_name = vocabulary.KIND_FOR_CHANNEL.get(channel_name or "", "note")
+        kind_name = vocabulary.KIND_FOR_CHANNEL.get(channel_name or "", vocabulary.DEFAULT_KIND)
     if channel_name is None:
         channel_name = vocabulary.CHANNEL_FOR_KIND.get(kind_name)
     if direction is None:

@@ -21,21 +21,53 @@ Result = TypeVar("Result")
 
 
 def recompute(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
-    """What storage calls for the customers a unit of work touched."""
-    from kundenpflege.domain import schedule  # schedule imports the modules that write
+    """What storage calls before a unit of work commits: the customers it touched are
+    recomputed, the entries it changed written into the search index."""
+    from kundenpflege.domain import search_index
 
-    schedule.refresh_many(connection, customer_ids)
+    if customer_ids:
+        from kundenpflege.domain import schedule  # schedule imports the modules that write
+
+        schedule.refresh_many(connection, customer_ids)
+    search_index.refresh(connection)
+
+
+Progress = Callable[[int, int], None]  # done, total: long work at opening tells it
 
 
 def open_journal(
-    path: Path, now: datetime, *, upgrade: bool = True, command: str = "change"
+    path: Path,
+    now: datetime,
+    *,
+    upgrade: bool = True,
+    command: str = "change",
+    progress: Progress | None = None,
 ) -> sqlite3.Connection:
     """An existing journal, its schema and derived columns brought up to date; its
     changes go into the change log under `command`."""
     connection = db.open_journal(path, now, recompute, upgrade=upgrade, command=command)
     if upgrade and not db.newer_than_us(connection):
         _fill_skeletons(connection)
+        _move_notes(connection)
+        _build_search_index(connection, progress)
     return connection
+
+
+def _build_search_index(connection: sqlite3.Connection, progress: Progress | None) -> None:
+    """After m021, once: the index of everything typed so far (a minute at most for
+    2 million notes), in one transaction that no reader has to wait for."""
+    from kundenpflege.storage import settings
+
+    try:
+        if settings.get(connection, "search_index_pending", ""):
+            from kundenpflege.domain import search_index
+
+            with db.transaction(connection):
+                search_index.rebuild(connection, progress or (lambda _done, _total: None))
+                connection.execute("DELETE FROM settings WHERE key = 'search_index_pending'")
+    except BaseException:
+        connection.close()
+        raise
 
 
 def _fill_skeletons(connection: sqlite3.Connection) -> None:
@@ -52,12 +84,29 @@ def _fill_skeletons(connection: sqlite3.Connection) -> None:
         raise
 
 
+def _move_notes(connection: sqlite3.Connection) -> None:
+    """After m019, once: interactions of the old kind `note` become facts."""
+    from kundenpflege.storage import settings
+    from kundenpflege.storage.migrations.knowing_people import NOTES_PENDING
+
+    try:
+        if settings.get(connection, NOTES_PENDING, ""):
+            from kundenpflege.domain import facts
+
+            facts.move_notes(connection)
+    except BaseException:
+        connection.close()
+        raise
+
+
 def create_journal(
-    path: Path, now: datetime, command: str = "change"
+    path: Path, now: datetime, command: str = "change", progress: Progress | None = None
 ) -> tuple[sqlite3.Connection, bool]:
     """The journal at `path`, made (0600) if missing; and whether it is new."""
     connection, created = db.create_journal(path, now, recompute, command)
     _fill_skeletons(connection)
+    _move_notes(connection)
+    _build_search_index(connection, progress)
     return connection, created
 
 

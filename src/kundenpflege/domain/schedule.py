@@ -147,7 +147,7 @@ def refresh_plans(connection: sqlite3.Connection) -> None:
     cursor = connection.cursor()
     cursor.row_factory = None  # plain tuples: 100,000 rows are read by position
     rows = cursor.execute(
-        "SELECT c.id, c.status, c.created_at, c.paused_until, li.id, li.occurred_on,"
+        "SELECT c.id, c.status, c.created_at, c.paused_until, c.first_due, li.id, li.occurred_on,"
         # Our last contact: only `due`'s warning about a stated maximum reads it.
         " CASE WHEN p.max_frequency IS NOT NULL THEN (SELECT o.occurred_on FROM interactions o"
         "  WHERE o.customer_id = c.id AND o.direction = 'out' ORDER BY o.occurred_on DESC"
@@ -161,9 +161,11 @@ def refresh_plans(connection: sqlite3.Connection) -> None:
         "  LIMIT 1)"
     )
     values = []
-    for customer_id, status, added_at, paused, last_id, last_on, last_out, *stated in rows:
+    for customer_id, status, added_at, paused, first, last_id, last_on, last_out, *stated in rows:
         preference = preferences.statement(*stated) if stated[0] else None
-        next_due = _next_due(status, added_at, paused, preference, default, from_iso(last_on))
+        next_due = _next_due(
+            status, added_at, paused, first, preference, default, from_iso(last_on)
+        )
         values.append((last_id, last_on, last_out, _iso(next_due), customer_id))
     connection.executemany(
         "UPDATE customers SET last_interaction_id = ?, last_interaction_on = ?,"
@@ -217,7 +219,8 @@ def computed(
     rows: list[tuple[object, ...]] = []
     for chunk, marks in slices(sorted(customer_ids)):
         customers = connection.execute(
-            "SELECT id, handle, status, created_at, paused_until, preference_id FROM customers"
+            "SELECT id, handle, status, created_at, paused_until, first_due, preference_id"
+            " FROM customers"
             f" WHERE id IN ({marks}) ORDER BY id",
             chunk,
         ).fetchall()
@@ -229,7 +232,7 @@ def computed(
             _histories(connection, chunk, marks),
         )
         for row in customers:
-            customer = (row["status"], row["created_at"], row["paused_until"])
+            customer = (row["status"], row["created_at"], row["paused_until"], row["first_due"])
             preference = stated.get(row["preference_id"])
             history = histories.get(row["id"], [])
             try:
@@ -363,23 +366,25 @@ def _kept(promises: list[tuple[str, str, str | None]]) -> list[signals.Promise]:
     ]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _untouched(
     status: str,
     created_at: str,
     paused_until: str | None,
+    first_due: str | None,
     preference: preferences.Preference | None,
     default: Frequency,
 ) -> tuple[object, ...]:
     """A customer without contacts or kept promises (a bulk import brings 100,000 of
     them): customers added alike share one plan, so it is worked out once."""
-    return _derived(status, created_at, paused_until, preference, [], default, None)
+    return _derived(status, created_at, paused_until, first_due, preference, [], default, None)
 
 
 def _derived(
     status: str,
     created_at: str,
     paused: str | None,
+    first_due: str | None,
     preference: preferences.Preference | None,
     rows: list[signals.HistoryRow],
     default: Frequency,
@@ -394,7 +399,9 @@ def _derived(
         maximum=preference.max_frequency if preference else None,
         current=status != "former",
     )
-    next_due = _next_due(status, created_at, paused, preference, default, history.last_on)
+    next_due = _next_due(
+        status, created_at, paused, first_due, preference, default, history.last_on
+    )
     silent_from = None
     if next_due:
         frequency = (preference and preference.frequency) or default
@@ -423,16 +430,19 @@ def _next_due(
     status: str,
     created_at: str,
     paused: str | None,
+    first_due: str | None,
     preference: preferences.Preference | None,
     default: Frequency,
     last_on: date | None,
 ) -> date | None:
-    """The customer's plan: none when they are not to be contacted."""
+    """The customer's plan: none when they are not to be contacted. Before any contact,
+    the first one is due on the day planned for it (an import spreads them), else on
+    the day they were added."""
     if status not in PLANNABLE_STATUSES or (preference and preference.do_not_contact):
         return None
     return plan(
         last_contact=last_on,
-        added_on=_local_day(created_at),
+        added_on=_first_day(first_due) if first_due else _local_day(created_at),
         frequency=(preference and preference.frequency) or default,
         paused_until=from_iso(paused),
         weekdays=preference.weekdays if preference else (),
@@ -450,6 +460,12 @@ def _silent_from(since: date, frequency: Frequency, paused_until: date | None) -
 def _after(day: date, frequency: Frequency, periods: int) -> date:
     """`day` plus whole periods of a rhythm; many customers share days and rhythms."""
     return day + (frequency.delta if periods == 1 else frequency.twice)
+
+
+@lru_cache(maxsize=1024)
+def _first_day(day: str) -> date:
+    """A planned first contact as stored (imports share a few hundred days)."""
+    return date.fromisoformat(day)
 
 
 @lru_cache(maxsize=1024)

@@ -29,12 +29,17 @@ KINDS = {
     "complaint": ("complaint", "beschwerde", "reklamation"),
     "apology": ("apology", "entschuldigung"),
     "visit": ("visit", "besuch"),
-    "note": ("note", "notiz"),
     "quote": ("quote", "angebot"),
     "letter": ("letter", "brief"),
     "message": ("message", "nachricht"),
     "newsletter": ("newsletter", "rundbrief"),
+    "contact": ("contact", "kontakt"),  # what `log` records when it is told neither
 }
+# What we know is a fact, never a contact (issue 16): these words point to `fact add`.
+NOT_A_CONTACT = frozenset({"note", "notiz", "notes", "notizen", "fact", "fakt", "info"})
+# Without --kind, `log` takes the kind from the channel; without either (or with a
+# channel of one's own), it is a plain `contact`.
+DEFAULT_KIND = "contact"
 # Kinds the customer usually starts; `log` assumes direction "in" for them.
 INBOUND_KINDS = frozenset({"complaint", "order"})
 KIND_FOR_CHANNEL = {
@@ -53,7 +58,7 @@ DIRECTIONS = {
 LABELS = (
     N_("phone"), N_("email"), N_("visit"), N_("video"), N_("letter"), N_("messenger"),
     N_("newsletter"), N_("call"), N_("meeting"), N_("order"), N_("complaint"), N_("apology"),
-    N_("note"), N_("quote"), N_("message"), N_("in"), N_("out"),
+    N_("note"), N_("quote"), N_("message"), N_("contact"), N_("in"), N_("out"),
     N_("active"), N_("prospect"), N_("paused"), N_("former"),
     N_("cadence"), N_("first-contact"), N_("follow-up"),
     N_("negative-last-impression"), N_("falling-mood"), N_("over-contacted"), N_("silent"),
@@ -92,6 +97,11 @@ def channel(text: str) -> str:
 
 
 def kind(text: str) -> str:
+    if text.strip().lower() in NOT_A_CONTACT:
+        raise KundenpflegeError(
+            _("a note is not a contact and resets no clock; keep what you know with"
+              " 'kundenpflege fact add HANDLE TEXT'")
+        )  # fmt: skip
     return _normalise(text, KINDS, "kind")
 
 

@@ -9,7 +9,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from kundenpflege.domain import vocabulary
+from kundenpflege.domain import key_dates, vocabulary
 from kundenpflege.domain.customers import clean_tags
 from kundenpflege.domain.dates import parse_date
 from kundenpflege.errors import KundenpflegeError
@@ -32,6 +32,8 @@ FIELDS = {
     "email": ("email", "e-mail", "mail", "e-mail-adresse", "email address", "e-mail address"),
     "phone": ("phone", "telefon", "tel", "tel.", "telefonnummer", "mobile", "handy", "mobil"),
     "note": ("note", "notes", "notiz", "notizen", "bemerkung", "bemerkungen"),
+    "birthday": ("birthday", "geburtstag", "geburtsdatum", "date of birth", "birth date", "bday"),
+    "anniversary": ("anniversary", "jahrestag", "jubiläum", "jubilaeum"),
     "person": ("person", "betreuer", "betreuerin", "zuständig", "owner", "account owner"),
     "channel": ("channel", "kanal", "preferred channel", "bevorzugter kanal"),
     "every": ("every", "frequency", "rhythm", "rhythmus", "häufigkeit", "kontakt alle"),
@@ -97,12 +99,23 @@ def _record(where: str, values: dict[str, str], today: date) -> Record:
         email=_email(values.get("email")),
         phone=values.get("phone") or None,
         note=values.get("note") or None,
+        birthday=_key_day("birthday", values.get("birthday"), today),
+        anniversary=_key_day("anniversary", values.get("anniversary"), today),
         person=values.get("person") or None,
         channel=vocabulary.channel(values["channel"]) if values.get("channel") else None,
         every=values.get("every"),
         days=values.get("days"),
         maximum=values.get("maximum"),
     )
+
+
+def _key_day(kind: str, text: str | None, today: date) -> key_dates.Day | None:
+    """A birthday or anniversary as spreadsheets hold it: 14.03.1975, 14.03., 1975-03-14."""
+    if not text:
+        return None
+    day = key_dates.parse_day(text, today)
+    key_dates.check(kind, day, what=None, yearly=True, today=today)
+    return day
 
 
 def _email(text: str | None) -> str | None:

@@ -10,9 +10,11 @@ from datetime import datetime, time, timedelta
 from kundenpflege.domain import (
     contacts,
     customers,
+    facts,
     followups,
     interactions,
     journal,
+    key_dates,
     people,
     preferences,
 )
@@ -45,6 +47,13 @@ _NOTES = {
     -2: ("Sehr verärgert über Reklamation", "Droht zu kündigen"),
 }  # fmt: skip
 _CHANNEL_KINDS = (("phone", "call"), ("email", "email"), ("visit", "visit"), ("video", "meeting"))
+# What we know about some of their people (issue 16), chosen by number, not by chance,
+# so the rest of the demo stays as it was.
+_FACTS = (
+    "Segelt am Wochenende auf dem Ammersee", "Zwei Kinder; die Tochter studiert in Leipzig",
+    "Kennen uns von der Messe in Nürnberg", "Mag keine Anrufe vor 10 Uhr",
+    "Fährt Rennrad, auch zu Terminen", "Trinkt Tee, keinen Kaffee",
+)  # fmt: skip
 
 
 @journal.writes
@@ -62,7 +71,9 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
         handle = _unique(customers.slug(name), used)
         value = chance.choice((800, 1500, 3000, 6000, 12000, 24000, 48000))
         tier = "A" if value >= 12000 else "B" if value >= 3000 else "C"
-        customer_id = _add_customer(connection, chance, handle, name, tier, value, tag, start)
+        customer_id, contact_id = _add_customer(
+            connection, chance, handle, name, tier, value, tag, start
+        )
         person = chance.choice(("anna", "ben"))
         wished: str | None = None
         if chance.random() < 0.75:
@@ -90,6 +101,25 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
             )  # fmt: skip
         if number % 17 == 3:
             preferences.pause(connection, customer_id, (now + timedelta(days=20)).date(), now=now)
+        _knowing(connection, number, customer_id, contact_id, now)
+
+
+def _knowing(
+    connection: sqlite3.Connection, number: int, customer_id: int, contact_id: int, now: datetime
+) -> None:
+    """A fact about every third customer's contact, a birthday for every fourth."""
+    if number % 3 == 0:
+        facts.add(
+            connection, customer_id, contact_id=contact_id, text=_FACTS[number % len(_FACTS)],
+            source=None, learned_on=now.date() - timedelta(days=number * 3), now=now,
+        )  # fmt: skip
+    if number % 4 == 1:
+        birthday = now.date() + timedelta(days=number * 9 - 7)
+        key_dates.add(
+            connection, customer_id, contact_id=contact_id, kind="birthday",
+            day=key_dates.Day(1950 + number % 30, birthday.month, birthday.day),
+            today=now.date(), now=now,
+        )  # fmt: skip
 
 
 def _unique(handle: str, used: set[str]) -> str:
@@ -109,17 +139,17 @@ def _add_customer(
     value: int,
     tag: str,
     start: datetime,
-) -> int:
+) -> tuple[int, int]:
     customer_id = customers.add(
         connection, handle=handle, name=name, tier=tier, annual_value=float(value),
         tags=[tag], since=(start - timedelta(days=chance.randint(30, 3000))).date(), now=start,
     )  # fmt: skip
     contact_name = f"{chance.choice(_FIRST_NAMES)} {name.split()[-1].rstrip(',')}"
-    contacts.add(
+    contact_id = contacts.add(
         connection, customer_id, name=contact_name, role=chance.choice(_ROLES),
         email=f"kontakt@{handle}.example", phone=None, main=True, now=start,
     )  # fmt: skip
-    return customer_id
+    return customer_id, contact_id
 
 
 def _history(

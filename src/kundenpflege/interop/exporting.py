@@ -25,6 +25,8 @@ JOURNAL_TABLES = (
     "consent",
     "erasures",
     "restrictions",
+    "facts",
+    "key_dates",
 )
 _UNRESTRICTED = "c.restricted = 0"
 TABLE_QUERIES = {
@@ -32,8 +34,11 @@ TABLE_QUERIES = {
     " (SELECT group_concat(tag, ', ') FROM customer_tags t WHERE t.customer_id = c.id) AS tags,"
     " c.annual_value, c.status, c.customer_since, c.paused_until, c.last_interaction_on"
     " AS last_contact, c.next_due FROM customers c WHERE {where} ORDER BY c.handle",
+    # `note`: what we know about the contact (their facts, one a line), as it always was.
     "contacts": "SELECT c.handle AS customer, ct.name, ct.role, ct.email, ct.phone, ct.is_main,"
-    " ct.note FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE {where}"
+    " (SELECT group_concat(f.text, char(10)) FROM (SELECT text FROM facts f"
+    " WHERE f.contact_id = ct.id ORDER BY f.learned_on, f.id) AS f) AS note"
+    " FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE {where}"
     " ORDER BY c.handle, ct.name",
     "preferences": "SELECT c.handle AS customer, p.stated_on, p.source, pe.handle AS person,"
     " p.channel, p.frequency, p.weekdays, p.time_of_day, p.max_frequency, p.do_not_contact,"
@@ -48,6 +53,14 @@ TABLE_QUERIES = {
     "followups": "SELECT f.id, c.handle AS customer, f.what, pe.handle AS person, f.promised_on,"
     " f.due_on, f.status, f.done_at FROM followups f JOIN customers c ON c.id = f.customer_id"
     " LEFT JOIN people pe ON pe.id = f.person_id WHERE {where} ORDER BY f.due_on, f.id",
+    "facts": "SELECT f.id, c.handle AS customer, ct.name AS contact, f.text, f.source,"
+    " f.learned_on FROM facts f JOIN customers c ON c.id = f.customer_id"
+    " LEFT JOIN contacts ct ON ct.id = f.contact_id WHERE {where} ORDER BY c.handle, f.id",
+    "key_dates": "SELECT k.id, c.handle AS customer, ct.name AS contact, k.kind, k.what,"
+    " CASE WHEN k.year IS NULL THEN '--' || k.month_day"
+    " ELSE printf('%04d-', k.year) || k.month_day END AS date, k.yearly, k.source"
+    " FROM key_dates k JOIN customers c ON c.id = k.customer_id"
+    " LEFT JOIN contacts ct ON ct.id = k.contact_id WHERE {where} ORDER BY c.handle, k.id",
     "consent": "SELECT c.handle AS customer, ct.name AS contact, k.purpose, k.action,"
     " k.recorded_at, k.evidence FROM consent k JOIN customers c ON c.id = k.customer_id"
     " LEFT JOIN contacts ct ON ct.id = k.contact_id WHERE {where} ORDER BY k.id",
@@ -151,6 +164,8 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
         )
     from kundenpflege.interop.journal_rules import checked_row
 
+    # Before m019 a contact had a note of its own; it becomes a fact of the contact.
+    notes: list[tuple[object, object]] = []
     count = 0
     for name in JOURNAL_TABLES:
         rows = tables.get(name, [])
@@ -161,6 +176,8 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
         for number, row in enumerate(rows):
             where = f"{source}: tables.{name}[{number}]"
             kept = checked_row(name, row, where)
+            if name == "contacts" and "note" in kept:
+                notes.append((kept["id"], kept.pop("note")))
             names = ", ".join(kept)
             marks = ", ".join("?" for _ in kept)
             # An upsert, not OR REPLACE: its hidden delete would escape the change log.
@@ -181,8 +198,16 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
                     f"{where}: {reason}; " + _("nothing was imported")
                 ) from None
             count += 1
-    from kundenpflege.domain import customers
+    from kundenpflege.domain import customers, facts
     from kundenpflege.interop.journal_rules import check_links
+
+    connection.executemany(
+        "INSERT INTO facts (customer_id, contact_id, text, learned_on, recorded_at)"
+        " SELECT customer_id, id, trim(?), date(created_at, 'localtime'), created_at"
+        " FROM contacts WHERE id = ?",
+        [(text, number) for number, text in notes if isinstance(text, str) and text.strip()],
+    )
+    facts.notes_to_facts(connection)  # interactions of the old kind `note`, if any
 
     check_links(connection, source)
     customers.fill_skeletons(connection)

@@ -1,8 +1,9 @@
 """Bringing customers in from other tools: one record shape, one upsert, all or nothing.
 
 Both the CSV and the vCard reader produce `Record`s; `apply` writes them. A
-re-import updates what it finds (by handle, then by e-mail, then by the handle a
-name would get) and never duplicates.
+re-import finds the customer (by handle, then by e-mail, then by the handle a
+name would get), never duplicates, and never replaces what was typed unless told
+to (`merging`). New customers are spread over their first rhythm (`first_contacts`).
 """
 
 import re
@@ -12,9 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from kundenpflege.domain import contacts, customers, journal, people, preferences
+from kundenpflege.domain import contacts, customers, first_contacts, journal, people, preferences
+from kundenpflege.domain.first_contacts import Rhythm
+from kundenpflege.domain.key_dates import Day
+from kundenpflege.domain.schedule import PLANNABLE_STATUSES as PLANNABLE
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.interop import knowledge_import, merging
+from kundenpflege.interop.merging import Difference
 from kundenpflege.storage import db
 
 # A bulk of new customers builds these customer indexes once at the end.
@@ -59,14 +65,32 @@ class Record:
     every: str | None = None
     days: str | None = None
     maximum: str | None = None
+    # What we know (issue 16): `note` becomes a fact, these key dates (`knowledge_import`).
+    birthday: Day | None = None
+    anniversary: Day | None = None
+
+
+@dataclass(slots=True)
+class RowChange:
+    """What one record of the file does, for a dry run's listing."""
+
+    where: str
+    handle: str
+    name: str | None  # a new customer's name; None: the customer existed
+    first_due: date | None  # a new customer's first contact (None: not planned)
+    differences: list[Difference]
 
 
 @dataclass
 class Outcome:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # "line N: reason"
     lookalikes: list[str] = field(default_factory=list)  # new names like existing ones
+    kept: list[tuple[str, Difference]] = field(default_factory=list)  # (handle, conflict)
+    rows: list[RowChange] = field(default_factory=list)  # a dry run's, in file order
+    first_due: list[date] = field(default_factory=list)  # of the new customers planned
 
 
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")
@@ -122,26 +146,34 @@ def _upsert_contact(
     record: Record,
     now: datetime,
     new_customer: bool,
-) -> None:
+    overwrite: bool = False,
+) -> list[Difference]:
+    """The record's contact added, or the one found there filled in; what differs."""
     if not (record.contact_name or record.email or record.phone):
-        return
+        return []
     name = record.contact_name or record.email or record.phone or ""
     existing = (
         None
         if new_customer
         else connection.execute(
-            "SELECT id FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
+            "SELECT * FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
             " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
             (customer_id, name, record.email),
         ).fetchone()
     )
     if existing:
-        connection.execute(
-            "UPDATE contacts SET role = coalesce(?, role), email = coalesce(?, email),"
-            " phone = coalesce(?, phone), note = coalesce(?, note) WHERE id = ?",
-            (record.contact_role, record.email, record.phone, record.note, existing[0]),
+        changes, differences = merging.merged(
+            merging.contact_fields(existing, record), contact=existing["name"], overwrite=overwrite
         )
-        return
+        if changes:
+            if "email" in changes:
+                contacts.check(existing["name"], str(changes["email"]))
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            connection.execute(
+                f"UPDATE contacts SET {assignments} WHERE id = ?",
+                [*changes.values(), existing["id"]],
+            )
+        return differences
     first = (
         new_customer
         or not connection.execute(
@@ -157,48 +189,79 @@ def _upsert_contact(
         phone=record.phone,
         main=first,
         now=now,
-        note=record.note,
     )
+    return [] if new_customer else [Difference(None, merging.CONTACT, None, name, merging.ADD)]
 
 
 def _apply_one(
-    connection: sqlite3.Connection, record: Record, *, now: datetime, today: date, source: str
-) -> bool:
-    """Write one record; returns whether it added a customer."""
+    connection: sqlite3.Connection,
+    record: Record,
+    *,
+    now: datetime,
+    today: date,
+    source: str,
+    overwrite: bool = False,
+    spread: bool = True,
+) -> RowChange:
+    """Write one record: a new customer, or what the file adds to one found."""
     existing = _find_existing(connection, record)
+    wishes = _wishes(record)
     if existing is None:
         handle = record.handle or _free_handle(connection, record.company or record.name)
         new = _new_customer(record, handle).checked()
-        [customer_id] = customers.insert_many(connection, [(new, record.since or today)], now)
-    else:
-        customers.still_changeable(connection, existing["id"])  # restricted: kept only
-        customer_id = existing["id"]
-        changes: dict[str, object] = {
-            key: new
-            for key, new in (
-                ("company", record.company),
-                ("tier", record.tier),
-                ("annual_value", record.annual_value),
-                ("status", record.status),
-                ("customer_since", record.since.isoformat() if record.since else None),
+        if spread:
+            [new.first_due] = first_contacts.spread(
+                connection, [new.handle], [_rhythm_of(record, new)], today
             )
-            if new is not None and new != existing[key]
-        }
+        [customer_id] = customers.insert_many(connection, [(new, record.since or today)], now)
+        _upsert_contact(connection, customer_id, record, now, new_customer=True)
+        knowledge_import.keep(connection, customer_id, record, source=source, today=today, now=now)
+        if not wishes.empty():
+            preferences.state(connection, customer_id, wishes, stated_on=today, source=source,
+                              now=now)  # fmt: skip
+        first_due = (new.first_due or today) if new.status in PLANNABLE else None
+        return RowChange(record.where, handle, new.name, first_due, [])
+    customers.still_changeable(connection, existing["id"])  # restricted: kept only
+    customer_id = existing["id"]
+    changes, differences = merging.merged(
+        merging.customer_fields(existing, record), contact=None, overwrite=overwrite
+    )
+    if changes:
         customers.edit(connection, customer_id, changes)
-        customers.set_tags(connection, customer_id, add=record.tags)
-    _upsert_contact(connection, customer_id, record, now, new_customer=existing is None)
-    wishes = _wishes(record)
+    tags = sorted(
+        set(record.tags) - set(customers.tags_of(connection, customer_id) if record.tags else [])
+    )
+    if tags:
+        customers.set_tags(connection, customer_id, add=tags)
+        differences.append(Difference(None, merging.TAGS, None, tags, merging.ADD))
+    differences += _upsert_contact(
+        connection, customer_id, record, now, new_customer=False, overwrite=overwrite
+    )
+    differences += knowledge_import.keep(
+        connection, customer_id, record, source=source, today=today, now=now, overwrite=overwrite
+    )
     if not wishes.empty():
-        preferences.state(
-            connection,
-            customer_id,
-            wishes,
-            stated_on=today,
-            source=source,
-            now=now,
-            only_if_changed=True,
+        said, told = merging.wishes_merged(
+            preferences.current(connection, customer_id), wishes, overwrite=overwrite
         )
-    return existing is None
+        if said is not None:
+            preferences.state(connection, customer_id, said, stated_on=today, source=source,
+                              now=now)  # fmt: skip
+        differences += told
+    return RowChange(record.where, existing["handle"], None, None, differences)
+
+
+def _rhythm_of(record: Record, new: customers.NewCustomer) -> Rhythm | None:
+    """What the spread plans a new customer by; None for one not to be planned."""
+    return _rhythm(record.every, record.days) if new.status in PLANNABLE else None
+
+
+@lru_cache(maxsize=1024)
+def _rhythm(every: str | None, days: str | None) -> Rhythm:
+    """The rhythm and weekdays as a statement stores them (read once per distinct one)."""
+    fields = preferences.check(preferences.Wishes(every=every, days=days))
+    frequency, weekdays = fields.get("frequency"), fields.get("weekdays")
+    return (str(frequency) if frequency else None), (str(weekdays) if weekdays else None)
 
 
 def _free_handle(connection: sqlite3.Connection, name: str) -> str:
@@ -248,6 +311,8 @@ def _insert_new(
     today: date,
     source: str,
     skip_invalid: bool,
+    spread: bool = True,
+    listing: bool = False,
 ) -> None:
     """New customers in bulk: check every record first, then one insert per table."""
     checked: list[tuple[Record, customers.NewCustomer, preferences.Wishes, dict[str, object]]] = []
@@ -270,10 +335,22 @@ def _insert_new(
             outcome.skipped.append(f"{record.where}: {error}")
             continue
         checked.append((record, new, wishes, fields))
+    if spread:
+        handles = [new.handle for _, new, _, _ in checked]
+        rhythms = [_rhythm_of(record, new) for record, new, _, _ in checked]
+        planned = first_contacts.spread(connection, handles, rhythms, today)
+        for (_, new, _, _), day in zip(checked, planned, strict=True):
+            new.first_due = day
+    for record, new, _, _ in checked:
+        first_due = (new.first_due or today) if new.status in PLANNABLE else None
+        if first_due:
+            outcome.first_due.append(first_due)
+        if listing:
+            outcome.rows.append(RowChange(record.where, new.handle, new.name, first_due, []))
     ids = customers.insert_many(
         connection, [(new, record.since or today) for record, new, _, _ in checked], now
     )
-    contacts.insert_many(
+    contact_ids = contacts.insert_many(
         connection,
         [
             (
@@ -283,13 +360,17 @@ def _insert_new(
                 record.email,
                 record.phone,
                 True,
-                record.note,
             )
             for customer_id, (record, _, _, _) in zip(ids, checked, strict=True)
             if record.contact_name or record.email or record.phone
         ],
         now,
     )
+    knowledge_import.keep_many(
+        connection,
+        [(number, record) for number, (record, _, _, _) in zip(ids, checked, strict=True)],
+        contact_ids, source=source, today=today, now=now,
+    )  # fmt: skip
     preferences.first_statements(
         connection,
         [
@@ -353,11 +434,15 @@ def apply(
     source: str,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    overwrite: bool = False,
+    due_now: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Write every record as one change; the first bad one aborts all, unless
     `skip_invalid`, which leaves it out (savepoints undo its partial writes).
-    A dry run does all the work and checks, then keeps nothing."""
+    A dry run does all the work and checks, then keeps nothing, and lists what each
+    record would do. `overwrite` replaces fields that hold another value; `due_now`
+    makes every new customer due today instead of spreading them."""
     outcome = Outcome()
     # A big import touches every index page; a larger page cache saves re-reading them.
     connection.execute("PRAGMA cache_size = -65536")
@@ -372,17 +457,21 @@ def apply(
         with db.indexes_rebuilt(connection, rebuilt):
             _insert_new(
                 connection, fresh, outcome, now=now, today=today, source=source,
-                skip_invalid=skip_invalid,
+                skip_invalid=skip_invalid, spread=not due_now, listing=dry_run,
             )  # fmt: skip
             journal.settle(connection)
         if progress:
             progress(len(fresh))
         for record in others:
             _apply_or_skip(connection, record, outcome, now=now, today=today, source=source,
-                           skip_invalid=skip_invalid)  # fmt: skip
+                           skip_invalid=skip_invalid, overwrite=overwrite, spread=not due_now,
+                           listing=dry_run)  # fmt: skip
             if progress:
                 progress(1)
         outcome.lookalikes = customers.lookalikes(connection, first_new_id)
+    if dry_run:  # new customers were written first; the listing follows the file
+        order = {record.where: number for number, record in enumerate(records)}
+        outcome.rows.sort(key=lambda row: order[row.where])
     return outcome
 
 
@@ -395,12 +484,16 @@ def _apply_or_skip(
     today: date,
     source: str,
     skip_invalid: bool,
+    overwrite: bool,
+    spread: bool,
+    listing: bool,
 ) -> None:
     # Savepoints only when a bad record may be left out; otherwise it aborts all.
     if skip_invalid:
         connection.execute("SAVEPOINT record")
     try:
-        added = _apply_one(connection, record, now=now, today=today, source=source)
+        row = _apply_one(connection, record, now=now, today=today, source=source,
+                         overwrite=overwrite, spread=spread)  # fmt: skip
     except KundenpflegeError as error:
         if not skip_invalid:
             raise KundenpflegeError(f"{source} {record.where}: {error}") from None
@@ -410,7 +503,15 @@ def _apply_or_skip(
         return
     if skip_invalid:
         connection.execute("RELEASE record")
-    if added:
+    kept = [difference for difference in row.differences if difference.kind == merging.KEEP]
+    outcome.kept += [(row.handle, difference) for difference in kept]
+    if row.name is not None:
         outcome.added += 1
-    else:
+        if row.first_due:
+            outcome.first_due.append(row.first_due)
+    elif len(kept) < len(row.differences):
         outcome.updated += 1
+    else:
+        outcome.unchanged += 1
+    if listing and (row.name is not None or row.differences):
+        outcome.rows.append(row)

@@ -4,6 +4,7 @@ report would crash on. Derived columns are not read from a file: the unit of wor
 recomputes them.
 """
 
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
@@ -12,10 +13,12 @@ from kundenpflege.domain import vocabulary
 from kundenpflege.domain.consent import ACTIONS, PURPOSES
 from kundenpflege.domain.customers import STATUSES, check_money
 from kundenpflege.domain.dates import in_range, parse_frequency, parse_weekdays
+from kundenpflege.domain.key_dates import KINDS as KEY_DATE_KINDS
 from kundenpflege.domain.people import check_handle
 from kundenpflege.domain.schedule import BREACH_COLUMN, CONTACT_DERIVED, DERIVED
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.limits import FIRST_YEAR, LAST_YEAR
 
 Rule = Callable[[object], object]
 LARGEST_ID = 2**62  # SQLite's integers are 64-bit; ids far below that
@@ -86,6 +89,24 @@ def _optional(rule: Rule) -> Rule:
     return lambda value: None if value is None else rule(value)
 
 
+def _kind(value: object) -> str:
+    """A kind of contact; `note`, stored before notes became facts, is still read (the
+    import makes such entries facts, as m019 did)."""
+    return "note" if value == "note" else vocabulary.kind(_text(value))
+
+
+def _month_day(value: object) -> str:
+    """A yearly day as stored, `03-14` (a 29 February included)."""
+    text = _text(value)
+    try:
+        if not re.fullmatch(r"\d\d-\d\d", text, re.ASCII):
+            raise ValueError(text)
+        date(2000, int(text[:2]), int(text[3:]))
+    except ValueError:
+        raise KundenpflegeError(_("'{value}' is not a date").format(value=value)) from None
+    return text
+
+
 ID = _number(1, LARGEST_ID)
 FLAG = _number(0, 1)
 REFERENCE = _optional(ID)
@@ -103,10 +124,12 @@ RULES: dict[str, dict[str, Rule]] = {
         "name": _words, "company": TEXT, "tier": TEXT, "annual_value": _optional(_money),
         "status": _one_of(*STATUSES), "customer_since": _day, "created_at": _moment,
         "paused_until": _optional(_day), "preference_id": REFERENCE, "restricted": FLAG,
+        "first_due": _optional(_day),
     },
     "customer_tags": {"customer_id": ID, "tag": _words},
     "contacts": {"id": ID, "customer_id": ID, "name": _words, "role": TEXT, "email": TEXT,
-                 "phone": TEXT, "is_main": FLAG, "created_at": _moment, "note": TEXT},
+                 "phone": TEXT, "is_main": FLAG, "created_at": _moment,
+                 "note": TEXT},  # before m019 (a backup or an export): it becomes a fact
     "preferences": {
         "id": ID, "customer_id": ID, "stated_on": _day, "recorded_at": _moment,
         "source": TEXT, "person_id": REFERENCE,
@@ -118,7 +141,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "interactions": {
         "id": ID, "customer_id": ID, "occurred_at": _moment, "occurred_on": _day,
         "channel": CHANNEL,
-        "direction": _one_of("in", "out"), "kind": lambda value: vocabulary.kind(_text(value)),
+        "direction": _one_of("in", "out"), "kind": _kind,
         "person_id": REFERENCE, "contact_id": REFERENCE,
         "mood": _optional(_number(-2, 2)), "note": TEXT, "amount": _optional(_money),
         "recorded_at": _moment, "purpose": _optional(_one_of(*PURPOSES)),
@@ -137,6 +160,12 @@ RULES: dict[str, dict[str, Rule]] = {
                  "subject_id": ID, "by_whom": TEXT, "rows_removed": _number(0, LARGEST_ID)},
     "restrictions": {"id": ID, "customer_id": ID, "restricted_at": _optional(_moment),
                      "lifted_at": _optional(_moment)},
+    "facts": {"id": ID, "customer_id": ID, "contact_id": REFERENCE, "text": _words,
+              "source": TEXT, "learned_on": _day, "recorded_at": _moment},
+    "key_dates": {"id": ID, "customer_id": ID, "contact_id": REFERENCE,
+                  "kind": _one_of(*KEY_DATE_KINDS), "what": TEXT,
+                  "year": _optional(_number(FIRST_YEAR, LAST_YEAR)), "month_day": _month_day,
+                  "yearly": FLAG, "source": TEXT, "created_at": _moment},
 }  # fmt: skip
 # Kept by the unit of work, never taken from a file.
 COMPUTED = {

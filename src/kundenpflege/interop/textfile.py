@@ -109,27 +109,43 @@ def _decoded(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str, *, keep_off: Path | None = None) -> None:
     """Write a file only we may read (0600: it names customers), whole or not at all:
-    a temporary file beside it, then renamed over it, so a reader never sees half."""
+    a temporary file beside it, then renamed over it, so a reader never sees half.
+    Only a regular file is replaced, never `keep_off` (the journal) or its companions."""
     import os
     import tempfile
 
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-    except OSError as error:
+    target = path.resolve()  # through a link, the file it points to
+    if keep_off is not None:
+        journal = keep_off.resolve()
+        if target in (journal, *(journal.with_name(journal.name + end) for end in _SIDES)):
+            raise KundenpflegeError(
+                _("{path} is the journal; write the page to another file").format(path=path)
+            )
+    if target.exists() and not target.is_file():
         raise KundenpflegeError(
-            _("cannot write {path}: {reason}").format(path=path, reason=system_message(error))
-        ) from error
+            _("{path} is not a regular file; name a file to write").format(path=path)
+        )
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as error:
+        raise _unwritable(path, error) from error
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         os.unlink(temporary)
-        raise KundenpflegeError(
-            _("cannot write {path}: {reason}").format(path=path, reason=system_message(error))
-        ) from error
+        raise _unwritable(path, error) from error
+
+
+_SIDES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a journal
+
+
+def _unwritable(path: Path, error: OSError) -> KundenpflegeError:
+    return KundenpflegeError(
+        _("cannot write {path}: {reason}").format(path=path, reason=system_message(error))
+    )

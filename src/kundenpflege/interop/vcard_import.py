@@ -4,6 +4,7 @@ export them. ORG becomes the customer, the person a contact there."""
 from pathlib import Path
 from typing import Any
 
+from kundenpflege.domain.key_dates import Day, parse_vcard
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.interop import textfile
@@ -36,6 +37,22 @@ def _name(card: Any) -> str | None:
     return " ".join(part for part in (name.given, name.family) if part).strip() or None
 
 
+# vCard 4.0 has ANNIVERSARY; 3.0 address books write it under names of their own.
+ANNIVERSARIES = ("anniversary", "x-anniversary", "x-ms-anniversary", "x-evolution-anniversary")
+
+
+def _day(card: Any, names: tuple[str, ...], where: str) -> Day | None:
+    """The first birthday (or anniversary) the card gives, with or without its year."""
+    for name in names:
+        text = _value(card, name)
+        if text:
+            try:
+                return parse_vcard(text)
+            except KundenpflegeError as error:
+                raise KundenpflegeError(f"{where}: {name.upper()}: {error}") from None
+    return None
+
+
 # Pictures and sounds: phone address books carry megabytes of them; we keep none.
 MEDIA = ("PHOTO", "LOGO", "SOUND")
 
@@ -57,9 +74,10 @@ def read(path: Path) -> tuple[list[Record], int]:
             company = _value(card, "org")
             if not (person or company):
                 continue
+            where = _("card {number}").format(number=len(records) + 1)
             records.append(
                 Record(
-                    where=_("card {number}").format(number=len(records) + 1),
+                    where=where,
                     name=company or person or "",
                     company=company,
                     contact_name=person if company else person,
@@ -67,8 +85,12 @@ def read(path: Path) -> tuple[list[Record], int]:
                     email=_value(card, "email"),
                     phone=_value(card, "tel"),
                     note=_value(card, "note"),
+                    birthday=_day(card, ("bday",), f"{path} {where}"),
+                    anniversary=_day(card, ANNIVERSARIES, f"{path} {where}"),
                 )
             )
+    except KundenpflegeError:
+        raise
     except Exception as error:  # vobject raises several unrelated types on bad input
         lines = text.splitlines()
         if "never closed" in str(error):

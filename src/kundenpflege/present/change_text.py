@@ -73,6 +73,15 @@ _THINGS: dict[str, Callable[[dict[str, Any], str], str]] = {
         tag=row.get("tag"), customer=customer
     ),
     "settings": lambda row, customer: _("setting {key}").format(key=row.get("key")),
+    "facts": lambda row, customer: _("fact #{id} of {customer}: {text}").format(
+        id=row.get("id"), customer=customer, text=_value(row.get("text"))
+    ),
+    "key_dates": lambda row, customer: _("key date #{id} of {customer} ({kind} {day})").format(
+        id=row.get("id"),
+        customer=customer,
+        kind=row.get("kind"),
+        day=f"{row.get('year') or '-'}-{row.get('month_day')}",
+    ),  # fmt: skip
 }
 _NOUNS: dict[str, Callable[[int], str]] = {
     "interactions": lambda n: ngettext("{count} interaction", "{count} interactions", n),
@@ -83,4 +92,6 @@ _NOUNS: dict[str, Callable[[int], str]] = {
     "people": lambda n: ngettext("{count} person", "{count} people", n),
     "customer_tags": lambda n: ngettext("{count} tag", "{count} tags", n),
     "settings": lambda n: ngettext("{count} setting", "{count} settings", n),
+    "facts": lambda n: ngettext("{count} fact", "{count} facts", n),
+    "key_dates": lambda n: ngettext("{count} key date", "{count} key dates", n),
 }

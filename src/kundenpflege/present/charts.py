@@ -93,12 +93,17 @@ def pulse_figure(rows: Sequence["PulseRow"], width: int, glyphs: Glyphs) -> list
     return lines
 
 
+def _short(name: str, most: int = 20) -> str:
+    """A group's name beside its bar: a tier named at length must not push it off."""
+    return name if len(name) <= most else name[: most - 1] + "…"
+
+
 def fairness_figure(rows: Sequence["FairnessRow"], width: int, glyphs: Glyphs) -> list[str]:
     """Contacts per customer and the personal share, a bar per group: small customers
     who get less care show as shorter bars."""
     if not rows:
         return []
-    names = [label(row.group) or "-" for row in rows]
+    names = [_short(label(row.group) or "-") for row in rows]
     indent = max(len(name) for name in names) + 4
     room = _bar_width(width, indent)
     most = max(row.contacts_per_customer_year for row in rows)

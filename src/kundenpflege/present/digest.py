@@ -38,7 +38,7 @@ def digest(items: list[DueItem], today: date) -> str:
                 f"- {addressee(item)} ({item.name}): {what}, {i18n.overdue(item.days_overdue)}"
             )
             how = [_("via {channel}").format(channel=label(item.channel))] if item.channel else []
-            if item.suggested_on != today:
+            if item.suggested_on != today and item.reason != "key-date":  # its words say when
                 how.append(_("on {day}").format(day=suggested_text(item)))
             last = last_contact_text(item)
             if last:

@@ -6,7 +6,7 @@ each chart has a text alternative and its figures are in a table beside it."""
 import json
 import re
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 
 from kundenpflege import __version__, i18n
@@ -32,10 +32,10 @@ p.meta, p.more, figcaption, caption { color: var(--muted); }
 caption { text-align: left; font-size: .9rem; padding: .2rem 0; caption-side: top; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .6rem .3rem 0;
-  border-bottom: 1px solid var(--line); }
+  border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 th { font-weight: 600; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-td.number, td.day, th[scope="row"] { white-space: nowrap; }
+td.number, td.day { white-space: nowrap; }
 tr.warn td, tr.warn th { background: #fff4e5; }
 figure { margin: .6rem 0 1rem; }
 svg { max-width: 100%; height: auto; }
@@ -46,7 +46,8 @@ svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 .key.now { background: var(--now); } .key.before { background: var(--before); }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  table { font-size: 8pt; } th, td { padding: .15rem .3rem .15rem 0; }
   section { break-inside: avoid-page; }
   tr { break-inside: avoid; }
   .now, .good, .bad, .before, .key { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
@@ -197,8 +198,7 @@ def mood_chart(weeks: Sequence[WeekMood]) -> str:
             style = "good" if week.average >= 0 else "bad"
             parts.append(f'<rect class="{style}" x="{x}" y="{top:.1f}" width="{width}"'
                          f' height="{max(height, 1):.1f}"/>')  # fmt: skip
-        parts.append(f'<text x="{x}" y="{middle * 2 + 14}">{_text(f"{week.week:%d.%m.}")}'
-                     "</text>")  # fmt: skip
+        parts.append(f'<text x="{x}" y="{middle * 2 + 14}">{_text(_week(week.week))}</text>')
     view = f"0 0 {step * len(weeks)} {middle * 2 + 20}"
     return (f'<figure><svg role="img" aria-label="{_text(title)}: {_text(words)}"'
             f' viewBox="{view}" width="{step * len(weeks)}"><title>{_text(title)}</title>'
@@ -208,6 +208,13 @@ def mood_chart(weeks: Sequence[WeekMood]) -> str:
 
 def _mood(average: float | None, missing: str = "-") -> str:
     return i18n.signed(average) if average is not None else missing
+
+
+def _week(monday: date) -> str:
+    """A week under its bar: 7.9. in German, Sep 7 in English."""
+    if i18n.current() == "de":
+        return f"{monday.day}.{monday.month}."
+    return f"{i18n.month(monday.month)} {monday.day}"
 
 
 def mood_table(weeks: Sequence[WeekMood]) -> str:
@@ -252,8 +259,19 @@ def _due_by_person(page: MondayPage) -> str:
         items = people[person]
         heading = person or _("nobody chosen")
         report = views.due_report(items, len(items))
+        for row in report.data:  # the page shows a note's first words: so does its data
+            row.pop("last_note")
         parts.append(f"<h3>{_text(heading)}</h3>{table(report)}")
     return "".join(parts) + _more(len(page.due), page.due_total, "kundenpflege due")
+
+
+def _known(page: MondayPage) -> str:
+    """The facts of the customers due this week: worth a look before calling them."""
+    if not page.known:
+        return _paragraph(_("Nothing kept about those due this week."))
+    return table(views.facts_report(page.known, len(page.known))) + _more(
+        len(page.known), page.known_total, "kundenpflege fact list"
+    )
 
 
 def _risks(page: MondayPage) -> str:
@@ -283,6 +301,7 @@ def page_html(page: MondayPage) -> str:
             _("Due this week, until {day}, by person of ours").format(day=i18n.day(page.due_until)),
             _due_by_person(page),
         ),
+        _section("known", _("What we know about them"), _known(page)),
         _section(
             "fairness",
             _("Attention by tier"),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TextIO
 
+from kundenpflege import marks
+
 # Spreadsheets treat cells starting with these as formulas (OWASP CSV injection),
 # the fullwidth forms too (＝＋－＠, as some spreadsheets read them).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -88,10 +90,30 @@ def fit(report: Report, width: int) -> Layout:
     return Layout(shown, widths, sorted(left_out))
 
 
+LONGEST_WORD = 24  # in a terminal table, a longer word of free text is cut with "…"
+
+
+def clipped(report: Report) -> Report:
+    """The report with each word longer than LONGEST_WORD cut with "…", except in the
+    key column (handles stay whole): one URL in a note must not push every other
+    column off the screen. Data outputs never come here."""
+    from dataclasses import replace
+
+    def clip(cell: str) -> str:
+        if len(cell) <= LONGEST_WORD:
+            return cell
+        return " ".join(word if len(word) <= LONGEST_WORD else word[: LONGEST_WORD - 1] + "…"
+                        for word in cell.split(" "))  # fmt: skip
+
+    table = [[cell if index == report.key else clip(cell) for index, cell in enumerate(row)]
+             for row in report.table]  # fmt: skip
+    return replace(report, table=table)
+
+
 def blocks(report: Report) -> str:
     """One block per entry for a narrow terminal: the key, then each other column."""
     lines = []
-    for row in report.table:
+    for row in ([marks.plain(cell) for cell in cells] for cells in report.table):
         lines.append(row[report.key])
         lines += [
             f"  {title}: {cell}"
@@ -204,6 +226,7 @@ def write_json(rows: Sequence[dict[str, object]], stream: TextIO) -> None:
 
 def plain_table(titles: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with two spaces; no box characters, no colour."""
+    rows = [[marks.plain(cell) for cell in row] for row in rows]
     widths = [
         max([len(title), *(len(row[index]) for row in rows)]) for index, title in enumerate(titles)
     ]

@@ -3,6 +3,7 @@
 from datetime import date
 
 from kundenpflege import i18n
+from kundenpflege.domain.key_dates import KeyDate, sentence, shown_day
 from kundenpflege.domain.preferences import Preference
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import _
@@ -37,6 +38,17 @@ def describe_preference(preference: Preference) -> str:
 def _said(preference: Preference) -> str:
     source = f' ("{preference.source}")' if preference.source else ""
     return _("said {day}").format(day=i18n.day(preference.stated_on)) + source
+
+
+def _key_date(key: KeyDate) -> str:
+    """Its next coming in words, and the day kept: a date gone by says so."""
+    who = key.contact or key.name
+    kept = f"{label(key.kind)} {shown_day(key.on)}"
+    if key.next_on is None:
+        return _("{who}: {what} on {day} (gone by)").format(
+            who=who, what=key.what or label(key.kind), day=shown_day(key.on)
+        )
+    return f"{sentence(key, who)} ({kept})"
 
 
 def _due_text(next_due: date | None, today: date) -> str:
@@ -83,6 +95,17 @@ def profile_text(
         )
         for contact in profile.contacts
     ] or ["  " + _("none yet")]  # fmt: skip
+    lines += ["", _("What we know:")]
+    lines += [
+        f"  #{fact.id} " + (f"{fact.contact}: " if fact.contact else "")
+        + " ".join(fact.text.split())
+        + f" ({'; '.join(part for part in (i18n.day(fact.learned_on), fact.source) if part)})"
+        for fact in profile.facts
+    ] or ["  " + _("none yet")]  # fmt: skip
+    lines += ["", _("Key dates:")]
+    lines += [f"  #{key.id} {_key_date(key)}" for key in profile.key_dates] or [
+        "  " + _("none yet")
+    ]
     lines += ["", _("Preference:")]
     if profile.preference:
         lines.append(f"  {describe_preference(profile.preference)}")

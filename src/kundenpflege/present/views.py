@@ -19,8 +19,11 @@ from kundenpflege.present.render import Report
 if TYPE_CHECKING:
     from kundenpflege.domain.consent import Entry
     from kundenpflege.domain.contacts import Contact
+    from kundenpflege.domain.facts import Fact
     from kundenpflege.domain.followups import Followup
+    from kundenpflege.domain.key_dates import KeyDate
     from kundenpflege.domain.people import Person
+    from kundenpflege.reports.consent_valid import ValidConsent
     from kundenpflege.reports.customer_list import CustomerRow
     from kundenpflege.reports.due import DueItem
     from kundenpflege.reports.fairness import FairnessRow
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from kundenpflege.reports.interaction_list import LoggedEntry
     from kundenpflege.reports.pulse import PulseRow
     from kundenpflege.reports.reactive import Overall, ReactiveRow
+    from kundenpflege.reports.search import Hit
     from kundenpflege.reports.value import ValueRow
 
 
@@ -226,6 +230,55 @@ def followups_report(rows: list["Followup"]) -> Report:
             (_("Who"), lambda row: row.person),
         ],
     )
+
+
+def whose(row: "Fact | KeyDate") -> str:
+    """mueller-bau, or mueller-bau/Petra Müller for what belongs to a person there."""
+    return f"{row.handle}/{row.contact}" if row.contact else row.handle
+
+
+def facts_report(rows: list["Fact"], total: int) -> Report:
+    from kundenpflege.domain.facts import Fact
+    from kundenpflege.reports.due import preview
+
+    report = _report(
+        _("What we know"),
+        rows,
+        Fact,
+        total - len(rows),
+        [
+            ("#", lambda row: str(row.id)),
+            (_("Customer"), whose),
+            (_("Fact"), lambda row: preview(row.text, 80)),
+            (_("Source"), lambda row: row.source),
+            (_("Learned"), lambda row: row.learned_on),
+        ],
+    )
+    report.drop_order = [3, 4, 0, 2]
+    return report
+
+
+def key_dates_report(rows: list["KeyDate"], total: int) -> Report:
+    from kundenpflege.domain.key_dates import KeyDate, shown_day
+
+    report = _report(
+        _("Key dates"),
+        rows,
+        KeyDate,
+        total - len(rows),
+        [
+            ("#", lambda row: str(row.id)),
+            (_("Customer"), whose),
+            (_("Kind"), lambda row: label(row.kind)),
+            (_("What"), lambda row: row.what),
+            (_("Date"), lambda row: shown_day(row.on)),
+            (_("Next"), lambda row: row.next_on and f"{i18n.weekday(row.next_on)} "
+                                                   f"{i18n.day(row.next_on)}"),
+            (_("Years"), lambda row: row.years),
+        ],
+    )  # fmt: skip
+    report.drop_order = [3, 6, 0, 4, 2, 5]
+    return report
 
 
 def contacts_report(rows: list["Contact"]) -> Report:
@@ -436,3 +489,44 @@ def consent_report(rows: list["Entry"]) -> Report:
             (_("Evidence"), lambda row: row.evidence),
         ],
     )
+
+
+def valid_consent_report(rows: list["ValidConsent"], purpose: str) -> Report:
+    """`consent list --valid`: who may be contacted for the purpose, and since when."""
+    from kundenpflege.reports.consent_valid import ValidConsent
+
+    def when(instant: str) -> str:
+        return i18n.moment(datetime.fromisoformat(instant))
+
+    return _report(_("Valid {purpose} consent").format(purpose=label(purpose)), rows,
+                   ValidConsent, 0, [
+        (_("Name"), lambda row: row.name), (_("E-mail"), lambda row: row.email),
+        (_("Phone"), lambda row: row.phone), (_("Customer"), lambda row: row.customer),
+        (_("Granted"), lambda row: when(row.granted_at)),
+        (_("Confirmed"), lambda row: when(row.confirmed_at)),
+        (_("Evidence"), lambda row: row.evidence),
+    ])  # fmt: skip
+
+
+def search_report(hits: list["Hit"], text: str) -> Report:
+    """Each match: whose, what kind of entry, its day, the words around the match (the
+    match marked; data gets »…« and the whole text beside it)."""
+    from kundenpflege import marks
+    from kundenpflege.reports.search import KINDS, Hit
+
+    report = _report(
+        _("Found for {text}").format(text=one_line(text)),
+        hits,
+        Hit,
+        0,
+        [
+            (_("Customer"), lambda hit: hit.handle),
+            (_("What"), lambda hit: _(KINDS[hit.kind])),
+            (_("Day"), lambda hit: hit.day),
+            (_("Match"), lambda hit: hit.snippet),
+        ],
+    )
+    for row in report.data:
+        row["snippet"] = marks.plain(str(row["snippet"]))
+    report.drop_order = [2, 1]
+    return report

@@ -1,14 +1,17 @@
-"""Who is due: by cadence (stored next-due date) or by an explicit follow-up."""
+"""Who is due: by cadence (stored next-due date), by an explicit follow-up, or for a
+key date coming up (a birthday, an anniversary)."""
 
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from kundenpflege import i18n
 from kundenpflege.domain import consent_rules, rhythm, workdays
 from kundenpflege.domain.dates import from_iso, parse_frequency, parse_weekdays
 from kundenpflege.i18n import _
 from kundenpflege.reports.filters import filter_clause
 from kundenpflege.storage import settings
+from kundenpflege.storage.db import slices
 
 NOTE_PREVIEW = 40
 DEFAULT_DAYS_AHEAD = 7
@@ -18,8 +21,8 @@ DEFAULT_DAYS_AHEAD = 7
 class DueItem:
     handle: str
     name: str
-    reason: str  # cadence, first-contact or follow-up
-    detail: str  # the rhythm, or what was promised
+    reason: str  # cadence, first-contact, follow-up or key-date
+    detail: str  # the rhythm, what was promised, or the key date in words
     due_on: date
     suggested_on: date
     suggested_because: list[str]  # why the suggestion is not the due day: holidays, days off
@@ -33,6 +36,9 @@ class DueItem:
     warnings: list[str] = field(default_factory=list)
     followup_id: int | None = None
     contact: str | None = None  # a contact at the customer with a wish of their own
+    key_date_id: int | None = None  # the number `date remove` takes, on a key date's row
+    occasion: str | None = None  # birthday, anniversary or other, on a key date's row
+    years: int | None = None  # the age or the years on that day, when the year is known
 
 
 def flat(note: str | None) -> str | None:
@@ -248,7 +254,109 @@ def due(
                 followup_id=row["followup_id"],
             )
         )
+    occasions, coming = key_date_items(
+        connection, today, today + timedelta(days=days_ahead), tag=tag, tier=tier, person=person,
+        me=me, limit=limit,
+    )  # fmt: skip
+    items += occasions
     items.sort(
-        key=lambda item: (item.due_on, item.handle, item.contact or "", item.followup_id or 0)
-    )
-    return items[:limit] if limit is not None else items, int(sum(count))
+        key=lambda item: (item.due_on, item.handle, item.contact or "", item.followup_id or 0,
+                          item.key_date_id or 0)
+    )  # fmt: skip
+    return items[:limit] if limit is not None else items, int(sum(count)) + coming
+
+
+# Whose key dates they are, and who of us looks after them (the contact's own wish first).
+_KEY_DATE_TABLES = (
+    " FROM key_dates k CROSS JOIN customers c ON c.id = k.customer_id"
+    " LEFT JOIN contacts ct ON ct.id = k.contact_id"
+    " LEFT JOIN preferences cp ON cp.id = ct.preference_id"
+    " LEFT JOIN people cpe ON cpe.id = cp.person_id"
+    f"{_PREFERENCE_JOINS}"
+)
+# A key date's row, read for the rows shown only.
+_KEY_DATE_CONTEXT = (
+    "SELECT c.id AS customer_id, c.handle, c.name, c.status, c.last_interaction_on,"
+    " c.paused_until, c.last_outbound_on, i.mood AS last_mood, i.note AS last_note,"
+    " coalesce(cp.channel, p.channel) AS channel,"
+    " coalesce(cp.time_of_day, p.time_of_day) AS time_of_day,"
+    " coalesce(cpe.handle, pe.handle) AS preferred_person, ct.name AS contact,"
+    " k.id AS key_date_id, k.kind, k.what, k.year, k.month_day, k.yearly"
+    f"{_KEY_DATE_TABLES}{_IMPRESSION_JOIN}"
+)
+
+
+def key_date_items(
+    connection: sqlite3.Connection,
+    today: date,
+    last: date,
+    *,
+    tag: str | None = None,
+    tier: str | None = None,
+    person: str | None = None,
+    me: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[DueItem], int]:
+    """Key dates that come from today to `last`, each on its own row (never a cadence:
+    a birthday resets nothing), the first `limit` of them, and how many come in all.
+    They are found by month and day in an index; only the rows shown are read whole."""
+    from kundenpflege.domain import occasions
+
+    where, parameters = filter_clause(tag, tier)
+    if person:
+        where += " AND (coalesce(cpe.handle, pe.handle) = ?" + (
+            " OR coalesce(cpe.handle, pe.handle) IS NULL)" if person == me else ")"
+        )
+        parameters.append(person)
+    ranges: list[tuple[str, list[object]]] = [
+        ("k.yearly = 1 AND k.month_day BETWEEN ? AND ?", [first, end])
+        for first, end in occasions.month_days_between(today, last)
+    ]
+    ranges.append(("k.yearly = 0 AND k.year BETWEEN ? AND ?", [today.year, last.year]))
+    coming: list[tuple[date, str, str, int]] = []
+    for condition, bounds in ranges:
+        for number, year, month_day, yearly, handle, contact in connection.execute(
+            "SELECT k.id, k.year, k.month_day, k.yearly, c.handle, coalesce(ct.name, '')"
+            f"{_KEY_DATE_TABLES} WHERE {condition}{occasions.PLANNABLE}{where}",
+            [*bounds, *parameters],
+        ):
+            day = occasions.next_on(year, month_day, bool(yearly), today)
+            if day is not None and day <= last:
+                coming.append((day, handle, contact, number))
+    coming.sort()
+    shown = {number: day for day, _handle, _contact, number in coming[:limit]}
+    items = []
+    for chunk, marks in slices(list(shown)):
+        for row in connection.execute(f"{_KEY_DATE_CONTEXT} WHERE k.id IN ({marks})", chunk):
+            day = shown[row["key_date_id"]]
+            years = occasions.years_at(row["year"], day)
+            detail = occasions.describe(row["kind"], row["what"], bool(row["yearly"]), years, day,
+                                        row["contact"] or row["name"])  # fmt: skip
+            paused = from_iso(row["paused_until"])
+            items.append(
+                DueItem(
+                    handle=row["handle"],
+                    name=row["name"],
+                    reason="key-date",
+                    detail=detail,
+                    due_on=day,
+                    suggested_on=day,
+                    suggested_because=[],
+                    preferred_time=row["time_of_day"],
+                    days_overdue=(today - day).days,
+                    person=row["preferred_person"] or me,
+                    channel=row["channel"],
+                    last_contact=from_iso(row["last_interaction_on"]),
+                    last_mood=row["last_mood"],
+                    last_note=row["last_note"],
+                    warnings=[_("paused until {day}").format(day=i18n.day(paused))]
+                    if paused and paused > day
+                    else [],
+                    contact=row["contact"],
+                    key_date_id=row["key_date_id"],
+                    occasion=row["kind"],
+                    years=years,
+                )
+            )
+    items.sort(key=lambda item: (item.due_on, item.handle, item.contact or "", item.key_date_id))
+    return items, len(coming)

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kundenpflege.domain import rhythm
+from kundenpflege.domain import facts, rhythm
 from kundenpflege.reports import due as due_report
 from kundenpflege.reports import fairness as fairness_report
 from kundenpflege.reports import health
@@ -36,6 +36,8 @@ class MondayPage:
     due: list[due_report.DueItem]
     due_total: int
     due_until: date  # this week's Sunday
+    known: list[facts.Fact]  # what we know about the customers due this week
+    known_total: int
     fairness: list[fairness_report.FairnessRow]
     moods: list[WeekMood]
 
@@ -75,6 +77,7 @@ def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int
     )
     sunday = today + timedelta(days=6 - today.weekday())
     due, due_total = due_report.due(connection, today, days_ahead=(sunday - today).days, limit=ROWS)
+    known, known_total = facts.of_handles(connection, sorted({item.handle for item in due}), ROWS)
     return MondayPage(
         today=today,
         period_days=period_days,
@@ -86,6 +89,8 @@ def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int
         due=due,
         due_total=due_total,
         due_until=sunday,
+        known=known,
+        known_total=known_total,
         fairness=fairness_report.fairness(connection, today, by="tier"),
         moods=mood_trend(connection, today),
     )

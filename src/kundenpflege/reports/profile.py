@@ -4,7 +4,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kundenpflege.domain import consent, contacts, customers, followups, preferences, rhythm
+from kundenpflege.domain import (
+    consent,
+    contacts,
+    customers,
+    facts,
+    followups,
+    key_dates,
+    preferences,
+    rhythm,
+)
 from kundenpflege.domain.dates import Frequency, from_iso
 from kundenpflege.reports import impressions
 
@@ -47,6 +56,8 @@ class Profile:
     contact_wishes: list[ContactWish]
     weeks: list[tuple[int, int]]  # contacts (we started, they started) a week, a year of weeks
     moods: list[int]  # the moods of the last contacts that had one, oldest first
+    facts: list[facts.Fact]  # what we know, learned by the day shown
+    key_dates: list[key_dates.KeyDate]  # the next to come first
 
 
 def profile(
@@ -97,6 +108,12 @@ def profile(
         ],
         weeks=weekly_contacts(connection, customer_id, today),
         moods=last_moods(connection, customer_id, today),
+        facts=[
+            fact
+            for fact in facts.of_customer(connection, [customer_id])
+            if fact.learned_on <= today
+        ],
+        key_dates=key_dates.of_customer(connection, customer_id, today),
     )
 
 

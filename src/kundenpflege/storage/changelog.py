@@ -19,12 +19,13 @@ KEEP = 100  # changes kept for undo; older ones are dropped
 KEYS = {
     "settings": ("key",), "people": ("id",), "customers": ("id",),
     "customer_tags": ("customer_id", "tag"), "contacts": ("id",), "preferences": ("id",),
-    "interactions": ("id",), "followups": ("id",),
+    "interactions": ("id",), "followups": ("id",), "facts": ("id",), "key_dates": ("id",),
 }  # fmt: skip
 TABLES = tuple(KEYS)
 # Rows numbered above a change's floor are its own: one `inserts` step per table
 # (parents first, so that undo, going backwards, removes children first).
-NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups")
+NUMBERED = ("people", "customers", "contacts", "preferences", "interactions", "followups",
+            "facts", "key_dates")  # fmt: skip
 
 
 class Change(NamedTuple):  # NamedTuple, not dataclass: every write loads this module

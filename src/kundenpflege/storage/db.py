@@ -220,12 +220,14 @@ def unit_of_work(
 def settle(connection: sqlite3.Connection, recompute: Recompute) -> None:
     """Recompute every customer marked so far, so that what follows reads current values."""
     pending = [customer_id for (customer_id,) in connection.execute(PENDING)]
+    recompute(connection, pending)  # the search index's marks too, when there are no others
     if pending:
-        recompute(connection, pending)
         connection.execute("DELETE FROM pending_refresh")
 
 
 PENDING = "SELECT customer_id FROM pending_refresh ORDER BY customer_id"
+# Anything marked for recomputing: customers, or entries for the search index (m021).
+MARKED = "SELECT 1 FROM pending_refresh UNION ALL SELECT 1 FROM search_pending LIMIT 1"
 
 
 def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute) -> list[str]:
@@ -243,7 +245,7 @@ def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute)
                         applied.append(name)
         finally:
             connection.execute("PRAGMA foreign_keys = ON")
-    if connection.execute(f"{PENDING} LIMIT 1").fetchone():
+    if connection.execute(MARKED).fetchone():
         try:
             with unit_of_work(connection, recompute):
                 pass

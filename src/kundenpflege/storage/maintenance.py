@@ -56,6 +56,42 @@ class Finding:
     detail: str
 
 
+def _moved_notes(connection: sqlite3.Connection) -> Finding | None:
+    """What the upgrade that made notes facts (m019) moved, while the change log keeps
+    it: told here only, never by the commands (cron stays quiet)."""
+    from kundenpflege.storage import changelog
+    from kundenpflege.storage.migrations.knowing_people import MOVED_NOTES
+
+    try:
+        change = connection.execute(
+            "SELECT id, made_at, command, stop FROM changes WHERE command = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (MOVED_NOTES,),
+        ).fetchone()
+    except sqlite3.OperationalError:  # a journal from before the change log
+        return None
+    if change is None:
+        return None
+    moved, kept = connection.execute(
+        "SELECT coalesce(sum(CASE WHEN tbl = 'facts' AND op = 'inserts'"
+        " THEN json_extract(row, '$.rows') END), 0),"
+        " coalesce(sum(tbl = 'interactions' AND op = 'update'), 0)"
+        " FROM change_steps WHERE change_id = ? AND json_valid(row)",
+        (change[0],),
+    ).fetchone()
+    detail = ngettext(
+        "{count} note logged as a contact became a fact on {when}",
+        "{count} notes logged as contacts became facts on {when}",
+        moved,
+    ).format(count=moved, when=changelog.when(changelog.Change(*change)))
+    if kept:
+        detail += "; " + ngettext(
+            "{count} without words stayed a contact", "{count} without words stayed contacts", kept
+        ).format(count=kept)
+    detail += "; " + _("'kundenpflege undo' puts them back while it is the latest change")
+    return Finding(N_("notes"), N_("ok"), detail)
+
+
 def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem")) -> Finding:
     return Finding(check, N_("ok") if healthy else severity, detail)
 
@@ -83,6 +119,7 @@ def doctor(
     folded = db.checkpoint(connection)
     wal = Path(f"{journal}-wal")
     size = wal.stat().st_size if wal.exists() else 0
+    moved = _moved_notes(connection)
     return [
         _finding(N_("integrity"), integrity == ["ok"], "; ".join(integrity[:3])),
         _finding(N_("foreign keys"), not broken, ngettext(
@@ -110,4 +147,5 @@ def doctor(
                  f"{number(size / 1024 / 1024, 1)} MB" + ("" if folded else "; " + _(
                      "not folded in: another program is reading the journal")),
                  N_("warning")),
+        *([moved] if moved else []),
     ]  # fmt: skip

@@ -96,6 +96,16 @@ def check_backup(path: Path, now: datetime, journal: Path | None = None) -> None
         candidate.close()
 
 
+def _without_shadows(live: sqlite3.Connection, schema: str) -> list[tuple[str, str, str]]:
+    """Our tables, views and triggers in `schema`, without the tables a virtual table
+    keeps for itself (FTS5's `…_data`, `…_idx`, …): it makes and drops them alone."""
+    rows = live.execute(
+        f"SELECT type, name, sql FROM {schema}.sqlite_master WHERE {OURS_ONLY} AND sql IS NOT NULL"
+    ).fetchall()
+    virtual = [name for _kind, name, sql in rows if sql.upper().startswith("CREATE VIRTUAL")]
+    return [row for row in rows if not any(row[1].startswith(f"{name}_") for name in virtual)]
+
+
 @contextlib.contextmanager
 def backup_opened(path: Path) -> Iterator[sqlite3.Connection]:
     """A checked backup, read only and immutable (nothing written beside it)."""
@@ -219,16 +229,21 @@ def _keep_copy(journal: Path, now: datetime) -> Path:
 
 def _replace_content(live: sqlite3.Connection) -> None:
     """The backup's schema and rows in place of the journal's, in the open transaction."""
-    ours = live.execute(f"SELECT type, name FROM main.sqlite_master WHERE {OURS_ONLY}").fetchall()
+    ours = _without_shadows(live, "main")
     for kind in ("trigger", "view", "table"):
-        for name in (name for found, name in ours if found == kind):
+        for name in (name for found, name, _sql in ours if found == kind):
             live.execute(f'DROP {kind.upper()} IF EXISTS main."{name}"')
-    theirs = live.execute(
-        f"SELECT type, name, sql FROM backup.sqlite_master WHERE {OURS_ONLY} AND sql IS NOT NULL"
-    ).fetchall()
+    theirs = _without_shadows(live, "backup")
     for _kind, name, sql in (row for row in theirs if row[0] == "table"):
         live.execute(sql)
-        live.execute(f'INSERT INTO main."{name}" SELECT * FROM backup."{name}"')
+        if sql.upper().startswith("CREATE VIRTUAL TABLE"):  # the search index: by rowid
+            columns = ", ".join(
+                f'"{row[1]}"' for row in live.execute(f'PRAGMA backup.table_info("{name}")')
+            )
+            live.execute(f'INSERT INTO main."{name}" (rowid, {columns})'
+                         f' SELECT rowid, {columns} FROM backup."{name}"')  # fmt: skip
+        else:
+            live.execute(f'INSERT INTO main."{name}" SELECT * FROM backup."{name}"')
     if live.execute("SELECT 1 FROM backup.sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
         live.execute("DELETE FROM main.sqlite_sequence")
         live.execute("INSERT INTO main.sqlite_sequence SELECT * FROM backup.sqlite_sequence")

@@ -11,7 +11,10 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.storage.migrations import (  # noqa: F401 (they register their steps)
     change_log,
+    first_contacts,
     foundation,
+    knowing_people,
+    searching,
     wishes_kept,
     working_days,
 )

@@ -15,6 +15,7 @@ _RECOMPUTED = {
         "last_outbound_on", "last_inbound_on", "last_proactive_on", "outbound_gap_days",
         "mood_trend", "silent_from", "orders_total", "negative_since", "falling_since",
         "over_contact_until",
+        "last_breach_on",  # m018
     ),
     "followups": ("due_effective",),
     "contacts": ("preference_id", "last_interaction_id", "next_due", "silent_from"),  # m016
@@ -37,12 +38,15 @@ def _exact(value: str) -> str:
     )
 
 
-def logging_triggers(connection: sqlite3.Connection, table: str) -> list[str]:
+def logging_triggers(
+    connection: sqlite3.Connection, table: str, *, numbered: bool = False
+) -> list[str]:
     """Triggers that copy, into the open change's steps, the key of each row inserted
     and the whole row (stated columns) before each update or delete; in a numbered
-    table only rows at or below the change's floor (newer ones are the change's own).
-    A later step that adds a column to a logged table makes its triggers again with
-    this (the columns are read from the table as it is then)."""
+    table (m012's, or one a later step made `numbered`, with its floor column on
+    `change_recording`) only rows at or below the change's floor (newer ones are the
+    change's own). A later step that adds a column to a logged table makes its
+    triggers again with this (the columns are read from the table as it is then)."""
     info = connection.execute(f"PRAGMA table_info({table})").fetchall()
     keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
     stated = [row[1] for row in info if row[1] not in _RECOMPUTED.get(table, ())]
@@ -52,7 +56,7 @@ def logging_triggers(connection: sqlite3.Connection, table: str) -> list[str]:
                                           for column in columns) + ")"  # fmt: skip
 
     def step(event: str, operation: str, row: str, columns: list[str]) -> str:
-        older = f" WHERE {row}.id <= {table}_floor" if table in _NUMBERED else ""
+        older = f" WHERE {row}.id <= {table}_floor" if numbered or table in _NUMBERED else ""
         return (
             f"CREATE TRIGGER change_log_{table}_{operation} AFTER {event} ON {table} BEGIN"
             f" INSERT INTO change_steps (change_id, tbl, op, row) SELECT change_id, '{table}',"
