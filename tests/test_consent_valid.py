@@ -153,3 +153,19 @@ def test_consent_list_errors(ledger: Run) -> None:
     assert error_line(
         ledger("consent", "list", "--valid", "--purpose", "newsletter", "--as-of", "31.02.2026")
     ).startswith("Error: ")
+
+
+def test_a_person_may_withdraw_what_the_firm_s_consent_gave_her(journal: Run) -> None:
+    ok(journal("add", "mueller-bau", "--name", "Müller Bau"))
+    ok(journal("contact", "add", "mueller-bau", "Petra Müller", "--email", "p@m.de", "--main"))
+    ok(journal("consent", "grant", "mueller-bau", "--purpose", "newsletter"))
+    ok(journal("consent", "confirm", "mueller-bau", "--purpose", "newsletter"))
+    listed = ok(journal("consent", "list", "--valid", "--purpose", "newsletter", "-f", "csv"))
+    assert "p@m.de" in listed.stdout
+    ok(journal("consent", "withdraw", "mueller-bau/Petra Müller", "--purpose", "newsletter"))
+    after = ok(journal("consent", "list", "--valid", "--purpose", "newsletter", "-f", "csv"))
+    assert "p@m.de" not in after.stdout
+    # Nothing given, nothing to withdraw: still an error.
+    assert "no email-marketing consent" in error_line(
+        journal("consent", "withdraw", "mueller-bau/Petra Müller", "--purpose", "email-marketing")
+    )

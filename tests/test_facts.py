@@ -310,8 +310,8 @@ def test_an_older_journal_keeps_its_notes_as_facts(tmp_path: Path, journal: Run)
     doctor = ok(run("doctor")).stdout
     assert (
         "ok       notes: 2 notes logged as contacts became facts on 2026-11-25 09:00; 1 without"
-        " words stayed a contact; 'kundenpflege undo' puts them back while it is the latest"
-        " change"
+        " words, or with a mood or an amount, stayed a contact; 'kundenpflege undo' puts them"
+        " back while it is the latest change"
     ) in doctor
     # Nothing else says so: cron stays quiet.
     assert ok(run("remind")).stderr == ""
@@ -385,3 +385,24 @@ def test_the_monday_page_says_what_we_know_about_those_due(firm: Run) -> None:
     assert "&lt;b&gt;Segelt&lt;/b&gt; &amp; taucht" in known and "<b>" not in known
     assert "Nicht diese Woche" not in known
     assert "Nothing kept about those due this week." in ok(firm("report", "html")).stdout
+
+
+def test_a_note_with_a_mood_or_an_amount_stays_a_contact(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    journal_after(path, 18)
+    path.chmod(0o600)
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("INSERT INTO customers (id, handle, name, customer_since, created_at)"
+                " VALUES (1, 'k', 'K', '2026-01-01', '2026-11-02T10:00:00+01:00')")  # fmt: skip
+    old.execute(
+        "INSERT INTO interactions (customer_id, occurred_at, occurred_on, direction, kind, mood,"
+        " amount, note, recorded_at) VALUES (1, '2026-11-20T10:00:00+01:00', '2026-11-20', 'in',"
+        " 'note', -2, 1200, 'Notiz Ozelot', '2026-11-20T10:00:00+01:00')"
+    )
+    old.close()
+    connection = unit_of_work.open_journal(path, clock.now())
+    kept = connection.execute("SELECT kind, mood, amount, note FROM interactions").fetchall()
+    assert [tuple(row) for row in kept] == [("contact", -2, 1200, "Notiz Ozelot")]
+    assert connection.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    assert connection.execute("SELECT last_mood FROM customers").fetchone()[0] == -2
+    connection.close()

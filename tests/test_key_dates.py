@@ -359,9 +359,18 @@ def test_a_bad_bday_names_its_card(journal: Run, tmp_path: Path, db_path: Path) 
     before = file_snapshot(db_path)
     assert error_line(journal("import", "vcard", str(bad))) == (
         f"Error: {bad} card 1: BDAY: cannot read the day 'irgendwann'; a vCard writes 19750314,"
-        " 1975-03-14 or --0314"
+        " 1975-03-14 or --0314; nothing was imported (--skip-invalid leaves bad rows out)"
     )
     assert file_snapshot(db_path) == before
+    # vCard 4.0 allows dates we cannot keep (a year, a month): the card comes without it.
+    bad.write_text("BEGIN:VCARD\nVERSION:4.0\nFN:Eva\nBDAY:1975\nEND:VCARD\n"
+                   "BEGIN:VCARD\nVERSION:4.0\nFN:Udo\nBDAY:--0314\nEND:VCARD\n")  # fmt: skip
+    result = ok(journal("import", "vcard", str(bad), "--skip-invalid"))
+    assert "Skipped card 1: BDAY: cannot read the day '1975'" in result.stderr
+    assert {row["handle"] for row in json.loads(ok(journal("list", "-f", "json")).stdout)} == {
+        "eva", "udo"}  # fmt: skip
+    assert [row["contact"] or row["handle"] for row in json.loads(
+        ok(journal("date", "list", "-f", "json")).stdout)] == ["Udo"]  # fmt: skip
 
 
 def test_a_geburtstag_column_is_read(journal: Run, tmp_path: Path) -> None:

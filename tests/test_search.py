@@ -172,3 +172,20 @@ def test_an_older_journal_gets_its_index_on_opening(run: Run, tmp_path: Path) ->
     connection.close()
     assert indexed >= customers > 0 and pending == 0
     assert isinstance(hits, list)
+
+
+def test_prefixes_count_the_letters_as_typed(known: Run) -> None:
+    assert ("mueller-bau", "customer") in found(known, "Mue")  # folds to "mu", typed three
+    assert found(known, "Mu") == []
+
+
+def test_what_is_left_out_is_said(known: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = ok(known("search", "Preis", "--limit", "2"))
+    assert "… 2 more rows; use --limit 0 to see all." in result.stderr
+    monkeypatch.setattr("kundenpflege.reports.search.RANKED", 3)
+    capped = ok(known("search", "Preis", "--limit", "0"))
+    assert "Only the newest 3 matches were ranked; --all ranks every one." in capped.stderr
+    assert len(capped.stdout.splitlines()) == 1 + 3
+    everything = ok(known("search", "Preis", "--all"))
+    assert "Only the newest" not in everything.stderr
+    assert len(everything.stdout.splitlines()) == 1 + 4

@@ -163,12 +163,12 @@ def import_vcard(
     """
     from kundenpflege.interop import vcard_import
 
-    records, media = vcard_import.read(path)
+    records, media, problems = vcard_import.read(path)
     if media:
         say(ngettext("Left out {count} picture or sound: the journal keeps none.",
                      "Left out {count} pictures and sounds: the journal keeps none.",
                      media).format(count=media))  # fmt: skip
-    run_import(context, records, [], path, dry_run, skip_invalid, overwrite, due_now)
+    run_import(context, records, problems, path, dry_run, skip_invalid, overwrite, due_now)
 
 
 @import_app.command(

@@ -71,7 +71,7 @@ def search(
     today = clock.today()
     with session(context).journal() as connection:
         customer_id = customers.find(connection, customer)["id"] if customer else None
-        hits = search_report.search(
+        hits, ranked = search_report.search(
             connection,
             text,
             place=place.value,
@@ -80,4 +80,4 @@ def search(
             limit=row_limit(limit, output, excel),
             everything=everything,
         )
-    emit(views.search_report(hits, text), output, excel=excel, wide=wide)
+    emit(views.search_report(hits, text, ranked, everything), output, excel=excel, wide=wide)

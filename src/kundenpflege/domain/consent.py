@@ -131,7 +131,13 @@ def record(
                 " (double opt-in is a grant followed by a confirm)"
             ).format(purpose=_(purpose), whom=describe(who))
         )
-    if action == "withdraw" and before in (None, "withdrawn"):
+    # A person there may always say stop to what the firm's consent gave them.
+    through_firm = (
+        current_state(connection, who.customer["id"], purpose, None)
+        if action == "withdraw" and before is None and who.contact_id is not None
+        else None
+    )
+    if action == "withdraw" and before in (None, "withdrawn") and through_firm not in GIVEN:
         raise KundenpflegeError(
             _("{whom} has no {purpose} consent to withdraw").format(
                 whom=describe(who), purpose=_(purpose)
@@ -144,6 +150,9 @@ def record(
          evidence),
     )  # fmt: skip
     return STATES[action]
+
+
+GIVEN = ("granted", "confirmed")
 
 
 def describe(who: Subject) -> str:

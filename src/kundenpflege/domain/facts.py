@@ -234,22 +234,26 @@ def move_notes(connection: sqlite3.Connection) -> None:
         connection.execute("DELETE FROM settings WHERE key = ?", (NOTES_PENDING,))
 
 
-_BLANK = "trim(coalesce(note, ''), ' ' || char(9, 10, 13)) = ''"
+# A note that was a contact after all: no words, or a mood or an amount of its own.
+_CONTACT = (
+    "(trim(coalesce(note, ''), ' ' || char(9, 10, 13)) = ''"
+    " OR mood IS NOT NULL OR amount IS NOT NULL)"
+)
 
 
 @journal.writes
 def notes_to_facts(connection: sqlite3.Connection) -> None:
     """Interactions of the old kind `note` become facts of the same customer and
     contact, dated the day they were logged, and leave the timeline (their customers
-    are recomputed: a note no longer counts as a contact). A note without words told
-    nothing to keep: it was a contact logged without a kind, and gets the kind `log`
-    gives one now."""
+    are recomputed: a note no longer counts as a contact). A note without words, or
+    with a mood or an amount, was a contact logged without a kind: it stays, words,
+    mood and amount and all, with the kind `log` gives one now."""
     connection.execute(
         "INSERT INTO facts (customer_id, contact_id, text, learned_on, recorded_at)"
         " SELECT customer_id, contact_id, trim(note, ' ' || char(9, 10, 13)), occurred_on,"
-        f" recorded_at FROM interactions WHERE kind = 'note' AND NOT {_BLANK} ORDER BY id"
+        f" recorded_at FROM interactions WHERE kind = 'note' AND NOT {_CONTACT} ORDER BY id"
     )
     connection.execute(
-        f"UPDATE interactions SET kind = ? WHERE kind = 'note' AND {_BLANK}", (DEFAULT_KIND,)
+        f"UPDATE interactions SET kind = ? WHERE kind = 'note' AND {_CONTACT}", (DEFAULT_KIND,)
     )
     connection.execute("DELETE FROM interactions WHERE kind = 'note'")

@@ -41,15 +41,18 @@ def _name(card: Any) -> str | None:
 ANNIVERSARIES = ("anniversary", "x-anniversary", "x-ms-anniversary", "x-evolution-anniversary")
 
 
-def _day(card: Any, names: tuple[str, ...], where: str) -> Day | None:
-    """The first birthday (or anniversary) the card gives, with or without its year."""
+def _day(card: Any, names: tuple[str, ...], where: str, problems: list[str]) -> Day | None:
+    """The first birthday (or anniversary) the card gives, with or without its year.
+    One we cannot keep (vCard 4.0 allows `1975`, `--03` or words) is a problem of the
+    card: the import stops on it, or with --skip-invalid keeps the card without it."""
     for name in names:
         text = _value(card, name)
         if text:
             try:
                 return parse_vcard(text)
             except KundenpflegeError as error:
-                raise KundenpflegeError(f"{where}: {name.upper()}: {error}") from None
+                problems.append(f"{where}: {name.upper()}: {error}")
+                return None
     return None
 
 
@@ -57,15 +60,17 @@ def _day(card: Any, names: tuple[str, ...], where: str) -> Day | None:
 MEDIA = ("PHOTO", "LOGO", "SOUND")
 
 
-def read(path: Path) -> tuple[list[Record], int]:
-    """Every card in the file, and how many pictures and sounds were left out while
-    reading; a damaged file is an error naming its line."""
+def read(path: Path) -> tuple[list[Record], int, list[str]]:
+    """Every card in the file, how many pictures and sounds were left out while
+    reading, and the dates it gives that cannot be kept; a damaged file is an error
+    naming its line."""
     import vobject  # imported here: only vCard imports need it
 
     read_file = textfile.read(path, skip=MEDIA)
     # vobject counts CR and LF separately; plain LF keeps its line numbers right.
     text = read_file.text.replace("\r\n", "\n")
     records: list[Record] = []
+    problems: list[str] = []
     try:
         for card in vobject.readComponents(text, validate=False):
             if card.name != "VCARD":
@@ -85,8 +90,8 @@ def read(path: Path) -> tuple[list[Record], int]:
                     email=_value(card, "email"),
                     phone=_value(card, "tel"),
                     note=_value(card, "note"),
-                    birthday=_day(card, ("bday",), f"{path} {where}"),
-                    anniversary=_day(card, ANNIVERSARIES, f"{path} {where}"),
+                    birthday=_day(card, ("bday",), where, problems),
+                    anniversary=_day(card, ANNIVERSARIES, where, problems),
                 )
             )
     except KundenpflegeError:
@@ -109,4 +114,4 @@ def read(path: Path) -> tuple[list[Record], int]:
         ) from None
     if not records:
         raise KundenpflegeError(_("{path}: no vCards found").format(path=path))
-    return records, read_file.skipped
+    return records, read_file.skipped, problems

@@ -508,17 +508,17 @@ def valid_consent_report(rows: list["ValidConsent"], purpose: str) -> Report:
     ])  # fmt: skip
 
 
-def search_report(hits: list["Hit"], text: str) -> Report:
+def search_report(hits: list["Hit"], text: str, ranked: int, everything: bool) -> Report:
     """Each match: whose, what kind of entry, its day, the words around the match (the
     match marked; data gets »…« and the whole text beside it)."""
     from kundenpflege import marks
-    from kundenpflege.reports.search import KINDS, Hit
+    from kundenpflege.reports.search import KINDS, RANKED, Hit
 
     report = _report(
         _("Found for {text}").format(text=one_line(text)),
         hits,
         Hit,
-        0,
+        ranked - len(hits),
         [
             (_("Customer"), lambda hit: hit.handle),
             (_("What"), lambda hit: _(KINDS[hit.kind])),
@@ -529,4 +529,8 @@ def search_report(hits: list["Hit"], text: str) -> Report:
     for row in report.data:
         row["snippet"] = marks.plain(str(row["snippet"]))
     report.drop_order = [2, 1]
+    if ranked >= RANKED and not everything:
+        report.note = _(
+            "Only the newest {count} matches were ranked; --all ranks every one."
+        ).format(count=i18n.number(RANKED))
     return report

@@ -60,9 +60,10 @@ def terms(text: str) -> list[Term]:
     prefixes. Signs FTS5 would read as syntax are only separators here."""
     found = []
     for phrase, word in _PARTS.findall(text):
+        typed = _WORD.findall(phrase if phrase else word)
         words = tuple(_WORD.findall(fold(phrase if phrase else word.replace('"', " "))))
-        if words:
-            found.append(Term(words, prefix=not phrase and len(words[-1]) >= PREFIX))
+        if words:  # as typed: "Mue" is three letters, though it folds to "mu"
+            found.append(Term(words, prefix=not phrase and len(typed[-1]) >= PREFIX))
     return found
 
 
@@ -120,8 +121,9 @@ def search(
     since: date | None = None,
     limit: int | None = None,
     everything: bool = False,
-) -> list[Hit]:
-    """The best matches first; restricted customers never appear."""
+) -> tuple[list[Hit], int]:
+    """The best matches first, and how many were ranked (RANKED at most, unless
+    `everything`); restricted customers never appear."""
     found = terms(text)
     if not found:
         raise KundenpflegeError(_("'{text}' has no words to search for").format(text=text))
@@ -160,4 +162,4 @@ def search(
             snippet(entry.text, found), entry.text, round(score, 3))
         for kind, ref, _customer, score, handle, name in ranked
         if (entry := typed.get((kind, ref)))
-    ]  # fmt: skip
+    ], len(rows)  # fmt: skip

@@ -86,7 +86,9 @@ def _moved_notes(connection: sqlite3.Connection) -> Finding | None:
     ).format(count=moved, when=changelog.when(changelog.Change(*change)))
     if kept:
         detail += "; " + ngettext(
-            "{count} without words stayed a contact", "{count} without words stayed contacts", kept
+            "{count} without words, or with a mood or an amount, stayed a contact",
+            "{count} without words, or with a mood or an amount, stayed contacts",
+            kept,
         ).format(count=kept)
     detail += "; " + _("'kundenpflege undo' puts them back while it is the latest change")
     return Finding(N_("notes"), N_("ok"), detail)
