@@ -171,3 +171,15 @@ def test_an_integer_of_thousands_of_digits(journal: Run, tmp_path: Path) -> None
     assert error_line(journal("import", "json", str(source))).startswith(
         f"Error: {source}: not a journal export ("
     )
+
+
+def test_a_url_is_no_journal_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = error_line(run("--db", "postgresql://anna:geheim@db.example/kunden", "due"), 2)
+    assert line == ("Error: 'postgresql://…' names a database server; this kundenpflege keeps"
+                    " its journal in a file: give --db a file path")  # fmt: skip
+    monkeypatch.setenv("KUNDENPFLEGE_DB", "https://example.org/journal.db")
+    assert "'https://…' is not a journal file" in error_line(run("init"), 2)
+    assert list(tmp_path.iterdir()) == []  # no folder named `postgresql:` or `https:`

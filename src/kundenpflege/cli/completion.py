@@ -6,6 +6,7 @@ command being typed would use (`--db` on the line, else as always), read-only
 (`storage.names`). Typer keeps the candidates that start with what was typed.
 """
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,7 @@ import typer
 from kundenpflege import paths
 from kundenpflege.domain import vocabulary
 from kundenpflege.domain.dates import frequency_names
+from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import names
 
 Offer = list[tuple[str, str]]  # each candidate with its help ("" for none)
@@ -25,8 +27,12 @@ Offered = Literal[
 
 
 def journal(context: typer.Context) -> Path:
-    """The journal the command being typed would use."""
-    return paths.database_path(context.find_root().params.get("db"))
+    """The journal the command being typed would use (an empty one, offering nothing,
+    where --db is no file path)."""
+    try:
+        return paths.database_path(context.find_root().params.get("db"))
+    except KundenpflegeError:
+        return Path(os.devnull)
 
 
 def customers(context: typer.Context, incomplete: str) -> Offer:

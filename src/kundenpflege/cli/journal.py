@@ -29,6 +29,10 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.limits import MAX_EUR, MAX_NOTE_BYTES
 
+Direction = Annotated[
+    str | None,
+    typer.Option(help="out: we reached out; in: they did.", autocompletion=completes("directions")),
+]
 followup_app = typer.Typer(no_args_is_help=True, help="Explicit promises with a due date.")
 app.add_typer(followup_app, name="followup")
 interaction_app = typer.Typer(
@@ -61,12 +65,7 @@ def log(
             autocompletion=completes("kinds"),
         ),
     ] = None,
-    direction: Annotated[
-        str | None,
-        typer.Option(
-            help="out: we reached out; in: they did.", autocompletion=completes("directions")
-        ),
-    ] = None,
+    direction: Direction = None,
     person: Annotated[
         str | None,
         typer.Option(help="Who of us (default: their choice).", autocompletion=completes("people")),
@@ -361,12 +360,7 @@ def interaction_edit(
         str | None,
         typer.Option(help="call, meeting, email, order...", autocompletion=completes("kinds")),
     ] = None,
-    direction: Annotated[
-        str | None,
-        typer.Option(
-            help="out: we reached out; in: they did.", autocompletion=completes("directions")
-        ),
-    ] = None,
+    direction: Direction = None,
     person: Annotated[
         str | None,
         typer.Option(help="Who of us had the contact.", autocompletion=completes("people")),
