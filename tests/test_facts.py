@@ -193,7 +193,11 @@ def test_undo_takes_back_each_change_of_a_fact(firm: Run, db_path: Path) -> None
     # A contact removed takes what we know about them along, and undo brings it back.
     ok(firm("fact", "add", "mueller-bau/Petra Müller", "Segelt"))
     before = facts()
-    ok(firm("contact", "remove", "mueller-bau/Petra Müller", "--yes"))
+    removed = ok(firm("contact", "remove", "mueller-bau/Petra Müller", "--yes"))
+    assert removed.stderr.splitlines() == [
+        f"Removed mueller-bau/Petra Müller (with {len(before)} facts and 0 key dates of theirs).",
+        "'kundenpflege undo' brings them back while it is the latest change.",
+    ]
     assert facts() == []
     ok(firm("undo", "--yes"))
     assert facts() == before

@@ -277,16 +277,26 @@ def contact_remove(
 
     with session(context).journal(write=True) as connection:
         who = _contact_of(connection, whom)
+        facts, dates = contacts.belongings(connection, who.contact_id or 0)
+        also = (
+            _(" (with {facts} facts and {dates} key dates of theirs)").format(
+                facts=facts, dates=dates
+            )
+            if facts or dates
+            else ""
+        )
         confirm(
             yes,
-            _("Remove {whom}?").format(whom=consent.describe(who)),
+            _("Remove {whom}?").format(whom=consent.describe(who) + also),
             refusal=_("removing {whom} needs --yes when no one is at a terminal to confirm").format(
                 whom=consent.describe(who)
             ),
             declined=_("nothing was removed"),
         )
         contacts.remove(connection, who.customer["id"], who.contact_id or 0)
-    say(_("Removed {whom}.").format(whom=consent.describe(who)))
+    say(_("Removed {whom}.").format(whom=consent.describe(who) + also))
+    if also:
+        say(_("'kundenpflege undo' brings them back while it is the latest change."))
 
 
 def _contact_of(connection: "sqlite3.Connection", whom: str) -> "Subject":

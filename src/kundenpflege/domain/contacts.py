@@ -118,6 +118,16 @@ def remove(connection: sqlite3.Connection, customer_id: int, contact_id: int) ->
     connection.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
 
+def belongings(connection: sqlite3.Connection, contact_id: int) -> tuple[int, int]:
+    """The facts and key dates of a contact, which go with them when they are removed."""
+    found = connection.execute(
+        "SELECT (SELECT count(*) FROM facts WHERE contact_id = ?),"
+        " (SELECT count(*) FROM key_dates WHERE contact_id = ?)",
+        (contact_id, contact_id),
+    ).fetchone()
+    return int(found[0]), int(found[1])
+
+
 def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
     rows = connection.execute(
         "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
