@@ -189,3 +189,10 @@ def test_what_is_left_out_is_said(known: Run, monkeypatch: pytest.MonkeyPatch) -
     everything = ok(known("search", "Preis", "--all"))
     assert "Only the newest" not in everything.stderr
     assert len(everything.stdout.splitlines()) == 1 + 4
+
+
+def test_a_match_in_a_cut_word_ends_with_it(journal: Run, db_path: Path) -> None:
+    ok(journal("add", "evil", "--name", "Smith <script>alert(1)</script>xx =1+2"))
+    screen = terminal(["search", "script"], db_path, COLUMNS="80")
+    # The long word is cut with "…"; the bold of the match in it stops there too.
+    assert "</\x1b[1msc…\x1b[0m =1+2" in screen

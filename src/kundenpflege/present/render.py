@@ -99,11 +99,15 @@ def clipped(report: Report) -> Report:
     column off the screen. Data outputs never come here."""
     from dataclasses import replace
 
+    def cut(word: str) -> str:
+        if len(word) <= LONGEST_WORD:
+            return word
+        kept = word[: LONGEST_WORD - 1]
+        # A search match cut in its middle still ends where the word is cut.
+        return kept + "…" + (marks.END if kept.count(marks.START) > kept.count(marks.END) else "")
+
     def clip(cell: str) -> str:
-        if len(cell) <= LONGEST_WORD:
-            return cell
-        return " ".join(word if len(word) <= LONGEST_WORD else word[: LONGEST_WORD - 1] + "…"
-                        for word in cell.split(" "))  # fmt: skip
+        return cell if len(cell) <= LONGEST_WORD else " ".join(map(cut, cell.split(" ")))
 
     table = [[cell if index == report.key else clip(cell) for index, cell in enumerate(row)]
              for row in report.table]  # fmt: skip
