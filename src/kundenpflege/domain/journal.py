@@ -47,19 +47,30 @@ def open_journal(
     changes go into the change log under `command`."""
     connection = db.open_journal(path, now, recompute, upgrade=upgrade, command=command)
     if upgrade and not db.newer_than_us(connection):
-        _fill_skeletons(connection)
-        _move_notes(connection)
-        _build_search_index(connection, progress)
+        _finish_upgrades(connection, progress)
     return connection
 
 
-def _build_search_index(connection: sqlite3.Connection, progress: Progress | None) -> None:
-    """After m021, once: the index of everything typed so far (a minute at most for
-    2 million notes), in one transaction that no reader has to wait for."""
-    from kundenpflege.storage import settings
+def _finish_upgrades(connection: sqlite3.Connection, progress: Progress | None) -> None:
+    """Once after the steps that flag them, what SQL alone cannot do: m009's name
+    skeletons (Unicode data), m019's move of `note` entries to facts (a change people
+    can undo), m021's search index of everything typed so far (one transaction, with
+    `progress`). One read of the flags on every open; the work only when flagged."""
+    from kundenpflege.storage.migrations.knowing_people import NOTES_PENDING
 
     try:
-        if settings.get(connection, "search_index_pending", ""):
+        flagged = {key for (key,) in connection.execute(
+            "SELECT key FROM settings WHERE key IN (?, ?, ?)",
+            ("skeletons_pending", NOTES_PENDING, "search_index_pending"))}  # fmt: skip
+        if "skeletons_pending" in flagged:
+            from kundenpflege.domain import customers
+
+            customers.fill_skeletons(connection)
+        if NOTES_PENDING in flagged:
+            from kundenpflege.domain import facts
+
+            facts.move_notes(connection)
+        if "search_index_pending" in flagged:
             from kundenpflege.domain import search_index
 
             with db.transaction(connection):
@@ -70,43 +81,12 @@ def _build_search_index(connection: sqlite3.Connection, progress: Progress | Non
         raise
 
 
-def _fill_skeletons(connection: sqlite3.Connection) -> None:
-    """After m009, once: the name skeletons need the Unicode data, which SQL has not."""
-    from kundenpflege.storage import settings
-
-    try:
-        if settings.get(connection, "skeletons_pending", ""):
-            from kundenpflege.domain import customers
-
-            customers.fill_skeletons(connection)
-    except BaseException:
-        connection.close()
-        raise
-
-
-def _move_notes(connection: sqlite3.Connection) -> None:
-    """After m019, once: interactions of the old kind `note` become facts."""
-    from kundenpflege.storage import settings
-    from kundenpflege.storage.migrations.knowing_people import NOTES_PENDING
-
-    try:
-        if settings.get(connection, NOTES_PENDING, ""):
-            from kundenpflege.domain import facts
-
-            facts.move_notes(connection)
-    except BaseException:
-        connection.close()
-        raise
-
-
 def create_journal(
     path: Path, now: datetime, command: str = "change", progress: Progress | None = None
 ) -> tuple[sqlite3.Connection, bool]:
     """The journal at `path`, made (0600) if missing; and whether it is new."""
     connection, created = db.create_journal(path, now, recompute, command)
-    _fill_skeletons(connection)
-    _move_notes(connection)
-    _build_search_index(connection, progress)
+    _finish_upgrades(connection, progress)
     return connection, created
 
 
