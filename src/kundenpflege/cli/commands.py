@@ -26,7 +26,7 @@ MODULES = {
     "log": "journal", "undo": "journal",
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
-    "search": "search",
+    "search": "search", "browse": "browse",
     "backup": "setup", "restore": "setup", "doctor": "setup",
     "contact": "customers", "person": "customers", "followup": "journal",
     "interaction": "journal", "report": "page", "fact": "knowing", "date": "knowing",

@@ -61,7 +61,7 @@ _CONTEXT = (
     " i.mood AS last_mood, i.note AS last_note, p.frequency, p.weekdays, p.channel,"
     " p.max_frequency, p.time_of_day, pe.handle AS preferred_person"
 )
-_PREFERENCE_JOINS = (
+PREFERENCE_JOINS = (
     " LEFT JOIN preferences p ON p.id = c.preference_id LEFT JOIN people pe ON pe.id = p.person_id"
 )
 # Joined only for the rows shown: interactions is the largest table.
@@ -140,7 +140,7 @@ CONTACT_JOINS = (
     " FROM contacts ct CROSS JOIN customers c ON c.id = ct.customer_id"
     " LEFT JOIN preferences cp ON cp.id = ct.preference_id"
     " LEFT JOIN people cpe ON cpe.id = cp.person_id"
-    f"{_PREFERENCE_JOINS}"
+    f"{PREFERENCE_JOINS}"
 )
 
 
@@ -167,7 +167,7 @@ def due(
     followup_core = " FROM followups f WHERE f.due_effective <= ?"
     if tag or tier or person:
         followup_core = (
-            f" FROM followups f CROSS JOIN customers c ON c.id = f.customer_id{_PREFERENCE_JOINS}"
+            f" FROM followups f CROSS JOIN customers c ON c.id = f.customer_id{PREFERENCE_JOINS}"
             f" LEFT JOIN people fp ON fp.id = f.person_id WHERE f.due_effective <= ?{where}"
         )
     # The journal's owner (init --me) looks after everyone who chose nobody.
@@ -182,7 +182,7 @@ def due(
         followup_core += chosen_is("coalesce(fp.handle, pe.handle)")
         parameters.append(person)
     followup_parameters = parameters if tag or tier or person else []
-    cadence_joins = _PREFERENCE_JOINS if person else ""
+    cadence_joins = PREFERENCE_JOINS if person else ""
     count = connection.execute(
         f"SELECT (SELECT count(*) FROM customers c{cadence_joins}{cadence_where}),"
         f" (SELECT count(*){CONTACT_JOINS}{contact_where}),"
@@ -213,7 +213,7 @@ def due(
         )
 
     cadence_rows = connection.execute(
-        f"SELECT {_CONTEXT}, c.next_due FROM customers c{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        f"SELECT {_CONTEXT}, c.next_due FROM customers c{PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
         f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
         [horizon, *parameters, sql_limit],
     )
@@ -230,7 +230,7 @@ def due(
         " (SELECT f.id AS followup_id, f.customer_id, f.what, f.person_id,"
         f" f.due_effective AS effective_due{followup_core}"
         " ORDER BY f.due_effective, f.id LIMIT ?) AS top"
-        f" JOIN customers c ON c.id = top.customer_id{_PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
+        f" JOIN customers c ON c.id = top.customer_id{PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
         " LEFT JOIN people fp ON fp.id = top.person_id"
         " ORDER BY top.effective_due, top.followup_id",
         [horizon, *followup_parameters, sql_limit],
@@ -267,12 +267,12 @@ def due(
 
 
 # Whose key dates they are, and who of us looks after them (the contact's own wish first).
-_KEY_DATE_TABLES = (
+KEY_DATE_TABLES = (
     " FROM key_dates k CROSS JOIN customers c ON c.id = k.customer_id"
     " LEFT JOIN contacts ct ON ct.id = k.contact_id"
     " LEFT JOIN preferences cp ON cp.id = ct.preference_id"
     " LEFT JOIN people cpe ON cpe.id = cp.person_id"
-    f"{_PREFERENCE_JOINS}"
+    f"{PREFERENCE_JOINS}"
 )
 # A key date's row, read for the rows shown only.
 _KEY_DATE_CONTEXT = (
@@ -282,7 +282,7 @@ _KEY_DATE_CONTEXT = (
     " coalesce(cp.time_of_day, p.time_of_day) AS time_of_day,"
     " coalesce(cpe.handle, pe.handle) AS preferred_person, ct.name AS contact,"
     " k.id AS key_date_id, k.kind, k.what, k.year, k.month_day, k.yearly"
-    f"{_KEY_DATE_TABLES}{_IMPRESSION_JOIN}"
+    f"{KEY_DATE_TABLES}{_IMPRESSION_JOIN}"
 )
 
 
@@ -317,7 +317,7 @@ def key_date_items(
     for condition, bounds in ranges:
         for number, year, month_day, yearly, handle, contact in connection.execute(
             "SELECT k.id, k.year, k.month_day, k.yearly, c.handle, coalesce(ct.name, '')"
-            f"{_KEY_DATE_TABLES} WHERE {condition}{occasions.PLANNABLE}{where}",
+            f"{KEY_DATE_TABLES} WHERE {condition}{occasions.PLANNABLE}{where}",
             [*bounds, *parameters],
         ):
             day = occasions.next_on(year, month_day, bool(yearly), today)

@@ -48,15 +48,19 @@ def overall(
 WINDOW_DAYS = 365  # `reactive` and pulse's "reactive only" look back as far
 
 
+# Reactive only, on customers `c`: heard from them after {start}, up to {today}, and
+# never reached out on our own after {start} (`browse` fills in SQL of its own).
+REACTIVE_ONLY = (
+    "(c.last_inbound_on > {start} AND c.last_inbound_on <= {today}"
+    " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= {start}))"
+)
+
+
 def predicate(today: date, window_days: int = WINDOW_DAYS) -> tuple[str, list[str]]:
-    """Reactive only, as SQL on customers `c`: heard from them in the window, never
-    reached out on our own in it (what `reactive` lists and `pulse` counts)."""
+    """Reactive only in the window as SQL and its parameters (what `reactive` lists
+    and `pulse` counts)."""
     start = (today - timedelta(days=window_days)).isoformat()
-    return (
-        "(c.last_inbound_on > ? AND c.last_inbound_on <= ?"
-        " AND (c.last_proactive_on IS NULL OR c.last_proactive_on <= ?))",
-        [start, today.isoformat(), start],
-    )
+    return REACTIVE_ONLY.format(start="?", today="?"), [start, today.isoformat(), start]
 
 
 def reactive_only(

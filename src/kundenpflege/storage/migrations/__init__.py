@@ -10,6 +10,7 @@ from datetime import datetime
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.storage.migrations import (  # noqa: F401 (they register their steps)
+    browsing,
     change_log,
     first_contacts,
     foundation,
