@@ -14,6 +14,12 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 SERVERS = ("postgresql", "postgres")
 
 
+def on_a_server(explicit: str | None = None) -> bool:
+    """Whether --db (or KUNDENPFLEGE_DB) names a database server rather than a file."""
+    found = _URL.match(explicit or os.environ.get(DB_VARIABLE) or "")
+    return found is not None and found.group()[:-3].lower() in SERVERS
+
+
 def database_path(explicit: str | None = None) -> Path:
     """Resolve the journal file the user means, without touching the disk; a URL is an
     error that names only its scheme (a password in it is never printed)."""
@@ -25,7 +31,7 @@ def database_path(explicit: str | None = None) -> Path:
             from kundenpflege.i18n import _
 
             scheme = found.group()[:-3]
-            if scheme.lower() in SERVERS:
+            if on_a_server(given):
                 raise UsageError(
                     _("'{scheme}://…' names a database server; this kundenpflege keeps its"
                       " journal in a file: give --db a file path").format(scheme=scheme)

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from kundenpflege.cli.app import app, examples, say, session
-from kundenpflege.errors import KundenpflegeError
+from kundenpflege.errors import KundenpflegeError, UsageError
 from kundenpflege.i18n import _
 
 DEFAULT_PORT = 8001  # Datasette's own
@@ -31,15 +31,20 @@ def browse(
 
     if find_spec("datasette") is None:
         raise KundenpflegeError(_("browse needs Datasette: pip install 'kundenpflege[browse]'"))
+    from kundenpflege import paths
     from kundenpflege.present import browse as page
-    from kundenpflege.reports.browse import closed
 
     state = session(context)
+    if paths.on_a_server(state.db_option):
+        raise UsageError(
+            _("browse shows a journal file; one on a database server it cannot show"
+              " (docs/browse.md)")
+        )  # fmt: skip
     # Opened once the usual way: a missing journal is an error, an older one upgraded.
-    with state.journal() as connection:
-        hidden = closed(connection)
-    datasette = page.application(state.path, hidden)
+    with state.journal():
+        pass
+    datasette = page.application(state.path)
     server = page.listening(port)
-    say(_("Serving {path} read-only at {address} (Ctrl-C stops).").format(
-        path=state.path, address=page.address(server)))  # fmt: skip
-    page.serve(datasette, server, open_page=open_page)
+    page.serve(datasette, server, open_page=open_page, announce=lambda: say(
+        _("Serving {path} read-only at {address} (Ctrl-C stops).").format(
+            path=state.path, address=page.address(server))))  # fmt: skip

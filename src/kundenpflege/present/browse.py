@@ -3,12 +3,15 @@
 Datasette opens a journal it may change (`is_mutable`) with `mode=ro` for every
 read, so the page follows the live WAL while others write and can change
 nothing; `immutable` would show what the file held when it started. The metadata
-(`reports.browse`) closes every base table and all SQL of the visitor's own.
+(`reports.browse`) describes our views and queries; the plugin
+(`present.datasette_plugin`) closes everything else.
 """
 
+import os
 import socket
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ SETTINGS = {"allow_download": False, "default_allow_sql": False, "suggest_facets
 _URI_SIGNS = "?#%"
 
 
-def application(path: Path, closed: list[str]) -> Any:
+def application(path: Path) -> Any:
     """The Datasette instance for the journal at `path`, read-only."""
     from datasette.app import Datasette
     from datasette.database import Database
@@ -37,11 +40,27 @@ def application(path: Path, closed: list[str]) -> Any:
         raise KundenpflegeError(
             _("browse cannot open a journal whose path holds ?, # or %: {path}").format(path=path)
         )
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin)
-    datasette = Datasette(metadata=browse.metadata(closed, database=DATABASE), settings=SETTINGS)
-    datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=DATABASE)
+    _only_ours_and_datasettes_own(pm, datasette_plugin)
+    datasette = Datasette(metadata=browse.metadata(database=DATABASE), settings=SETTINGS)
+    datasette.remove_database("_memory")  # Datasette's scratch database: nothing of ours
+    # Absolute and without a leading '//', which Datasette's file: URI would read as a host.
+    where = os.path.realpath(path)
+    datasette.add_database(Database(datasette, path=where, is_mutable=True), name=DATABASE)
     return datasette
+
+
+def _only_ours_and_datasettes_own(plugins: Any, ours: object) -> None:
+    """Datasette loads every plugin installed beside it, and one may write or open
+    the page to others: only its own stay, but its error handler, which prints a
+    traceback for every refused request (ours answers instead)."""
+    from datasette.plugins import DEFAULT_PLUGINS
+
+    kept = set(DEFAULT_PLUGINS) - {"datasette.handle_exception"}
+    for name, plugin in plugins.list_name_plugin():
+        if name not in kept and plugin is not ours:
+            plugins.unregister(plugin)
+    if not plugins.is_registered(ours):
+        plugins.register(ours)
 
 
 def listening(port: int) -> socket.socket:
@@ -66,15 +85,25 @@ def address(server: socket.socket) -> str:
     return f"http://{HOST}:{server.getsockname()[1]}/{DATABASE}"
 
 
-def serve(datasette: Any, server: socket.socket, *, open_page: bool) -> None:
-    """Serve until Ctrl-C; with `open_page`, the page opens in the browser once the
-    socket listens (requests wait in its queue until the server takes them)."""
+def serve(
+    datasette: Any, server: socket.socket, *, open_page: bool, announce: Callable[[], None]
+) -> None:
+    """Serve until Ctrl-C. Once the server has started, and with it taken over Ctrl-C,
+    `announce` says where, and with `open_page` the page opens in the browser."""
     import uvicorn
 
-    if open_page:
-        threading.Thread(target=webbrowser.open, args=(address(server),), daemon=True).start()
-    config = uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")
-    try:
-        uvicorn.Server(config).run(sockets=[server])
-    except KeyboardInterrupt:
-        pass  # uvicorn stopped cleanly and passes Ctrl-C on: the way to stop, not an error
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            announce()
+            if open_page:
+                threading.Thread(target=webbrowser.open, args=(address(server),)).start()
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            """Ctrl-C (or SIGTERM) stops the page, a second one at once; the way to
+            stop it, so not passed on as an interruption once it has stopped."""
+            self.force_exit = self.should_exit
+            self.should_exit = True
+
+    config = uvicorn.Config(datasette.app(), log_level="critical", lifespan="on")
+    Server(config).run(sockets=[server])

@@ -10,14 +10,12 @@ the journal as it stands: `--as-of` on the command line also forgets what was
 logged after that day, the page does not.
 """
 
-import sqlite3
 from typing import Any
 
 from kundenpflege.domain import occasions, wishes
 from kundenpflege.domain.consent import RESTRICTED_ON
 from kundenpflege.i18n import N_, _
 from kundenpflege.reports import due, health, reactive
-from kundenpflege.storage.migrations.browsing import BROWSABLE
 
 # The SQL function the page's connections get for today's date (from `clock`).
 TODAY_FUNCTION = "kundenpflege_today"
@@ -275,11 +273,10 @@ VIEWS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-def metadata(closed: list[str], *, database: str) -> dict[str, Any]:
-    """Datasette's metadata: titles and descriptions in the language chosen, no
-    SQL of the visitor's own, and `closed` (every table and view but ours) neither
-    listed nor served."""
-    tables: dict[str, Any] = {name: {"allow": False, "hidden": True} for name in closed}
+def metadata(*, database: str) -> dict[str, Any]:
+    """Datasette's metadata: titles and descriptions in the language chosen, and no
+    SQL of the visitor's own."""
+    tables: dict[str, Any] = {}
     for name, (title, description, columns) in VIEWS.items():
         tables[name] = {
             "title": _(title),
@@ -303,12 +300,3 @@ def metadata(closed: list[str], *, database: str) -> dict[str, Any]:
             database: {"allow_sql": False, "tables": tables, "queries": queries},
         },
     }
-
-
-def closed(connection: sqlite3.Connection) -> list[str]:
-    """Every table and view in the journal the page must not serve: all but ours,
-    read from the file (so a table added later, or by another program, is closed)."""
-    names = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
-    )
-    return [name for (name,) in names if name not in BROWSABLE]
