@@ -75,10 +75,12 @@ def test_bounds_in_german(kunde: Run) -> None:
 
 
 def test_a_pinned_clock_must_be_a_time(kunde: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KUNDENPFLEGE_NOW", "garbage")
-    assert error_line(kunde("due")) == (
-        "Error: KUNDENPFLEGE_NOW='garbage' is not a date and time like 2026-11-25T09:00+01:00"
-    )
+    for pinned in ("garbage", "9999-12-28T09:00+01:00", "1899-12-31T09:00+01:00"):
+        monkeypatch.setenv("KUNDENPFLEGE_NOW", pinned)
+        assert error_line(kunde("due")) == (
+            f"Error: KUNDENPFLEGE_NOW='{pinned}' is not a date and time like"
+            " 2026-11-25T09:00+01:00"
+        )
 
 
 def test_an_argument_that_is_not_utf8(kunde: Run, db_path: Path) -> None:

@@ -10,8 +10,12 @@ def now() -> datetime:
     """The current instant (aware, UTC); `KUNDENPFLEGE_NOW` pins it for tests and demos."""
     pinned = os.environ.get(PIN_VARIABLE)
     if pinned:
+        from kundenpflege.limits import FIRST_YEAR, LAST_YEAR
+
         try:
             moment = datetime.fromisoformat(pinned)
+            if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # the years the journal keeps
+                raise ValueError(pinned)
         except ValueError:
             from kundenpflege.errors import KundenpflegeError
             from kundenpflege.i18n import _
