@@ -223,12 +223,14 @@ def gdpr_forget(
 ) -> None:
     """Erase a customer or a person there for good; only an erasure log entry remains."""
     from kundenpflege.domain import consent, gdpr
+    from kundenpflege.storage import schema
     from kundenpflege.storage.maintenance import copies
 
     if not yes:
         raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
     state = session(context)
     with state.journal() as connection:
+        replicated = schema.replicated(connection)
         try:
             found = gdpr.subjects(connection, subject)
         except KundenpflegeError:
@@ -247,6 +249,10 @@ def gdpr_forget(
     if earlier:
         say(_("These copies were made before and still hold them: {paths}").format(
             paths=", ".join(str(path) for path in earlier)))  # fmt: skip
+    if replicated:
+        say(_("Litestream replicates this journal: its replica keeps the erased words until"
+              " its retention ends, and while it runs the journal's WAL keeps them until its"
+              " next checkpoint; docs/replication.md says how to purge them."))  # fmt: skip
 
 
 @gdpr_app.command("restrict", epilog=examples("kundenpflege gdpr restrict mueller-bau"))

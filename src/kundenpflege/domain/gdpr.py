@@ -2,7 +2,9 @@
 
 A subject is a customer (`handle`) or one person there (`handle/name-or-email`).
 Erasure deletes the rows, logs only when, what kind and by whom, and with
-`secure_delete` and a WAL checkpoint the words are gone from the file.
+`secure_delete` and a WAL checkpoint the words are gone from the file. Litestream
+holds a read lock that keeps our checkpoint from ever completing, and checkpoints
+itself: a journal it replicates is erased all the same (docs/replication.md).
 """
 
 import sqlite3
@@ -13,7 +15,7 @@ from typing import Any
 from kundenpflege.domain import consent, journal, search_index
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
-from kundenpflege.storage import db
+from kundenpflege.storage import db, schema
 
 
 def _rows(connection: sqlite3.Connection, sql: str, *parameters: object) -> list[dict[str, Any]]:
@@ -120,15 +122,18 @@ def _for_good(connection: sqlite3.Connection, whom: str, erase: Callable[[], int
     would otherwise linger; so it cannot be part of a larger, still open change."""
     if connection.in_transaction:
         raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
+    # Litestream's reader never lets go, so waiting for it would refuse for ever; its
+    # own checkpoint empties the WAL later (the CLI says so).
+    replicated = schema.replicated(connection)
     # Until a checkpoint completes, the old pages hold the words: make sure one can.
-    if not db.checkpoint(connection):
+    if not replicated and not db.checkpoint(connection):
         raise KundenpflegeError(_("{reader}; close it and try again; nothing was erased").format(
             reader=_(READER)))  # fmt: skip
     with journal.change(connection):
         removed = erase()
     with db.transaction(connection):  # the index keeps erased words until rewritten
         search_index.purge(connection)
-    if not db.checkpoint(connection):
+    if not db.checkpoint(connection) and not replicated:
         raise KundenpflegeError(
             _("erased {whom} ({count} rows), but {reader}, so the words can still be in the"
               " file; close it and run 'kundenpflege doctor'").format(

@@ -101,8 +101,8 @@ def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem
 def doctor(
     connection: sqlite3.Connection, journal: Path, now: datetime, recompute: "db.Recompute"
 ) -> list[Finding]:
-    """Integrity, foreign keys, schema, derived state, permissions and WAL size, each
-    with a verdict."""
+    """Integrity, foreign keys, schema, derived state, permissions, replication and WAL
+    size, each with a verdict."""
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     pending = migrations.pending(connection)
@@ -119,6 +119,14 @@ def doctor(
     folder_mode = stat.S_IMODE(journal.parent.stat().st_mode)
     # Folding the WAL in changes no entry, and finishes what an erasure began.
     folded = db.checkpoint(connection)
+    # Litestream holds a read lock that keeps our checkpoint from completing, for as long
+    # as it runs: expected, and harmless while it checkpoints itself.
+    replicated = schema.replicated(connection)
+    unfolded = (
+        _("not folded in: Litestream is reading the journal and folds it in itself")
+        if replicated
+        else _("not folded in: another program is reading the journal")
+    )
     wal = Path(f"{journal}-wal")
     size = wal.stat().st_size if wal.exists() else 0
     moved = _moved_notes(connection)
@@ -145,9 +153,10 @@ def doctor(
                  + ("" if file_mode & 0o077 == 0 else _("; others can read it: chmod 600"))),
         _finding(N_("folder permissions"), folder_mode & 0o077 == 0, f"{folder_mode:04o}"
                  + ("" if folder_mode & 0o077 == 0 else _("; others can list it")), N_("warning")),
-        _finding(N_("WAL size"), size < WAL_WARNING_BYTES and folded,
-                 f"{number(size / 1024 / 1024, 1)} MB" + ("" if folded else "; " + _(
-                     "not folded in: another program is reading the journal")),
+        *([Finding(N_("replication"), N_("ok"), _("replicated by Litestream"))]
+          if replicated else []),
+        _finding(N_("WAL size"), size < WAL_WARNING_BYTES and (folded or replicated),
+                 f"{number(size / 1024 / 1024, 1)} MB" + ("" if folded else f"; {unfolded}"),
                  N_("warning")),
         *([moved] if moved else []),
     ]  # fmt: skip

@@ -85,6 +85,17 @@ def fingerprint(connection: sqlite3.Connection) -> Fingerprint:
     return {"tables": tables, "indexes": indexes, "views_and_triggers": others}
 
 
+def replicated(connection: sqlite3.Connection) -> bool:
+    """Whether Litestream replicates this journal (or did): it adds its two tables on
+    its first start, and they stay."""
+    marks = ", ".join("?" for _name in LITESTREAM)
+    found = connection.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+        LITESTREAM,
+    ).fetchone()[0]
+    return bool(found == len(LITESTREAM))
+
+
 def digest(found: Fingerprint) -> str:
     """A short, stable name for a fingerprint."""
     text = json.dumps(found, sort_keys=True, ensure_ascii=True)
