@@ -78,8 +78,7 @@ def test_a_pinned_clock_must_be_a_time(kunde: Run, monkeypatch: pytest.MonkeyPat
     for pinned in ("garbage", "9999-12-28T09:00+01:00", "1899-12-31T09:00+01:00"):
         monkeypatch.setenv("KUNDENPFLEGE_NOW", pinned)
         assert error_line(kunde("due")) == (
-            f"Error: KUNDENPFLEGE_NOW='{pinned}' is not a date and time like"
-            " 2026-11-25T09:00+01:00"
+            f"Error: KUNDENPFLEGE_NOW='{pinned}' is not a date and time like 2026-11-25T09:00+01:00"
         )
 
 
