@@ -193,3 +193,21 @@ def test_customers_from_before_get_their_skeletons(tmp_path: Path, run: Run) -> 
     ok(run("--db", str(old), "init"))
     result = ok(run("--db", str(old), "add", "x", "--name", "Blum\u0435n Weber"))  # Cyrillic е
     assert "looks like that of blumen-weber ('Blumen Weber')" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["interaction", "edit", "--mood", "1"], ["interaction", "delete", "--yes"],
+     ["followup", "done"], ["followup", "cancel"], ["followup", "edit", "--text", "x"],
+     ["followup", "snooze", "--until", "2026-12-01"], ["fact", "remove"], ["date", "remove"]],
+)  # fmt: skip
+def test_an_entry_number_beyond_any_id_is_one_error(kunde: Run, command: list[str]) -> None:
+    """SQLite cannot even look for a number past 64 bits (an OverflowError before)."""
+    (*words,) = command
+    group, verb, *options = words
+    for number in ("99999999999999999999999", "0"):
+        line = error_line(kunde(group, verb, number, *options), code=2)
+        assert line == (
+            f"Error: Invalid value for 'NUMBER': {number} is not in the range"
+            " 1<=x<=4611686018427387904."
+        )

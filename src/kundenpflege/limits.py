@@ -3,6 +3,7 @@ beyond them a value is a typing error (or a hostile file), never a traceback."""
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # any date, typed, computed or read from a file
 MAX_DAYS = 36_500  # windows, periods, days ahead
+LARGEST_ID = 2**62  # entry numbers; SQLite's integers are 64-bit, ids far below that
 MAX_ROWS = 1_000_000  # --limit, --last, demo customers
 MAX_EUR = 1e9  # amounts and annual values
 MAX_LINE_BYTES = 1 << 20  # one line (or field) of an imported file

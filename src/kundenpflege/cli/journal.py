@@ -27,7 +27,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.limits import MAX_EUR, MAX_NOTE_BYTES
+from kundenpflege.limits import LARGEST_ID, MAX_EUR, MAX_NOTE_BYTES
 
 Direction = Annotated[
     str | None,
@@ -220,6 +220,8 @@ FollowupId = Annotated[
     int,
     typer.Argument(
         metavar="NUMBER",
+        min=1,
+        max=LARGEST_ID,
         help="Number shown by 'followup list' and 'due'.",
         autocompletion=completes("followups"),
     ),
@@ -305,7 +307,10 @@ def followup_list(
 
 
 InteractionId = Annotated[
-    int, typer.Argument(metavar="NUMBER", help="Number shown by 'interaction list'.")
+    int,
+    typer.Argument(
+        metavar="NUMBER", min=1, max=LARGEST_ID, help="Number shown by 'interaction list'."
+    ),
 ]
 
 

@@ -24,6 +24,7 @@ from kundenpflege.cli.app import (
 )
 from kundenpflege.errors import UsageError
 from kundenpflege.i18n import _
+from kundenpflege.limits import LARGEST_ID
 
 fact_app = typer.Typer(
     no_args_is_help=True, help="What we know about a customer or a person there (not a contact)."
@@ -34,7 +35,6 @@ date_app = typer.Typer(
 )
 app.add_typer(date_app, name="date")
 
-LARGEST_NUMBER = 2**62  # far above any id; beyond it SQLite could not even look
 Whom = Annotated[
     str,
     typer.Argument(
@@ -55,15 +55,11 @@ Among = Annotated[
 ]
 FactNumber = Annotated[
     int,
-    typer.Argument(
-        metavar="NUMBER", min=1, max=LARGEST_NUMBER, help="Number shown by 'fact list'."
-    ),
+    typer.Argument(metavar="NUMBER", min=1, max=LARGEST_ID, help="Number shown by 'fact list'."),
 ]
 DateNumber = Annotated[
     int,
-    typer.Argument(
-        metavar="NUMBER", min=1, max=LARGEST_NUMBER, help="Number shown by 'date list'."
-    ),
+    typer.Argument(metavar="NUMBER", min=1, max=LARGEST_ID, help="Number shown by 'date list'."),
 ]
 Source = Annotated[
     str | None,

@@ -18,10 +18,9 @@ from kundenpflege.domain.people import check_handle
 from kundenpflege.domain.schedule import BREACH_COLUMN, CONTACT_DERIVED, DERIVED
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.limits import FIRST_YEAR, LAST_YEAR
+from kundenpflege.limits import FIRST_YEAR, LARGEST_ID, LAST_YEAR
 
 Rule = Callable[[object], object]
-LARGEST_ID = 2**62  # SQLite's integers are 64-bit; ids far below that
 
 
 def _text(value: object) -> str:
