@@ -4,6 +4,7 @@ without restricted customers; its canned queries agree with the command line."""
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -18,11 +19,13 @@ import pytest
 
 pytest.importorskip("datasette")
 
+from typer.testing import CliRunner  # noqa: E402
+
 from kundenpflege import i18n  # noqa: E402
 from kundenpflege.present import browse as page  # noqa: E402
 from kundenpflege.reports import browse  # noqa: E402
 from kundenpflege.storage.migrations.browsing import BROWSABLE  # noqa: E402
-from tests.conftest import PINNED_NOW, Run, error_line, ok, program  # noqa: E402
+from tests.conftest import APP, PINNED_NOW, Run, error_line, ok, program  # noqa: E402
 
 RESTRICTED = ("autohaus-wolf", "Autohaus Wolf")  # a demo customer with a due promise
 DAYS = ("2026-11-25", "2026-12-28", "2027-02-25")  # today, over new year, before 29 Feb
@@ -32,8 +35,7 @@ def at(day: str) -> str:
     return f"{day}T09:00:00+01:00"
 
 
-@pytest.fixture
-def served_journal(run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
+def build(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo, and what its reports must leave out or take in: a restricted
     customer, a contact with a wish of their own, the owner, key dates over new
     year and on 29 February, an over-contacted customer, newsletter ledgers."""
@@ -64,6 +66,27 @@ def served_journal(run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
         extra = ("--evidence", evidence) if evidence else ()
         ok(run("consent", action, who, "--purpose", "newsletter", *extra))
     monkeypatch.setenv("KUNDENPFLEGE_NOW", PINNED_NOW)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once for the module (some thirty commands), copied for each test."""
+    folder = tmp_path_factory.mktemp("served")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("KUNDENPFLEGE_DB", str(folder / "journal.db"))
+        monkeypatch.setenv("KUNDENPFLEGE_NOW", PINNED_NOW)
+        monkeypatch.setenv("TZ", "Europe/Berlin")
+        time.tzset()
+        runner = CliRunner()
+        build(lambda *args: runner.invoke(APP, list(args)), monkeypatch)
+    time.tzset()
+    return folder / "journal.db"
+
+
+@pytest.fixture
+def served_journal(built: Path, db_path: Path, run: Run) -> Run:
+    shutil.copyfile(built, db_path)
+    db_path.chmod(0o600)
     return run
 
 
@@ -433,3 +456,19 @@ def test_a_screenshot_of_the_due_page_in_chromium(
         stopped(process)
     assert "Due" in text and "schreinerei-schwarz" in text and RESTRICTED[0] not in text
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("name", ["due", "at_risk"])
+def test_cutting_each_part_keeps_the_first_rows_of_the_whole(
+    served_journal: Run, db_path: Path, name: str
+) -> None:
+    """The queries cut each part at the rows the page shows (a large journal is not
+    sorted whole): the first rows are those of the uncut query, in the same order."""
+    connection = sqlite3.connect(db_path)
+    connection.create_function(browse.TODAY_FUNCTION, 0, lambda: "2026-11-25")
+    whole = connection.execute(browse.queries(10**6)[name][2], {"as_of": ""}).fetchall()
+    for shown in (1, 2, 5):
+        cut = connection.execute(browse.queries(shown)[name][2], {"as_of": ""}).fetchall()
+        assert cut[:shown] == whole[:shown], shown
+    connection.close()
+    assert len(whole) > 10

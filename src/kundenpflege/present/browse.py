@@ -23,7 +23,13 @@ DATABASE = "journal"  # its name in the page's addresses: /journal/due
 HOST = "127.0.0.1"
 # Nothing to download whole (the file holds the restricted customers too), no
 # facet suggestions (they would run queries nobody asked for).
-SETTINGS = {"allow_download": False, "default_allow_sql": False, "suggest_facets": False}
+# The queries cut each part at `browse.SHOWN` rows, as many as the page shows.
+SETTINGS = {
+    "allow_download": False,
+    "default_allow_sql": False,
+    "suggest_facets": False,
+    "max_returned_rows": browse.SHOWN,
+}
 # What SQLite would read as part of a URI rather than of the file name.
 _URI_SIGNS = "?#%"
 

@@ -52,31 +52,43 @@ def _in_year(year: str) -> str:
     )
 
 
-_DUE = f"""{_DAY},
-items AS (
-  SELECT c.next_due AS due_on, c.handle, c.name, NULL AS contact,
+# Datasette shows at most this many rows of a query: each part of a query below
+# is cut there in the query's own order, which leaves the first rows of the whole
+# as they are and spares sorting every customer of a large journal.
+SHOWN = 1000
+
+
+def _first(part: str, order: str, shown: int) -> str:
+    return f"SELECT * FROM (SELECT * FROM ({part})\n  ORDER BY {order} LIMIT {shown})"
+
+
+_DUE_ORDER = (
+    "due_on, handle, coalesce(contact, ''), coalesce(followup_id, 0), coalesce(key_date_id, 0)"
+)
+_DUE_PARTS = (
+    f"""SELECT c.next_due AS due_on, c.handle, c.name, NULL AS contact,
     CASE WHEN c.last_interaction_on IS NULL THEN 'first-contact' ELSE 'cadence' END AS reason,
     p.frequency AS what, coalesce(pe.handle, d.me) AS person, p.channel, {_LAST_CONTACT},
     NULL AS followup_id, NULL AS key_date_id
   FROM d, customers c{due.PREFERENCE_JOINS}
-  WHERE c.next_due <= d.last{_OPEN}
-  UNION ALL
-  SELECT ct.next_due, c.handle, c.name, ct.name,
-    CASE WHEN li.occurred_on IS NULL THEN 'first-contact' ELSE 'cadence' END,
-    coalesce(cp.frequency, p.frequency), coalesce(cpe.handle, pe.handle, d.me),
-    coalesce(cp.channel, p.channel), li.occurred_on, li.mood, NULL, NULL
+  WHERE c.next_due <= d.last{_OPEN}""",
+    f"""SELECT ct.next_due AS due_on, c.handle, c.name, ct.name AS contact,
+    CASE WHEN li.occurred_on IS NULL THEN 'first-contact' ELSE 'cadence' END AS reason,
+    coalesce(cp.frequency, p.frequency) AS what,
+    coalesce(cpe.handle, pe.handle, d.me) AS person, coalesce(cp.channel, p.channel) AS channel,
+    li.occurred_on AS last_contact, li.mood AS last_mood, NULL AS followup_id,
+    NULL AS key_date_id
   {due.CONTACT_JOINS} CROSS JOIN d
   LEFT JOIN interactions li ON li.id = ct.last_interaction_id
-  WHERE ct.next_due <= d.last{_OPEN}
-  UNION ALL
-  SELECT f.due_effective, c.handle, c.name, NULL, 'follow-up', f.what,
-    coalesce(fp.handle, pe.handle, d.me), p.channel, {_LAST_CONTACT}, f.id, NULL
+  WHERE ct.next_due <= d.last{_OPEN}""",
+    f"""SELECT f.due_effective AS due_on, c.handle, c.name, NULL AS contact,
+    'follow-up' AS reason, f.what, coalesce(fp.handle, pe.handle, d.me) AS person, p.channel,
+    {_LAST_CONTACT}, f.id AS followup_id, NULL AS key_date_id
   FROM d, followups f JOIN customers c ON c.id = f.customer_id{due.PREFERENCE_JOINS}
   LEFT JOIN people fp ON fp.id = f.person_id
-  WHERE f.due_effective <= d.last{_OPEN}
-  UNION ALL
-  SELECT day, handle, name, contact, 'key-date', what, person, channel, last_contact,
-    last_mood, NULL, id
+  WHERE f.due_effective <= d.last{_OPEN}""",
+    f"""SELECT day AS due_on, handle, name, contact, 'key-date' AS reason, what, person,
+    channel, last_contact, last_mood, NULL AS followup_id, id AS key_date_id
   FROM (
     SELECT *, CASE WHEN once >= today THEN once WHEN yearly THEN next_year END AS day
     FROM (
@@ -88,14 +100,18 @@ items AS (
       WHERE 1{occasions.PLANNABLE}{_OPEN}
     )
   )
-  WHERE day <= last
+  WHERE day <= last""",
 )
+
+
+def _due(shown: int) -> str:
+    return f"""{_DAY},
+items AS ({" UNION ALL ".join(_first(part, _DUE_ORDER, shown) for part in _DUE_PARTS)})
 SELECT items.due_on,
   CAST(julianday(d.today) - julianday(items.due_on) AS INTEGER) AS days_overdue,
   handle, name, contact, reason, what, person, channel, last_contact, last_mood
 FROM items, d
-ORDER BY items.due_on, handle, coalesce(contact, ''), coalesce(followup_id, 0),
-  coalesce(key_date_id, 0)"""
+ORDER BY {_DUE_ORDER}"""
 
 
 def _risk_part(order: int, reason: str, condition: str, key: str) -> str:
@@ -110,34 +126,45 @@ def _risk_part(order: int, reason: str, condition: str, key: str) -> str:
     )
 
 
-_AT_RISK = f"""{_DAY},
-risks AS (
-  {
-    " UNION ALL ".join(
-        _risk_part(order, reason, condition, since)
-        for order, (reason, (condition, since)) in enumerate(health.REASONS.items())
-    )
-}
-  UNION ALL
-  SELECT {len(health.REASONS)}, ct.silent_from, ct.id, li.occurred_on, c.handle, c.name,
-    ct.name, 'silent',
-    li.occurred_on, li.mood, coalesce(cpe.handle, pe.handle), coalesce(cp.channel, p.channel)
+_RISK_ORDER = "first_key, second_key"
+_RISK_PARTS = (
+    *(
+        _risk_part(order, reason, condition, key)
+        for order, (reason, (condition, key)) in enumerate(health.REASONS.items())
+    ),
+    f"""SELECT {len(health.REASONS)} AS worst, ct.silent_from AS first_key,
+    ct.id AS second_key, li.occurred_on AS since, c.handle, c.name, ct.name AS contact,
+    'silent' AS reason, li.occurred_on AS last_contact, li.mood AS last_mood,
+    coalesce(cpe.handle, pe.handle) AS person, coalesce(cp.channel, p.channel) AS channel
   {due.CONTACT_JOINS} CROSS JOIN d
   LEFT JOIN interactions li ON li.id = ct.last_interaction_id
-  WHERE ct.silent_from <= d.today{_OPEN}
-  UNION ALL
-  SELECT {len(health.REASONS) + 1}, -julianday(b.occurred_on), -b.interaction_id,
-    b.occurred_on, c.handle, c.name, ct.name, '{health.AGAINST_WISH}', {
-    _LAST_CONTACT
-}, ipe.handle, i.channel
-  FROM d, wish_breaches b JOIN customers c ON c.id = b.customer_id
+  WHERE ct.silent_from <= d.today{_OPEN}""",
+    # Newest first: the day and the number, negated (read newest first from its index).
+    f"""SELECT {len(health.REASONS) + 1} AS worst, -julianday(b.occurred_on) AS first_key,
+    -b.interaction_id AS second_key, b.occurred_on AS since, c.handle, c.name,
+    ct.name AS contact, '{health.AGAINST_WISH}' AS reason, {_LAST_CONTACT},
+    ipe.handle AS person, i.channel
+  FROM d, wish_breaches b CROSS JOIN customers c ON c.id = b.customer_id
   JOIN interactions i ON i.id = b.interaction_id
   LEFT JOIN people ipe ON ipe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id
-  WHERE b.occurred_on > d.recent AND b.occurred_on <= d.today{_OPEN}
+  WHERE b.occurred_on > d.recent AND b.occurred_on <= d.today{_OPEN}""",
 )
+
+
+def _at_risk(shown: int) -> str:
+    return f"""{_DAY},
+risks AS ({
+        " UNION ALL ".join(
+            _first(
+                part, "since DESC, second_key" if part is _RISK_PARTS[-1] else _RISK_ORDER, shown
+            )
+            for part in _RISK_PARTS
+        )
+    })
 SELECT handle, name, contact, reason, since, last_contact, last_mood, person, channel
 FROM risks
-ORDER BY worst, first_key, second_key"""
+ORDER BY worst, {_RISK_ORDER}"""
+
 
 _REACTIVE = f"""{_DAY}
 SELECT c.handle, c.name, c.last_inbound_on AS last_from_them,
@@ -195,33 +222,38 @@ ORDER BY c.handle, lower(ct.name)"""
 
 AS_OF_HELP = N_("The day to look at, like 2026-11-25; empty: today.")
 
-# Canned query name -> title, description, SQL.
-QUERIES: dict[str, tuple[str, str, str]] = {
-    "due": (
-        N_("Due"),
-        N_("Who is due or overdue from the day asked for to a week ahead: by their rhythm,"
-           " a promise, or a key date (as `due --format json`: the day, not the suggested"
-           " day, warnings or details)."),
-        _DUE,
-    ),
-    "at_risk": (
-        N_("At risk"),
-        N_("Relationships at risk on the day asked for, worst kind first (as `health`)."),
-        _AT_RISK,
-    ),
-    "reactive_only": (
-        N_("Reactive only"),
-        N_("Customers we only answered in the year before the day asked for, never"
-           " contacting them on our own (as `reactive`)."),
-        _REACTIVE,
-    ),
-    "newsletter_consent": (
-        N_("Valid newsletter consent"),
-        N_("Who may get the newsletter on the day asked for: confirmed and not withdrawn,"
-           " with an e-mail address (as `consent list --valid --purpose newsletter`)."),
-        _CONSENT,
-    ),
-}  # fmt: skip
+
+def queries(shown: int = SHOWN) -> dict[str, tuple[str, str, str]]:
+    """Canned query name -> title, description, SQL (its parts cut at `shown` rows)."""
+    return {
+        "due": (
+            N_("Due"),
+            N_("Who is due or overdue from the day asked for to a week ahead: by their rhythm,"
+               " a promise, or a key date (as `due --format json`: the day, not the suggested"
+               " day, warnings or details)."),
+            _due(shown),
+        ),
+        "at_risk": (
+            N_("At risk"),
+            N_("Relationships at risk on the day asked for, worst kind first (as `health`)."),
+            _at_risk(shown),
+        ),
+        "reactive_only": (
+            N_("Reactive only"),
+            N_("Customers we only answered in the year before the day asked for, never"
+               " contacting them on our own (as `reactive`)."),
+            _REACTIVE,
+        ),
+        "newsletter_consent": (
+            N_("Valid newsletter consent"),
+            N_("Who may get the newsletter on the day asked for: confirmed and not withdrawn,"
+               " with an e-mail address (as `consent list --valid --purpose newsletter`)."),
+            _CONSENT,
+        ),
+    }  # fmt: skip
+
+
+QUERIES = queries()
 
 # View -> title, description, and what its columns hold.
 VIEWS: dict[str, tuple[str, str, dict[str, str]]] = {
