@@ -363,7 +363,7 @@ def test_followup_errors(customer: Run) -> None:
         "Error: Missing option '--due'."
     )
     assert error_line(customer("followup", "done", "eins"), code=2) == (
-        "Error: Invalid value for 'NUMBER': 'eins' is not a valid int."
+        "Error: Invalid value for 'NUMBER': 'eins' is not a valid int range."
     )
 
 
