@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import PINNED_NOW, Run, error_line, file_snapshot, ok
 
-FAR = "is too far from today to be a contact date"
+FAR = "lies outside the years the journal keeps (1900-2199)"
 
 
 @pytest.fixture

@@ -117,6 +117,12 @@ def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
         "Error: customer handle 'Müller Bau' may only use a-z, 0-9, '.', '_' and '-'"
         " and must start with a letter or digit"
     )
+    assert error_line(journal("add", "a" * 64)) == (
+        f"Error: customer handle '{'a' * 64}' is longer than 63 characters"
+    )
+    assert error_line(journal("person", "add", "b" * 64)) == (
+        f"Error: person handle '{'b' * 64}' is longer than 63 characters"
+    )
     assert error_line(journal("add", "x", "--status", "vip")) == (
         "Error: unknown status 'vip'; use one of active, prospect, paused, former"
     )

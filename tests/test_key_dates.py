@@ -202,7 +202,10 @@ def test_date_list_formats_and_removal(firm: Run) -> None:
         (["--on", "yesterday", "--what", "x"],
          "Error: a date that comes once must be today or later; add --yearly for one that"
          " comes back", 1),
-        (["--birthday", "01.01.1850"], "Error: '01.01.1850' is too far from today", 1),
+        (["--birthday", "01.01.1850"],
+         "Error: '01.01.1850' lies outside the years the journal keeps (1900-2199)", 1),
+        (["--birthday", "14.03.2200"],
+         "Error: '14.03.2200' lies outside the years the journal keeps (1900-2199)", 1),
     ],
 )  # fmt: skip
 def test_date_add_errors(

@@ -141,6 +141,7 @@ def test_a_journal_of_the_last_release_upgrades_and_works(tmp_path: Path, journa
     path.chmod(0o600)
     run = functools.partial(journal, "--db", str(path))
     assert "problem  schema: pending: m006_unit_of_work" in run("doctor").stdout
+    assert "any command brings it up to date, or 'kundenpflege init'" in run("doctor").stdout
     assert ok(run("init")).stderr == f"Journal is up to date: {path}\n"
     doctor = ok(run("doctor")).stdout
     assert "ok       schema drift: none" in doctor and "verdict: healthy" in doctor

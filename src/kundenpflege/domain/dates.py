@@ -65,11 +65,18 @@ def _calendar_date(year: int, month: int, day: int, text: str) -> date:
         raise KundenpflegeError(_("'{text}' is not a real date").format(text=text)) from None
 
 
+class UnreadableDate(KundenpflegeError):
+    """Text that is no date in any form we read (callers may name forms of their own);
+    a real date outside the journal's years, or no real date, is another error."""
+
+
 def in_range(day: date, text: str) -> date:
     """A day within the years the journal keeps; beyond them is a typing error."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise KundenpflegeError(
-            _("'{text}' is too far from today to be a contact date").format(text=text)
+            _("'{text}' lies outside the years the journal keeps ({first}-{last})").format(
+                text=text, first=FIRST_YEAR, last=LAST_YEAR
+            )
         )
     return day
 
@@ -86,7 +93,9 @@ def parse_date(text: str, today: date) -> date:
         return in_range(_read_date(text, today), text)
     except (OverflowError, ValueError):  # an offset past year 9999
         raise KundenpflegeError(
-            _("'{text}' is too far from today to be a contact date").format(text=text)
+            _("'{text}' lies outside the years the journal keeps ({first}-{last})").format(
+                text=text, first=FIRST_YEAR, last=LAST_YEAR
+            )
         ) from None
 
 
@@ -120,7 +129,7 @@ def _read_date(text: str, today: date) -> date:
         target = weekday(_WEEKDAY_WORDS[match.group(1)])
         # "next monday" on a Monday means the one a week ahead, never today.
         return today + relativedelta(days=+1, weekday=target(+1))
-    raise KundenpflegeError(
+    raise UnreadableDate(
         _("cannot read date '{text}'; {hint}").format(text=text, hint=_(DATE_HINT))
     )
 

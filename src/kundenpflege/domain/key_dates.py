@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from kundenpflege import i18n
 from kundenpflege.domain import journal
-from kundenpflege.domain.dates import DATE_HINT, in_range, parse_date
+from kundenpflege.domain.dates import DATE_HINT, UnreadableDate, in_range, parse_date
 from kundenpflege.domain.occasions import PLANNABLE, describe, next_on, years_at
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
@@ -58,9 +58,7 @@ def parse_day(text: str, today: date) -> Day:
         return _checked(year, month, day, text)
     try:
         found = parse_date(text, today)
-    except KundenpflegeError as error:
-        if "too far" in str(error) or "not a real date" in str(error):
-            raise
+    except UnreadableDate:
         raise KundenpflegeError(
             _("cannot read the day '{text}'; use 14.03.1975, 14.03. without a year, or {hint}")
             .format(text=text, hint=_(DATE_HINT))

@@ -9,7 +9,8 @@ from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
-HANDLE_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
+LONGEST_HANDLE = 63
+HANDLE_PATTERN = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{LONGEST_HANDLE - 1}}}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,13 @@ class Person:
 
 def check_handle(handle: str, what: str) -> str:
     """Handles are typed on the command line, so keep them lowercase and shell-safe."""
+    if len(handle) > LONGEST_HANDLE:
+        message = (
+            _("customer handle '{handle}' is longer than {longest} characters")
+            if what == "customer"
+            else _("person handle '{handle}' is longer than {longest} characters")
+        )
+        raise KundenpflegeError(message.format(handle=handle, longest=LONGEST_HANDLE))
     if not HANDLE_PATTERN.fullmatch(handle):
         message = (
             _("customer handle '{handle}' may only use a-z, 0-9, '.', '_' and '-'"

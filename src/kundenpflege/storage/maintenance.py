@@ -138,7 +138,8 @@ def doctor(
         _finding(N_("schema"), not pending and not newer,
                  _("from a newer kundenpflege: {names}; upgrade kundenpflege").format(
                      names=", ".join(newer)) if newer
-                 else _("pending: {names}").format(names=", ".join(pending)) if pending
+                 else _("pending: {names}; any command brings it up to date, or"
+                        " 'kundenpflege init'").format(names=", ".join(pending)) if pending
                  else _("up to date")),
         _finding(N_("schema drift"), not drifted, _("differs from its migrations: {names}").format(
             names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
