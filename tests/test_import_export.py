@@ -122,6 +122,30 @@ def test_map_and_wrong_columns(journal: Run, tmp_path: Path) -> None:
     )
 
 
+def test_an_address_book_s_name_beside_its_firm_is_the_person_there(
+    journal: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "adressbuch.csv"
+    path.write_text("Name;Firma;E-Mail\nPetra Müller;Müller Bau GmbH;petra@example.org\n",
+                    encoding="utf-8")  # fmt: skip
+    ok(journal("import", "csv", str(path)))
+    assert customers(journal)["mueller-bau-gmbh"]["name"] == "Müller Bau GmbH"
+    contacts = json.loads(ok(journal("contact", "list", "mueller-bau-gmbh", "-f", "json")).stdout)
+    assert [(row["name"], row["email"]) for row in contacts] == [
+        ("Petra Müller", "petra@example.org")
+    ]
+    # A customer column ("Kunde") is no person; --map keeps the old reading.
+    other = tmp_path / "kunden.csv"
+    other.write_text("Kunde;Firma\nSchulz;Schulz Logistik GmbH\n", encoding="utf-8")
+    mapped = tmp_path / "gemappt.csv"
+    mapped.write_text("Name;Firma\nBerg;Kanzlei Berg\n", encoding="utf-8")
+    ok(journal("import", "csv", str(other)))
+    ok(journal("import", "csv", str(mapped), "--map", "Name=name"))
+    for handle in ("schulz-logistik-gmbh", "kanzlei-berg"):
+        listed = ok(journal("contact", "list", handle, "-f", "json")).stdout
+        assert json.loads(listed) == [], handle
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -41,6 +41,11 @@ FIELDS = {
     "maximum": ("max", "maximum", "höchstens", "max frequency"),
 }  # fmt: skip
 _ALIASES = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
+# Headers that name a person: beside a company column (an address book's "Name" and
+# "Firma") and without a contact column, they are the person there, in a row with a
+# company; in a row without one, the customer is that person.
+PERSON_NAMES = ("name", "full name", "vollständiger name")
+PERSON_OR_CUSTOMER = "person or customer"
 
 
 def _delimiter(text: str) -> str:
@@ -61,11 +66,17 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
                 )
             )
     columns = {}
+    people = []
     for index, title in enumerate(header):
         key = " ".join(title.strip().lower().split())
         chosen = overrides.get(title.strip()) or overrides.get(key) or _ALIASES.get(key)
         if chosen:
             columns[index] = chosen
+        mapped = title.strip() in overrides or key in overrides  # --map decides alone
+        if chosen == "name" and key in PERSON_NAMES and not mapped:
+            people.append(index)
+    if "company" in columns.values() and "contact_name" not in columns.values():
+        columns.update(dict.fromkeys(people, PERSON_OR_CUSTOMER))
     if not {"name", "company"} & set(columns.values()):
         found = ", ".join(title.strip() for title in header) or "nothing"
         raise KundenpflegeError(
@@ -78,6 +89,11 @@ def mapping(header: list[str], overrides: dict[str, str], path: Path) -> dict[in
 
 
 def _record(where: str, values: dict[str, str], today: date) -> Record:
+    person = values.pop(PERSON_OR_CUSTOMER, "")
+    if person and values.get("company"):
+        values["contact_name"] = person
+    elif person:
+        values["name"] = person
     name = values.get("name") or values.get("company")
     if not name:
         raise KundenpflegeError(_("no name or company"))
