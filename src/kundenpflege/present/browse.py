@@ -21,11 +21,10 @@ from kundenpflege.reports import browse
 
 DATABASE = "journal"  # its name in the page's addresses: /journal/due
 HOST = "127.0.0.1"
-# Nothing to download whole (the file holds the restricted customers too), no
-# facet suggestions (they would run queries nobody asked for).
-# The queries cut each part at `browse.SHOWN` rows, as many as the page shows. One
-# person on this machine waits for a query, not a crowd on the internet: 5 s rather
-# than Datasette's 1 s (at 100k customers, `at_risk` on a cold cache takes ~1 s).
+# Nothing to download whole (the file holds the restricted customers too); no facet
+# suggestions (queries nobody asked for); as many rows as the queries keep of each
+# part (`browse.SHOWN`); 5 s for a query rather than Datasette's 1 s: one person on
+# this machine waits, not a crowd (at 100k customers `at_risk` on a cold cache ~1 s).
 SETTINGS = {
     "allow_download": False,
     "default_allow_sql": False,
@@ -45,15 +44,15 @@ def application(path: Path) -> Any:
 
     from kundenpflege.present import datasette_plugin
 
-    if any(sign in str(path) for sign in _URI_SIGNS):
+    # Absolute and without a leading '//', which Datasette's file: URI would read as a host.
+    where = os.path.realpath(path)
+    if any(sign in where for sign in _URI_SIGNS):
         raise KundenpflegeError(
             _("browse cannot open a journal whose path holds ?, # or %: {path}").format(path=path)
         )
     _only_ours_and_datasettes_own(pm, datasette_plugin)
     datasette = Datasette(metadata=browse.metadata(database=DATABASE), settings=SETTINGS)
     datasette.remove_database("_memory")  # Datasette's scratch database: nothing of ours
-    # Absolute and without a leading '//', which Datasette's file: URI would read as a host.
-    where = os.path.realpath(path)
     datasette.add_database(Database(datasette, path=where, is_mutable=True), name=DATABASE)
     return datasette
 
