@@ -135,7 +135,7 @@ def insert_many(
             connection.execute(f"SELECT handle, id FROM customers WHERE handle IN ({marks})", chunk)
         )
     connection.executemany(
-        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(ids[item.handle], tag) for item, _ in new for tag in clean_tags(item.tags)],
     )
     return [ids[handle] for handle in handles]
@@ -167,7 +167,7 @@ def set_tags(
     remove: Sequence[str] = (),
 ) -> None:
     connection.executemany(
-        "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)",
+        "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(customer_id, tag) for tag in clean_tags(add)],
     )
     if remove:

@@ -73,7 +73,7 @@ class Entry:
 
 
 def _read(
-    connection: sqlite3.Connection, kind: str, where: str = "1", ids: Sequence[int] = (),
+    connection: sqlite3.Connection, kind: str, where: str = "TRUE", ids: Sequence[int] = (),
     order: str = "",
 ) -> Iterator[Entry]:  # fmt: skip
     for ref, customer_id, day, *parts in connection.execute(
@@ -138,7 +138,9 @@ def rebuild(connection: sqlite3.Connection, progress: Callable[[int, int], None]
     for table in ("search_index", "search_rows", "search_pending"):
         connection.execute(f"DELETE FROM {table}")
     total = sum(
-        connection.execute(f"SELECT count(*) FROM ({SOURCES[kind].format(ids='1')})").fetchone()[0]
+        connection.execute(
+            f"SELECT count(*) FROM ({SOURCES[kind].format(ids='TRUE')}) AS entries"
+        ).fetchone()[0]
         for kind in SOURCES
     )
     every = heapq.merge(

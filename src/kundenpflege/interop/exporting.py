@@ -81,7 +81,7 @@ def table(
             )
         )
     query = TABLE_QUERIES[name].format(where=_UNRESTRICTED)
-    count = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+    count = connection.execute(f"SELECT count(*) FROM ({query}) AS counted").fetchone()[0]
     cursor = connection.execute(query)
     fields = [column[0] for column in cursor.description]
     return fields, int(count), (dict(zip(fields, row, strict=True)) for row in cursor)

@@ -59,7 +59,9 @@ SHOWN = 1000
 
 
 def _first(part: str, order: str, shown: int) -> str:
-    return f"SELECT * FROM (SELECT * FROM ({part})\n  ORDER BY {order} LIMIT {shown})"
+    return (
+        f"SELECT * FROM (SELECT * FROM ({part}) AS part\n  ORDER BY {order} LIMIT {shown}) AS cut"
+    )
 
 
 _DUE_ORDER = (
@@ -97,9 +99,9 @@ _DUE_PARTS = (
         coalesce(cp.channel, p.channel) AS channel, {_LAST_CONTACT}, d.today, d.last,
         {_in_year(_FIRST_YEAR)} AS once, {_in_year(f"{_FIRST_YEAR} + 1")} AS next_year
       {due.KEY_DATE_TABLES} CROSS JOIN d
-      WHERE 1{occasions.PLANNABLE}{_OPEN}
-    )
-  )
+      WHERE TRUE{occasions.PLANNABLE}{_OPEN}
+    ) AS dates
+  ) AS days
   WHERE day <= last""",
 )
 

@@ -38,12 +38,12 @@ def list_customers(
         where += " AND c.status = ?"
         parameters.append(check_status(status))
     total = connection.execute(
-        f"SELECT count(*) FROM customers c WHERE 1{where}", parameters
+        f"SELECT count(*) FROM customers c WHERE TRUE{where}", parameters
     ).fetchone()[0]
     rows = connection.execute(
         "SELECT c.*, (SELECT group_concat(tag, ',') FROM customer_tags t"
         " WHERE t.customer_id = c.id) AS tag_list"
-        f" FROM customers c WHERE 1{where} ORDER BY c.handle LIMIT ?",
+        f" FROM customers c WHERE TRUE{where} ORDER BY c.handle LIMIT ?",
         [*parameters, -1 if limit is None else limit],
     )
     return [

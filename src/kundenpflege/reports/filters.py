@@ -28,7 +28,7 @@ def selection_parts(
                  " LEFT JOIN people pe ON pe.id = p.person_id")  # fmt: skip
         where += " AND pe.handle = ?"
         parameters.append(person)
-    status = "1" if former else "c.status != 'former'"
+    status = "TRUE" if former else "c.status != 'former'"
     return joins, f"{status}{where}", parameters
 
 

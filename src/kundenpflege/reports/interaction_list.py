@@ -40,12 +40,12 @@ def entries(
         where += " AND i.occurred_on >= ?"
         parameters.append(since.isoformat())
     joined = " FROM interactions i JOIN customers c ON c.id = i.customer_id"
-    total = connection.execute(f"SELECT count(*){joined} WHERE 1{where}", parameters)
+    total = connection.execute(f"SELECT count(*){joined} WHERE TRUE{where}", parameters)
     rows = connection.execute(
         "SELECT i.id, c.handle, i.occurred_at, i.occurred_on, i.kind, i.channel, i.direction,"
         f" pe.handle AS person, ct.name AS contact, i.mood, i.note, i.amount{joined}"
         " LEFT JOIN people pe ON pe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id"
-        f" WHERE 1{where} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?",
+        f" WHERE TRUE{where} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?",
         [*parameters, -1 if limit is None else limit],
     )
     return [

@@ -51,7 +51,7 @@ def mood_trend(
     sums = {
         row[0]: (row[1], row[2])
         for row in connection.execute(
-            "SELECT CAST((julianday(day) - julianday(?)) / 7 AS INTEGER), sum(mood_total),"
+            "SELECT CAST(julianday(day) - julianday(?) AS INTEGER) / 7, sum(mood_total),"
             " sum(moods)"
             " FROM daily_stats WHERE day >= ? AND day <= ? GROUP BY 1",
             (first.isoformat(), first.isoformat(), today.isoformat()),

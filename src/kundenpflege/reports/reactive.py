@@ -93,7 +93,7 @@ def reactive_only(
         " LEFT JOIN preferences pr ON pr.id = c.preference_id"
         " LEFT JOIN interactions i ON i.customer_id = c.id AND i.occurred_on > ?"
         " AND i.occurred_on <= ?"
-        " GROUP BY c.id ORDER BY c.last_inbound_on DESC, c.id",
+        " GROUP BY c.id, pr.id ORDER BY c.last_inbound_on DESC, c.id",
         [*parameters, *window, -1 if limit is None else limit, start, today.isoformat()],
     ).fetchall()
     return [

@@ -71,7 +71,7 @@ def end(connection: sqlite3.Connection) -> None:
             "INSERT INTO change_steps (change_id, tbl, op, row) SELECT ?, ?, 'inserts',"
             " json_object('after', ?, 'through', top, 'rows',"
             f" (SELECT count(*) FROM {table} WHERE id > ? AND id <= top))"
-            f" FROM (SELECT {_highest(table)} AS top) WHERE top > ?",
+            f" FROM (SELECT {_highest(table)} AS top) AS highest WHERE top > ?",
             (change_id, table, floor, floor, floor),
         )
     connection.execute("DELETE FROM change_recording")
