@@ -129,20 +129,21 @@ def _risk_part(order: int, reason: str, condition: str, key: str) -> str:
 
 
 _RISK_ORDER = "first_key, second_key"
+# Each kind of risk and the order its rows are cut in (the same as the whole's).
 _RISK_PARTS = (
     *(
-        _risk_part(order, reason, condition, key)
+        (_risk_part(order, reason, condition, key), _RISK_ORDER)
         for order, (reason, (condition, key)) in enumerate(health.REASONS.items())
     ),
-    f"""SELECT {len(health.REASONS)} AS worst, ct.silent_from AS first_key,
+    (f"""SELECT {len(health.REASONS)} AS worst, ct.silent_from AS first_key,
     ct.id AS second_key, li.occurred_on AS since, c.handle, c.name, ct.name AS contact,
     'silent' AS reason, li.occurred_on AS last_contact, li.mood AS last_mood,
     coalesce(cpe.handle, pe.handle) AS person, coalesce(cp.channel, p.channel) AS channel
   {due.CONTACT_JOINS} CROSS JOIN d
   LEFT JOIN interactions li ON li.id = ct.last_interaction_id
-  WHERE ct.silent_from <= d.today{_OPEN}""",
-    # Newest first: the day and the number, negated (read newest first from its index).
-    f"""SELECT {len(health.REASONS) + 1} AS worst, -julianday(b.occurred_on) AS first_key,
+  WHERE ct.silent_from <= d.today{_OPEN}""", _RISK_ORDER),
+    # Newest first: the day and the number, negated; cut newest first from its index.
+    (f"""SELECT {len(health.REASONS) + 1} AS worst, -julianday(b.occurred_on) AS first_key,
     -b.interaction_id AS second_key, b.occurred_on AS since, c.handle, c.name,
     ct.name AS contact, '{health.AGAINST_WISH}' AS reason, {_LAST_CONTACT},
     ipe.handle AS person, i.channel
@@ -150,19 +151,13 @@ _RISK_PARTS = (
   JOIN interactions i ON i.id = b.interaction_id
   LEFT JOIN people ipe ON ipe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id
   WHERE b.occurred_on > d.recent AND b.occurred_on <= d.today{_OPEN}""",
-)
+     "since DESC, second_key"),
+)  # fmt: skip
 
 
 def _at_risk(shown: int) -> str:
     return f"""{_DAY},
-risks AS ({
-        " UNION ALL ".join(
-            _first(
-                part, "since DESC, second_key" if part is _RISK_PARTS[-1] else _RISK_ORDER, shown
-            )
-            for part in _RISK_PARTS
-        )
-    })
+risks AS ({" UNION ALL ".join(_first(part, order, shown) for part, order in _RISK_PARTS)})
 SELECT handle, name, contact, reason, since, last_contact, last_mood, person, channel
 FROM risks
 ORDER BY worst, {_RISK_ORDER}"""
