@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -16,6 +17,9 @@ from typer.testing import CliRunner, Result
 from kundenpflege import clock, i18n
 from kundenpflege.cli.commands import full_app
 from kundenpflege.domain import journal as unit_of_work
+
+if TYPE_CHECKING:  # psycopg may be missing: imported by the fixture, which skips then
+    from tests.postgres_server import PostgresServer
 
 PINNED_NOW = "2026-11-25T09:00:00+01:00"  # a Wednesday
 TODAY = date(2026, 11, 25)
@@ -182,6 +186,40 @@ def program(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
+    unavailable(name)
+
+
+def unavailable(what: str) -> NoReturn:
+    """Skip the test for want of `what` (a program, a library), or fail it under
+    KUNDENPFLEGE_REQUIRE_PROGRAMS (CI), where a want must not hide a test."""
     if os.environ.get("KUNDENPFLEGE_REQUIRE_PROGRAMS"):
-        pytest.fail(f"{name} is required here (KUNDENPFLEGE_REQUIRE_PROGRAMS) but not installed")
-    pytest.skip(f"{name} is not installed")
+        pytest.fail(f"{what} is required here (KUNDENPFLEGE_REQUIRE_PROGRAMS) but not installed")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator["PostgresServer"]:
+    """One throwaway PostgreSQL server for the whole session (private socket, no TCP):
+    starting one costs most of a second, a database per test only tens of ms."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        unavailable("psycopg (pip install -e '.[postgres]')")
+    from tests.postgres_server import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        unavailable("PostgreSQL (initdb, pg_ctl)")
+    server = PostgresServer(binaries)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: "PostgresServer") -> Iterator[str]:
+    """A fresh, empty database on the session's server, for this test only: dropped after."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(str(conninfo_to_dict(url)["dbname"]))

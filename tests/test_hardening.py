@@ -177,9 +177,11 @@ def test_a_url_is_no_journal_file(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    line = error_line(run("--db", "postgresql://anna:geheim@db.example/kunden", "due"), 2)
-    assert line == ("Error: 'postgresql://…' names a database server; this kundenpflege keeps"
-                    " its journal in a file: give --db a file path")  # fmt: skip
+    line = error_line(run("--db", "postgresql://anna:geheim@db.example/kunden", "backup"), 2)
+    assert line == (
+        "Error: 'postgresql://…' names a database server; this command works on a journal file"
+        " (on a server: pg_dump and pg_restore, see docs/team.md)"
+    )
     monkeypatch.setenv("KUNDENPFLEGE_DB", "https://example.org/journal.db")
     assert "'https://…' is not a journal file" in error_line(run("init"), 2)
     assert list(tmp_path.iterdir()) == []  # no folder named `postgresql:` or `https:`

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kundenpflege.domain.search_index import fold
-from kundenpflege.reports.search import expression, snippet, terms
+from kundenpflege.reports.search import Term, snippet, terms
+from kundenpflege.storage import fulltext
 from tests.conftest import Run, error_line, ok, terminal
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,6 +21,18 @@ def test_fold_meets_every_way_of_writing_an_umlaut() -> None:
     assert fold("Straße") == fold("Strasse") == fold("STRASSE") == "strasse"
     assert fold("Café Österreich") == "cafe osterreich"
     assert fold("Goethe") == "gothe" and fold("Ähre") == fold("Aehre")
+
+
+class _OnServer:
+    """Picks the server's words; `match` only writes SQL, it runs none."""
+
+    engine = "postgresql"
+
+
+def expression(found: list[Term], connection: object = None) -> str:
+    """The query as the index reads it: FTS5's in a file, a tsquery on a server."""
+    chosen = connection or sqlite3.connect(":memory:")
+    return fulltext.match(chosen, [(term.words, term.prefix) for term in found])[2]  # type: ignore[arg-type]
 
 
 def test_query_words_are_quoted_and_prefixes_need_three_letters() -> None:
@@ -36,6 +49,12 @@ def test_query_words_are_quoted_and_prefixes_need_three_letters() -> None:
         '"near a" AND "b" AND "or" AND "x y" AND "unclosed"*'
     )
     assert terms("- & !") == []
+
+
+def test_a_server_gets_the_same_terms_as_a_tsquery() -> None:
+    assert expression(terms("Müller bau"), _OnServer()) == "'muller':* & 'bau':*"
+    assert expression(terms('"zu hoch" Preis'), _OnServer()) == "'zu' <-> 'hoch' & 'preis':*"
+    assert expression(terms("anja@example.de"), _OnServer()) == "'anja' <-> 'example' <-> 'de'"
 
 
 def test_snippet_marks_the_match_on_the_text_as_typed() -> None:

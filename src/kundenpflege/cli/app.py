@@ -32,11 +32,10 @@ from kundenpflege.limits import MAX_DAYS, MAX_ROWS
 from kundenpflege.present.escape import one_line
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from kundenpflege.cli.completion import Offered
     from kundenpflege.cli.tables import Picture
     from kundenpflege.present.render import Report
+    from kundenpflege.storage.connection import Connection
 
 TTY_LIMIT = 50
 
@@ -181,7 +180,7 @@ class Session:
     @contextmanager
     def journal(
         self, write: bool = False, upgrade: bool = True, warn: bool = True
-    ) -> Iterator["sqlite3.Connection"]:
+    ) -> Iterator["Connection"]:
         """The open journal; with `write`, the whole command is one change (unit of work).
 
         A journal from a newer version can only be read: a command that got through
@@ -190,9 +189,9 @@ class Session:
         from kundenpflege.domain import journal
         from kundenpflege.storage.db import newer_than_us
 
-        with sqlite_errors(self.path):
+        with sqlite_errors(self.location):
             connection = journal.open_journal(
-                self.path, clock.now(), upgrade=upgrade, command=self.command,
+                self.location, clock.now(), upgrade=upgrade, command=self.command,
                 progress=OpeningProgress(),
             )  # fmt: skip
             try:
@@ -215,7 +214,7 @@ class Session:
         plans_only: bool = False,
         customer: str | None = None,
         warn: bool = True,
-    ) -> Iterator["sqlite3.Connection"]:
+    ) -> Iterator["Connection"]:
         """The journal for a report as of `day`: today (or later) reads the stored
         state; a past day reads the journal as it stood then (`domain.as_of`), for
         every customer or only `customer` (a handle), in one read snapshot whose
@@ -230,13 +229,13 @@ class Session:
                 yield connection
 
     @contextmanager
-    def new_journal(self) -> Iterator[tuple["sqlite3.Connection", bool]]:
+    def new_journal(self) -> Iterator[tuple["Connection", bool]]:
         """The journal file, created (0600) if missing; and whether it is new."""
         from kundenpflege.domain import journal
 
-        with sqlite_errors(self.path):
+        with sqlite_errors(self.location):
             connection, created = journal.create_journal(
-                self.path, clock.now(), self.command, progress=OpeningProgress()
+                self.location, clock.now(), self.command, progress=OpeningProgress()
             )
             try:
                 yield connection, created
@@ -244,7 +243,13 @@ class Session:
                 connection.close()
 
     @property
+    def location(self) -> "Path | paths.Server":
+        """The journal: a file, or a database server."""
+        return paths.journal_location(self.db_option)
+
+    @property
     def path(self) -> "Path":
+        """The journal file, for what only a file has (its copies, its folder)."""
         return paths.database_path(self.db_option)
 
 
@@ -271,15 +276,14 @@ class OpeningProgress:
 
 
 @contextmanager
-def sqlite_errors(path: "Path") -> Iterator[None]:
-    """SQLite's exceptions become one line naming the file and what to do."""
-    import sqlite3
-
+def sqlite_errors(path: "Path | paths.Server") -> Iterator[None]:
+    """The database's exceptions become one line naming the journal and what to do."""
     from kundenpflege.storage import db
+    from kundenpflege.storage.connection import Error
 
     try:
         yield
-    except sqlite3.Error as error:
+    except Error as error:
         raise db.explain(error, path) from None
 
 

@@ -223,14 +223,15 @@ def gdpr_forget(
 ) -> None:
     """Erase a customer or a person there for good; only an erasure log entry remains."""
     from kundenpflege.domain import consent, gdpr
-    from kundenpflege.storage import schema
-    from kundenpflege.storage.maintenance import copies
+    from kundenpflege.storage import catalogue, schema
+    from kundenpflege.storage.maintenance import copies, vacuum
 
     if not yes:
         raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
     state = session(context)
     with state.journal() as connection:
-        replicated = schema.replicated(connection)
+        on_server = catalogue.on_server(connection)
+        replicated = not on_server and schema.replicated(connection)
         try:
             found = gdpr.subjects(connection, subject)
         except KundenpflegeError:
@@ -245,7 +246,11 @@ def gdpr_forget(
             say(ngettext("Erased {whom}: {count} row removed.",
                          "Erased {whom}: {count} rows removed.",
                          removed).format(whom=label, count=removed))  # fmt: skip
-    earlier = copies(state.path)
+        left_to_owner = vacuum(connection) if on_server else None
+    if left_to_owner:
+        say(_("Old row versions on the server still hold the erased words until the"
+              " journal's owner runs: {statement}").format(statement=left_to_owner))  # fmt: skip
+    earlier = [] if on_server else copies(state.path)
     if earlier:
         say(_("These copies were made before and still hold them: {paths}").format(
             paths=", ".join(str(path) for path in earlier)))  # fmt: skip

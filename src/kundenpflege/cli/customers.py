@@ -33,9 +33,8 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from kundenpflege.domain.consent import Subject
+    from kundenpflege.storage.connection import Connection
 from kundenpflege.limits import MAX_EUR
 
 contact_app = typer.Typer(no_args_is_help=True, help="People at a customer's side.")
@@ -299,7 +298,7 @@ def contact_remove(
         say(_("'kundenpflege undo' brings them back while it is the latest change."))
 
 
-def _contact_of(connection: "sqlite3.Connection", whom: str) -> "Subject":
+def _contact_of(connection: "Connection", whom: str) -> "Subject":
     from kundenpflege.domain import consent
 
     who = consent.subject(connection, whom)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kundenpflege import clock, i18n
+from kundenpflege import clock, i18n, paths
 from kundenpflege.cli.app import (
     Excel,
     Format,
@@ -123,7 +123,7 @@ def log(
                 flexible=followup is not None and is_offset(followup),
             )  # fmt: skip
         except customers.CustomerGone:
-            raise gone(customer["handle"], text, session(context).path) from None
+            raise gone(customer["handle"], text, session(context).location) from None
         next_due = schedule.next_due(connection, customer["id"])
         # A contact with a wish of their own has a clock of their own.
         contact_due = logged.contact_id and schedule.next_due(
@@ -166,7 +166,7 @@ def ask_note(note: str | None) -> str | None:
     return note
 
 
-def gone(handle: str, text: str | None, journal: Path) -> KundenpflegeError:
+def gone(handle: str, text: str | None, journal: "Path | paths.Server") -> KundenpflegeError:
     """The customer was erased while the note was typed: say so, and keep the note."""
     if not text:
         return KundenpflegeError(
@@ -174,7 +174,7 @@ def gone(handle: str, text: str | None, journal: Path) -> KundenpflegeError:
         )
     from kundenpflege.cli.editor import keep_note
 
-    kept = keep_note(text, journal.parent)
+    kept = keep_note(text, paths.local_folder(journal))
     return KundenpflegeError(
         _("customer '{handle}' was removed meanwhile; nothing was logged; your note is kept"
           " in {path}").format(handle=handle, path=kept)

@@ -62,5 +62,6 @@ def html(
         return
     from kundenpflege.interop.textfile import write_private
 
-    write_private(out, page, keep_off=session(context).path)
+    journal = session(context).location
+    write_private(out, page, keep_off=journal if isinstance(journal, Path) else None)
     say(_("Wrote {path}.").format(path=out))

@@ -30,7 +30,7 @@ from kundenpflege.i18n import N_, _
 from kundenpflege.limits import MAX_DAYS, MAX_ROWS
 
 if TYPE_CHECKING:
-    import sqlite3
+    from kundenpflege.storage.connection import Connection
 
 
 @app.command(epilog=examples("kundenpflege due", "kundenpflege due --format csv > due.csv"))
@@ -336,7 +336,7 @@ def window_of(today: date, days: int) -> tuple[date, date]:
     return window(today, days)
 
 
-def known_person(connection: "sqlite3.Connection", person: str | None) -> None:
+def known_person(connection: "Connection", person: str | None) -> None:
     """A filter on a person who does not exist is a typo, not silence (a cron line)."""
     if person:
         from kundenpflege.domain import people

@@ -68,7 +68,7 @@ def init(
     frequency = parse_frequency(default_every) if default_every else None
     days = parse_weekdays(workdays) if workdays is not None else None  # before the file is made
     state = session(context)
-    path = state.path
+    path = state.location
     with state.new_journal() as (connection, created), journal.change(connection):
         if frequency:
             rhythm.set_default_frequency(connection, frequency)
@@ -107,12 +107,18 @@ def demo(
     from kundenpflege.interop import demo_data
 
     state = session(context)
-    path = state.path
-    if path.exists():
+    path = state.location
+    if isinstance(path, Path) and path.exists():
         raise KundenpflegeError(
             _("{path} exists already; the demo only writes to a new file").format(path=path)
         )
-    with state.new_journal() as (connection, _created):
+    with state.new_journal() as (connection, created):
+        if not created:  # a database on a server that holds a journal already
+            raise KundenpflegeError(
+                _("{path} holds a journal already; the demo only writes to a new one").format(
+                    path=path
+                )
+            )
         demo_data.build(connection, clock.now(), count=customers, seed=seed)
     say(_("Created a demo journal with {count} invented customers: {path}").format(
         count=customers, path=path))  # fmt: skip
@@ -127,8 +133,9 @@ def backup(
     from kundenpflege.storage import maintenance
 
     state = session(context)
-    with state.journal() as connection, sqlite_errors(state.path):
-        written = maintenance.backup(connection, state.path, target, clock.now())
+    path = state.path  # a file: a server's journal is copied with pg_dump
+    with state.journal() as connection, sqlite_errors(path):
+        written = maintenance.backup(connection, path, target, clock.now())
     print(one_line(str(written)))
 
 
@@ -179,7 +186,7 @@ def doctor(context: typer.Context) -> None:
 
     state = session(context)
     with state.journal(upgrade=False) as connection:
-        findings = maintenance.doctor(connection, state.path, clock.now(), journal.recompute)
+        findings = maintenance.doctor(connection, state.location, clock.now(), journal.recompute)
     for finding in findings:
         print(one_line(f"{_(finding.status):8} {_(finding.check)}: {finding.detail}"))
     problems = [finding for finding in findings if finding.status == "problem"]

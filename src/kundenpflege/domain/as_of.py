@@ -9,7 +9,6 @@ stored ones, so a report reads the past exactly as it reads today. Nothing is
 written to the journal; the shadows end with the connection.
 """
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -18,6 +17,8 @@ from kundenpflege import i18n
 from kundenpflege.domain import customers, preferences, schedule, wishes
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage import catalogue
+from kundenpflege.storage.connection import Connection
 
 # The local day of a stored instant (consent, a kept promise, a restriction): SQLite
 # reads the offset and the machine's time zone as Python does.
@@ -39,7 +40,7 @@ _READ_BY = {
 
 @contextmanager
 def travelled(
-    connection: sqlite3.Connection,
+    connection: Connection,
     day: date,
     *,
     handle: str | None = None,
@@ -73,7 +74,7 @@ def travelled(
 
 
 def travel(
-    connection: sqlite3.Connection,
+    connection: Connection,
     day: date,
     *,
     customer_ids: Sequence[int] | None = None,
@@ -115,7 +116,7 @@ def travel(
     )
     # Filled by the full computation below (`health` reads it).
     connection.execute(
-        "CREATE TEMP TABLE wish_breaches AS SELECT * FROM main.wish_breaches WHERE 0"
+        "CREATE TEMP TABLE wish_breaches AS SELECT * FROM main.wish_breaches WHERE FALSE"
     )
     _index(connection, _KEYS)
     # Restricted now or on that day: hidden either way.
@@ -138,7 +139,7 @@ def travel(
     _index(connection, _READ_BY)
 
 
-def _index(connection: sqlite3.Connection, columns: dict[str, tuple[str, ...]]) -> None:
+def _index(connection: Connection, columns: dict[str, tuple[str, ...]]) -> None:
     for table, names in columns.items():
         for column in names:
             connection.execute(f"CREATE INDEX temp.as_of_{table}_{column} ON {table} ({column})")
@@ -154,18 +155,16 @@ def _views(until: str) -> list[tuple[str, str]]:
     ]
 
 
-def _mirror_views(connection: sqlite3.Connection) -> None:
+def _mirror_views(connection: Connection) -> None:
     """The tally's views over the shadows: groups, facts, and the daily sums the
     journal keeps by trigger, summed here from the facts of the day."""
     for name in ("customer_groups", "interaction_facts"):
-        (sql,) = connection.execute(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'view' AND name = ?", (name,)
-        ).fetchone()
+        sql = catalogue.view_definition(connection, name)
         connection.execute(sql.replace("CREATE VIEW", "CREATE TEMP VIEW", 1))
     columns = [
-        row[1]
-        for row in connection.execute("PRAGMA main.table_info(daily_stats)")
-        if row[1] not in ("day", "tier", "band")
+        column
+        for column in catalogue.columns(connection, "daily_stats")
+        if column not in ("day", "tier", "band")
     ]
     sums = ", ".join(f"sum({column}) AS {column}" for column in columns)
     connection.execute(

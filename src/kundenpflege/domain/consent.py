@@ -4,7 +4,6 @@ Double opt-in means a grant followed by a confirm; a withdrawal ends both. The
 database refuses to change or delete ledger rows.
 """
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from datetime import date, datetime
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
+from kundenpflege.storage.connection import Connection, Row
 
 PURPOSES = (N_("newsletter"), N_("email-marketing"), N_("phone-marketing"))
 ACTIONS = (N_("grant"), N_("confirm"), N_("withdraw"))
@@ -32,12 +32,12 @@ class Entry:
 class Subject:
     """Whose consent: a customer, or one contact there (`handle/contact name or e-mail`)."""
 
-    customer: sqlite3.Row
+    customer: Row
     contact_id: int | None
     contact_name: str | None
 
 
-def subject(connection: sqlite3.Connection, text: str) -> Subject:
+def subject(connection: Connection, text: str) -> Subject:
     # Imported here: `due` reads the ledger and should not load the people modules.
     from kundenpflege.domain import contacts, customers
 
@@ -67,7 +67,7 @@ def check_purpose(purpose: str) -> str:
 
 
 def current_state(
-    connection: sqlite3.Connection, customer_id: int, purpose: str, contact_id: int | None
+    connection: Connection, customer_id: int, purpose: str, contact_id: int | None
 ) -> str | None:
     """granted, confirmed, withdrawn, or None when nothing was ever recorded."""
     row = connection.execute(
@@ -84,7 +84,7 @@ def local_day(recorded_at: str) -> date:
 
 
 def state_on(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     purpose: str,
     contact_id: int | None,
@@ -108,7 +108,7 @@ def standing(entries: Sequence[tuple[date, str]], day: date) -> str | None:
 
 @journal.writes
 def record(
-    connection: sqlite3.Connection,
+    connection: Connection,
     who: Subject,
     *,
     action: str,
@@ -170,7 +170,7 @@ RESTRICTED_ON = (
 
 
 def ledger(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int | None = None,
     *,
     include_restricted: bool = False,
@@ -199,7 +199,7 @@ def ledger(
     return [Entry(*row) for row in rows]
 
 
-def summary(connection: sqlite3.Connection, customer_id: int) -> dict[str, str]:
+def summary(connection: Connection, customer_id: int) -> dict[str, str]:
     """Current state per purpose (and contact), for `show`."""
     states: dict[str, str] = {}
     for entry in ledger(connection, customer_id, include_restricted=True):

@@ -4,7 +4,7 @@ Apart from the ledger (`consent`) because every `due` reads it: it loads nothing
 but the rule and one query.
 """
 
-import sqlite3
+from kundenpflege.storage.connection import Connection
 
 # Which purpose a planned contact needs (DESIGN §2): a newsletter always needs
 # newsletter consent; cold e-mail or calls to prospects are marketing.
@@ -13,7 +13,7 @@ PROSPECT_PURPOSE_FOR_CHANNEL = {"email": "email-marketing", "phone": "phone-mark
 
 
 def missing_for(
-    connection: sqlite3.Connection, customer_id: int, status: str, channel: str | None
+    connection: Connection, customer_id: int, status: str, channel: str | None
 ) -> str | None:
     """The purpose a planned contact on `channel` needs but lacks confirmed consent for."""
     purpose = PURPOSE_FOR_CHANNEL.get(channel or "")

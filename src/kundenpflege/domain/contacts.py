@@ -1,12 +1,12 @@
 """People at the customer's side: who we talk to there."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def check(name: str, email: str | None) -> None:
 
 @journal.writes
 def insert_many(
-    connection: sqlite3.Connection,
+    connection: Connection,
     rows: list[tuple[int, str, str | None, str | None, str | None, bool]],
     now: datetime,
 ) -> list[int]:
@@ -51,7 +51,7 @@ def insert_many(
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     name: str,
@@ -72,7 +72,7 @@ def add(
 
 @journal.writes
 def edit(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     contact_id: int,
     *,
@@ -104,7 +104,7 @@ def edit(
 
 
 @journal.writes
-def remove(connection: sqlite3.Connection, customer_id: int, contact_id: int) -> None:
+def remove(connection: Connection, customer_id: int, contact_id: int) -> None:
     """A contact who left: their conversations keep their text, the link is cleared.
     Their consent entries are a ledger and stay; such a person is erased, not removed."""
     from kundenpflege.domain import customers
@@ -118,7 +118,7 @@ def remove(connection: sqlite3.Connection, customer_id: int, contact_id: int) ->
     connection.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
 
-def belongings(connection: sqlite3.Connection, contact_id: int) -> tuple[int, int]:
+def belongings(connection: Connection, contact_id: int) -> tuple[int, int]:
     """The facts and key dates of a contact, which go with them when they are removed."""
     found = connection.execute(
         "SELECT (SELECT count(*) FROM facts WHERE contact_id = ?),"
@@ -128,9 +128,10 @@ def belongings(connection: sqlite3.Connection, contact_id: int) -> tuple[int, in
     return int(found[0]), int(found[1])
 
 
-def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contact]:
+def of_customer(connection: Connection, customer_id: int) -> list[Contact]:
     rows = connection.execute(
-        "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name", (customer_id,)
+        "SELECT * FROM contacts WHERE customer_id = ? ORDER BY is_main DESC, name, id",
+        (customer_id,),
     )
     return [
         Contact(
@@ -140,7 +141,7 @@ def of_customer(connection: sqlite3.Connection, customer_id: int) -> list[Contac
     ]
 
 
-def find(connection: sqlite3.Connection, customer_id: int, identifier: str) -> Contact:
+def find(connection: Connection, customer_id: int, identifier: str) -> Contact:
     """A contact of this customer by exact name or e-mail (case-insensitive)."""
     contacts = of_customer(connection, customer_id)
     wanted = identifier.strip().lower()

@@ -2,18 +2,18 @@
 looks as if the mistake never happened (the unit of work recomputes the customer
 in the same transaction; the daily tally follows by trigger)."""
 
-import sqlite3
 from datetime import datetime
 
 from kundenpflege.domain import customers, journal, people, vocabulary
 from kundenpflege.domain.interactions import check_note, occurred
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection, Row
 
 CLEAR = "none"  # --contact none: the entry was with nobody in particular
 
 
-def entry(connection: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
+def entry(connection: Connection, interaction_id: int) -> Row:
     """A logged entry of a customer whose data may be processed."""
     row = connection.execute(
         "SELECT i.*, c.handle FROM interactions i JOIN customers c ON c.id = i.customer_id"
@@ -32,7 +32,7 @@ def entry(connection: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
 
 @journal.writes
 def edit_interaction(
-    connection: sqlite3.Connection,
+    connection: Connection,
     interaction_id: int,
     *,
     now: datetime,
@@ -80,7 +80,7 @@ def edit_interaction(
 
 
 @journal.writes
-def delete_interaction(connection: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
+def delete_interaction(connection: Connection, interaction_id: int) -> Row:
     """Remove one entry as if it was never logged; returns it, for the confirmation.
     A follow-up promised in it stays (its link is cleared)."""
     row = entry(connection, interaction_id)

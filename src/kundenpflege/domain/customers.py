@@ -2,7 +2,6 @@
 
 import math
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from kundenpflege.domain.people import check_handle
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.limits import MAX_EUR
+from kundenpflege.storage.connection import Connection, IntegrityError, Row
 from kundenpflege.storage.db import slices
 
 STATUSES = ("active", "prospect", "paused", "former")
@@ -86,7 +86,7 @@ class NewCustomer:
 
 @journal.writes
 def insert_many(
-    connection: sqlite3.Connection,
+    connection: Connection,
     new: list[tuple[NewCustomer, date]],
     now: datetime,
 ) -> list[int]:
@@ -115,7 +115,7 @@ def insert_many(
                 for item, since in new
             ],
         )
-    except sqlite3.IntegrityError:  # the UNIQUE handle; cheaper than asking first
+    except IntegrityError:  # the UNIQUE handle; cheaper than asking first
         taken = next(
             item.handle
             for item, _ in new
@@ -143,7 +143,7 @@ def insert_many(
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     handle: str,
     name: str,
@@ -161,7 +161,7 @@ def add(
 
 @journal.writes
 def set_tags(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
@@ -183,7 +183,7 @@ EDITABLE = (
 
 
 @journal.writes
-def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, object]) -> None:
+def edit(connection: Connection, customer_id: int, changes: dict[str, object]) -> None:
     """Change the given fields only; unknown keys are a programming error."""
     if "status" in changes:
         check_status(str(changes["status"]))
@@ -203,7 +203,7 @@ def edit(connection: sqlite3.Connection, customer_id: int, changes: dict[str, ob
         )
 
 
-def fill_skeletons(connection: sqlite3.Connection) -> None:
+def fill_skeletons(connection: Connection) -> None:
     """Skeletons for customers added before they were kept (m009): part of opening an
     older journal, not a change anyone could want to undo."""
     from kundenpflege.domain.lookalikes import skeleton
@@ -217,7 +217,7 @@ def fill_skeletons(connection: sqlite3.Connection) -> None:
         connection.execute("DELETE FROM settings WHERE key = 'skeletons_pending'")
 
 
-def lookalikes(connection: sqlite3.Connection, first_id: int) -> list[str]:
+def lookalikes(connection: Connection, first_id: int) -> list[str]:
     """Warnings for customers from `first_id` on whose name only looks like another's."""
     rows = connection.execute(
         "SELECT new.handle, new.name, old.handle, old.name FROM customers new"
@@ -233,14 +233,14 @@ def lookalikes(connection: sqlite3.Connection, first_id: int) -> list[str]:
     ]  # fmt: skip
 
 
-def find(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+def find(connection: Connection, identifier: str) -> Row:
     """A customer by handle, or by an exact and unambiguous name; else suggest close ones."""
     row = connection.execute("SELECT * FROM customers WHERE handle = ?", (identifier,)).fetchone()
     if row:
         return row  # type: ignore[no-any-return]
     by_name = connection.execute(
         "SELECT * FROM customers WHERE name = ? COLLATE NOCASE OR company = ? COLLATE NOCASE"
-        " LIMIT 6",
+        " ORDER BY id LIMIT 6",
         (identifier, identifier),
     ).fetchall()
     if len(by_name) == 1:
@@ -274,14 +274,14 @@ class CustomerNotFound(KundenpflegeError):
     """No customer has this handle or name (several would be another error)."""
 
 
-def find_changeable(connection: sqlite3.Connection, identifier: str) -> sqlite3.Row:
+def find_changeable(connection: Connection, identifier: str) -> Row:
     """A customer whose data may be processed: restricted ones (GDPR Art. 18) are only kept."""
     customer = find(connection, identifier)
     _refuse_restricted(customer)
     return customer
 
 
-def _refuse_restricted(customer: sqlite3.Row) -> None:
+def _refuse_restricted(customer: Row) -> None:
     if customer["restricted"]:
         handle = customer["handle"]
         raise KundenpflegeError(
@@ -297,7 +297,7 @@ class CustomerGone(KundenpflegeError):
     so nothing lands on someone else)."""
 
 
-def still_changeable(connection: sqlite3.Connection, customer_id: int) -> None:
+def still_changeable(connection: Connection, customer_id: int) -> None:
     """Inside a change: the customer found before is still there and may be processed."""
     customer = connection.execute(
         "SELECT handle, restricted FROM customers WHERE id = ?", (customer_id,)
@@ -307,7 +307,7 @@ def still_changeable(connection: sqlite3.Connection, customer_id: int) -> None:
     _refuse_restricted(customer)
 
 
-def tags_of(connection: sqlite3.Connection, customer_id: int) -> list[str]:
+def tags_of(connection: Connection, customer_id: int) -> list[str]:
     rows = connection.execute(
         "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag", (customer_id,)
     )

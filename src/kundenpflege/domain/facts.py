@@ -2,7 +2,6 @@
 they dislike, what they need. A fact is never a contact: it resets no clock and counts
 nowhere as one (no trigger marks the customer for recomputing)."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,7 +9,8 @@ from kundenpflege.domain import customers, journal
 from kundenpflege.domain.vocabulary import DEFAULT_KIND
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.limits import MAX_NOTE_BYTES
+from kundenpflege.limits import MAX_NOTE_BYTES, limit_clause
+from kundenpflege.storage.connection import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,13 @@ _COLUMNS = (
 )
 
 
-def _fact(row: sqlite3.Row) -> Fact:
+def _fact(row: Row) -> Fact:
     return Fact(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]))
 
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     contact_id: int | None,
@@ -81,7 +81,7 @@ def add(
 
 @journal.writes
 def insert_many(
-    connection: sqlite3.Connection,
+    connection: Connection,
     rows: list[tuple[int, int | None, str, str | None]],
     *,
     learned_on: date,
@@ -97,9 +97,7 @@ def insert_many(
     )  # fmt: skip
 
 
-def known(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None, text: str
-) -> bool:
+def known(connection: Connection, customer_id: int, contact_id: int | None, text: str) -> bool:
     """Whether the customer (or that contact) has this fact already, word for word:
     importing the same address book twice keeps it once."""
     return (
@@ -111,7 +109,7 @@ def known(
     )
 
 
-def find(connection: sqlite3.Connection, fact_id: int) -> tuple[Fact, int]:
+def find(connection: Connection, fact_id: int) -> tuple[Fact, int]:
     """A fact by its number, with its customer's id."""
     row = connection.execute(f"SELECT {_COLUMNS} WHERE f.id = ?", (fact_id,)).fetchone()
     if row is None:
@@ -123,7 +121,7 @@ def find(connection: sqlite3.Connection, fact_id: int) -> tuple[Fact, int]:
 
 @journal.writes
 def edit(
-    connection: sqlite3.Connection,
+    connection: Connection,
     fact_id: int,
     *,
     text: str | None = None,
@@ -144,7 +142,7 @@ def edit(
 
 
 @journal.writes
-def remove(connection: sqlite3.Connection, fact_id: int) -> Fact:
+def remove(connection: Connection, fact_id: int) -> Fact:
     """Forget a fact that no longer holds (undo brings it back; erasure is `gdpr forget`)."""
     old, customer_id = find(connection, fact_id)
     customers.still_changeable(connection, customer_id)
@@ -153,7 +151,7 @@ def remove(connection: sqlite3.Connection, fact_id: int) -> Fact:
 
 
 def listed(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     customer_id: int | None = None,
     contact_id: int | None = None,
@@ -173,16 +171,15 @@ def listed(
         f"SELECT count(*) FROM facts f JOIN customers c ON c.id = f.customer_id{where}",
         parameters,
     ).fetchone()[0]
+    cut, cut_parameters = limit_clause(limit)
     rows = connection.execute(
-        f"SELECT {_COLUMNS}{where} ORDER BY c.handle, f.learned_on, f.id LIMIT ?",
-        [*parameters, -1 if limit is None else limit],
+        f"SELECT {_COLUMNS}{where} ORDER BY c.handle, f.learned_on, f.id{cut}",
+        [*parameters, *cut_parameters],
     )
     return [_fact(row) for row in rows], int(total)
 
 
-def of_handles(
-    connection: sqlite3.Connection, handles: list[str], limit: int
-) -> tuple[list[Fact], int]:
+def of_handles(connection: Connection, handles: list[str], limit: int) -> tuple[list[Fact], int]:
     """The facts of these customers (unrestricted ones), in the order of `listed`, at
     most `limit`; with how many there are in all."""
     if not handles:
@@ -199,7 +196,7 @@ def of_handles(
     return [_fact(row) for row in rows], int(total)
 
 
-def of_customer(connection: sqlite3.Connection, customer_ids: list[int]) -> list[Fact]:
+def of_customer(connection: Connection, customer_ids: list[int]) -> list[Fact]:
     """Every fact of these customers, restricted or not (`show` is the person's own
     profile), in the order of `listed`."""
     if not customer_ids:
@@ -212,7 +209,7 @@ def of_customer(connection: sqlite3.Connection, customer_ids: list[int]) -> list
     return [_fact(row) for row in rows]
 
 
-def move_notes(connection: sqlite3.Connection) -> None:
+def move_notes(connection: Connection) -> None:
     """Once, after m019: the interactions of the old kind `note` become facts (see
     `notes_to_facts`) in one change of its own in the log, which `doctor` tells and
     `undo` reverses; nothing is printed (cron stays quiet)."""
@@ -235,14 +232,13 @@ def move_notes(connection: sqlite3.Connection) -> None:
 
 
 # A note that was a contact after all: no words, or a mood or an amount of its own.
-_CONTACT = (
-    "(trim(coalesce(note, ''), ' ' || char(9, 10, 13)) = ''"
-    " OR mood IS NOT NULL OR amount IS NOT NULL)"
-)
+# The blanks trimmed are bound: `char(9, 10, 13)` would be a type name to PostgreSQL.
+_BLANKS = " \t\n\r"
+_CONTACT = "(trim(coalesce(note, ''), ?) = '' OR mood IS NOT NULL OR amount IS NOT NULL)"
 
 
 @journal.writes
-def notes_to_facts(connection: sqlite3.Connection) -> None:
+def notes_to_facts(connection: Connection) -> None:
     """Interactions of the old kind `note` become facts of the same customer and
     contact, dated the day they were logged, and leave the timeline (their customers
     are recomputed: a note no longer counts as a contact). A note without words, or
@@ -250,10 +246,12 @@ def notes_to_facts(connection: sqlite3.Connection) -> None:
     mood and amount and all, with the kind `log` gives one now."""
     connection.execute(
         "INSERT INTO facts (customer_id, contact_id, text, learned_on, recorded_at)"
-        " SELECT customer_id, contact_id, trim(note, ' ' || char(9, 10, 13)), occurred_on,"
-        f" recorded_at FROM interactions WHERE kind = 'note' AND NOT {_CONTACT} ORDER BY id"
+        " SELECT customer_id, contact_id, trim(note, ?), occurred_on,"
+        f" recorded_at FROM interactions WHERE kind = 'note' AND NOT {_CONTACT} ORDER BY id",
+        (_BLANKS, _BLANKS),
     )
     connection.execute(
-        f"UPDATE interactions SET kind = ? WHERE kind = 'note' AND {_CONTACT}", (DEFAULT_KIND,)
+        f"UPDATE interactions SET kind = ? WHERE kind = 'note' AND {_CONTACT}",
+        (DEFAULT_KIND, _BLANKS),
     )
     connection.execute("DELETE FROM interactions WHERE kind = 'note'")

@@ -2,13 +2,13 @@
 they came, but spread evenly over the first cycle of their rhythm, in handle order, on
 working days (their own weekdays where they named some; never a public holiday)."""
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from kundenpflege.domain import rhythm, workdays
 from kundenpflege.domain.dates import parse_frequency, parse_weekdays
+from kundenpflege.storage.connection import Connection
 
 # A customer's rhythm and weekdays as stored ("2w", "tue,thu"; None: the journal's
 # default rhythm, our working days); None for a customer not to be planned.
@@ -16,7 +16,7 @@ Rhythm = tuple[str | None, str | None]
 
 
 def spread(
-    connection: sqlite3.Connection,
+    connection: Connection,
     handles: Sequence[str],
     rhythms: Sequence[Rhythm | None],
     today: date,

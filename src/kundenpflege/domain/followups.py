@@ -1,6 +1,5 @@
 """Explicit promises ("send the quote by Friday"): due on their own date."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -8,6 +7,7 @@ from kundenpflege import i18n
 from kundenpflege.domain import customers, journal, people
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Followup:
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     what: str,
@@ -56,7 +56,7 @@ def add(
 
 
 def _suited(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     contact_id: int | None,
     promised_on: date,
@@ -69,11 +69,11 @@ def _suited(
     return workdays.suggest(day, wish.weekdays if wish else (), calendar).day
 
 
-def person_id_for(connection: sqlite3.Connection, person: str | None) -> int | None:
+def person_id_for(connection: Connection, person: str | None) -> int | None:
     return people.person_id(connection, person) if person else None
 
 
-def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
+def _open_row(connection: Connection, followup_id: int) -> Row:
     """An open promise of a customer whose data may be processed."""
     row = connection.execute(
         "SELECT id, status, customer_id FROM followups WHERE id = ?", (followup_id,)
@@ -95,7 +95,7 @@ def _open_row(connection: sqlite3.Connection, followup_id: int) -> sqlite3.Row:
 
 
 @journal.writes
-def done(connection: sqlite3.Connection, followup_id: int, now: datetime) -> None:
+def done(connection: Connection, followup_id: int, now: datetime) -> None:
     """A kept promise can repair a bad last impression (the unit of work recomputes it)."""
     _open_row(connection, followup_id)
     connection.execute(
@@ -105,7 +105,7 @@ def done(connection: sqlite3.Connection, followup_id: int, now: datetime) -> Non
 
 
 @journal.writes
-def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today: date) -> None:
+def snooze(connection: Connection, followup_id: int, until: date, today: date) -> None:
     """Move the date, keeping the original promise date for the record."""
     _open_row(connection, followup_id)
     if until <= today:
@@ -118,7 +118,7 @@ def snooze(connection: sqlite3.Connection, followup_id: int, until: date, today:
 
 
 @journal.writes
-def cancel(connection: sqlite3.Connection, followup_id: int) -> None:
+def cancel(connection: Connection, followup_id: int) -> None:
     """A promise that no longer stands: out of `due`, kept for the record."""
     _open_row(connection, followup_id)
     connection.execute("UPDATE followups SET status = 'cancelled' WHERE id = ?", (followup_id,))
@@ -126,7 +126,7 @@ def cancel(connection: sqlite3.Connection, followup_id: int) -> None:
 
 @journal.writes
 def edit(
-    connection: sqlite3.Connection,
+    connection: Connection,
     followup_id: int,
     *,
     due_on: date | None = None,
@@ -145,7 +145,7 @@ def edit(
 
 
 def open_followups(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int | None = None,
     *,
     include_restricted: bool = False,

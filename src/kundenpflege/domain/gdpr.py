@@ -7,7 +7,6 @@ holds a read lock that keeps our checkpoint from ever completing, and checkpoint
 itself: a journal it replicates is erased all the same (docs/replication.md).
 """
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,17 +14,20 @@ from typing import Any
 from kundenpflege.domain import consent, journal, search_index
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
-from kundenpflege.storage import db, schema
+from kundenpflege.storage import catalogue, db, schema
+from kundenpflege.storage.connection import Connection
 
 
-def _rows(connection: sqlite3.Connection, sql: str, *parameters: object) -> list[dict[str, Any]]:
+def _rows(connection: Connection, sql: str, *parameters: object) -> list[dict[str, Any]]:
     cursor = connection.execute(sql, parameters)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
-def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) -> dict[str, Any]:
-    """Everything stored about the subject, for an access request."""
+def access(connection: Connection, who: consent.Subject, now: datetime) -> dict[str, Any]:
+    """Everything stored about the subject, for an access request. Each list in the
+    order SQLite has always read it (from its index), written out so that every
+    engine gives the same."""
     customer_id = who.customer["id"]
     if who.contact_id is None:
         return {
@@ -33,24 +35,32 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
             "exported_at": now.isoformat(timespec="seconds"),
             "customer": _rows(connection, "SELECT * FROM customers WHERE id = ?", customer_id),
             "tags": _rows(
-                connection, "SELECT tag FROM customer_tags WHERE customer_id = ?", customer_id
+                connection,
+                "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag",
+                customer_id,
             ),  # fmt: skip
             "contacts": _rows(
-                connection, "SELECT * FROM contacts WHERE customer_id = ?", customer_id
+                connection, "SELECT * FROM contacts WHERE customer_id = ? ORDER BY id", customer_id
             ),  # fmt: skip
             "preferences": _rows(
-                connection, "SELECT * FROM preferences WHERE customer_id = ?", customer_id
+                connection,
+                "SELECT * FROM preferences WHERE customer_id = ? ORDER BY stated_on, id",
+                customer_id,
             ),  # fmt: skip
             "interactions": _rows(
                 connection,
-                "SELECT * FROM interactions WHERE customer_id = ? ORDER BY occurred_at",
+                "SELECT * FROM interactions WHERE customer_id = ? ORDER BY occurred_at, id",
                 customer_id,
             ),  # fmt: skip
             "followups": _rows(
-                connection, "SELECT * FROM followups WHERE customer_id = ?", customer_id
+                connection,
+                "SELECT * FROM followups WHERE customer_id = ? ORDER BY status, id",
+                customer_id,
             ),  # fmt: skip
             "consent": _rows(
-                connection, "SELECT * FROM consent WHERE customer_id = ?", customer_id
+                connection,
+                "SELECT * FROM consent WHERE customer_id = ? ORDER BY purpose, id",
+                customer_id,
             ),  # fmt: skip
             "facts": _rows(
                 connection, "SELECT * FROM facts WHERE customer_id = ? ORDER BY id", customer_id
@@ -66,14 +76,18 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
         "exported_at": now.isoformat(timespec="seconds"),
         "contact": _rows(connection, "SELECT * FROM contacts WHERE id = ?", who.contact_id),
         "preferences": _rows(  # what they said they want, each statement
-            connection, "SELECT * FROM preferences WHERE contact_id = ?", who.contact_id
+            connection,
+            "SELECT * FROM preferences WHERE contact_id = ? ORDER BY stated_on, id",
+            who.contact_id,
         ),
         "interactions": _rows(
             connection,
-            "SELECT * FROM interactions WHERE contact_id = ? ORDER BY occurred_at",
+            "SELECT * FROM interactions WHERE contact_id = ? ORDER BY occurred_at, id",
             who.contact_id,
         ),  # fmt: skip
-        "consent": _rows(connection, "SELECT * FROM consent WHERE contact_id = ?", who.contact_id),
+        "consent": _rows(
+            connection, "SELECT * FROM consent WHERE contact_id = ? ORDER BY id", who.contact_id
+        ),
         "facts": _rows(
             connection, "SELECT * FROM facts WHERE contact_id = ? ORDER BY id", who.contact_id
         ),
@@ -83,18 +97,14 @@ def access(connection: sqlite3.Connection, who: consent.Subject, now: datetime) 
     }
 
 
-def forget(
-    connection: sqlite3.Connection, who: consent.Subject, now: datetime, by_whom: str | None
-) -> int:
+def forget(connection: Connection, who: consent.Subject, now: datetime, by_whom: str | None) -> int:
     """Erase the subject for good and return the rows removed."""
     return _for_good(
         connection, consent.describe(who), lambda: _erase(connection, who, now, by_whom)
     )
 
 
-def forget_removed(
-    connection: sqlite3.Connection, text: str, now: datetime, by_whom: str | None
-) -> int:
+def forget_removed(connection: Connection, text: str, now: datetime, by_whom: str | None) -> int:
     """Erase a contact who was removed earlier and lives on only in the change log
     (for undo): their erasure is logged like any other and, being a stop, empties the
     log up to here. Returns how many such contacts there were (0: nobody)."""
@@ -117,11 +127,14 @@ def forget_removed(
     return len(removed)
 
 
-def _for_good(connection: sqlite3.Connection, whom: str, erase: Callable[[], int]) -> int:
+def _for_good(connection: Connection, whom: str, erase: Callable[[], int]) -> int:
     """Run `erase` as a change of its own, then empty the WAL, where the erased words
     would otherwise linger; so it cannot be part of a larger, still open change."""
     if connection.in_transaction:
         raise KundenpflegeError(_("an erasure runs on its own; finish the open change first"))
+    if catalogue.on_server(connection):  # no WAL of ours: the CLI vacuums afterwards
+        with journal.change(connection):
+            return erase()
     # Litestream's reader never lets go, so waiting for it would refuse for ever; its
     # own checkpoint empties the WAL later (the CLI says so).
     replicated = schema.replicated(connection)
@@ -149,7 +162,7 @@ READER = N_(
 )
 
 
-def subjects(connection: sqlite3.Connection, text: str) -> list[consent.Subject]:
+def subjects(connection: Connection, text: str) -> list[consent.Subject]:
     """Whom a data-subject request names: `HANDLE[/CONTACT]`, a customer's name, or a
     contact's e-mail or name alone. One e-mail at several customers is one person (all
     of them); a name that several different people have is an error listing them."""
@@ -163,12 +176,14 @@ def subjects(connection: sqlite3.Connection, text: str) -> list[consent.Subject]
         rows = (
             connection.execute(
                 "SELECT ct.id, ct.name, c.handle FROM contacts ct JOIN customers c"
-                " ON c.id = ct.customer_id WHERE ct.email = ? COLLATE NOCASE ORDER BY c.handle",
+                " ON c.id = ct.customer_id WHERE ct.email = ? COLLATE NOCASE"
+                " ORDER BY c.handle, ct.id",
                 (text.strip(),),
             ).fetchall()
             or connection.execute(
                 "SELECT ct.id, ct.name, c.handle FROM contacts ct JOIN customers c"
-                " ON c.id = ct.customer_id WHERE ct.name = ? COLLATE NOCASE ORDER BY c.handle",
+                " ON c.id = ct.customer_id WHERE ct.name = ? COLLATE NOCASE"
+                " ORDER BY c.handle, ct.id",
                 (text.strip(),),
             ).fetchall()
         )
@@ -183,9 +198,7 @@ def subjects(connection: sqlite3.Connection, text: str) -> list[consent.Subject]
         return [consent.subject(connection, f"{row['handle']}/{row['name']}") for row in rows]
 
 
-def _erase(
-    connection: sqlite3.Connection, who: consent.Subject, now: datetime, by_whom: str | None
-) -> int:
+def _erase(connection: Connection, who: consent.Subject, now: datetime, by_whom: str | None) -> int:
     customer_id = who.customer["id"]
     kind, subject_id = (
         ("customer", customer_id) if who.contact_id is None else ("contact", who.contact_id)
@@ -234,9 +247,7 @@ def _erase(
 
 
 @journal.writes
-def restrict(
-    connection: sqlite3.Connection, customer_id: int, restricted: bool, now: datetime
-) -> None:
+def restrict(connection: Connection, customer_id: int, restricted: bool, now: datetime) -> None:
     """Restrict processing (Art. 18) or lift it; each is kept as a dated entry."""
     changed = connection.execute(
         "UPDATE customers SET restricted = ? WHERE id = ? AND restricted != ?",

@@ -1,6 +1,5 @@
 """Logging what happened: each contact resets the customer's clock (DESIGN §3)."""
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -10,6 +9,7 @@ from kundenpflege.domain.dates import Frequency
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, ngettext
 from kundenpflege.limits import MAX_NOTE_BYTES
+from kundenpflege.storage.connection import Connection
 
 # Clocks drift; anything later than this is a plan, which belongs in a follow-up.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -52,7 +52,7 @@ def occurred(at: datetime, now: datetime) -> tuple[str, str]:
 
 @journal.writes
 def log(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     at: datetime,
@@ -172,7 +172,7 @@ def log(
 
 
 def _over_contact(
-    connection: sqlite3.Connection, customer_id: int, interaction_id: int, maximum: Frequency
+    connection: Connection, customer_id: int, interaction_id: int, maximum: Frequency
 ) -> list[str]:
     """A warning, not an error: the contact happened, but the customer asked for less.
 

@@ -6,7 +6,6 @@ customer a change touched; before COMMIT the marked customers' derived columns
 refreshes by hand, so nobody can forget to.
 """
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,13 +13,15 @@ from functools import wraps
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from kundenpflege.paths import Server
 from kundenpflege.storage import db
+from kundenpflege.storage.connection import Connection
 
 Parameters = ParamSpec("Parameters")
 Result = TypeVar("Result")
 
 
-def recompute(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+def recompute(connection: Connection, customer_ids: Sequence[int]) -> None:
     """What storage calls before a unit of work commits: the customers it touched are
     recomputed, the entries it changed written into the search index."""
     from kundenpflege.domain import search_index
@@ -36,13 +37,13 @@ Progress = Callable[[int, int], None]  # done, total: long work at opening tells
 
 
 def open_journal(
-    path: Path,
+    path: "Path | Server",
     now: datetime,
     *,
     upgrade: bool = True,
     command: str = "change",
     progress: Progress | None = None,
-) -> sqlite3.Connection:
+) -> Connection:
     """An existing journal, its schema and derived columns brought up to date; its
     changes go into the change log under `command`."""
     connection = db.open_journal(path, now, recompute, upgrade=upgrade, command=command)
@@ -51,7 +52,7 @@ def open_journal(
     return connection
 
 
-def _finish_upgrades(connection: sqlite3.Connection, progress: Progress | None) -> None:
+def _finish_upgrades(connection: Connection, progress: Progress | None) -> None:
     """Once after the steps that flag them, what SQL alone cannot do: m009's name
     skeletons (Unicode data), m019's move of `note` entries to facts (a change people
     can undo), m021's search index of everything typed so far (one transaction, with
@@ -82,8 +83,8 @@ def _finish_upgrades(connection: sqlite3.Connection, progress: Progress | None) 
 
 
 def create_journal(
-    path: Path, now: datetime, command: str = "change", progress: Progress | None = None
-) -> tuple[sqlite3.Connection, bool]:
+    path: "Path | Server", now: datetime, command: str = "change", progress: Progress | None = None
+) -> tuple[Connection, bool]:
     """The journal at `path`, made (0600) if missing; and whether it is new."""
     connection, created = db.create_journal(path, now, recompute, command)
     _finish_upgrades(connection, progress)
@@ -91,9 +92,7 @@ def create_journal(
 
 
 @contextmanager
-def change(
-    connection: sqlite3.Connection, *, keep: bool = True, log: bool = True
-) -> Iterator[None]:
+def change(connection: Connection, *, keep: bool = True, log: bool = True) -> Iterator[None]:
     """One user action, all or nothing; inside another change it joins that one.
     `keep=False` undoes everything at the end (dry runs); `log=False` keeps it out of
     the change log (undo itself)."""
@@ -101,21 +100,21 @@ def change(
         yield
 
 
-def settle(connection: sqlite3.Connection) -> None:
+def settle(connection: Connection) -> None:
     """Inside a change: recompute what it touched so far, for code that reads the
     verdict before the change ends (the over-contact warning of `log`)."""
     db.settle(connection, recompute)
 
 
 def writes(
-    function: Callable[Concatenate[sqlite3.Connection, Parameters], Result],
-) -> Callable[Concatenate[sqlite3.Connection, Parameters], Result]:
+    function: Callable[Concatenate[Connection, Parameters], Result],
+) -> Callable[Concatenate[Connection, Parameters], Result]:
     """Marks a domain function that changes the journal: called on its own it runs in
     its own change; called inside one, it is part of it."""
 
     @wraps(function)
     def in_change(
-        connection: sqlite3.Connection, *args: Parameters.args, **kwargs: Parameters.kwargs
+        connection: Connection, *args: Parameters.args, **kwargs: Parameters.kwargs
     ) -> Result:
         with change(connection):
             return function(connection, *args, **kwargs)

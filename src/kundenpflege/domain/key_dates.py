@@ -7,7 +7,6 @@ the other years.
 """
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +17,7 @@ from kundenpflege.domain.occasions import PLANNABLE, describe, next_on, years_at
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.limits import FIRST_YEAR
+from kundenpflege.storage.connection import Connection, Row
 
 KINDS = ("birthday", "anniversary", "other")
 LABELS = (N_("birthday"), N_("anniversary"), N_("other"), N_("key-date"))
@@ -133,7 +133,7 @@ _TABLES = (
 )
 
 
-def _key_date(row: sqlite3.Row, today: date) -> KeyDate:
+def _key_date(row: Row, today: date) -> KeyDate:
     number, handle, name, contact, kind, what, year, month_day, yearly, source = tuple(row)[:10]
     coming = next_on(year, month_day, bool(yearly), today)
     on = f"{year:04d}-{month_day}" if year else f"--{month_day}"
@@ -173,9 +173,7 @@ def check(kind: str, day: Day, *, what: str | None, yearly: bool, today: date) -
     return label
 
 
-def birthday_of(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None
-) -> int | None:
+def birthday_of(connection: Connection, customer_id: int, contact_id: int | None) -> int | None:
     """The number of the birthday kept for the customer (or that contact), if any."""
     row = connection.execute(
         "SELECT id FROM key_dates WHERE customer_id = ? AND contact_id IS ? AND kind = 'birthday'",
@@ -186,7 +184,7 @@ def birthday_of(
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     contact_id: int | None,
@@ -222,7 +220,7 @@ def add(
 
 @journal.writes
 def insert_many(
-    connection: sqlite3.Connection,
+    connection: Connection,
     rows: list[tuple[int, int | None, str, Day, str | None]],
     now: datetime,
 ) -> None:
@@ -236,7 +234,7 @@ def insert_many(
     )  # fmt: skip
 
 
-def find(connection: sqlite3.Connection, key_date_id: int, today: date) -> tuple[KeyDate, int]:
+def find(connection: Connection, key_date_id: int, today: date) -> tuple[KeyDate, int]:
     """A key date by its number, with its customer's id."""
     row = connection.execute(
         f"SELECT {_COLUMNS}{_TABLES} WHERE k.id = ?", (key_date_id,)
@@ -249,7 +247,7 @@ def find(connection: sqlite3.Connection, key_date_id: int, today: date) -> tuple
 
 
 @journal.writes
-def remove(connection: sqlite3.Connection, key_date_id: int, today: date) -> KeyDate:
+def remove(connection: Connection, key_date_id: int, today: date) -> KeyDate:
     """Forget a key date (undo brings it back)."""
     from kundenpflege.domain import customers
 
@@ -260,7 +258,7 @@ def remove(connection: sqlite3.Connection, key_date_id: int, today: date) -> Key
 
 
 def listed(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     customer_id: int | None = None,
@@ -298,7 +296,7 @@ def listed(
     return [found[number] for number in shown], len(order)
 
 
-def of_customer(connection: sqlite3.Connection, customer_id: int, today: date) -> list[KeyDate]:
+def of_customer(connection: Connection, customer_id: int, today: date) -> list[KeyDate]:
     """Every key date of the customer and their contacts, restricted or not (`show`)."""
     rows = connection.execute(f"SELECT {_COLUMNS}{_TABLES} WHERE k.customer_id = ?", (customer_id,))
     found = [_key_date(row, today) for row in rows]

@@ -1,13 +1,13 @@
 """Our side: the people who may be a customer's chosen contact."""
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection, Row
 
 LONGEST_HANDLE = 63
 HANDLE_PATTERN = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{LONGEST_HANDLE - 1}}}")
@@ -44,7 +44,7 @@ def check_handle(handle: str, what: str) -> str:
 
 @journal.writes
 def add(
-    connection: sqlite3.Connection, handle: str, name: str | None, email: str | None, now: datetime
+    connection: Connection, handle: str, name: str | None, email: str | None, now: datetime
 ) -> int:
     check_handle(handle, "person")
     if connection.execute("SELECT 1 FROM people WHERE handle = ?", (handle,)).fetchone():
@@ -60,7 +60,7 @@ def add(
     return int(cursor.lastrowid or 0)
 
 
-def person_id(connection: sqlite3.Connection, handle: str) -> int:
+def person_id(connection: Connection, handle: str) -> int:
     """One of our people who is still with us, by handle. Never made up on the fly: a
     typo ("lnea") must not become a colleague."""
     row = find(connection, handle)
@@ -71,13 +71,13 @@ def person_id(connection: sqlite3.Connection, handle: str) -> int:
     return int(row["id"])
 
 
-def all_people(connection: sqlite3.Connection) -> list[Person]:
+def all_people(connection: Connection) -> list[Person]:
     rows = connection.execute("SELECT handle, name, email, left_at FROM people ORDER BY handle")
     return [Person(row["handle"], row["name"], row["email"], row["left_at"]) for row in rows]
 
 
 @journal.writes
-def set_me(connection: sqlite3.Connection, handle: str, now: datetime) -> None:
+def set_me(connection: Connection, handle: str, now: datetime) -> None:
     """The journal's owner (a one-person business): added if new, and the one `due`
     and `remind` name for customers who chose nobody."""
     from kundenpflege.storage import settings
@@ -88,7 +88,7 @@ def set_me(connection: sqlite3.Connection, handle: str, now: datetime) -> None:
     settings.put(connection, "me", handle)
 
 
-def find(connection: sqlite3.Connection, handle: str) -> sqlite3.Row:
+def find(connection: Connection, handle: str) -> Row:
     """One of our people by handle; else the error suggests close ones."""
     row = connection.execute("SELECT * FROM people WHERE handle = ?", (handle,)).fetchone()
     if row:
@@ -109,9 +109,7 @@ def find(connection: sqlite3.Connection, handle: str) -> sqlite3.Row:
 
 
 @journal.writes
-def edit(
-    connection: sqlite3.Connection, handle: str, *, name: str | None, email: str | None
-) -> None:
+def edit(connection: Connection, handle: str, *, name: str | None, email: str | None) -> None:
     """Correct a colleague's name or e-mail."""
     person = find(connection, handle)
     if name is None and email is None:
@@ -125,7 +123,7 @@ def edit(
 
 
 @journal.writes
-def rename(connection: sqlite3.Connection, old: str, new: str) -> None:
+def rename(connection: Connection, old: str, new: str) -> None:
     """A handle typed wrong: every reference follows (they point at the person)."""
     person = find(connection, old)
     check_handle(new, "person")
@@ -137,14 +135,14 @@ def rename(connection: sqlite3.Connection, old: str, new: str) -> None:
     _follow_me(connection, person["handle"], new)
 
 
-def _follow_me(connection: sqlite3.Connection, old: str, new: str) -> None:
+def _follow_me(connection: Connection, old: str, new: str) -> None:
     """The journal's owner (`init --me`) is kept by handle: it follows a rename, and
     passes to whoever takes over from an owner who left."""
     connection.execute("UPDATE settings SET value = ? WHERE key = 'me' AND value = ?", (new, old))
 
 
 @journal.writes
-def remove(connection: sqlite3.Connection, handle: str, reassign: str, now: datetime) -> None:
+def remove(connection: Connection, handle: str, reassign: str, now: datetime) -> None:
     """A colleague who left: customers who chose them and their open promises move to
     `reassign`; past contacts stay theirs (they really had them)."""
     person, other = find(connection, handle), find(connection, reassign)

@@ -4,7 +4,6 @@ A new statement never overwrites: it is a new row that copies what was not
 mentioned, so `show` can list the history and the newest row is in force.
 """
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +20,7 @@ from kundenpflege.domain.dates import (
 )
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection, Row
 from kundenpflege.storage.db import slices
 
 # Typing this for an option clears what the customer said before.
@@ -55,7 +55,7 @@ STATEMENT_COLUMNS = (
 )
 
 
-def from_row(row: sqlite3.Row) -> Preference:
+def from_row(row: Row) -> Preference:
     """A statement from a row of `preferences` with its person's handle as `person`."""
     return statement(*(row[column] for column in _STATEMENT))
 
@@ -94,7 +94,7 @@ _SELECT = (
 
 
 def current(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+    connection: Connection, customer_id: int, contact_id: int | None = None
 ) -> Preference | None:
     """The wish in force now: the customer's, or one contact's over it."""
     row = connection.execute(
@@ -108,7 +108,7 @@ def current(
 
 
 def in_force(
-    connection: sqlite3.Connection, customer_id: int, day: date, contact_id: int | None = None
+    connection: Connection, customer_id: int, day: date, contact_id: int | None = None
 ) -> Preference | None:
     """What the customer (or one contact there) had said by `day`: the newest statement
     made on or before it; a contact's own wish over the customer's (`overlay`)."""
@@ -119,7 +119,7 @@ def in_force(
 
 
 def _newest(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None, day: date
+    connection: Connection, customer_id: int, contact_id: int | None, day: date
 ) -> Preference | None:
     row = connection.execute(
         f"{_SELECT} WHERE p.customer_id = ? AND p.contact_id IS ? AND p.stated_on <= ?"
@@ -149,7 +149,7 @@ def overlay(customer: Preference | None, own: Preference | None) -> Preference |
     )
 
 
-def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preference]:
+def by_ids(connection: Connection, ids: list[int]) -> dict[int, Preference]:
     """Statements by their row id (for refreshing many customers at once)."""
     if not ids:
         return {}
@@ -159,7 +159,7 @@ def by_ids(connection: sqlite3.Connection, ids: list[int]) -> dict[int, Preferen
 
 
 def history(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+    connection: Connection, customer_id: int, contact_id: int | None = None
 ) -> list[Preference]:
     """All statements of the customer (or of one contact there), newest first."""
     rows = connection.execute(
@@ -241,7 +241,7 @@ def _checked(wishes: Wishes) -> tuple[tuple[str, object], ...]:
 
 
 def _insert(
-    connection: sqlite3.Connection,
+    connection: Connection,
     statements: list[tuple[int, dict[str, object]]],
     *,
     stated_on: date,
@@ -283,7 +283,7 @@ def _insert(
 
 
 def keep_current(
-    connection: sqlite3.Connection, customer_ids: Sequence[int] | None, *, pauses: bool = True
+    connection: Connection, customer_ids: Sequence[int] | None, *, pauses: bool = True
 ) -> None:
     """Point these customers (None: every one this connection sees, as `--as-of` does)
     at what they said last by day, and keep that statement's pause on their row;
@@ -308,7 +308,7 @@ def keep_current(
 
 @journal.writes
 def first_statements(
-    connection: sqlite3.Connection,
+    connection: Connection,
     statements: list[tuple[int, Wishes, dict[str, object]]],
     *,
     stated_on: date,
@@ -330,7 +330,7 @@ def first_statements(
 
 @journal.writes
 def state(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     wishes: Wishes,
     *,
@@ -406,7 +406,7 @@ _STATED = (
 
 
 @journal.writes
-def pause(connection: sqlite3.Connection, customer_id: int, until: date, *, now: datetime) -> None:
+def pause(connection: Connection, customer_id: int, until: date, *, now: datetime) -> None:
     """No contact before `until` (holidays, busy season): the next due date moves. A
     statement of its own, so that `--as-of` knows which pause stood on which day."""
     state(

@@ -5,7 +5,6 @@ touched, before it commits, so the `due` and insight reports read indexes
 instead of scanning interactions.
 """
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from kundenpflege.domain import preferences, rhythm, signals, wishes
 from kundenpflege.domain.dates import Frequency, from_iso, next_preferred_day
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.db import slices
 
 PLANNABLE_STATUSES = ("active", "prospect")
@@ -37,7 +37,7 @@ def plan(
 
 
 def next_due(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None = None
+    connection: Connection, customer_id: int, contact_id: int | None = None
 ) -> date | None:
     """The next contact the unit of work stored for a customer, or for a contact there
     with a wish of their own (None: not to be contacted)."""
@@ -78,7 +78,7 @@ FOLLOWUP_DUE = (
 
 
 def refresh_many(
-    connection: sqlite3.Connection, customer_ids: Sequence[int], *, recent: date | None = None
+    connection: Connection, customer_ids: Sequence[int], *, recent: date | None = None
 ) -> None:
     """Store the derived columns of these customers (and of their promises), computed
     from their entries; the verdicts on contacts against a wish only after `recent`
@@ -106,7 +106,7 @@ def refresh_many(
 
 
 def stored_breaches(
-    connection: sqlite3.Connection, customer_ids: Sequence[int]
+    connection: Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     """The contacts against their wish as kept, in the shape `computed_breaches` gives."""
     return _on_file(
@@ -118,7 +118,7 @@ def stored_breaches(
 
 
 def _on_file(
-    connection: sqlite3.Connection, customer_ids: Sequence[int], query: str
+    connection: Connection, customer_ids: Sequence[int], query: str
 ) -> list[tuple[object, ...]]:
     """Rows of a query about these customers (`{marks}` stands for their ids), read in
     slices of ids in order; for comparing what is stored with what is computed."""
@@ -130,7 +130,7 @@ def _on_file(
 
 
 def computed_breaches(
-    connection: sqlite3.Connection, customer_ids: Sequence[int]
+    connection: Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for chunk, marks in slices(sorted(customer_ids)):
@@ -138,7 +138,7 @@ def computed_breaches(
     return sorted(rows)
 
 
-def refresh_plans(connection: sqlite3.Connection) -> None:
+def refresh_plans(connection: Connection) -> None:
     """Only what `due` reads (the next due day, the last contact, and our last one
     where a stated maximum needs it) of every customer, with a few index reads each
     instead of their whole history: for `due --as-of` a past day on a large journal.
@@ -175,7 +175,7 @@ def refresh_plans(connection: sqlite3.Connection) -> None:
     _refresh_dependents(connection, [row[-1] for row in values])
 
 
-def _refresh_dependents(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> None:
+def _refresh_dependents(connection: Connection, customer_ids: Sequence[int]) -> None:
     """Their contacts with wishes of their own, and their promises (which read the
     customer's plan)."""
     connection.executemany(
@@ -192,7 +192,7 @@ def _refresh_dependents(connection: sqlite3.Connection, customer_ids: Sequence[i
         )
 
 
-def stale_followups(connection: sqlite3.Connection) -> list[int]:
+def stale_followups(connection: Connection) -> list[int]:
     """Promises whose stored due day is not what their customer's state gives."""
     rows = connection.execute(
         "SELECT f.id FROM followups f JOIN customers c ON c.id = f.customer_id"
@@ -201,7 +201,7 @@ def stale_followups(connection: sqlite3.Connection) -> list[int]:
     return [followup_id for (followup_id,) in rows]
 
 
-def stored(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:
+def stored(connection: Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:
     """The derived columns as they are on file, in the shape `computed` returns."""
     return _on_file(
         connection,
@@ -210,9 +210,7 @@ def stored(connection: sqlite3.Connection, customer_ids: Sequence[int]) -> list[
     )
 
 
-def computed(
-    connection: sqlite3.Connection, customer_ids: Sequence[int]
-) -> list[tuple[object, ...]]:
+def computed(connection: Connection, customer_ids: Sequence[int]) -> list[tuple[object, ...]]:
     """The derived columns of these customers (by id) as the entries give them, with a
     few set-based reads per chunk; the id ends each row."""
     default = rhythm.default_frequency(connection)
@@ -266,7 +264,7 @@ CONTACT_DERIVED = ("preference_id", "last_interaction_id", "next_due", "silent_f
 
 
 def stored_contacts(
-    connection: sqlite3.Connection, customer_ids: Sequence[int]
+    connection: Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     """The derived columns of these customers' contacts as they are on file."""
     return _on_file(
@@ -278,7 +276,7 @@ def stored_contacts(
 
 
 def computed_contacts(
-    connection: sqlite3.Connection, customer_ids: Sequence[int]
+    connection: Connection, customer_ids: Sequence[int]
 ) -> list[tuple[object, ...]]:
     """A contact with a wish of their own has a clock of their own (DESIGN §3): only a
     contact logged with them resets it; the id ends each row."""
@@ -322,7 +320,7 @@ def computed_contacts(
     return rows
 
 
-def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[tuple[int, date]]:
+def counted_outbound(connection: Connection, customer_id: int) -> list[tuple[int, date]]:
     """Our contacts with this customer (id, day) that count toward their maximum, newest
     first (`signals.counted_outbound`, read as the unit of work reads it)."""
     chunk, marks = [customer_id], "?"
@@ -332,7 +330,7 @@ def counted_outbound(connection: sqlite3.Connection, customer_id: int) -> list[t
 
 
 def _histories(
-    connection: sqlite3.Connection, chunk: list[int], marks: str
+    connection: Connection, chunk: list[int], marks: str
 ) -> dict[int, list[signals.HistoryRow]]:
     histories: dict[int, list[signals.HistoryRow]] = defaultdict(list)
     for row in connection.execute(
@@ -345,7 +343,7 @@ def _histories(
 
 
 def _promises(
-    connection: sqlite3.Connection, chunk: list[int], marks: str
+    connection: Connection, chunk: list[int], marks: str
 ) -> dict[int, list[tuple[str, str, str | None]]]:
     """Promises not cancelled: the day due and, if kept, when (read as stored; a value
     another program broke is named per customer by the caller)."""

@@ -8,13 +8,14 @@ but the folded words is kept: a search shows the original text, read anew.
 """
 
 import heapq
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
+from kundenpflege.storage import fulltext
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.db import slices
 
 # What the index holds, kind by kind: the entry, its customer, its day, its words.
@@ -73,7 +74,7 @@ class Entry:
 
 
 def _read(
-    connection: sqlite3.Connection, kind: str, where: str = "TRUE", ids: Sequence[int] = (),
+    connection: Connection, kind: str, where: str = "TRUE", ids: Sequence[int] = (),
     order: str = "",
 ) -> Iterator[Entry]:  # fmt: skip
     for ref, customer_id, day, *parts in connection.execute(
@@ -84,16 +85,16 @@ def _read(
             yield Entry(kind, ref, customer_id, day, text)
 
 
-def entries(connection: sqlite3.Connection, kind: str, ids: Sequence[int]) -> list[Entry]:
-    """The entries of a kind with these ids, their text as typed."""
+def entries(connection: Connection, kind: str, ids: Sequence[int]) -> list[Entry]:
+    """The entries of a kind with these ids, their text as typed (by id in each slice)."""
     return [
         entry
         for chunk, marks in slices(ids)
-        for entry in _read(connection, kind, f"id IN ({marks})", chunk)
+        for entry in _read(connection, kind, f"id IN ({marks})", chunk, order=" ORDER BY 1")
     ]
 
 
-def _write(connection: sqlite3.Connection, found: Sequence[Entry]) -> None:
+def _write(connection: Connection, found: Sequence[Entry]) -> None:
     """Into the index, as its newest rows."""
     first = connection.execute("SELECT coalesce(max(row), 0) + 1 FROM search_rows").fetchone()[0]
     connection.executemany(
@@ -101,13 +102,10 @@ def _write(connection: sqlite3.Connection, found: Sequence[Entry]) -> None:
         [(first + number, entry.kind, entry.ref, entry.customer_id, entry.day)
          for number, entry in enumerate(found)],
     )  # fmt: skip
-    connection.executemany(
-        "INSERT INTO search_index (rowid, body) VALUES (?, ?)",
-        [(first + number, fold(entry.text)) for number, entry in enumerate(found)],
-    )
+    fulltext.store(connection, [(first + n, fold(entry.text)) for n, entry in enumerate(found)])
 
 
-def _drop(connection: sqlite3.Connection, kind: str, refs: Sequence[int]) -> None:
+def _drop(connection: Connection, kind: str, refs: Sequence[int]) -> None:
     for chunk, marks in slices(refs):
         rows = connection.execute(
             f"SELECT row FROM search_rows WHERE kind = ? AND ref IN ({marks})", [kind, *chunk]
@@ -116,10 +114,10 @@ def _drop(connection: sqlite3.Connection, kind: str, refs: Sequence[int]) -> Non
         connection.executemany("DELETE FROM search_rows WHERE row = ?", rows)
 
 
-def refresh(connection: sqlite3.Connection) -> None:
+def refresh(connection: Connection) -> None:
     """Write the marked entries again (gone ones leave the index); part of every change."""
     pending: dict[str, list[int]] = {}
-    for kind, ref in connection.execute("SELECT kind, ref FROM search_pending"):
+    for kind, ref in connection.execute("SELECT kind, ref FROM search_pending ORDER BY kind, ref"):
         pending.setdefault(kind, []).append(ref)
     if not pending:
         return
@@ -132,7 +130,7 @@ def refresh(connection: sqlite3.Connection) -> None:
 BATCH = 20_000
 
 
-def rebuild(connection: sqlite3.Connection, progress: Callable[[int, int], None]) -> None:
+def rebuild(connection: Connection, progress: Callable[[int, int], None]) -> None:
     """Index every entry again, oldest day first (a search ranks the newest rows);
     `progress(done, total)` is told along the way."""
     for table in ("search_index", "search_rows", "search_pending"):
@@ -144,7 +142,7 @@ def rebuild(connection: sqlite3.Connection, progress: Callable[[int, int], None]
         for kind in SOURCES
     )
     every = heapq.merge(
-        *(_read(connection, kind, order=" ORDER BY 3") for kind in SOURCES),
+        *(_read(connection, kind, order=" ORDER BY 3, 1") for kind in SOURCES),
         key=lambda entry: entry.day or "",
     )
     done = 0
@@ -152,10 +150,10 @@ def rebuild(connection: sqlite3.Connection, progress: Callable[[int, int], None]
         _write(connection, batch)
         done += len(batch)
         progress(done, total)
-    connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    fulltext.optimise(connection)
 
 
-def purge(connection: sqlite3.Connection) -> None:
+def purge(connection: Connection) -> None:
     """After an erasure: rewrite the index's segments, so that the erased words are
     no longer in any of them (FTS5 keeps deleted entries until segments merge)."""
-    connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    fulltext.optimise(connection)

@@ -5,7 +5,6 @@ words (which customer, which entry) and reversed as one unit of work that is its
 not logged, so `undo` again reaches the change before.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.storage import changelog
+from kundenpflege.storage.connection import Connection
 
 SHOWN = 8  # a change of more rows is told in counts
 # Kept in step with the entries they belong to; not worth a line of their own.
@@ -39,7 +39,7 @@ class Plan:
     counts: dict[tuple[str, str], int]
 
 
-def plan(connection: sqlite3.Connection) -> Plan:
+def plan(connection: Connection) -> Plan:
     """What `undo` would reverse now, or why it cannot."""
     change = changelog.latest(connection)
     if change is None:
@@ -57,7 +57,7 @@ def plan(connection: sqlite3.Connection) -> Plan:
     return Plan(change, [entry for entry in entries if entry is not None], counts)
 
 
-def undo(connection: sqlite3.Connection, change_id: int) -> None:
+def undo(connection: Connection, change_id: int) -> None:
     """Reverse the change `plan` showed, provided it is still the most recent."""
     with journal.change(connection, log=False):
         latest = changelog.latest(connection)
@@ -92,7 +92,7 @@ def _stopped(change: changelog.Change) -> str:
     ).format(when=when)
 
 
-def _entry(connection: sqlite3.Connection, step: changelog.Step) -> Entry | None:
+def _entry(connection: Connection, step: changelog.Step) -> Entry | None:
     now = changelog.current(connection, step)
     if now is None and step.operation != "delete":
         raise changelog.changed_outside(step)
@@ -109,7 +109,7 @@ def _entry(connection: sqlite3.Connection, step: changelog.Step) -> Entry | None
     return Entry(step.table, step.operation, row, _customer(connection, step.table, row), changed)
 
 
-def _customer(connection: sqlite3.Connection, table: str, row: dict[str, Any]) -> str | None:
+def _customer(connection: Connection, table: str, row: dict[str, Any]) -> str | None:
     if table == "customers":
         return str(row.get("handle"))
     if "customer_id" not in row:

@@ -6,7 +6,6 @@ is logged with a warning, because it happened and the journal must say so.
 Only contacts we started are checked: when the customer calls, we answer.
 """
 
-import sqlite3
 from bisect import bisect_right
 from datetime import date
 
@@ -15,6 +14,7 @@ from kundenpflege.domain.vocabulary import label
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.i18n import day as shown
+from kundenpflege.storage.connection import Connection
 
 RECENT_DAYS = 90  # how far back `health` lists contacts against their wish
 # What a contact of ours can go against, worst first (codes in data, words for people).
@@ -52,7 +52,7 @@ def breached(
 
 
 def check_contact(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     *,
     day: date,
@@ -116,7 +116,7 @@ def check_contact(
 
 
 def computed_breaches(
-    connection: sqlite3.Connection, chunk: list[int], marks: str, after: date | None = None
+    connection: Connection, chunk: list[int], marks: str, after: date | None = None
 ) -> list[tuple[int, int, str, str]]:
     """(interaction, customer, day, codes) of every contact of ours with these
     customers (dated `after` a day, if given) that went against the wish in force

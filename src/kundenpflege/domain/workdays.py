@@ -2,7 +2,6 @@
 else one of our working days; never a public holiday of the journal's region. A
 suggestion that moved names every reason, so nobody wonders why Monday."""
 
-import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -11,6 +10,7 @@ from kundenpflege.domain import journal
 from kundenpflege.domain.dates import parse_weekdays, weekday_codes
 from kundenpflege.i18n import N_, _
 from kundenpflege.storage import holidays, settings
+from kundenpflege.storage.connection import Connection
 
 WORKDAYS_KEY = "workdays"
 DEFAULT_WORKDAYS = "mon,tue,wed,thu,fri"
@@ -38,11 +38,11 @@ class Suggestion(NamedTuple):
 region = holidays.region
 
 
-def workdays(connection: sqlite3.Connection) -> tuple[int, ...]:
+def workdays(connection: Connection) -> tuple[int, ...]:
     return parse_weekdays(settings.get(connection, WORKDAYS_KEY, DEFAULT_WORKDAYS))
 
 
-def calendar(connection: sqlite3.Connection, first: date, last: date) -> Calendar:
+def calendar(connection: Connection, first: date, last: date) -> Calendar:
     """What suggestions from `first` to `last` need (one indexed read, no package)."""
     column = "name_de" if i18n.current() == "de" else "name_en"
     named = holidays.between(
@@ -56,7 +56,7 @@ def calendar(connection: sqlite3.Connection, first: date, last: date) -> Calenda
 
 
 @journal.writes
-def set_region(connection: sqlite3.Connection, text: str) -> str:
+def set_region(connection: Connection, text: str) -> str:
     """Plan on the working days of this region from now on: its holidays are
     computed into the journal now, so that no report needs the package."""
     name = holidays.spelled(*holidays.canonical(text))
@@ -66,14 +66,14 @@ def set_region(connection: sqlite3.Connection, text: str) -> str:
 
 
 @journal.writes
-def set_workdays(connection: sqlite3.Connection, text: str) -> tuple[int, ...]:
+def set_workdays(connection: Connection, text: str) -> tuple[int, ...]:
     days = parse_weekdays(text)
     settings.put(connection, WORKDAYS_KEY, weekday_codes(days))
     return days
 
 
 @journal.writes
-def refresh(connection: sqlite3.Connection) -> bool:
+def refresh(connection: Connection) -> bool:
     """Compute the region's holidays again if another package version would name
     other days (`init` does this); True when it did."""
     if holidays.outdated(connection) is None:

@@ -4,7 +4,6 @@ Built through the same domain functions as real use, so the demo shows real beha
 """
 
 import random
-import sqlite3
 from datetime import datetime, time, timedelta
 
 from kundenpflege.domain import (
@@ -18,6 +17,7 @@ from kundenpflege.domain import (
     people,
     preferences,
 )
+from kundenpflege.storage.connection import Connection
 
 HISTORY_DAYS = 182
 _SURNAMES = (
@@ -57,7 +57,7 @@ _FACTS = (
 
 
 @journal.writes
-def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: int) -> None:
+def build(connection: Connection, now: datetime, *, count: int, seed: int) -> None:
     """Fill an empty journal; the same seed and day give the same journal."""
     chance = random.Random(seed)
     for handle, name in (("anna", "Anna Schmidt"), ("ben", "Ben Krüger")):
@@ -105,7 +105,7 @@ def build(connection: sqlite3.Connection, now: datetime, *, count: int, seed: in
 
 
 def _knowing(
-    connection: sqlite3.Connection, number: int, customer_id: int, contact_id: int, now: datetime
+    connection: Connection, number: int, customer_id: int, contact_id: int, now: datetime
 ) -> None:
     """A fact about every third customer's contact, a birthday for every fourth."""
     if number % 3 == 0:
@@ -131,7 +131,7 @@ def _unique(handle: str, used: set[str]) -> str:
 
 
 def _add_customer(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chance: random.Random,
     handle: str,
     name: str,
@@ -153,7 +153,7 @@ def _add_customer(
 
 
 def _history(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chance: random.Random,
     customer_id: int,
     wish: tuple[str, str | None],

@@ -1,7 +1,6 @@
 """Taking everything out: tables as CSV and the whole journal as JSON (and back).
 Restricted customers (GDPR Art. 18) are never exported."""
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
@@ -9,7 +8,8 @@ from typing import Any, TextIO
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.storage import migrations
+from kundenpflege.storage import catalogue, migrations
+from kundenpflege.storage.connection import Connection, IntegrityError
 
 FORMAT_NAME = "kundenpflege-journal"
 # Tables that hold what people entered, in the order they can be loaded back.
@@ -36,10 +36,10 @@ TABLE_QUERIES = {
     " AS last_contact, c.next_due FROM customers c WHERE {where} ORDER BY c.handle",
     # `note`: what we know about the contact (their facts, one a line), as it always was.
     "contacts": "SELECT c.handle AS customer, ct.name, ct.role, ct.email, ct.phone, ct.is_main,"
-    " (SELECT group_concat(f.text, char(10)) FROM (SELECT text FROM facts f"
+    " (SELECT group_concat(f.text, ?) FROM (SELECT text FROM facts f"
     " WHERE f.contact_id = ct.id ORDER BY f.learned_on, f.id) AS f) AS note"
     " FROM contacts ct JOIN customers c ON c.id = ct.customer_id WHERE {where}"
-    " ORDER BY c.handle, ct.name",
+    " ORDER BY c.handle, ct.name, ct.id",
     "preferences": "SELECT c.handle AS customer, p.stated_on, p.source, pe.handle AS person,"
     " p.channel, p.frequency, p.weekdays, p.time_of_day, p.max_frequency, p.do_not_contact,"
     " p.id = c.preference_id AS current FROM preferences p JOIN customers c"
@@ -65,11 +65,12 @@ TABLE_QUERIES = {
     " k.recorded_at, k.evidence FROM consent k JOIN customers c ON c.id = k.customer_id"
     " LEFT JOIN contacts ct ON ct.id = k.contact_id WHERE {where} ORDER BY k.id",
 }
+# The values of a query's marks: a line break is bound, as `char(10)` would be a type
+# name to PostgreSQL.
+_BOUND: dict[str, tuple[str, ...]] = {"contacts": ("\n",)}
 
 
-def table(
-    connection: sqlite3.Connection, name: str
-) -> tuple[list[str], int, Iterator[dict[str, Any]]]:
+def table(connection: Connection, name: str) -> tuple[list[str], int, Iterator[dict[str, Any]]]:
     """Column names, row count and the rows of one table, readable (handles, not ids).
 
     Rows are streamed: a journal's two million interactions never sit in memory.
@@ -80,28 +81,27 @@ def table(
                 name=name, known=", ".join(TABLE_QUERIES)
             )
         )
-    query = TABLE_QUERIES[name].format(where=_UNRESTRICTED)
-    count = connection.execute(f"SELECT count(*) FROM ({query}) AS counted").fetchone()[0]
-    cursor = connection.execute(query)
+    query, bound = TABLE_QUERIES[name].format(where=_UNRESTRICTED), _BOUND.get(name, ())
+    count = connection.execute(f"SELECT count(*) FROM ({query}) AS counted", bound).fetchone()[0]
+    cursor = connection.execute(query, bound)
     fields = [column[0] for column in cursor.description]
     return fields, int(count), (dict(zip(fields, row, strict=True)) for row in cursor)
 
 
 def journal_tables(
-    connection: sqlite3.Connection,
+    connection: Connection,
 ) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     """Each table people entered data into, with its rows (ids kept), streamed. A
     complete copy: restricted customers come along with their mark (Art. 18 keeps
     the data; only its processing stops)."""
-    import sqlite_utils
-
-    database = sqlite_utils.Database(connection)
     for name in JOURNAL_TABLES:
-        order = ", ".join(database.table(name).pks)  # some tables have no rowid
-        yield name, database[name].rows_where(order_by=order)
+        order = ", ".join(catalogue.primary_key(connection, name))  # some have no rowid
+        cursor = connection.execute(f"SELECT * FROM {name} ORDER BY {order}")
+        fields = [column[0] for column in cursor.description]
+        yield name, (dict(zip(fields, row, strict=True)) for row in cursor)
 
 
-def journal_size(connection: sqlite3.Connection) -> int:
+def journal_size(connection: Connection) -> int:
     """How many rows the journal export goes through (for a progress bar)."""
     return sum(
         connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in JOURNAL_TABLES
@@ -109,7 +109,7 @@ def journal_size(connection: sqlite3.Connection) -> int:
 
 
 def write_journal(
-    connection: sqlite3.Connection,
+    connection: Connection,
     now: datetime,
     stream: TextIO,
     advance: Callable[[int], None] | None = None,
@@ -138,7 +138,7 @@ def write_journal(
 
 
 @journal.writes
-def load(connection: sqlite3.Connection, data: object, source: str) -> int:
+def load(connection: Connection, data: object, source: str) -> int:
     """Load a journal export into an empty journal; returns the number of rows."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise KundenpflegeError(
@@ -188,7 +188,7 @@ def load(connection: sqlite3.Connection, data: object, source: str) -> int:
                     f"{upsert if name == 'settings' else ''}",
                     list(kept.values()),
                 )
-            except sqlite3.IntegrityError as error:
+            except IntegrityError as error:
                 reason = (
                     _("refers to a row that is not there")
                     if "FOREIGN KEY" in str(error)

@@ -7,7 +7,6 @@ to (`merging`). New customers are spread over their first rhythm (`first_contact
 """
 
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from kundenpflege.i18n import _
 from kundenpflege.interop import knowledge_import, merging
 from kundenpflege.interop.merging import Difference
 from kundenpflege.storage import db
+from kundenpflege.storage.connection import Connection, Row
 
 # A bulk of new customers builds these customer indexes once at the end.
 BULK_ROWS = 1000
@@ -123,7 +123,7 @@ def parse_status(text: str) -> str:
     return customers.check_status(STATUS_WORDS.get(text.strip().lower(), text))
 
 
-def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Row | None:
+def _find_existing(connection: Connection, record: Record) -> Row | None:
     if record.handle:
         row = connection.execute("SELECT * FROM customers WHERE handle = ?", (record.handle,))
         return row.fetchone()  # type: ignore[no-any-return]
@@ -141,7 +141,7 @@ def _find_existing(connection: sqlite3.Connection, record: Record) -> sqlite3.Ro
 
 
 def _upsert_contact(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     record: Record,
     now: datetime,
@@ -157,7 +157,7 @@ def _upsert_contact(
         if new_customer
         else connection.execute(
             "SELECT * FROM contacts WHERE customer_id = ? AND (name = ? COLLATE NOCASE"
-            " OR (email IS NOT NULL AND email = ? COLLATE NOCASE))",
+            " OR (email IS NOT NULL AND email = ? COLLATE NOCASE)) ORDER BY id",
             (customer_id, name, record.email),
         ).fetchone()
     )
@@ -194,7 +194,7 @@ def _upsert_contact(
 
 
 def _apply_one(
-    connection: sqlite3.Connection,
+    connection: Connection,
     record: Record,
     *,
     now: datetime,
@@ -264,7 +264,7 @@ def _rhythm(every: str | None, days: str | None) -> Rhythm:
     return (str(frequency) if frequency else None), (str(weekdays) if weekdays else None)
 
 
-def _free_handle(connection: sqlite3.Connection, name: str) -> str:
+def _free_handle(connection: Connection, name: str) -> str:
     base = customers.slug(name)
     handle, number = base, 2
     while connection.execute("SELECT 1 FROM customers WHERE handle = ?", (handle,)).fetchone():
@@ -303,7 +303,7 @@ def _stated(
 
 
 def _insert_new(
-    connection: sqlite3.Connection,
+    connection: Connection,
     fresh: list[tuple[Record, str]],
     outcome: Outcome,
     *,
@@ -386,7 +386,7 @@ def _insert_new(
 
 
 def _split(
-    connection: sqlite3.Connection, records: list[Record]
+    connection: Connection, records: list[Record]
 ) -> tuple[list[tuple[Record, str]], list[Record]]:
     """Records for new customers (with the handle they get), and all others.
 
@@ -416,7 +416,7 @@ def _split(
     return fresh, others
 
 
-def _existing_handles(connection: sqlite3.Connection, handles: list[str]) -> set[str]:
+def _existing_handles(connection: Connection, handles: list[str]) -> set[str]:
     """Which of these handles the journal has, asked in chunks rather than one by one."""
     found: set[str] = set()
     for chunk, marks in db.slices(handles):
@@ -426,7 +426,7 @@ def _existing_handles(connection: sqlite3.Connection, handles: list[str]) -> set
 
 
 def apply(
-    connection: sqlite3.Connection,
+    connection: Connection,
     records: list[Record],
     *,
     now: datetime,
@@ -476,7 +476,7 @@ def apply(
 
 
 def _apply_or_skip(
-    connection: sqlite3.Connection,
+    connection: Connection,
     record: Record,
     outcome: Outcome,
     *,

@@ -5,7 +5,6 @@ recomputes them.
 """
 
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -19,6 +18,8 @@ from kundenpflege.domain.schedule import BREACH_COLUMN, CONTACT_DERIVED, DERIVED
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.limits import FIRST_YEAR, LARGEST_ID, LAST_YEAR
+from kundenpflege.storage import catalogue
+from kundenpflege.storage.connection import Connection
 
 Rule = Callable[[object], object]
 
@@ -187,7 +188,7 @@ CROSS_CHECKS = (
 )  # fmt: skip
 
 
-def check_links(connection: sqlite3.Connection, label: str) -> None:
+def check_links(connection: Connection, label: str) -> None:
     """Rows that point at another customer's rows, or at nothing."""
     for table, query in CROSS_CHECKS:
         found = connection.execute(query).fetchone()
@@ -198,9 +199,9 @@ def check_links(connection: sqlite3.Connection, label: str) -> None:
             )  # fmt: skip
 
 
-def check_rows(connection: sqlite3.Connection, label: str) -> None:
+def check_rows(connection: Connection, label: str) -> None:
     """Every row of a journal file (a backup before it is restored) by the same rules."""
-    present = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    present = catalogue.tables(connection)
     for table in RULES:
         if table in present:
             for number, row in enumerate(connection.execute(f"SELECT * FROM {table}")):

@@ -7,7 +7,6 @@ A re-import adds a fact only when it is new word for word, and a birthday only w
 none is kept; one that differs is kept as it is (a conflict), unless `--overwrite`.
 """
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from kundenpflege.domain import facts, key_dates
 from kundenpflege.i18n import N_
 from kundenpflege.interop.merging import ADD, FILL, KEEP, REPLACE, Difference
+from kundenpflege.storage.connection import Connection
 
 if TYPE_CHECKING:
     from kundenpflege.interop.importing import Record
@@ -39,7 +39,7 @@ def _text(record: "Record") -> str | None:
 
 
 def keep_many(
-    connection: sqlite3.Connection,
+    connection: Connection,
     records: list[tuple[int, "Record"]],
     contact_ids: list[int],
     *,
@@ -65,7 +65,7 @@ def keep_many(
 
 
 def keep(
-    connection: sqlite3.Connection,
+    connection: Connection,
     customer_id: int,
     record: "Record",
     *,
@@ -109,9 +109,7 @@ def keep(
     return differences
 
 
-def _contact(
-    connection: sqlite3.Connection, customer_id: int, record: "Record"
-) -> tuple[int, str] | None:
+def _contact(connection: Connection, customer_id: int, record: "Record") -> tuple[int, str] | None:
     """The contact the record names at the customer (as the import found or made it)."""
     name = record.contact_name or record.email or record.phone or ""
     row = connection.execute(

@@ -3,7 +3,6 @@ new, but a field that holds another value keeps it unless `--overwrite` (the cha
 log keeps the old value, so `undo` brings it back). Every difference is told: the
 kept ones as conflict lines, all of them in a dry run's listing."""
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from datetime import date
 from kundenpflege.domain import preferences
 from kundenpflege.domain.dates import parse_frequency, parse_weekdays
 from kundenpflege.i18n import N_
+from kundenpflege.storage.connection import Row
 
 # What happened to a field.
 FILL = "fill"  # it was empty
@@ -71,7 +71,7 @@ def merged(
     return changes, differences
 
 
-def customer_fields(existing: sqlite3.Row, record: object) -> list[tuple[str, str, object, object]]:
+def customer_fields(existing: Row, record: object) -> list[tuple[str, str, object, object]]:
     """The customer's fields beside the record's (a Record of `importing`)."""
     return [
         (column, label, _stored(column, existing[column]), getattr(record, attribute))
@@ -79,7 +79,7 @@ def customer_fields(existing: sqlite3.Row, record: object) -> list[tuple[str, st
     ]
 
 
-def contact_fields(existing: sqlite3.Row, record: object) -> list[tuple[str, str, object, object]]:
+def contact_fields(existing: Row, record: object) -> list[tuple[str, str, object, object]]:
     return [
         (column, label, existing[column], getattr(record, attribute))
         for column, label, attribute in CONTACT_FIELDS

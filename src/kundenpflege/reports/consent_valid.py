@@ -7,13 +7,13 @@ out: customers restricted then or now, and people who had asked not to be contac
 by that day (their wish or the customer's). Names and addresses are as they are now.
 """
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from kundenpflege.domain import preferences
 from kundenpflege.domain.consent import RESTRICTED_ON, local_day
+from kundenpflege.storage.connection import Connection, Row
 
 # Which address a purpose needs: without it a person cannot be reached that way.
 ADDRESS = {"newsletter": "email", "email-marketing": "email", "phone-marketing": "phone"}
@@ -41,11 +41,11 @@ class Unreachable:
 
 
 def valid(
-    connection: sqlite3.Connection, purpose: str, day: date, customer_id: int | None = None
+    connection: Connection, purpose: str, day: date, customer_id: int | None = None
 ) -> tuple[list[ValidConsent], list[Unreachable]]:
     """Everyone whose `purpose` consent stood confirmed at the end of `day` (of one
     customer or all), by customer and name; and those of them without an address."""
-    ledgers: dict[tuple[int, int | None], list[sqlite3.Row]] = defaultdict(list)
+    ledgers: dict[tuple[int, int | None], list[Row]] = defaultdict(list)
     one = "" if customer_id is None else " AND customer_id = :customer"
     for row in connection.execute(
         "SELECT customer_id, contact_id, action, recorded_at, evidence FROM consent"
@@ -91,9 +91,7 @@ def valid(
     return rows, sorted(unreachable, key=lambda row: (row.customer, row.name.casefold()))
 
 
-def _person(
-    connection: sqlite3.Connection, customer_id: int, contact_id: int | None
-) -> sqlite3.Row | None:
+def _person(connection: Connection, customer_id: int, contact_id: int | None) -> Row | None:
     """The contact a consent names, or the customer's main contact for the customer's."""
     if contact_id is not None:
         query, parameters = "SELECT * FROM contacts WHERE id = ?", (contact_id,)

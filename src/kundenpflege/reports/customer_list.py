@@ -1,12 +1,13 @@
 """`list`: customers by handle, with their last and next contact."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from kundenpflege.domain.customers import check_status
 from kundenpflege.domain.dates import from_iso
+from kundenpflege.limits import limit_clause
 from kundenpflege.reports.filters import filter_clause
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class CustomerRow:
 
 
 def list_customers(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     tag: str | None = None,
     tier: str | None = None,
@@ -40,11 +41,12 @@ def list_customers(
     total = connection.execute(
         f"SELECT count(*) FROM customers c WHERE TRUE{where}", parameters
     ).fetchone()[0]
+    cut, cut_parameters = limit_clause(limit)
     rows = connection.execute(
         "SELECT c.*, (SELECT group_concat(tag, ',') FROM customer_tags t"
         " WHERE t.customer_id = c.id) AS tag_list"
-        f" FROM customers c WHERE TRUE{where} ORDER BY c.handle LIMIT ?",
-        [*parameters, -1 if limit is None else limit],
+        f" FROM customers c WHERE TRUE{where} ORDER BY c.handle{cut}",
+        [*parameters, *cut_parameters],
     )
     return [
         CustomerRow(

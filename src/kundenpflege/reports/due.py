@@ -1,7 +1,6 @@
 """Who is due: by cadence (stored next-due date), by an explicit follow-up, or for a
 key date coming up (a birthday, an anniversary)."""
 
-import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -9,8 +8,10 @@ from kundenpflege import i18n
 from kundenpflege.domain import consent_rules, rhythm, workdays
 from kundenpflege.domain.dates import from_iso, parse_frequency, parse_weekdays
 from kundenpflege.i18n import _
+from kundenpflege.limits import limit_clause
 from kundenpflege.reports.filters import filter_clause
 from kundenpflege.storage import settings
+from kundenpflege.storage.connection import Connection, Row
 from kundenpflege.storage.db import slices
 
 NOTE_PREVIEW = 40
@@ -68,7 +69,7 @@ PREFERENCE_JOINS = (
 _IMPRESSION_JOIN = " LEFT JOIN interactions i ON i.id = c.last_interaction_id"
 
 
-def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: date) -> list[str]:
+def _warnings(connection: Connection, row: Row, suggested_on: date) -> list[str]:
     warnings = []
     if row["last_mood"] is not None and row["last_mood"] < 0:
         warnings.append(_("last impression negative"))
@@ -89,8 +90,8 @@ def _warnings(connection: sqlite3.Connection, row: sqlite3.Row, suggested_on: da
 
 
 def _item(
-    connection: sqlite3.Connection,
-    row: sqlite3.Row,
+    connection: Connection,
+    row: Row,
     today: date,
     *,
     reason: str,
@@ -121,7 +122,7 @@ def _item(
     )
 
 
-def _weekdays(row: sqlite3.Row) -> tuple[int, ...]:
+def _weekdays(row: Row) -> tuple[int, ...]:
     return parse_weekdays(row["weekdays"]) if row["weekdays"] else ()
 
 
@@ -145,7 +146,7 @@ CONTACT_JOINS = (
 
 
 def due(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     days_ahead: int = DEFAULT_DAYS_AHEAD,
@@ -189,11 +190,11 @@ def due(
         f" (SELECT count(*){followup_core})",
         [horizon, *parameters, horizon, *parameters, horizon, *followup_parameters],
     ).fetchone()
-    sql_limit = -1 if limit is None else limit
+    cut, cut_parameters = limit_clause(limit)
     default_rhythm = rhythm.default_frequency(connection)
     calendar = workdays.calendar(connection, today, today + timedelta(days=days_ahead))
 
-    def by_rhythm(row: sqlite3.Row) -> DueItem:
+    def by_rhythm(row: Row) -> DueItem:
         due_on = date.fromisoformat(row["next_due"])
         stated = (
             parse_frequency(row["frequency"]).describe()
@@ -214,26 +215,26 @@ def due(
 
     cadence_rows = connection.execute(
         f"SELECT {_CONTEXT}, c.next_due FROM customers c{PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
-        f"{cadence_where} ORDER BY c.next_due, c.id LIMIT ?",
-        [horizon, *parameters, sql_limit],
+        f"{cadence_where} ORDER BY c.next_due, c.id{cut}",
+        [horizon, *parameters, *cut_parameters],
     )
     items = [by_rhythm(row) for row in cadence_rows]
     contact_rows = connection.execute(
         f"SELECT {_CONTACT_CONTEXT}{CONTACT_JOINS}"
         " LEFT JOIN interactions li ON li.id = ct.last_interaction_id"
-        f"{contact_where} ORDER BY ct.next_due, ct.id LIMIT ?",
-        [horizon, *parameters, sql_limit],
+        f"{contact_where} ORDER BY ct.next_due, ct.id{cut}",
+        [horizon, *parameters, *cut_parameters],
     )
     items += [replace(by_rhythm(row), contact=row["contact"]) for row in contact_rows]
     followup_rows = connection.execute(
         f"SELECT {_CONTEXT}, top.*, coalesce(fp.handle, pe.handle) AS followup_person FROM"
         " (SELECT f.id AS followup_id, f.customer_id, f.what, f.person_id,"
         f" f.due_effective AS effective_due{followup_core}"
-        " ORDER BY f.due_effective, f.id LIMIT ?) AS top"
+        f" ORDER BY f.due_effective, f.id{cut}) AS top"
         f" JOIN customers c ON c.id = top.customer_id{PREFERENCE_JOINS}{_IMPRESSION_JOIN}"
         " LEFT JOIN people fp ON fp.id = top.person_id"
         " ORDER BY top.effective_due, top.followup_id",
-        [horizon, *followup_parameters, sql_limit],
+        [horizon, *followup_parameters, *cut_parameters],
     )
     for row in followup_rows:
         due_on = date.fromisoformat(row["effective_due"])
@@ -287,7 +288,7 @@ _KEY_DATE_CONTEXT = (
 
 
 def key_date_items(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     last: date,
     *,

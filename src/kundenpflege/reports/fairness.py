@@ -1,6 +1,5 @@
 """Big versus small: do small customers get less care? Per tier or per value band."""
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -8,6 +7,7 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.reports.filters import selection_parts
 from kundenpflege.reports.tally import GROUPINGS, share, tally
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def weighted_median(values: list[tuple[int, int]]) -> float | None:
 
 
 def fairness(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     by: str = "tier",

@@ -4,7 +4,6 @@ Each kind of risk is a date stored on the customer row (see `signals.risks`) wit
 its own index, so the report reads a few index ranges, not the whole journal.
 """
 
-import sqlite3
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,8 +11,10 @@ from datetime import date, timedelta
 from kundenpflege.domain.dates import Frequency, from_iso, parse_frequency
 from kundenpflege.domain.vocabulary import label
 from kundenpflege.i18n import N_, _, day, ngettext, signed
+from kundenpflege.limits import limit_clause
 from kundenpflege.reports.due import CONTACT_JOINS, flat
 from kundenpflege.reports.filters import filter_clause
+from kundenpflege.storage.connection import Connection, Row
 
 # Worst first. Condition, ordering column, and the "since" date of each kind.
 REASONS = {
@@ -56,7 +57,7 @@ _JOINS = (
 )
 
 
-def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Risk:
+def _risk(reason: str, row: Row, today: date, default: Frequency) -> Risk:
     last_on = from_iso(row["last_interaction_on"])
     since, step = last_on, _(NEXT_STEPS[reason]) if reason in NEXT_STEPS else ""
     if reason == "negative-last-impression":
@@ -97,7 +98,7 @@ def _risk(reason: str, row: sqlite3.Row, today: date, default: Frequency) -> Ris
 
 
 def at_risk(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     default: Frequency,
@@ -126,21 +127,22 @@ def at_risk(
         total += connection.execute(
             f"SELECT count(*){joins} WHERE {condition_sql}{where}", [*bound, *parameters]
         ).fetchone()[0]
-        wanted = -1 if limit is None else max(limit - len(found), 0)
+        wanted = None if limit is None else max(limit - len(found), 0)
         if wanted == 0:
             continue
+        cut, cut_parameters = limit_clause(wanted)
         rows = connection.execute(
             f"{_COLUMNS}{_JOINS} LEFT JOIN interactions i ON i.id = c.last_interaction_id"
             f" AND c.negative_since IS NOT NULL WHERE {condition_sql}{where}"
-            f" ORDER BY {order}, c.id LIMIT ?",
-            [*bound, *parameters, wanted],
+            f" ORDER BY {order}, c.id{cut}",
+            [*bound, *parameters, *cut_parameters],
         )
         found.extend(_risk(reason, row, today, default) for row in rows)
     # Contacts with wishes of their own, then contacts of ours against a wish.
     for reason, more in (("silent", _silent_contacts), (AGAINST_WISH, _against_their_wish)):
         if kinds is not None and reason not in kinds:
             continue
-        wanted = -1 if limit is None else max(limit - len(found), 0)
+        wanted = None if limit is None else max(limit - len(found), 0)
         risks, count = more(connection, today, default, (tag, tier, person), wanted)
         found += risks
         total += count
@@ -151,11 +153,11 @@ Selection = tuple[str | None, str | None, str | None]  # tag, tier, our person
 
 
 def _against_their_wish(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     _default: Frequency,
     selection: Selection,
-    wanted: int,
+    wanted: int | None,
 ) -> tuple[list[Risk], int]:
     """Contacts of ours in the last 90 days that went against the wish in force that
     day: what, when, by whom (`--person` picks whoever made them), newest first."""
@@ -179,16 +181,17 @@ def _against_their_wish(
     # (restricted, or another tag or tier); a condition on NULL leaves them out too.
     counted = (
         f" FROM wish_breaches b{joins if person else ''}{days} AND b.customer_id NOT IN"
-        f" (SELECT c.id FROM customers c WHERE NOT coalesce(1{chosen}, 0)){who}"
+        f" (SELECT c.id FROM customers c WHERE NOT coalesce(TRUE{chosen}, FALSE)){who}"
     )
     total = connection.execute(f"SELECT count(*){counted}", [*window, *parameters]).fetchone()[0]
     if wanted == 0:
         return [], int(total)
+    cut, cut_parameters = limit_clause(wanted)
     rows = connection.execute(
         "SELECT c.id AS customer_id, c.handle, c.name, b.occurred_on, b.breaches, i.kind,"
         " i.channel, i.purpose, i.contact_id, ipe.handle AS person, ct.name AS contact"
-        f"{source} ORDER BY b.occurred_on DESC, b.interaction_id DESC LIMIT ?",
-        [*window, *parameters, wanted],
+        f"{source} ORDER BY b.occurred_on DESC, b.interaction_id DESC{cut}",
+        [*window, *parameters, *cut_parameters],
     )
     risks = []
     for row in rows:
@@ -221,11 +224,11 @@ _CONTACT_COLUMNS = (
 
 
 def _silent_contacts(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     default: Frequency,
     selection: Selection,
-    wanted: int,
+    wanted: int | None,
 ) -> tuple[list[Risk], int]:
     tag, tier, person = selection
     where, parameters = filter_clause(tag, tier)
@@ -238,11 +241,12 @@ def _silent_contacts(
     ).fetchone()[0]
     if wanted == 0:
         return [], int(total)
+    cut, cut_parameters = limit_clause(wanted)
     rows = connection.execute(
         f"{_CONTACT_COLUMNS}{CONTACT_JOINS}"
         f" LEFT JOIN interactions li ON li.id = ct.last_interaction_id{condition}"
-        " ORDER BY ct.silent_from, ct.id LIMIT ?",
-        [today.isoformat(), *parameters, wanted],
+        f" ORDER BY ct.silent_from, ct.id{cut}",
+        [today.isoformat(), *parameters, *cut_parameters],
     )
     return [_risk("silent", row, today, default) for row in rows], int(total)
 

@@ -1,13 +1,13 @@
 """Listening first: what customers said, how, and in which mood, latest first."""
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.reports.filters import filter_clause
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def parse_mood_filter(text: str) -> tuple[int, int]:
 
 
 def recent(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     last: int = 3,

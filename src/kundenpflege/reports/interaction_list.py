@@ -1,11 +1,12 @@
 """`interaction list`: the entries as logged, newest first, each with its number, so
 any of them can be corrected."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from kundenpflege.limits import limit_clause
 from kundenpflege.reports.filters import filter_clause
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class LoggedEntry:
 
 
 def entries(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     customer_id: int | None = None,
     since: date | None = None,
@@ -41,12 +42,13 @@ def entries(
         parameters.append(since.isoformat())
     joined = " FROM interactions i JOIN customers c ON c.id = i.customer_id"
     total = connection.execute(f"SELECT count(*){joined} WHERE TRUE{where}", parameters)
+    cut, cut_parameters = limit_clause(limit)
     rows = connection.execute(
         "SELECT i.id, c.handle, i.occurred_at, i.occurred_on, i.kind, i.channel, i.direction,"
         f" pe.handle AS person, ct.name AS contact, i.mood, i.note, i.amount{joined}"
         " LEFT JOIN people pe ON pe.id = i.person_id LEFT JOIN contacts ct ON ct.id = i.contact_id"
-        f" WHERE TRUE{where} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?",
-        [*parameters, -1 if limit is None else limit],
+        f" WHERE TRUE{where} ORDER BY i.occurred_at DESC, i.id DESC{cut}",
+        [*parameters, *cut_parameters],
     )
     return [
         LoggedEntry(

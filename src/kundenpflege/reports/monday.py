@@ -2,7 +2,6 @@
 anyone neglected, who gets too much of us) answered from the reports that exist, so
 that the page and the commands never disagree."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,6 +10,7 @@ from kundenpflege.reports import due as due_report
 from kundenpflege.reports import fairness as fairness_report
 from kundenpflege.reports import health
 from kundenpflege.reports import pulse as pulse_report
+from kundenpflege.storage.connection import Connection
 
 ROWS = 100  # per list on the page; the rest is counted and left to the commands
 MOOD_WEEKS = 12
@@ -42,9 +42,7 @@ class MondayPage:
     moods: list[WeekMood]
 
 
-def mood_trend(
-    connection: sqlite3.Connection, today: date, weeks: int = MOOD_WEEKS
-) -> list[WeekMood]:
+def mood_trend(connection: Connection, today: date, weeks: int = MOOD_WEEKS) -> list[WeekMood]:
     """The average mood of each of the last weeks, oldest first (this week last)."""
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
@@ -65,7 +63,7 @@ def mood_trend(
     return trend
 
 
-def monday_page(connection: sqlite3.Connection, today: date, *, period_days: int) -> MondayPage:
+def monday_page(connection: Connection, today: date, *, period_days: int) -> MondayPage:
     """Everything the page shows, each part as its own command would list it."""
     default = rhythm.default_frequency(connection)
     others = [reason for reason in health.KINDS if reason != OVER_CONTACTED]

@@ -1,6 +1,5 @@
 """Everything `show` prints about one customer, as plain data."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,6 +15,7 @@ from kundenpflege.domain import (
 )
 from kundenpflege.domain.dates import Frequency, from_iso
 from kundenpflege.reports import impressions
+from kundenpflege.storage.connection import Connection, Row
 
 TIMELINE_LENGTH = 20
 WEEKS = 52  # the heat strip of `show`: a year of weeks
@@ -61,7 +61,7 @@ class Profile:
 
 
 def profile(
-    connection: sqlite3.Connection, customer: sqlite3.Row, today: date,
+    connection: Connection, customer: Row, today: date,
     timeline_length: int = TIMELINE_LENGTH,
 ) -> Profile:  # fmt: skip
     customer_id = customer["id"]
@@ -118,7 +118,7 @@ def profile(
 
 
 def weekly_contacts(
-    connection: sqlite3.Connection, customer_id: int, today: date, weeks: int = WEEKS
+    connection: Connection, customer_id: int, today: date, weeks: int = WEEKS
 ) -> list[tuple[int, int]]:
     """Contacts per week (Monday to Sunday), oldest week first, the current one last:
     how many we started and how many the customer started."""
@@ -136,7 +136,7 @@ def weekly_contacts(
 
 
 def last_moods(
-    connection: sqlite3.Connection, customer_id: int, today: date, count: int = MOODS
+    connection: Connection, customer_id: int, today: date, count: int = MOODS
 ) -> list[int]:
     """The last moods recorded, oldest first: the recency effect, drawn."""
     rows = connection.execute(

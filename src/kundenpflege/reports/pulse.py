@@ -5,7 +5,6 @@ state of each customer (overdue, silent, at risk) exist only for today, because
 the journal keeps no snapshots; their `previous` is empty.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +13,7 @@ from kundenpflege.reports import health
 from kundenpflege.reports import reactive as reactive_report
 from kundenpflege.reports.filters import selection, selection_parts
 from kundenpflege.reports.tally import Tally, share, tally, total
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _flows(counts: Tally) -> dict[str, float | None]:
 
 
 def pulse(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     period_days: int = 30,

@@ -4,13 +4,14 @@ A contact of ours is proactive unless it is an apology or follows the customer's
 own contact within a week (see `signals.REACTION_WINDOW`).
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kundenpflege.domain.dates import from_iso
+from kundenpflege.limits import limit_clause
 from kundenpflege.reports.filters import selection
 from kundenpflege.reports.tally import share, tally, total
+from kundenpflege.storage.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Overall:
 
 
 def overall(
-    connection: sqlite3.Connection, today: date, window_days: int, **filters: str | None
+    connection: Connection, today: date, window_days: int, **filters: str | None
 ) -> Overall:
     counts = total(tally(connection, today - timedelta(days=window_days), today, **filters))
     return Overall(
@@ -64,7 +65,7 @@ def predicate(today: date, window_days: int = WINDOW_DAYS) -> tuple[str, list[st
 
 
 def reactive_only(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     window_days: int = WINDOW_DAYS,
@@ -82,19 +83,20 @@ def reactive_only(
         f"SELECT count(*){source}{condition}", [*parameters, *window]
     ).fetchone()[0]
     # The counts per customer are read only for the rows shown.
+    cut, cut_parameters = limit_clause(limit)
     rows = connection.execute(
         "SELECT c.handle, c.name, c.last_inbound_on, c.last_proactive_on,"
         " (SELECT handle FROM people WHERE id = pr.person_id) AS person, pr.channel,"
         " count(i.id) AS contacts, coalesce(sum(i.direction = 'in'), 0) AS from_them,"
         " coalesce(sum(i.kind = 'complaint'), 0) AS complaints,"
         " coalesce(sum(i.direction = 'out'), 0) AS from_us"
-        f" FROM (SELECT c.id{source}{condition} ORDER BY c.last_inbound_on DESC, c.id LIMIT ?)"
+        f" FROM (SELECT c.id{source}{condition} ORDER BY c.last_inbound_on DESC, c.id{cut})"
         " AS picked JOIN customers c ON c.id = picked.id"
         " LEFT JOIN preferences pr ON pr.id = c.preference_id"
         " LEFT JOIN interactions i ON i.customer_id = c.id AND i.occurred_on > ?"
         " AND i.occurred_on <= ?"
         " GROUP BY c.id, pr.id ORDER BY c.last_inbound_on DESC, c.id",
-        [*parameters, *window, -1 if limit is None else limit, start, today.isoformat()],
+        [*parameters, *window, *cut_parameters, start, today.isoformat()],
     ).fetchall()
     return [
         ReactiveRow(

@@ -1,14 +1,12 @@
 """`search`: what people typed, found again, whatever its kind.
 
 The query is folded like the index (`domain.search_index.fold`) and never reaches
-FTS5's syntax raw: each word becomes a quoted string, a prefix (star outside the
-quotes) when it has three letters or more; `"…"` is a phrase. The newest matches
-are ranked by bm25 (all of them with `everything`); the snippet marks the match on
-the text as typed.
+the index's syntax raw (storage.fulltext quotes every word): a word of three letters
+or more is a prefix; `"…"` is a phrase. The newest matches are ranked (all of them
+with `everything`); the snippet marks the match on the text as typed.
 """
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +14,8 @@ from kundenpflege.domain.search_index import Entry, entries, fold
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _
 from kundenpflege.marks import END, START
+from kundenpflege.storage import fulltext
+from kundenpflege.storage.connection import Connection, OperationalError
 
 RANKED = 1000  # the newest matches that are ranked; a common word stays fast
 PREFIX = 3  # letters a word needs before it matches as a prefix
@@ -67,13 +67,6 @@ def terms(text: str) -> list[Term]:
     return found
 
 
-def expression(found: list[Term]) -> str:
-    """The FTS5 query: every term quoted (no operator or column name can slip in)."""
-    return " AND ".join(
-        '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "") for term in found
-    )
-
-
 def _marks(text: str, found: list[Term]) -> list[tuple[int, int]]:
     """Where in the text as typed the terms match: (start, end) of each run of words."""
     words = [(match.start(), match.end(), fold(match.group())) for match in _WORD.finditer(text)]
@@ -113,7 +106,7 @@ def snippet(text: str, found: list[Term], width: int = SNIPPET) -> str:
 
 
 def search(
-    connection: sqlite3.Connection,
+    connection: Connection,
     text: str,
     *,
     place: str = "all",
@@ -127,8 +120,11 @@ def search(
     found = terms(text)
     if not found:
         raise KundenpflegeError(_("'{text}' has no words to search for").format(text=text))
-    conditions = ["search_index MATCH ?", "c.restricted = 0"]
-    parameters: list[object] = [expression(found)]
+    condition, score, query = fulltext.match(
+        connection, [(term.words, term.prefix) for term in found]
+    )
+    conditions = [condition, "c.restricted = 0"]
+    parameters: list[object] = [query]
     kinds = PLACES[place]
     if kinds:
         conditions.append(f"r.kind IN ({', '.join('?' * len(kinds))})")
@@ -141,14 +137,14 @@ def search(
         parameters.append(since.isoformat())
     try:
         rows = connection.execute(
-            "SELECT r.kind, r.ref, r.customer_id, bm25(search_index), c.handle, c.name"
+            f"SELECT r.kind, r.ref, r.customer_id, {score}, c.handle, c.name"
             " FROM search_index CROSS JOIN search_rows r ON r.row = search_index.rowid"
             " CROSS JOIN customers c ON c.id = r.customer_id"
             f" WHERE {' AND '.join(conditions)} ORDER BY search_index.rowid DESC"
             + ("" if everything else f" LIMIT {RANKED}"),
             parameters,
         ).fetchall()
-    except sqlite3.OperationalError as error:  # what FTS5 still refuses
+    except OperationalError as error:  # what FTS5 still refuses
         raise KundenpflegeError(
             _("cannot search for '{text}': {reason}").format(text=text, reason=error)
         ) from error

@@ -5,10 +5,10 @@ of customers come from `interaction_facts`. Both use the same definitions of
 personal, mass, outbound and complaint contacts (migration m002).
 """
 
-import sqlite3
 from datetime import date, timedelta
 
 from kundenpflege.reports.filters import selection
+from kundenpflege.storage.connection import Connection
 
 FACTS = (
     "contacts", "personal", "mass", "outbound", "inbound", "complaints", "inbound_complaints",
@@ -20,7 +20,7 @@ Tally = dict[str, int]
 
 
 def tally(
-    connection: sqlite3.Connection,
+    connection: Connection,
     after: date,
     until: date,
     *,

@@ -8,7 +8,6 @@ the gap between our last two contacts is shorter than the median gap in the top
 fifth. All of it is computed inside SQLite from columns stored on each customer.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
@@ -16,6 +15,7 @@ from itertools import islice
 from kundenpflege.domain.dates import from_iso
 from kundenpflege.i18n import N_
 from kundenpflege.reports.filters import selection
+from kundenpflege.storage.connection import Connection
 
 LITTLE_ATTENTION = N_("high value, little attention")
 OVER_SERVED = N_("low value, over-served")
@@ -37,7 +37,7 @@ class ValueRow:
 
 
 def value(
-    connection: sqlite3.Connection,
+    connection: Connection,
     today: date,
     *,
     window_days: int = 365,
@@ -60,8 +60,9 @@ def value(
     cursor = connection.cursor()
     cursor.row_factory = None
     ranked: list[tuple[int, int, int | None]] = cursor.execute(
-        "SELECT c.id, (c.last_outbound_on IS NULL OR c.last_outbound_on <= ?"
-        " OR coalesce(c.silent_from <= ?, 0)) + 2 * coalesce(c.last_outbound_on > ?, 0),"
+        "SELECT c.id, CASE WHEN c.last_outbound_on IS NULL OR c.last_outbound_on <= ?"
+        " OR c.silent_from <= ? THEN 1 ELSE 0 END"
+        " + CASE WHEN c.last_outbound_on > ? THEN 2 ELSE 0 END,"
         f" c.outbound_gap_days{source}"
         f" ORDER BY max(coalesce(c.annual_value, 0) * {days}, c.orders_total * 365.25), c.id",
         [start, day, start, *parameters],

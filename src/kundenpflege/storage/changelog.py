@@ -6,13 +6,14 @@ restore) is a stop: its steps and everything older are dropped at once, which is
 also how an erasure leaves nothing of the person in the log.
 """
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage import catalogue
+from kundenpflege.storage.connection import Connection
 
 KEEP = 100  # changes kept for undo; older ones are dropped
 # The tables undo reverses, with the key that names a row in each.
@@ -43,7 +44,7 @@ class Step(NamedTuple):
     row: dict[str, Any]
 
 
-def begin(connection: sqlite3.Connection, command: str, made_at: datetime) -> None:
+def begin(connection: Connection, command: str, made_at: datetime) -> None:
     """Open a change: from here the triggers log into it."""
     cursor = connection.execute(
         "INSERT INTO changes (made_at, command) VALUES (?, ?)",
@@ -60,7 +61,7 @@ def _highest(table: str) -> str:
     return f"(SELECT coalesce(max(id), 0) FROM {table})"
 
 
-def end(connection: sqlite3.Connection) -> None:
+def end(connection: Connection) -> None:
     """Close the open change: dropped if it changed nothing; a stop drops its steps and
     every older change; beyond KEEP changes the oldest go."""
     recording = connection.execute("SELECT * FROM change_recording").fetchone()
@@ -89,7 +90,7 @@ def end(connection: sqlite3.Connection) -> None:
     )
 
 
-def mark_restored(connection: sqlite3.Connection, made_at: datetime) -> None:
+def mark_restored(connection: Connection, made_at: datetime) -> None:
     """After a restore the log starts anew, with a stop: the journal before it is in
     the kept copy, not in undo."""
     connection.execute("DELETE FROM main.change_steps")
@@ -100,23 +101,27 @@ def mark_restored(connection: sqlite3.Connection, made_at: datetime) -> None:
     )
 
 
-def removed_contacts(
-    connection: sqlite3.Connection, name_or_email: str, handle: str | None
-) -> list[int]:
+def removed_contacts(connection: Connection, name_or_email: str, handle: str | None) -> list[int]:
     """Contacts no longer in the journal whose name or e-mail the log still holds
     (removed, kept for undo); at the customer `handle` when given."""
+    # The ids are read as integers outright: SQLite's json_extract gives a number its
+    # type, PostgreSQL's stand-in gives text. Each contact once, in the order the log
+    # first names them (as SQLite's DISTINCT gave them).
     at_customer = (
         "" if handle is None else
-        " AND json_extract(row, '$.customer_id') IN (SELECT id FROM customers WHERE handle = ?2)"
+        " AND CAST(json_extract(row, '$.customer_id') AS INTEGER)"
+        " IN (SELECT id FROM customers WHERE handle = ?2)"
     )  # fmt: skip
     rows = connection.execute(
-        "SELECT DISTINCT json_extract(row, '$.id') FROM change_steps WHERE tbl = 'contacts'"
-        " AND op != 'inserts' AND json_valid(row) AND (json_extract(row, '$.name') = ?1"
-        " COLLATE NOCASE OR json_extract(row, '$.email') = ?1 COLLATE NOCASE)"
-        f" AND json_extract(row, '$.id') NOT IN (SELECT id FROM contacts){at_customer}",
+        "SELECT CAST(json_extract(row, '$.id') AS INTEGER) FROM change_steps"
+        " WHERE tbl = 'contacts' AND op != 'inserts' AND json_valid(row)"
+        " AND (json_extract(row, '$.name') = ?1 COLLATE NOCASE"
+        " OR json_extract(row, '$.email') = ?1 COLLATE NOCASE)"
+        " AND CAST(json_extract(row, '$.id') AS INTEGER) NOT IN (SELECT id FROM contacts)"
+        f"{at_customer} ORDER BY id",
         (name_or_email.strip(), *(() if handle is None else (handle,))),
     )
-    return [number for (number,) in rows if type(number) is int]
+    return list(dict.fromkeys(number for (number,) in rows if type(number) is int))
 
 
 def when(change: Change) -> str:
@@ -127,14 +132,14 @@ def when(change: Change) -> str:
         return change.made_at
 
 
-def latest(connection: sqlite3.Connection) -> Change | None:
+def latest(connection: Connection) -> Change | None:
     row = connection.execute(
         "SELECT id, made_at, command, stop FROM changes ORDER BY id DESC LIMIT 1"
     ).fetchone()
     return None if row is None else Change(*row)
 
 
-def counts(connection: sqlite3.Connection, change_id: int) -> dict[tuple[str, str], int]:
+def counts(connection: Connection, change_id: int) -> dict[tuple[str, str], int]:
     """How many rows of each table the change inserted, updated and deleted."""
     found: dict[tuple[str, str], int] = {}
     seen: set[tuple[str, str, object]] = set()
@@ -149,7 +154,7 @@ def counts(connection: sqlite3.Connection, change_id: int) -> dict[tuple[str, st
     return found
 
 
-def steps(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
+def steps(connection: Connection, change_id: int) -> Iterator[Step]:
     """Each row the change touched: its own new rows one by one, then those that were
     there before, in order."""
     logged = list(_read(connection, change_id, "ASC"))
@@ -165,7 +170,7 @@ def steps(connection: sqlite3.Connection, change_id: int) -> Iterator[Step]:
     yield from (step for step in logged if step.operation != "inserts")
 
 
-def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None:
+def current(connection: Connection, step: Step) -> dict[str, Any] | None:
     """The row as it is now (None: not there)."""
     keys = KEYS[step.table]
     where = " AND ".join(f"{key} = ?" for key in keys)
@@ -176,7 +181,7 @@ def current(connection: sqlite3.Connection, step: Step) -> dict[str, Any] | None
     return None if found is None else dict(zip(found.keys(), found, strict=True))
 
 
-def reverse(connection: sqlite3.Connection, change_id: int) -> None:
+def reverse(connection: Connection, change_id: int) -> None:
     """Put back every row the change touched and drop the change: first the rows that
     were there before it, newest step first; then its own new rows, children first.
     Runs inside the caller's unit of work, which logs nothing of it."""
@@ -198,7 +203,7 @@ def reverse(connection: sqlite3.Connection, change_id: int) -> None:
     connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
-def _put_back(connection: sqlite3.Connection, step: Step) -> int:
+def _put_back(connection: Connection, step: Step) -> int:
     """Reverse one logged row; how many rows that touched (1 unless someone interfered)."""
     keys = KEYS[step.table]
     where = " AND ".join(f"{key} = ?" for key in keys)
@@ -231,7 +236,7 @@ def changed_outside(step: Step) -> KundenpflegeError:
     )  # fmt: skip
 
 
-def _read(connection: sqlite3.Connection, change_id: int, order: str) -> Iterator[Step]:
+def _read(connection: Connection, change_id: int, order: str) -> Iterator[Step]:
     """The change's steps, checked: our own tables, JSON objects, whole-number spans."""
     import json
 
@@ -272,9 +277,9 @@ def _known(table: str) -> str:
     return table
 
 
-def _columns(connection: sqlite3.Connection, table: str) -> set[str]:
+def _columns(connection: Connection, table: str) -> set[str]:
     """The columns of one of our own tables."""
-    return {row[1] for row in connection.execute(f"PRAGMA table_info({_known(table)})")}
+    return set(catalogue.columns(connection, _known(table)))
 
 
 def _damaged(table: str) -> KundenpflegeError:

@@ -15,7 +15,9 @@ from typing import TypeVar
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _, system_message
+from kundenpflege.paths import Server
 from kundenpflege.storage import migrations
+from kundenpflege.storage.connection import Connection, Error, JournalState
 
 T = TypeVar("T")
 
@@ -23,21 +25,11 @@ T = TypeVar("T")
 BUSY_TIMEOUT_SECONDS = 10.0
 
 # Recomputes the stored, derived columns of these customers (the domain's schedule).
-Recompute = Callable[[sqlite3.Connection, Sequence[int]], None]
+Recompute = Callable[[Connection, Sequence[int]], None]
 
 
-class JournalConnection(sqlite3.Connection):
-    """A connection that knows whether a unit of work is open on it, so nested
-    domain writes join the open one instead of committing half an action, and
-    whether a newer kundenpflege wrote the file (then nothing may change it)."""
-
-    in_unit_of_work = False
-    newer: tuple[str, ...] = ()
-    origin = ""
-    # The change log (m012): whether this file has one, and what a change is called.
-    logs_changes = False
-    command = "change"
-    opened_at: datetime  # when the command began: the time of its changes
+class JournalConnection(JournalState, sqlite3.Connection):
+    """A journal in a SQLite file."""
 
 
 def _connect(path: Path, now: datetime, command: str) -> JournalConnection:
@@ -77,6 +69,17 @@ def create_private_file(path: Path) -> None:
     os.close(descriptor)
 
 
+def journal_file(connection: Connection) -> sqlite3.Connection:
+    """The SQLite connection behind a journal, for what only a file has (its bytes to
+    copy); a journal on a server is refused with what to use there instead."""
+    if not isinstance(connection, sqlite3.Connection):
+        raise KundenpflegeError(
+            _("this journal is on a database server, not in a file: copy it with pg_dump"
+              " and pg_restore (docs/team.md)")
+        )  # fmt: skip
+    return connection
+
+
 def private_copy(source: sqlite3.Connection, target: Path) -> None:
     """SQLite's online backup into a new 0600 file; safe while others write. The copy
     is one self-contained file (journal mode DELETE): no -wal or -shm beside it."""
@@ -90,10 +93,14 @@ def private_copy(source: sqlite3.Connection, target: Path) -> None:
 
 
 def create_journal(
-    path: Path, now: datetime, recompute: Recompute, command: str = "change"
-) -> tuple[sqlite3.Connection, bool]:
+    path: "Path | Server", now: datetime, recompute: Recompute, command: str = "change"
+) -> tuple[Connection, bool]:
     """Create the journal file (0600) if needed; return it open and whether it is new.
-    `command` names its changes in the change log."""
+    `command` names its changes in the change log. On a server: its schema."""
+    if isinstance(path, Server):
+        from kundenpflege.storage.postgres import journal
+
+        return journal.create_journal(path, now, recompute, command)
     if path.exists():
         return open_journal(path, now, recompute, blank_ok=True, command=command), False
     create_private_file(path)
@@ -115,16 +122,20 @@ def slices(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
 
 
 def open_journal(
-    path: Path,
+    path: "Path | Server",
     now: datetime,
     recompute: Recompute,
     upgrade: bool = True,
     blank_ok: bool = False,
     command: str = "change",
-) -> sqlite3.Connection:
+) -> Connection:
     """Open an existing journal and (unless told not to) bring its schema and its
     derived columns up to date. A journal from a newer version is opened to be read
     only; an empty file becomes a journal only when `blank_ok` (init)."""
+    if isinstance(path, Server):
+        from kundenpflege.storage.postgres import journal
+
+        return journal.open_journal(path, now, recompute, upgrade, blank_ok, command)
     if not path.exists():
         raise KundenpflegeError(
             _("no journal at {path}; create one with 'kundenpflege init'").format(path=path)
@@ -154,9 +165,9 @@ def open_journal(
     return connection
 
 
-def newer_than_us(connection: sqlite3.Connection) -> str | None:
+def newer_than_us(connection: Connection) -> str | None:
     """Why nothing may change this journal; None when this version may."""
-    if isinstance(connection, JournalConnection) and connection.newer:
+    if isinstance(connection, JournalState) and connection.newer:
         return _("{path} comes from a newer kundenpflege ({names}); upgrade kundenpflege").format(
             path=connection.origin, names=", ".join(connection.newer)
         )
@@ -164,7 +175,7 @@ def newer_than_us(connection: sqlite3.Connection) -> str | None:
 
 
 @contextmanager
-def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(connection: Connection) -> Iterator[Connection]:
     """All or nothing, IMMEDIATE so concurrent writers queue up. For schema steps and
     maintenance; changes to entries go through `unit_of_work`."""
     connection.execute("BEGIN IMMEDIATE")
@@ -179,8 +190,8 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def unit_of_work(
-    connection: sqlite3.Connection, recompute: Recompute, keep: bool = True, log: bool = True
-) -> Iterator[sqlite3.Connection]:
+    connection: Connection, recompute: Recompute, keep: bool = True, log: bool = True
+) -> Iterator[Connection]:
     """One user action: BEGIN IMMEDIATE, and before COMMIT the customers it touched
     (marked by the schema's triggers in `pending_refresh`) are recomputed.
 
@@ -188,7 +199,7 @@ def unit_of_work(
     rolls everything back at the end (a dry run). A kept change goes into the change
     log, unless `log=False` (undo itself).
     """
-    if not isinstance(connection, JournalConnection):
+    if not isinstance(connection, JournalState):
         raise TypeError("open the journal with storage.db so changes keep derived state")
     refused = newer_than_us(connection)
     if refused:
@@ -217,7 +228,7 @@ def unit_of_work(
         connection.in_unit_of_work = False
 
 
-def settle(connection: sqlite3.Connection, recompute: Recompute) -> None:
+def settle(connection: Connection, recompute: Recompute) -> None:
     """Recompute every customer marked so far, so that what follows reads current values."""
     pending = [customer_id for (customer_id,) in connection.execute(PENDING)]
     recompute(connection, pending)  # the search index's marks too, when there are no others
@@ -230,7 +241,7 @@ PENDING = "SELECT customer_id FROM pending_refresh ORDER BY customer_id"
 MARKED = "SELECT 1 FROM pending_refresh UNION ALL SELECT 1 FROM search_pending LIMIT 1"
 
 
-def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute) -> list[str]:
+def migrate(connection: Connection, now: datetime, recompute: Recompute) -> list[str]:
     """Apply each missing schema step in its own transaction; return their names.
     Customers a step marked (or an outside writer left marked) are then recomputed."""
     applied = []
@@ -245,6 +256,12 @@ def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute)
                         applied.append(name)
         finally:
             connection.execute("PRAGMA foreign_keys = ON")
+    settle_marked(connection, recompute)
+    return applied
+
+
+def settle_marked(connection: Connection, recompute: Recompute) -> None:
+    """Recompute what a schema step or an outside writer left marked."""
     if connection.execute(MARKED).fetchone():
         try:
             with unit_of_work(connection, recompute):
@@ -253,18 +270,16 @@ def migrate(connection: sqlite3.Connection, now: datetime, recompute: Recompute)
             # A value another program wrote cannot be read: the customers stay marked,
             # reading goes on, and the change that touches them says why (doctor too).
             pass
-    return applied
 
 
 @contextmanager
-def indexes_rebuilt(connection: sqlite3.Connection, names: tuple[str, ...]) -> Iterator[None]:
+def indexes_rebuilt(connection: Connection, names: tuple[str, ...]) -> Iterator[None]:
     """For bulk loads inside the caller's transaction: build these indexes once at the
     end (one sorted pass) instead of inserting 100,000 entries one by one. A failure
     rolls the drop back with everything else."""
-    marks = ", ".join("?" for _name in names)
-    saved = connection.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
-    ).fetchall()
+    from kundenpflege.storage import catalogue
+
+    saved = catalogue.index_definitions(connection, names)
     for name, _sql in saved:
         connection.execute(f"DROP INDEX {name}")
     yield
@@ -275,7 +290,7 @@ def indexes_rebuilt(connection: sqlite3.Connection, names: tuple[str, ...]) -> I
 CHECKPOINT_WAIT_MS = 3000  # how long to wait for readers to finish
 
 
-def checkpoint(connection: sqlite3.Connection) -> bool:
+def checkpoint(connection: Connection) -> bool:
     """Fold the WAL into the file and empty it; False when readers (a backup, a
     replication tool, a browser) kept it from completing within a few seconds. After
     an erasure the old pages, words and all, stay in the file until this completes."""
@@ -287,8 +302,13 @@ def checkpoint(connection: sqlite3.Connection) -> bool:
     return not busy
 
 
-def explain(error: sqlite3.Error, path: Path) -> KundenpflegeError:
-    """Turn SQLite's message into one line that says what happened to which file."""
+def explain(error: Error, path: "Path | Server") -> KundenpflegeError:
+    """Turn the database's message into one line that says what happened to which
+    journal."""
+    if isinstance(path, Server):
+        from kundenpflege.storage.postgres.connection import explain as on_server
+
+        return on_server(error, path)
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         message = _("the journal {path} is busy (another program is writing); try again")

@@ -5,12 +5,12 @@ a migration, doctor after the package changed) loads it; `due` and `log` read th
 table.
 """
 
-import sqlite3
 from functools import lru_cache
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.storage import settings
+from kundenpflege.storage.connection import Connection
 
 REGION_KEY, DEFAULT_REGION = "region", "DE"
 YEARS = range(1990, 2076)  # what suggestions, back-dated promises and --as-of can reach
@@ -82,7 +82,7 @@ def compute(region: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def store(connection: sqlite3.Connection, region: str) -> None:
+def store(connection: Connection, region: str) -> None:
     """Compute the region's holidays into the table (again, if they were already),
     noting the package version that computed them."""
     rows = compute(region)
@@ -99,12 +99,12 @@ def store(connection: sqlite3.Connection, region: str) -> None:
     )
 
 
-def region(connection: sqlite3.Connection) -> str:
+def region(connection: Connection) -> str:
     """The region whose holidays suggestions skip (`init --region`)."""
     return settings.get(connection, REGION_KEY, DEFAULT_REGION)
 
 
-def outdated(connection: sqlite3.Connection) -> tuple[str, str] | None:
+def outdated(connection: Connection) -> tuple[str, str] | None:
     """(computed with, installed) when the holidays package changed since the table
     of the journal's region was computed (or it never was)."""
     known = source(connection, region(connection))
@@ -114,7 +114,7 @@ def outdated(connection: sqlite3.Connection) -> tuple[str, str] | None:
     return (known[0], installed) if known[0] != installed else None
 
 
-def source(connection: sqlite3.Connection, region: str) -> tuple[str, int, int] | None:
+def source(connection: Connection, region: str) -> tuple[str, int, int] | None:
     """The package version and years that computed the region's table, if it was."""
     row = connection.execute(
         "SELECT version, first_year, last_year FROM holiday_sources WHERE region = ?", (region,)
@@ -123,7 +123,7 @@ def source(connection: sqlite3.Connection, region: str) -> tuple[str, int, int] 
 
 
 def between(
-    connection: sqlite3.Connection, region: str, first: str, last: str, column: str
+    connection: Connection, region: str, first: str, last: str, column: str
 ) -> dict[str, str]:
     """Holiday names by ISO day in [first, last], in one language's column."""
     if column not in LANGUAGES:

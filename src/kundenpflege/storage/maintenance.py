@@ -1,6 +1,5 @@
 """Keeping the journal file safe: online backup, careful restore, and a health check."""
 
-import sqlite3
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,26 +7,43 @@ from pathlib import Path
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext, number, system_message
-from kundenpflege.storage import db, holidays, migrations, schema
+from kundenpflege.paths import Server
+from kundenpflege.storage import catalogue, db, holidays, migrations, schema
+from kundenpflege.storage.connection import Connection, OperationalError
 
 WAL_WARNING_BYTES = 64 * 1024 * 1024
 
 
-def backup(
-    connection: sqlite3.Connection, journal: Path, target: Path | None, now: datetime
-) -> Path:
+def backup(connection: Connection, journal: Path, target: Path | None, now: datetime) -> Path:
     target = target or journal.with_name(
         f"{journal.stem}-{now.astimezone():%Y%m%d-%H%M%S}.backup.db"  # local time, as people read
     )
     if target.exists():
         raise KundenpflegeError(_("{path} exists already; choose another name").format(path=target))
     try:
-        db.private_copy(connection, target)
+        db.private_copy(db.journal_file(connection), target)
     except OSError as error:
         raise KundenpflegeError(
             _("cannot write {path}: {reason}").format(path=target, reason=system_message(error))
         ) from None
     return target
+
+
+def vacuum(connection: Connection) -> str | None:
+    """On a server, after an erasure: VACUUM the journal's tables, so that the old row
+    versions holding the erased words are removed. Only their owner may (and not inside
+    a transaction): for anyone else, the statement the owner has to run."""
+    names = sorted(catalogue.tables(connection))
+    statement = "VACUUM " + ", ".join(f"{catalogue.SCHEMA}.{name}" for name in names)
+    (owned,) = connection.execute(
+        "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class"
+        " WHERE relnamespace = to_regnamespace(?) AND relkind = 'r'",
+        (catalogue.SCHEMA,),
+    ).fetchone()
+    if not owned:
+        return statement
+    connection.execute(statement)
+    return None
 
 
 def copies(journal: Path) -> list[Path]:
@@ -37,7 +53,7 @@ def copies(journal: Path) -> list[Path]:
     return sorted({path for pattern in patterns for path in journal.parent.glob(pattern)})
 
 
-def _stuck(connection: sqlite3.Connection, recompute: "db.Recompute") -> str | None:
+def _stuck(connection: Connection, recompute: "db.Recompute") -> str | None:
     """Why customers wait to be recomputed (None: none do), tried and rolled back."""
     if not connection.execute(f"{db.PENDING} LIMIT 1").fetchone():
         return None
@@ -56,7 +72,7 @@ class Finding:
     detail: str
 
 
-def _moved_notes(connection: sqlite3.Connection) -> Finding | None:
+def _moved_notes(connection: Connection) -> Finding | None:
     """What the upgrade that made notes facts (m019) moved, while the change log keeps
     it: told here only, never by the commands (cron stays quiet)."""
     from kundenpflege.storage import changelog
@@ -68,13 +84,13 @@ def _moved_notes(connection: sqlite3.Connection) -> Finding | None:
             " ORDER BY id DESC LIMIT 1",
             (MOVED_NOTES,),
         ).fetchone()
-    except sqlite3.OperationalError:  # a journal from before the change log
+    except OperationalError:  # a journal from before the change log
         return None
     if change is None:
         return None
     moved, kept = connection.execute(
         "SELECT coalesce(sum(CASE WHEN tbl = 'facts' AND op = 'inserts'"
-        " THEN json_extract(row, '$.rows') END), 0),"
+        " THEN CAST(json_extract(row, '$.rows') AS INTEGER) END), 0),"
         " coalesce(sum(tbl = 'interactions' AND op = 'update'), 0)"
         " FROM change_steps WHERE change_id = ? AND json_valid(row)",
         (change[0],),
@@ -98,11 +114,50 @@ def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem
     return Finding(check, N_("ok") if healthy else severity, detail)
 
 
+def _schema(pending: list[str], newer: list[str]) -> Finding:
+    return _finding(N_("schema"), not pending and not newer,
+                    _("from a newer kundenpflege: {names}; upgrade kundenpflege").format(
+                        names=", ".join(newer)) if newer
+                    else _("pending: {names}; any command brings it up to date, or"
+                           " 'kundenpflege init'").format(names=", ".join(pending)) if pending
+                    else _("up to date"))  # fmt: skip
+
+
+# What a person needs on every table of the journal to work with it.
+RIGHTS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+def _on_server(connection: Connection, recompute: "db.Recompute") -> list[Finding]:
+    """A journal on a server: who we are there, its schema, its derived state, and
+    whether this role may do all a person does (the owner grants it, docs/team.md)."""
+    (version, user) = connection.execute(
+        "SELECT current_setting('server_version'), current_user"
+    ).fetchone()
+    pending, newer = migrations.pending(connection), migrations.newer(connection)
+    may = " AND ".join(f"has_table_privilege(schemaname || '.' || tablename, '{right}')"
+                       for right in RIGHTS)  # fmt: skip
+    lacking = [name for (name,) in connection.execute(
+        f"SELECT tablename FROM pg_tables WHERE schemaname = ? AND NOT ({may}) ORDER BY 1",
+        (catalogue.SCHEMA,))]  # fmt: skip
+    stuck = _stuck(connection, recompute) if not pending and not newer else None
+    return [
+        _finding(N_("connection"), True, _("PostgreSQL {version} as {user}").format(
+            version=version, user=user)),
+        _schema(pending, newer),
+        _finding(N_("derived state"), stuck is None, stuck or _("current")),
+        _finding(N_("rights"), not lacking, _("{user} may read and change every table").format(
+            user=user) if not lacking else _("{user} may not change: {names}").format(
+            user=user, names=", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else ""))),
+    ]  # fmt: skip
+
+
 def doctor(
-    connection: sqlite3.Connection, journal: Path, now: datetime, recompute: "db.Recompute"
+    connection: Connection, journal: "Path | Server", now: datetime, recompute: "db.Recompute"
 ) -> list[Finding]:
     """Integrity, foreign keys, schema, derived state, permissions, replication and WAL
-    size, each with a verdict."""
+    size, each with a verdict (on a server: what the server answers for)."""
+    if isinstance(journal, Server):
+        return _on_server(connection, recompute)
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     pending = migrations.pending(connection)
@@ -135,12 +190,7 @@ def doctor(
         _finding(N_("foreign keys"), not broken, ngettext(
             "{count} broken reference", "{count} broken references", len(broken)
         ).format(count=len(broken)) if broken else "ok"),
-        _finding(N_("schema"), not pending and not newer,
-                 _("from a newer kundenpflege: {names}; upgrade kundenpflege").format(
-                     names=", ".join(newer)) if newer
-                 else _("pending: {names}; any command brings it up to date, or"
-                        " 'kundenpflege init'").format(names=", ".join(pending)) if pending
-                 else _("up to date")),
+        _schema(pending, newer),
         _finding(N_("schema drift"), not drifted, _("differs from its migrations: {names}").format(
             names=", ".join(drifted[:5]) + (" …" if len(drifted) > 5 else "")) if drifted
             else _("none")),

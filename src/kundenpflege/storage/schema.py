@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kundenpflege.storage import migrations
+from kundenpflege.storage.connection import Connection
 
 Fingerprint = dict[str, Any]
 # SQLite's own bookkeeping, and the two tables Litestream adds beside ours: exactly.
@@ -39,7 +40,7 @@ def _checks(sql: str) -> list[str]:
     return found
 
 
-def fingerprint(connection: sqlite3.Connection) -> Fingerprint:
+def fingerprint(connection: Connection) -> Fingerprint:
     """The schema as plain data, the same for equal schemas however they were made."""
     catalogue = connection.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
@@ -85,7 +86,7 @@ def fingerprint(connection: sqlite3.Connection) -> Fingerprint:
     return {"tables": tables, "indexes": indexes, "views_and_triggers": others}
 
 
-def replicated(connection: sqlite3.Connection) -> bool:
+def replicated(connection: Connection) -> bool:
     """Whether Litestream replicates this journal (or did): it adds its two tables on
     its first start, and they stay."""
     marks = ", ".join("?" for _name in LITESTREAM)

@@ -4,11 +4,11 @@ Never edit a step that has shipped: add a new one with the next number (in a mod
 of its own when it belongs to a new piece of work, imported below).
 """
 
-import sqlite3
 from datetime import datetime
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
+from kundenpflege.storage.connection import Connection, OperationalError
 from kundenpflege.storage.migrations import (  # noqa: F401 (they register their steps)
     browsing,
     change_log,
@@ -26,10 +26,10 @@ MIGRATIONS = sorted(REGISTERED)  # by name: m001_journal, m002_insights, …
 __all__ = ["MIGRATIONS", "Step", "apply", "blank", "newer", "pending"]
 
 
-def _applied(connection: sqlite3.Connection) -> set[str]:
+def _applied(connection: Connection) -> set[str]:
     try:
         return {row[0] for row in connection.execute("SELECT name FROM migrations")}
-    except sqlite3.OperationalError as error:
+    except OperationalError as error:
         if "no such table" not in str(error):
             raise
     if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
@@ -39,25 +39,25 @@ def _applied(connection: sqlite3.Connection) -> set[str]:
     return set()
 
 
-def pending(connection: sqlite3.Connection) -> list[str]:
+def pending(connection: Connection) -> list[str]:
     """Names of steps this file has not had yet."""
     done = _applied(connection)
     return [name for name, _ in MIGRATIONS if name not in done]
 
 
-def newer(connection: sqlite3.Connection) -> list[str]:
+def newer(connection: Connection) -> list[str]:
     """Steps this file has had that this version does not know: a newer kundenpflege
     wrote it, and only that version may change it."""
     known = {name for name, _ in MIGRATIONS}
     return sorted(_applied(connection) - known)
 
 
-def blank(connection: sqlite3.Connection) -> bool:
+def blank(connection: Connection) -> bool:
     """An empty file (or an empty SQLite database): only `init` makes a journal of it."""
     return not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
 
 
-def apply(connection: sqlite3.Connection, name: str, step: Step, now: datetime) -> bool:
+def apply(connection: Connection, name: str, step: Step, now: datetime) -> bool:
     """Run one step inside the caller's transaction unless it is already recorded."""
     connection.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

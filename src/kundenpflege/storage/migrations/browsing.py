@@ -6,8 +6,7 @@ restricted (GDPR Art. 18), as every report and export does. Derived columns are
 shown as stored; the views compute nothing a report would compute differently.
 """
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations.registry import migration, run
 
 # The view names `browse` serves, in the order its page lists them.
@@ -15,7 +14,7 @@ BROWSABLE = ("customer_overview", "contact_history", "open_promises", "stated_wi
 
 
 @migration
-def m023_browse_views(connection: sqlite3.Connection) -> None:
+def m023_browse_views(connection: Connection) -> None:
     """Customers, contacts logged, open promises and stated wishes, by handle and
     name rather than by number, each without restricted customers."""
     run(

@@ -1,7 +1,6 @@
 """m012: the change log behind `undo` (issue 13)."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations.registry import migration, run
 
 _LOGGED = ("settings", "people", "customers", "customer_tags", "contacts", "preferences",
@@ -38,9 +37,7 @@ def _exact(value: str) -> str:
     )
 
 
-def logging_triggers(
-    connection: sqlite3.Connection, table: str, *, numbered: bool = False
-) -> list[str]:
+def logging_triggers(connection: Connection, table: str, *, numbered: bool = False) -> list[str]:
     """Triggers that copy, into the open change's steps, the key of each row inserted
     and the whole row (stated columns) before each update or delete; in a numbered
     table (m012's, or one a later step made `numbered`, with its floor column on
@@ -76,7 +73,7 @@ def logging_triggers(
 
 
 @migration
-def m012_change_log(connection: sqlite3.Connection) -> None:
+def m012_change_log(connection: Connection) -> None:
     """The change log behind `undo`: each unit of work is one change (when, which
     command, and where undo must stop), and triggers copy what each row was before the
     change into its steps, so undo can put it back. Nothing is logged outside a change

@@ -1,14 +1,13 @@
 """Steps of issue 16, part four: imported customers are not all due on the day they came."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations import change_log
 from kundenpflege.storage.migrations.foundation import _marks
 from kundenpflege.storage.migrations.registry import migration, run
 
 
 @migration
-def m022_first_due(connection: sqlite3.Connection) -> None:
+def m022_first_due(connection: Connection) -> None:
     """The day a customer's first contact is planned for, until one is logged: an
     import spreads its new customers over the first cycle of their rhythm instead of
     making them all due on the day they came. Empty means the day they were added.

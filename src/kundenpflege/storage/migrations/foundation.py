@@ -2,13 +2,12 @@
 ranking, the unit of work, ids never reused, restriction, skeletons, cancelled
 promises, people who left."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations.registry import migration, rebuild, run
 
 
 @migration
-def m001_journal(connection: sqlite3.Connection) -> None:
+def m001_journal(connection: Connection) -> None:
     run(
         connection,
         """CREATE TABLE settings (
@@ -145,7 +144,7 @@ def _facts_view(joins: str = "") -> str:
 
 
 @migration
-def m002_insights(connection: sqlite3.Connection) -> None:
+def m002_insights(connection: Connection) -> None:
     """Signals for the insight reports, kept current on every write.
 
     Per customer: the newest mood, outbound and inbound dates, the gap between the
@@ -215,7 +214,7 @@ def m002_insights(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m003_consent(connection: sqlite3.Connection) -> None:
+def m003_consent(connection: Connection) -> None:
     """The consent ledger: append-only, enforced by the database itself."""
     run(
         connection,
@@ -238,7 +237,7 @@ def m003_consent(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m004_data_rights(connection: sqlite3.Connection) -> None:
+def m004_data_rights(connection: Connection) -> None:
     """Erasure log (no personal data), restriction of processing, erasure of consent,
     and what imports need: a note per contact and finding contacts by e-mail.
 
@@ -284,7 +283,7 @@ def m004_data_rights(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m005_value_ranking(connection: sqlite3.Connection) -> None:
+def m005_value_ranking(connection: Connection) -> None:
     """`value` ranks every customer by lifetime value; this index holds all it reads,
     so the ranking scans a narrow index instead of the wide customer rows."""
     run(
@@ -315,7 +314,7 @@ def _marks(table: str, events: dict[str, tuple[str, ...]], key: str = "customer_
 
 
 @migration
-def m006_unit_of_work(connection: sqlite3.Connection) -> None:
+def m006_unit_of_work(connection: Connection) -> None:
     """The unit of work's memory: every change that can move a customer's derived
     columns marks the customer in `pending_refresh`, by trigger, so no writer can
     forget; the unit of work recomputes the marked ones before COMMIT. Changes of
@@ -369,7 +368,7 @@ NEVER_REUSED = ("customers", "people", "contacts", "interactions", "followups", 
 
 
 @migration
-def m007_ids_never_reused(connection: sqlite3.Connection) -> None:
+def m007_ids_never_reused(connection: Connection) -> None:
     """Row ids are never given out again (AUTOINCREMENT): a note typed for a customer
     who is erased meanwhile can never land on the next customer added, and nothing
     erased comes back under an old number. Ids erased before this step are seeded
@@ -401,7 +400,7 @@ def m007_ids_never_reused(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m008_restriction_everywhere(connection: sqlite3.Connection) -> None:
+def m008_restriction_everywhere(connection: Connection) -> None:
     """Restriction (GDPR Art. 18) is kept as dated entries, so a later `--as-of` can
     tell, and a restricted customer's contacts leave the daily tally: restricting
     takes their facts out, lifting puts them back (as a change of tier does)."""
@@ -428,7 +427,7 @@ def m008_restriction_everywhere(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m009_name_skeletons(connection: sqlite3.Connection) -> None:
+def m009_name_skeletons(connection: Connection) -> None:
     """Each customer's name as a skeleton (Unicode TR39), indexed, so a new name that
     only looks like an existing one is noticed even during a 100,000-row import.
     Filled by the application (it needs the Unicode data) on the next open."""
@@ -442,7 +441,7 @@ def m009_name_skeletons(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
+def m010_cancelled_followups(connection: Connection) -> None:
     """A promise can be cancelled (`followup cancel`): neither kept nor open, kept for
     the record."""
     (definition,) = connection.execute(
@@ -461,6 +460,6 @@ def m010_cancelled_followups(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m011_people_who_left(connection: sqlite3.Connection) -> None:
+def m011_people_who_left(connection: Connection) -> None:
     """A colleague who left is kept (past contacts stay theirs), marked with the day."""
     run(connection, "ALTER TABLE people ADD COLUMN left_at TEXT")

@@ -1,7 +1,6 @@
 """Steps of issue 16 (knowing people): facts that are not contacts, and key dates."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations import change_log
 from kundenpflege.storage.migrations.registry import migration, run
 
@@ -14,7 +13,7 @@ _BLANKS = "' ' || char(9, 10, 13)"  # what trim() takes away around a note
 
 
 @migration
-def m019_facts(connection: sqlite3.Connection) -> None:
+def m019_facts(connection: Connection) -> None:
     """What we know about a customer or a person there (interests, family, how we met,
     what they dislike), kept apart from the contacts: a fact never resets the clock.
     Numbered for the change log like the other entries (a 100,000-row import is one
@@ -60,7 +59,7 @@ def m019_facts(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m020_key_dates(connection: sqlite3.Connection) -> None:
+def m020_key_dates(connection: Connection) -> None:
     """Birthdays (the year may be unknown), anniversaries and dates such as a contract
     renewal, of a customer or a person there; yearly or once. `due` reads the coming
     ones from an index by month and day (yearly) or by the whole day (once), so a

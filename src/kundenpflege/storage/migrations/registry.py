@@ -2,10 +2,11 @@
 order) and the ways they change tables."""
 
 import re
-import sqlite3
 from collections.abc import Callable
 
-Step = Callable[[sqlite3.Connection], None]
+from kundenpflege.storage.connection import Connection
+
+Step = Callable[[Connection], None]
 REGISTERED: list[tuple[str, Step]] = []
 
 
@@ -15,13 +16,13 @@ def migration(step: Step) -> Step:
     return step
 
 
-def run(connection: sqlite3.Connection, *statements: str) -> None:
+def run(connection: Connection, *statements: str) -> None:
     # Not executescript(): it would COMMIT the surrounding transaction.
     for statement in statements:
         connection.execute(statement)
 
 
-def rebuild(connection: sqlite3.Connection, definitions: dict[str, str]) -> None:
+def rebuild(connection: Connection, definitions: dict[str, str]) -> None:
     """Give tables new definitions, keeping their rows and indexes (SQLite's recipe;
     foreign keys are off while steps run). Every view and trigger is dropped first
     and made again at the end: renaming a table re-reads them all, and one that

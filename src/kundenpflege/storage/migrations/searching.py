@@ -1,7 +1,6 @@
 """Steps of issue 16, part one: one full-text index over everything people typed."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations.registry import migration, run
 
 # What marks an entry for the index: its table, its kind there, the columns whose
@@ -32,7 +31,7 @@ def marking_triggers(table: str, kind: str, columns: str) -> list[str]:
 
 
 @migration
-def m021_search_index(connection: sqlite3.Connection) -> None:
+def m021_search_index(connection: Connection) -> None:
     """FTS5 over the folded text of names, contacts, notes, what customers said, what
     we promised, facts and key dates; `search_rows` says whose each entry is. The
     index of an existing journal is built on the next open (`search_index_pending`),

@@ -1,14 +1,13 @@
 """Steps of issue 14 (the customer's wishes, kept)."""
 
-import sqlite3
-
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations import change_log
 from kundenpflege.storage.migrations.foundation import _marks
 from kundenpflege.storage.migrations.registry import migration, run
 
 
 @migration
-def m013_replan_over_contact(connection: sqlite3.Connection) -> None:
+def m013_replan_over_contact(connection: Connection) -> None:
     """Over-contact no longer counts our answers, apologies and kept promises: every
     customer's derived columns are recomputed by the next unit of work."""
     run(
@@ -19,7 +18,7 @@ def m013_replan_over_contact(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m014_marketing_contacts(connection: sqlite3.Connection) -> None:
+def m014_marketing_contacts(connection: Connection) -> None:
     """`log --purpose` marks a contact as marketing (checked against the consent
     ledger). The change log's triggers on interactions are made again so that undo
     keeps the new column too."""
@@ -37,7 +36,7 @@ def m014_marketing_contacts(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m016_contact_wishes(connection: sqlite3.Connection) -> None:
+def m016_contact_wishes(connection: Connection) -> None:
     """Wishes per contact person (`prefer HANDLE/CONTACT`): a statement may belong to
     one contact, and a contact with a wish of their own gets derived columns of their
     own (their current statement, their last contact, their next due day and when
@@ -73,7 +72,7 @@ def m016_contact_wishes(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m017_pauses_in_the_history(connection: sqlite3.Connection) -> None:
+def m017_pauses_in_the_history(connection: Connection) -> None:
     """A pause is a statement like the others (`pause` adds one), so that a report as of
     a past day knows which pause stood then. The pause each customer has now is put on
     their current statement (or on one of its own, dated the day they were added):
@@ -99,7 +98,7 @@ def m017_pauses_in_the_history(connection: sqlite3.Connection) -> None:
 
 
 @migration
-def m018_contacts_against_their_wish(connection: sqlite3.Connection) -> None:
+def m018_contacts_against_their_wish(connection: Connection) -> None:
     """Each contact of ours that went against the wish in force that day (another
     person or channel, inside a pause, to someone who asked not to be contacted,
     marketing without confirmed consent), kept by the unit of work so that `health`

@@ -1,0 +1,75 @@
+"""What the journal's own catalogue says about its tables, views and indexes, on
+either engine: SQLite keeps it in `sqlite_master` and its PRAGMAs, PostgreSQL in
+`pg_catalog`. Code that needs a table's columns asks here, never the engine."""
+
+from kundenpflege.storage.connection import Connection
+
+SCHEMA = "main"  # where the journal's objects live on a server (storage.postgres)
+
+
+def on_server(connection: Connection) -> bool:
+    """Whether the journal is on a database server rather than in a file."""
+    return getattr(connection, "engine", "sqlite") == "postgresql"
+
+
+_PG_COLUMNS = (
+    "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?)"
+    " AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+)
+_PG_KEY = (
+    "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+    " AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(?) AND i.indisprimary"
+    " ORDER BY array_position(i.indkey, a.attnum)"
+)
+_SQLITE_COLUMNS = "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid"
+_SQLITE_KEY = "SELECT name FROM pragma_table_info(?, 'main') WHERE pk > 0 ORDER BY pk"
+
+
+def _names(connection: Connection, table: str, on_sqlite: str, on_postgres: str) -> list[str]:
+    if on_server(connection):
+        found = connection.execute(on_postgres, (f"{SCHEMA}.{table}",))
+    else:
+        found = connection.execute(on_sqlite, (table,))
+    return [name for (name,) in found]
+
+
+def columns(connection: Connection, table: str) -> list[str]:
+    """A table's columns, in their order."""
+    return _names(connection, table, _SQLITE_COLUMNS, _PG_COLUMNS)
+
+
+def primary_key(connection: Connection, table: str) -> list[str]:
+    """The columns of a table's primary key, in key order."""
+    return _names(connection, table, _SQLITE_KEY, _PG_KEY)
+
+
+def tables(connection: Connection) -> set[str]:
+    """The names of the journal's tables."""
+    if on_server(connection):
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = ?"
+        return {name for (name,) in connection.execute(sql, (SCHEMA,))}
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return {name for (name,) in connection.execute(sql)}
+
+
+def view_definition(connection: Connection, name: str) -> str:
+    """The statement that makes a view (to make it again elsewhere)."""
+    if on_server(connection):
+        sql = "SELECT pg_get_viewdef(to_regclass(?), true)"
+        (body,) = connection.execute(sql, (f"{SCHEMA}.{name}",)).fetchone()
+        return f"CREATE VIEW {name} AS {body}"
+    sql = "SELECT sql FROM main.sqlite_master WHERE type = 'view' AND name = ?"
+    (text,) = connection.execute(sql, (name,)).fetchone()
+    return str(text)
+
+
+def index_definitions(connection: Connection, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The statements that make these indexes, by name (those that exist)."""
+    marks = ", ".join("?" for _name in names)
+    if on_server(connection):
+        sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ? AND indexname IN"
+        found = connection.execute(f"{sql} ({marks})", (SCHEMA, *names))
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN"
+        found = connection.execute(f"{sql} ({marks})", names)
+    return [(name, text) for name, text in found]

@@ -1,0 +1,1 @@
+"""PostgreSQL: the journal on a database server (issue 17)."""

@@ -1,0 +1,265 @@
+"""A journal on a PostgreSQL server, behind the surface `storage.connection` describes.
+
+Only a `postgresql://` journal imports this module (and psycopg with it, ~100 ms).
+Statements are rewritten by `sql.translate`; rows read by name and position like
+sqlite3's; numbers and truth values come back as SQLite gives them (int or float,
+1 or 0) so that reports, CSV and JSON do not depend on the engine. Writers queue up
+on one advisory lock, PostgreSQL's counterpart of SQLite's BEGIN IMMEDIATE: the change
+log's floors and the derived columns assume one writer at a time.
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.pq import TransactionStatus
+
+from kundenpflege.errors import KundenpflegeError
+from kundenpflege.i18n import _
+from kundenpflege.paths import Server
+from kundenpflege.storage.connection import JournalState
+from kundenpflege.storage.postgres import sql
+
+# pg_advisory_xact_lock's key for "a kundenpflege writer": the letters 'kpjw'.
+WRITE_LOCK = 0x6B706A77
+SCHEMA = "main"  # our SQL names `main.interactions`, as SQLite calls the journal
+
+
+class ServerError(sqlite3.OperationalError):
+    """The server could not do it (gone, shut down, out of room)."""
+
+
+class ServerIntegrityError(sqlite3.IntegrityError):
+    """A rule of the schema refused the change (unique, foreign key, check, trigger)."""
+
+
+class ServerDatabaseError(sqlite3.DatabaseError):
+    """Anything else the server refused."""
+
+
+def explain(error: sqlite3.Error, server: Server) -> KundenpflegeError:
+    """One line naming the journal's server and what happened."""
+    if isinstance(error, ServerError):
+        message = _("the connection to {server} failed ({error}); nothing was changed")
+    else:
+        message = _("database problem in {server}: {error}")
+    return KundenpflegeError(message.format(server=server, error=error))
+
+
+def refusal(error: psycopg.Error) -> sqlite3.DatabaseError:
+    """psycopg's error as the DB-API class the rest of the program catches."""
+    diagnostic = error.diag.message_primary or str(error).strip().splitlines()[0]
+    if isinstance(error, psycopg.IntegrityError | psycopg.errors.RaiseException):
+        return ServerIntegrityError(diagnostic)
+    if isinstance(error, psycopg.OperationalError):
+        return ServerError(diagnostic)
+    return ServerDatabaseError(diagnostic)
+
+
+class _Number(Loader):
+    """numeric (what sum() of integers gives) as int or float, never Decimal."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data)
+        return float(text) if b"." in text or b"e" in text.lower() else int(text)
+
+
+class _Truth(Loader):
+    """A comparison's value as 1 or 0, as SQLite gives it."""
+
+    def load(self, data: Any) -> int:
+        return 1 if bytes(data) == b"t" else 0
+
+
+class Row(tuple[Any, ...]):
+    """A row readable by position and by (case-blind) column name, like sqlite3.Row."""
+
+    names: tuple[str, ...] = ()
+    positions: dict[str, int] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self.positions[key.lower()])
+            except KeyError:
+                raise IndexError(f"No item with that key: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+_ROW_CLASSES: dict[tuple[str, ...], type[Row]] = {}
+
+
+def _row_class(names: tuple[str, ...]) -> type[Row]:
+    """One Row class per column list, made once: a row itself carries only its values."""
+    found = _ROW_CLASSES.get(names)
+    if found is None:
+        index = {name.lower(): position for position, name in reversed(list(enumerate(names)))}
+        found = type("Row", (Row,), {"names": names, "positions": index, "__slots__": ()})
+        _ROW_CLASSES[names] = found
+    return found
+
+
+class Cursor:
+    """What `execute` returns: its rows (Row, or plain tuples when `row_factory` is
+    None), `rowcount`, and `lastrowid` for an INSERT into a table with a counter."""
+
+    def __init__(self, journal: "PostgresJournal") -> None:
+        self._journal = journal
+        self._cursor = psycopg.RawCursor(journal.raw)
+        self.row_factory: Any = Row
+        self.lastrowid: int | None = None
+        self._returned: list[Any] | None = None
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    def execute(self, text: str, parameters: Any = (), /) -> "Cursor":
+        try:
+            special = self._journal.special(text)
+            if special is not None:
+                text, parameters = special
+            statement = sql.translate(text)
+            query = statement.text
+            counter = self._journal.counter(statement.inserts) if statement.inserts else None
+            if counter:
+                query += f" RETURNING {counter}"
+            self._cursor.execute(query, statement.values(parameters) if parameters else None)
+            if counter:
+                self._returned = self._cursor.fetchall()
+                self.lastrowid = self._returned[-1][0] if self._returned else None
+        except psycopg.Error as error:
+            raise refusal(error) from error
+        return self
+
+    def _wrap(self, values: Sequence[Any]) -> Any:
+        if self.row_factory is None:
+            return tuple(values)
+        description = self._cursor.description or ()
+        return _row_class(tuple(column.name for column in description))(values)
+
+    def fetchone(self) -> Any:
+        if self._returned is not None:
+            return None
+        try:
+            found = self._cursor.fetchone()
+        except psycopg.Error as error:
+            raise refusal(error) from error
+        return None if found is None else self._wrap(found)
+
+    def fetchall(self) -> list[Any]:
+        if self._returned is not None:
+            return []
+        try:
+            return [self._wrap(values) for values in self._cursor.fetchall()]
+        except psycopg.Error as error:
+            raise refusal(error) from error
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        if self._returned is not None:
+            return []
+        return [self._wrap(values) for values in self._cursor.fetchmany(size)]
+
+    def __iter__(self) -> Iterator[Any]:
+        while (row := self.fetchone()) is not None:
+            yield row
+
+    def executemany(self, text: str, rows: Any, /) -> "Cursor":
+        statement = sql.translate(text)
+        try:
+            self._cursor.executemany(statement.text, [statement.values(row) for row in rows])
+        except psycopg.Error as error:
+            raise refusal(error) from error
+        return self
+
+
+def local_zone() -> str:
+    """The zone this machine reads its clock in, for the session's dates ('localtime')."""
+    zone = os.environ.get("TZ", "").lstrip(":")
+    if zone and not zone.startswith("/"):
+        return zone
+    target = Path(zone or "/etc/localtime")
+    try:
+        resolved = str(target.resolve())
+    except OSError:
+        return "UTC"
+    return resolved.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in resolved else "UTC"
+
+
+class PostgresJournal(JournalState):
+    """An open journal on a server: one psycopg connection in autocommit, whose
+    transactions storage.db begins and ends with the same statements as on SQLite."""
+
+    engine = "postgresql"
+
+    def __init__(self, raw: psycopg.Connection[Any], display: str) -> None:
+        self.raw = raw
+        self.display = display  # the address without its password, for messages
+        self._counters: dict[str, str] | None = None
+        for name, loader in (("numeric", _Number), ("bool", _Truth)):
+            raw.adapters.register_loader(name, loader)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def cursor(self) -> Cursor:
+        return Cursor(self)
+
+    def execute(self, text: str, parameters: Any = (), /) -> Cursor:
+        return Cursor(self).execute(text, parameters)
+
+    def executemany(self, text: str, rows: Any, /) -> Cursor:
+        return Cursor(self).executemany(text, rows)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def counter(self, table: str) -> str | None:
+        """The column a table counts its rows with (its identity), read once."""
+        if self._counters is None:
+            found = self.raw.execute(
+                "SELECT c.relname, a.attname FROM pg_attribute a"
+                " JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE a.attidentity <> '' AND c.relnamespace = %s::regnamespace",
+                (SCHEMA,),
+            ).fetchall()
+            self._counters = dict(found)
+        return self._counters.get(table)
+
+    def special(self, text: str) -> tuple[str, Any] | None:
+        """Statements that say the same thing in other words: transactions and the
+        few PRAGMAs the program issues outside the file-only commands."""
+        words = " ".join(text.split()).upper()
+        if words == "BEGIN IMMEDIATE":
+            self.raw.execute("BEGIN")
+            return "SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,)
+        if words == "BEGIN":  # a read that must see one moment, as SQLite's snapshot
+            return "BEGIN ISOLATION LEVEL REPEATABLE READ", ()
+        if not words.startswith("PRAGMA "):
+            return None
+        if words in ("PRAGMA QUERY_ONLY = ON", "PRAGMA QUERY_ONLY = 1"):
+            return "SET default_transaction_read_only = on", ()
+        if words in ("PRAGMA QUERY_ONLY = OFF", "PRAGMA QUERY_ONLY = 0"):
+            return "SET default_transaction_read_only = off", ()
+        if words == "PRAGMA QUERY_ONLY":
+            return "SELECT current_setting('default_transaction_read_only') = 'on'", ()
+        if words == "PRAGMA DEFER_FOREIGN_KEYS = ON":
+            return "SET CONSTRAINTS ALL DEFERRED", ()
+        # Always so on a server (keys enforced, erased rows vacuumed, memory its own).
+        if words.split(" = ")[0] in ("PRAGMA FOREIGN_KEYS", "PRAGMA SECURE_DELETE"):
+            return "SELECT 1", ()
+        if words.startswith("PRAGMA CACHE_SIZE"):
+            return "SELECT 1", ()
+        raise ServerDatabaseError(f"{text} has no counterpart on a server")
