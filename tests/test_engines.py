@@ -147,8 +147,16 @@ def test_a_failed_write_leaves_nothing(on_server: Run, postgres_url: str) -> Non
     assert _count(postgres_url, "SELECT count(*) FROM main.interactions") == before
 
 
-def _as(url: str, role: str) -> str:
-    """The same database, connected as another role."""
+def _person(server: "PostgresServer", url: str, role: str, rights: str) -> str:
+    """A login of its own with these rights on the journal's tables (as docs/team.md
+    grants them); the journal's address as that person."""
+    import psycopg
+
+    server.create_role(role)
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute(f"GRANT USAGE ON SCHEMA main TO {role}")
+        raw.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA main TO {role}")
+        raw.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA main TO {role}")
     return url.replace("postgresql://postgres@", f"postgresql://{role}@", 1)
 
 
@@ -169,13 +177,7 @@ def test_doctor_on_a_server_checks_the_connection_schema_and_rights(
         "ok       rights: postgres may read and change every table",
         "verdict: healthy",
     ]
-    postgres_server.create_role("clara")
-    import psycopg
-
-    with psycopg.connect(postgres_url, autocommit=True) as raw:
-        raw.execute("GRANT USAGE ON SCHEMA main TO clara")
-        raw.execute("GRANT SELECT ON ALL TABLES IN SCHEMA main TO clara")
-    monkeypatch.setenv("KUNDENPFLEGE_DB", _as(postgres_url, "clara"))
+    monkeypatch.setenv("KUNDENPFLEGE_DB", _person(postgres_server, postgres_url, "clara", "SELECT"))
     result = on_server("doctor")
     assert result.exit_code == 1
     assert "problem  rights: clara may not change: change_recording, change_steps," in result.stdout
@@ -196,14 +198,10 @@ def test_forget_on_a_server_vacuums_as_the_owner_and_says_what_to_run_otherwise(
         "Erased mueller-bau: 2 rows removed.\n"
     )
     assert _count(postgres_url, "SELECT count(*) FROM main.interactions") == 1
-    postgres_server.create_role("ben")
-    import psycopg
-
-    with psycopg.connect(postgres_url, autocommit=True) as raw:
-        raw.execute("GRANT USAGE ON SCHEMA main TO ben")
-        raw.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA main TO ben")
-        raw.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA main TO ben")
-    monkeypatch.setenv("KUNDENPFLEGE_DB", _as(postgres_url, "ben"))
+    monkeypatch.setenv(
+        "KUNDENPFLEGE_DB",
+        _person(postgres_server, postgres_url, "ben", "SELECT, INSERT, UPDATE, DELETE"),
+    )
     said = ok(on_server("gdpr", "forget", "kaiser-kg", "--yes")).stderr.splitlines()
     assert said[0] == "Erased kaiser-kg: 2 rows removed."
     assert said[1].startswith(

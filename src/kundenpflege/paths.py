@@ -68,7 +68,7 @@ def database_path(explicit: str | None = None) -> Path:
             from kundenpflege.i18n import _
 
             scheme = found.group()[:-3]
-            if on_a_server(given):
+            if scheme.lower() in SERVERS:
                 raise UsageError(
                     _(
                         "'{scheme}://…' names a database server; this command works on a journal"

@@ -189,7 +189,7 @@ class Session:
         from kundenpflege.domain import journal
         from kundenpflege.storage.db import newer_than_us
 
-        with sqlite_errors(self.location):
+        with database_errors(self.location):
             connection = journal.open_journal(
                 self.location, clock.now(), upgrade=upgrade, command=self.command,
                 progress=OpeningProgress(),
@@ -233,7 +233,7 @@ class Session:
         """The journal file, created (0600) if missing; and whether it is new."""
         from kundenpflege.domain import journal
 
-        with sqlite_errors(self.location):
+        with database_errors(self.location):
             connection, created = journal.create_journal(
                 self.location, clock.now(), self.command, progress=OpeningProgress()
             )
@@ -276,7 +276,7 @@ class OpeningProgress:
 
 
 @contextmanager
-def sqlite_errors(path: "Path | paths.Server") -> Iterator[None]:
+def database_errors(path: "Path | paths.Server") -> Iterator[None]:
     """The database's exceptions become one line naming the journal and what to do."""
     from kundenpflege.storage import db
     from kundenpflege.storage.connection import Error

@@ -11,10 +11,10 @@ from kundenpflege.cli.app import (
     app,
     completes,
     confirm,
+    database_errors,
     examples,
     say,
     session,
-    sqlite_errors,
 )
 from kundenpflege.errors import ExitStatus, KundenpflegeError
 from kundenpflege.i18n import _
@@ -134,7 +134,7 @@ def backup(
 
     state = session(context)
     path = state.path  # a file: a server's journal is copied with pg_dump
-    with state.journal() as connection, sqlite_errors(path):
+    with state.journal() as connection, database_errors(path):
         written = maintenance.backup(connection, path, target, clock.now())
     print(one_line(str(written)))
 
@@ -157,7 +157,7 @@ def restore(
     state = session(context)
     from kundenpflege.interop.journal_rules import check_rows
 
-    with sqlite_errors(source):
+    with database_errors(source):
         restoring.check_backup(source, clock.now(), state.path)
         with restoring.backup_opened(source) as candidate:
             check_rows(candidate, str(source))
@@ -169,7 +169,7 @@ def restore(
         refusal=_("restore replaces {path}; add --yes to confirm").format(path=state.path),
         declined=_("nothing was restored"),
     )
-    with sqlite_errors(state.path):
+    with database_errors(state.path):
         kept = restoring.restore(source, state.path, clock.now())
     with state.journal():
         pass  # brings the restored journal's schema and derived columns up to date

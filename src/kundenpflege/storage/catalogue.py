@@ -4,7 +4,9 @@ either engine: SQLite keeps it in `sqlite_master` and its PRAGMAs, PostgreSQL in
 
 from kundenpflege.storage.connection import Connection
 
-SCHEMA = "main"  # where the journal's objects live on a server (storage.postgres)
+# Where the journal's objects live on a server: our SQL names `main.interactions`,
+# as SQLite calls the journal.
+SCHEMA = "main"
 
 
 def on_server(connection: Connection) -> bool:

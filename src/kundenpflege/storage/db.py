@@ -71,12 +71,9 @@ def create_private_file(path: Path) -> None:
 
 def journal_file(connection: Connection) -> sqlite3.Connection:
     """The SQLite connection behind a journal, for what only a file has (its bytes to
-    copy); a journal on a server is refused with what to use there instead."""
+    copy). Commands about a file refuse a server before they open it (paths)."""
     if not isinstance(connection, sqlite3.Connection):
-        raise KundenpflegeError(
-            _("this journal is on a database server, not in a file: copy it with pg_dump"
-              " and pg_restore (docs/team.md)")
-        )  # fmt: skip
+        raise TypeError("a journal file is needed here, not a journal on a server")
     return connection
 
 

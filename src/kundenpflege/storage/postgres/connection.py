@@ -10,7 +10,7 @@ log's floors and the derived columns assume one writer at a time.
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from psycopg.pq import TransactionStatus
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.paths import Server
+from kundenpflege.storage.catalogue import SCHEMA
 from kundenpflege.storage.connection import JournalState
 from kundenpflege.storage.postgres import sql
 
 # pg_advisory_xact_lock's key for "a kundenpflege writer": the letters 'kpjw'.
 WRITE_LOCK = 0x6B706A77
-SCHEMA = "main"  # our SQL names `main.interactions`, as SQLite calls the journal
 
 
 class ServerError(sqlite3.OperationalError):
@@ -112,10 +112,17 @@ class Cursor:
 
     def __init__(self, journal: "PostgresJournal") -> None:
         self._journal = journal
-        self._cursor = psycopg.RawCursor(journal.raw)
+        # psycopg asks once per result how to make its rows: the Row class is looked
+        # up by the result's column names then, not for every row.
+        self._cursor = psycopg.RawCursor(journal.raw, row_factory=self._maker)
         self.row_factory: Any = Row
         self.lastrowid: int | None = None
         self._returned: list[Any] | None = None
+
+    def _maker(self, cursor: Any) -> Any:
+        if self.row_factory is None or not cursor.description:
+            return tuple
+        return _row_class(tuple(column.name for column in cursor.description))
 
     @property
     def rowcount(self) -> int:
@@ -130,6 +137,8 @@ class Cursor:
             special = self._journal.special(text)
             if special is not None:
                 text, parameters = special
+                if not text:  # nothing to do on a server
+                    return self
             statement = sql.translate(text)
             query = statement.text
             counter = self._journal.counter(statement.inserts) if statement.inserts else None
@@ -143,37 +152,28 @@ class Cursor:
             raise refusal(error) from error
         return self
 
-    def _wrap(self, values: Sequence[Any]) -> Any:
-        if self.row_factory is None:
-            return tuple(values)
-        description = self._cursor.description or ()
-        return _row_class(tuple(column.name for column in description))(values)
+    def _fetch(self, how: str, *size: int) -> Any:
+        """Rows of a result (none of an INSERT that returned its counter, as sqlite3)."""
+        if self._returned is not None or self._cursor.description is None:
+            return None if how == "fetchone" else []
+        try:
+            return getattr(self._cursor, how)(*size)
+        except psycopg.Error as error:
+            raise refusal(error) from error
 
     def fetchone(self) -> Any:
-        if self._returned is not None:
-            return None
-        try:
-            found = self._cursor.fetchone()
-        except psycopg.Error as error:
-            raise refusal(error) from error
-        return None if found is None else self._wrap(found)
+        return self._fetch("fetchone")
 
     def fetchall(self) -> list[Any]:
-        if self._returned is not None:
-            return []
-        try:
-            return [self._wrap(values) for values in self._cursor.fetchall()]
-        except psycopg.Error as error:
-            raise refusal(error) from error
+        return list(self._fetch("fetchall"))
 
     def fetchmany(self, size: int = 1) -> list[Any]:
-        if self._returned is not None:
-            return []
-        return [self._wrap(values) for values in self._cursor.fetchmany(size)]
+        return list(self._fetch("fetchmany", size))
 
     def __iter__(self) -> Iterator[Any]:
-        while (row := self.fetchone()) is not None:
-            yield row
+        if self._returned is not None or self._cursor.description is None:
+            return iter(())
+        return iter(self._cursor)  # the result is in memory already: read as it goes
 
     def executemany(self, text: str, rows: Any, /) -> "Cursor":
         statement = sql.translate(text)
@@ -257,9 +257,10 @@ class PostgresJournal(JournalState):
             return "SELECT current_setting('default_transaction_read_only') = 'on'", ()
         if words == "PRAGMA DEFER_FOREIGN_KEYS = ON":
             return "SET CONSTRAINTS ALL DEFERRED", ()
-        # Always so on a server (keys enforced, erased rows vacuumed, memory its own).
+        # Always so on a server (keys enforced, erased rows vacuumed, memory its own):
+        # nothing to send.
         if words.split(" = ")[0] in ("PRAGMA FOREIGN_KEYS", "PRAGMA SECURE_DELETE"):
-            return "SELECT 1", ()
+            return "", ()
         if words.startswith("PRAGMA CACHE_SIZE"):
-            return "SELECT 1", ()
+            return "", ()
         raise ServerDatabaseError(f"{text} has no counterpart on a server")

@@ -16,12 +16,8 @@ from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
 from kundenpflege.paths import Server
 from kundenpflege.storage import db, holidays, migrations
-from kundenpflege.storage.postgres.connection import (
-    SCHEMA,
-    PostgresJournal,
-    local_zone,
-    refusal,
-)
+from kundenpflege.storage.catalogue import SCHEMA
+from kundenpflege.storage.postgres.connection import PostgresJournal, local_zone, refusal
 
 CONNECT_SECONDS = 10
 
