@@ -181,6 +181,11 @@ def test_doctor_on_a_server_checks_the_connection_schema_and_rights(
     result = on_server("doctor")
     assert result.exit_code == 1
     assert "problem  rights: clara may not change: change_recording, change_steps," in result.stdout
+    ok(on_server("due"))  # reading is allowed
+    line = error_line(on_server("add", "kaiser-kg"))
+    assert line.endswith(": permission denied for table changes; nothing was changed; the"
+                         " journal's owner grants the rights (docs/team.md)")  # fmt: skip
+    assert "kaiser-kg" not in ok(on_server("list")).stdout
 
 
 def test_forget_on_a_server_vacuums_as_the_owner_and_says_what_to_run_otherwise(

@@ -41,10 +41,17 @@ class ServerDatabaseError(sqlite3.DatabaseError):
     """Anything else the server refused."""
 
 
+class ServerRightsError(ServerDatabaseError):
+    """This login may not do that to the journal (the owner grants it)."""
+
+
 def explain(error: sqlite3.Error, server: Server) -> KundenpflegeError:
     """One line naming the journal's server and what happened."""
     if isinstance(error, ServerError):
         message = _("the connection to {server} failed ({error}); nothing was changed")
+    elif isinstance(error, ServerRightsError):
+        message = _("{server}: {error}; nothing was changed; the journal's owner grants the"
+                    " rights (docs/team.md)")  # fmt: skip
     else:
         message = _("database problem in {server}: {error}")
     return KundenpflegeError(message.format(server=server, error=error))
@@ -57,6 +64,8 @@ def refusal(error: psycopg.Error) -> sqlite3.DatabaseError:
         return ServerIntegrityError(diagnostic)
     if isinstance(error, psycopg.OperationalError):
         return ServerError(diagnostic)
+    if isinstance(error, psycopg.errors.InsufficientPrivilege):
+        return ServerRightsError(diagnostic)
     return ServerDatabaseError(diagnostic)
 
 
