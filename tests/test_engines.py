@@ -152,8 +152,10 @@ def _person(server: "PostgresServer", url: str, role: str, rights: str) -> str:
     grants them); the journal's address as that person."""
     import psycopg
 
-    server.create_role(role)
     with psycopg.connect(url, autocommit=True) as raw:
+        # Roles belong to the whole server, which every test of the session shares.
+        if not raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            server.create_role(role)
         raw.execute(f"GRANT USAGE ON SCHEMA main TO {role}")
         raw.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA main TO {role}")
         raw.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA main TO {role}")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kundenpflege.storage.connection import Connection
 
 TTY_LIMIT = 50
+PERSON_VARIABLE = "KUNDENPFLEGE_PERSON"  # who of us is at work (a team journal)
 
 
 T = TypeVar("T")
@@ -194,6 +195,7 @@ class Session:
                 self.location, clock.now(), upgrade=upgrade, command=self.command,
                 progress=OpeningProgress(),
             )  # fmt: skip
+            self.at_work(connection)
             try:
                 if write:
                     with journal.change(connection):
@@ -237,10 +239,29 @@ class Session:
             connection, created = journal.create_journal(
                 self.location, clock.now(), self.command, progress=OpeningProgress()
             )
+            self.at_work(connection)
             try:
                 yield connection, created
             finally:
                 connection.close()
+
+    @staticmethod
+    def at_work(connection: "Connection") -> None:
+        """Who makes the command's changes: KUNDENPFLEGE_PERSON, else (on a server)
+        the login the connection already knows."""
+        from kundenpflege.storage.connection import JournalState
+
+        named = os.environ.get(PERSON_VARIABLE)
+        if named and isinstance(connection, JournalState):
+            connection.person = named
+
+    @staticmethod
+    def logging_person(connection: "Connection") -> str | None:
+        """Who of us a contact logged without --person was made by, if anyone said."""
+        from kundenpflege.domain import people
+
+        login = getattr(connection, "person", None)
+        return people.at_work(connection, os.environ.get(PERSON_VARIABLE), login)
 
     @property
     def location(self) -> "Path | paths.Server":

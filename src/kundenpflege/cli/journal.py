@@ -68,7 +68,11 @@ def log(
     direction: Direction = None,
     person: Annotated[
         str | None,
-        typer.Option(help="Who of us (default: their choice).", autocompletion=completes("people")),
+        typer.Option(
+            help="Who of us (default: KUNDENPFLEGE_PERSON or your server login, else"
+            " their choice).",
+            autocompletion=completes("people"),
+        ),
     ] = None,
     contact: Annotated[str | None, typer.Option(help="Their contact: name or e-mail.")] = None,
     mood: Annotated[
@@ -111,19 +115,21 @@ def log(
         from kundenpflege.domain import vocabulary
 
         vocabulary.kind(kind)  # `--kind note` is refused before anyone types a note
-    with session(context).journal() as connection:
+    state = session(context)
+    with state.journal() as connection:
         customer = customers.find_changeable(connection, handle)
         # Ask for the note before taking the write lock: the editor may stay open a while.
         text = ask_note(note)
         try:
             logged = interactions.log(
                 connection, customer["id"], at=moment, now=now, channel=channel, kind=kind,
-                direction=direction, person=person, contact=contact, mood=mood, note=text,
+                direction=direction, person=person or state.logging_person(connection),
+                contact=contact, mood=mood, note=text,
                 followup_on=followup_on, amount=amount, anyway=anyway, purpose=purpose,
                 flexible=followup is not None and is_offset(followup),
             )  # fmt: skip
         except customers.CustomerGone:
-            raise gone(customer["handle"], text, session(context).location) from None
+            raise gone(customer["handle"], text, state.location) from None
         next_due = schedule.next_due(connection, customer["id"])
         # A contact with a wish of their own has a clock of their own.
         contact_due = logged.contact_id and schedule.next_due(

@@ -71,6 +71,23 @@ def person_id(connection: Connection, handle: str) -> int:
     return int(row["id"])
 
 
+def at_work(connection: Connection, named: str | None, login: str | None) -> str | None:
+    """Who of us is logging, when nobody said: the person named (KUNDENPFLEGE_PERSON,
+    who must be one of ours), else the server login when one of ours has that handle
+    (anna logs in as anna); None leaves the choice to the customer's wish."""
+    if named:
+        person_id(connection, named)
+        return named
+    if (
+        login
+        and connection.execute(
+            "SELECT 1 FROM people WHERE handle = ? AND left_at IS NULL", (login,)
+        ).fetchone()
+    ):
+        return login
+    return None
+
+
 def all_people(connection: Connection) -> list[Person]:
     rows = connection.execute("SELECT handle, name, email, left_at FROM people ORDER BY handle")
     return [Person(row["handle"], row["name"], row["email"], row["left_at"]) for row in rows]

@@ -50,6 +50,13 @@ def plan(connection: Connection) -> Plan:
         )
     if change.stop is not None:
         raise KundenpflegeError(_stopped(change))
+    at_work = getattr(connection, "person", None)
+    if at_work and change.person and change.person != at_work:  # a shared journal
+        raise KundenpflegeError(
+            _("the latest change is {person}'s ({when}, '{command}'); undo reverses only"
+              " your own latest change, while nobody changed the journal after it").format(
+                person=change.person, when=changelog.when(change), command=change.command)
+        )  # fmt: skip
     counts = changelog.counts(connection, change.id)
     if sum(counts.values()) > SHOWN:
         return Plan(change, None, counts)

@@ -34,6 +34,7 @@ class Change(NamedTuple):  # NamedTuple, not dataclass: every write loads this m
     made_at: str
     command: str
     stop: str | None
+    person: str | None = None  # who made it (m024); None before, or when nobody said
 
 
 class Step(NamedTuple):
@@ -44,11 +45,12 @@ class Step(NamedTuple):
     row: dict[str, Any]
 
 
-def begin(connection: Connection, command: str, made_at: datetime) -> None:
-    """Open a change: from here the triggers log into it."""
+def begin(connection: Connection, command: str, made_at: datetime, person: str | None) -> None:
+    """Open a change, made by `person` (None: nobody said who): from here the
+    triggers log into it."""
     cursor = connection.execute(
-        "INSERT INTO changes (made_at, command) VALUES (?, ?)",
-        (made_at.isoformat(timespec="seconds"), command),
+        "INSERT INTO changes (made_at, command, person) VALUES (?, ?, ?)",
+        (made_at.isoformat(timespec="seconds"), command, person),
     )
     connection.execute(
         f"INSERT INTO change_recording (change_id, {', '.join(f'{t}_floor' for t in NUMBERED)})"
@@ -134,7 +136,7 @@ def when(change: Change) -> str:
 
 def latest(connection: Connection) -> Change | None:
     row = connection.execute(
-        "SELECT id, made_at, command, stop FROM changes ORDER BY id DESC LIMIT 1"
+        "SELECT id, made_at, command, stop, person FROM changes ORDER BY id DESC LIMIT 1"
     ).fetchone()
     return None if row is None else Change(*row)
 

@@ -72,3 +72,6 @@ class JournalState:
     logs_changes = False
     command = "change"
     opened_at: datetime  # when the command began: the time of its changes
+    # Who is at work: KUNDENPFLEGE_PERSON, else the login on a server; their changes
+    # are theirs to undo.
+    person: str | None = None

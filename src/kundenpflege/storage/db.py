@@ -211,7 +211,7 @@ def unit_of_work(
         from kundenpflege.storage import changelog  # writes only: reports never load it
     try:
         if logged:
-            changelog.begin(connection, connection.command, connection.opened_at)
+            changelog.begin(connection, connection.command, connection.opened_at, connection.person)
         yield connection
         settle(connection, recompute)
         if logged:

@@ -16,14 +16,15 @@ from kundenpflege.storage.migrations import (  # noqa: F401 (they register their
     foundation,
     knowing_people,
     searching,
+    team,
     wishes_kept,
     working_days,
 )
-from kundenpflege.storage.migrations.registry import REGISTERED, Step
+from kundenpflege.storage.migrations.registry import ON_SERVER, REGISTERED, Step
 
 MIGRATIONS = sorted(REGISTERED)  # by name: m001_journal, m002_insights, …
 
-__all__ = ["MIGRATIONS", "Step", "apply", "blank", "newer", "pending"]
+__all__ = ["MIGRATIONS", "ON_SERVER", "Step", "apply", "blank", "newer", "pending"]
 
 
 def _applied(connection: Connection) -> set[str]:

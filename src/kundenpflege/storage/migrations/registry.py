@@ -8,12 +8,26 @@ from kundenpflege.storage.connection import Connection
 
 Step = Callable[[Connection], None]
 REGISTERED: list[tuple[str, Step]] = []
+# A journal on a server starts from the schema every step before it made (the
+# baseline, storage/postgres/schema.sql); a step added later says in these
+# statements what it does there, for server journals made before it.
+ON_SERVER: dict[str, tuple[str, ...]] = {}
 
 
 def migration(step: Step) -> Step:
     """Register a schema step under its function name."""
     REGISTERED.append((step.__name__, step))
     return step
+
+
+def on_server(*statements: str) -> Callable[[Step], Step]:
+    """Register a step that comes with its PostgreSQL form (every step after m023)."""
+
+    def register(step: Step) -> Step:
+        ON_SERVER[step.__name__] = statements
+        return migration(step)
+
+    return register
 
 
 def run(connection: Connection, *statements: str) -> None:

@@ -52,7 +52,9 @@ def connect(server: Server, now: datetime, command: str) -> PostgresJournal:
     journal.opened_at, journal.command = now, command
     try:
         raw.execute("SELECT set_config('search_path', %s, false)", (SCHEMA,))
-        raw.execute("SELECT set_config('TimeZone', %s, false)", (local_zone(),))
+        (journal.person,) = raw.execute(  # each person logs in as themselves
+            "SELECT current_user FROM set_config('TimeZone', %s, false)", (local_zone(),)
+        ).fetchone() or (None,)
     except psycopg.Error as error:
         raw.close()
         raise refusal(error) from error
@@ -99,7 +101,7 @@ def create_journal(
     except BaseException:
         journal.close()
         raise
-    return _ready(journal, server, recompute), created
+    return _ready(journal, server, recompute, now), created
 
 
 def open_journal(
@@ -123,11 +125,36 @@ def open_journal(
     except BaseException:
         journal.close()
         raise
-    return _ready(journal, server, recompute, upgrade)
+    return _ready(journal, server, recompute, now, upgrade)
+
+
+def _upgrade(journal: PostgresJournal, server: Server, now: datetime) -> None:
+    """The steps a journal made by an earlier kundenpflege lacks, each in its own
+    transaction under the writers' lock (two upgrades at once: the second finds each
+    step recorded and skips it)."""
+    for name in migrations.pending(journal):
+        statements = migrations.ON_SERVER.get(name)
+        if statements is None:
+            raise KundenpflegeError(
+                _("{server} needs schema step {name}, which this kundenpflege has only for"
+                  " files").format(server=server, name=name)
+            )  # fmt: skip
+        with db.transaction(journal):
+            if name in migrations.pending(journal):
+                for statement in statements:
+                    journal.execute(statement)
+                journal.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                    (name, now.isoformat(timespec="seconds")),
+                )
 
 
 def _ready(
-    journal: PostgresJournal, server: Server, recompute: db.Recompute, upgrade: bool = True
+    journal: PostgresJournal,
+    server: Server,
+    recompute: db.Recompute,
+    now: datetime,
+    upgrade: bool = True,
 ) -> PostgresJournal:
     """Refuse or guard what a newer or older kundenpflege made; settle what is marked."""
     try:
@@ -135,11 +162,8 @@ def _ready(
         if newer:
             journal.newer, journal.origin = tuple(newer), str(server)
             journal.execute("PRAGMA query_only = ON")
-        elif migrations.pending(journal):
-            raise KundenpflegeError(
-                _("{server} needs schema steps this kundenpflege has only for files: {names}")
-                .format(server=server, names=", ".join(migrations.pending(journal)))
-            )  # fmt: skip
+        elif upgrade:
+            _upgrade(journal, server, now)
         journal.logs_changes = True
         if upgrade and not newer:
             db.settle_marked(journal, recompute)
