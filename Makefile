@@ -7,7 +7,7 @@ DEMO_DB := build/demo.db
 PO := src/kundenpflege/locale/de/LC_MESSAGES/kundenpflege.po
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test test-slow lint bench catalog clean
+.PHONY: demo test test-postgres test-slow lint bench catalog clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks tools setup.py
 	$(BIN)/mypy src
 
+# Both engines (issue 17): the journal as a file, then each test's journal on a
+# throwaway PostgreSQL server the tests start themselves (tests marked file_only skip).
 test: lint $(MO)
 	$(BIN)/pytest -q -m "not slow"
+	$(MAKE) test-postgres
+
+test-postgres: $(STAMP) $(MO)
+	KUNDENPFLEGE_TEST_ENGINE=postgresql $(BIN)/pytest -q -m "not slow"
 
 test-slow: $(STAMP) $(MO)
 	$(BIN)/pytest -q -m slow

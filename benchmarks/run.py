@@ -264,6 +264,13 @@ def main() -> None:
             f" {ratio:.2f}x (target <= {target}x; {statistics.median(our_times):.1f} ms"
             f" against {statistics.median(bare_times):.1f} ms)"
         )
+    import server  # beside this file
+
+    if server.available():
+        file_import = next(r[1] for r in results if r[0] == "import csv (100k rows)")
+        on_server = server.lines(COMMAND, ENVIRONMENT, big, import_csv, runs, timed, file_import)
+    else:
+        on_server = ["- on a PostgreSQL server: not measured (no PostgreSQL or psycopg here)"]
     memory = peak_memory_mb(db(big, "due", "--limit", "50"))
     small_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (300"))
     big_due = next(r[1] for r in results if r[0].startswith("due --limit 50 (100k"))
@@ -288,6 +295,7 @@ def main() -> None:
         f"- German vs English `due` (interleaved, {len(german)} pairs): median difference"
         f" {german_cost:+.1f} ms (target within 5 ms)",
         f"- peak memory of `due --limit 50` at 100k/2M: {memory:.1f} MB (target < 80 MB)",
+        *on_server,
         "",
     ]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")

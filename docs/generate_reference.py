@@ -26,7 +26,7 @@ COMMANDS = [
     ["import", "csv"], ["import", "vcard"], ["import", "json"],
     ["export", "csv"], ["export", "json"], ["export", "ical"],
     ["gdpr", "export"], ["gdpr", "forget"], ["gdpr", "restrict"],
-    ["backup"], ["restore"], ["doctor"],
+    ["backup"], ["restore"], ["doctor"], ["copy"],
 ]  # fmt: skip
 TARGETS = {
     "en": Path(__file__).with_name("cli-reference.md"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PINNED_NOW, Run, error_line, file_snapshot, ok
+from tests.conftest import PINNED_NOW, Run, error_line, journal_snapshot, ok
 
 FAR = "lies outside the years the journal keeps (1900-2199)"
 
@@ -59,11 +59,11 @@ def kunde(journal: Run) -> Run:
     ],
 )  # fmt: skip
 def test_out_of_bounds_is_one_error_line_and_changes_nothing(
-    kunde: Run, db_path: Path, arguments: list[str], message: str, status: int
+    kunde: Run, arguments: list[str], message: str, status: int
 ) -> None:
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(kunde(*arguments), code=status) == f"Error: {message}"
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_bounds_in_german(kunde: Run) -> None:
@@ -82,9 +82,9 @@ def test_a_pinned_clock_must_be_a_time(kunde: Run, monkeypatch: pytest.MonkeyPat
         )
 
 
-def test_an_argument_that_is_not_utf8(kunde: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
-    environment = {**os.environ, "KUNDENPFLEGE_DB": str(db_path), "KUNDENPFLEGE_NOW": PINNED_NOW}
+def test_an_argument_that_is_not_utf8(kunde: Run, journal_address: str) -> None:
+    before = journal_snapshot()
+    environment = {**os.environ, "KUNDENPFLEGE_DB": journal_address, "KUNDENPFLEGE_NOW": PINNED_NOW}
     finished = subprocess.run(
         [sys.executable, "-m", "kundenpflege", "add", "x", "--name", b"bad\xff"],
         capture_output=True,
@@ -100,11 +100,11 @@ def test_an_argument_that_is_not_utf8(kunde: Run, db_path: Path) -> None:
     assert (
         german.stderr.decode() == "Fehler: „bad\\xff“ ist kein UTF-8-Text; nichts wurde geändert\n"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_csv_files_are_bounded(kunde: Run, db_path: Path, tmp_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_csv_files_are_bounded(kunde: Run, tmp_path: Path) -> None:
+    before = journal_snapshot()
     assert error_line(kunde("import", "csv", "/dev/zero")) == (
         "Error: /dev/zero is not a text file"
     )
@@ -123,7 +123,7 @@ def test_csv_files_are_bounded(kunde: Run, db_path: Path, tmp_path: Path) -> Non
     for value in ("inf", "1e400"):
         money.write_text(f"name,value\nK,{value}\n", encoding="utf-8")
         assert "is not an amount of money" in error_line(kunde("import", "csv", str(money)))
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_pictures_in_address_books_are_left_out_while_reading(kunde: Run, tmp_path: Path) -> None:
@@ -185,6 +185,7 @@ def test_a_name_that_only_looks_like_another_is_taken_with_a_warning(
     ]
 
 
+@pytest.mark.file_only
 def test_customers_from_before_get_their_skeletons(tmp_path: Path, run: Run) -> None:
     import shutil
 

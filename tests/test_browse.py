@@ -27,6 +27,9 @@ from kundenpflege.reports import browse  # noqa: E402
 from kundenpflege.storage.migrations.browsing import BROWSABLE  # noqa: E402
 from tests.conftest import APP, PINNED_NOW, Run, error_line, ok, program  # noqa: E402
 
+# browse serves the journal FILE through Datasette (its views run on SQLite alone).
+pytestmark = pytest.mark.file_only
+
 RESTRICTED = ("autohaus-wolf", "Autohaus Wolf")  # a demo customer with a due promise
 DAYS = ("2026-11-25", "2026-12-28", "2027-02-25")  # today, over new year, before 29 Feb
 
@@ -307,7 +310,7 @@ def test_the_page_reads_the_live_journal_and_cannot_write(
         asyncio.run(database.execute_fn(lambda conn: conn.execute("DELETE FROM customers")))
 
 
-def test_views_and_columns_are_described_in_the_language_chosen(db_path: Path) -> None:
+def test_views_and_columns_are_described_in_the_language_chosen() -> None:
     described = browse.metadata(database="journal")["databases"]["journal"]
     assert described["allow_sql"] is False
     assert described["tables"]["customer_overview"]["columns"]["next_due"].startswith("The next")

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -110,34 +109,34 @@ def test_pictures_only_under_tables(seen: Run) -> None:
 
 
 def run_with(
-    db_path: Path, *arguments: str, **environment: str
+    journal_address: str, *arguments: str, **environment: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kundenpflege", *arguments],
-        env={**os.environ, "KUNDENPFLEGE_DB": str(db_path), "KUNDENPFLEGE_NOW": PINNED_NOW,
+        env={**os.environ, "KUNDENPFLEGE_DB": journal_address, "KUNDENPFLEGE_NOW": PINNED_NOW,
              **environment},
         capture_output=True, text=True, encoding="utf-8", errors="replace",
     )  # fmt: skip
 
 
 def test_an_output_without_block_characters_gets_ascii_and_no_traceback(
-    seen: Run, db_path: Path
+    seen: Run, journal_address: str
 ) -> None:
-    shown = run_with(db_path, "show", "weingut-hoefler", PYTHONIOENCODING="ascii")
+    shown = run_with(journal_address, "show", "weingut-hoefler", PYTHONIOENCODING="ascii")
     assert shown.returncode == 0 and shown.stderr == ""
     assert "Weingut H?fler" in shown.stdout  # what ASCII cannot carry is a "?"
     assert "(oldest -> newest): -.^~  last +1" in shown.stdout
     assert "we reached out" in shown.stdout and "█" not in shown.stdout
-    pulse = run_with(db_path, "pulse", PYTHONIOENCODING="latin-1")
+    pulse = run_with(journal_address, "pulse", PYTHONIOENCODING="latin-1")
     assert pulse.returncode == 0 and "(#) against the last (=)" in pulse.stdout
 
 
-def test_colour_only_on_a_terminal_and_never_with_no_color(seen: Run, db_path: Path) -> None:
-    coloured = terminal(["pulse"], db_path)
+def test_colour_only_on_a_terminal_and_never_with_no_color(seen: Run, journal_address: str) -> None:
+    coloured = terminal(["pulse"], journal_address)
     assert "\x1b[36m█" in coloured
-    plain = terminal(["pulse"], db_path, NO_COLOR="1")
+    plain = terminal(["pulse"], journal_address, NO_COLOR="1")
     assert "This period (█)" in plain and "\x1b[36m" not in plain
-    assert "\x1b[" not in run_with(db_path, "pulse").stdout
+    assert "\x1b[" not in run_with(journal_address, "pulse").stdout
 
 
 def test_german_rulers_and_labels(seen: Run) -> None:

@@ -1,9 +1,8 @@
 import csv
 import io
 import json
-from pathlib import Path
 
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_snapshot, ok
 
 
 def test_add_and_list(journal: Run) -> None:
@@ -106,9 +105,9 @@ def test_list_of_an_empty_journal(journal: Run) -> None:
     assert ok(journal("list", "--format", "json")).stdout == "[]\n"
 
 
-def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
+def test_add_errors_change_nothing(journal: Run) -> None:
     ok(journal("add", "mueller-bau"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("add", "mueller-bau")) == (
         "Error: customer 'mueller-bau' exists already; change it with"
         " 'kundenpflege edit mueller-bau'"
@@ -136,7 +135,7 @@ def test_add_errors_change_nothing(journal: Run, db_path: Path) -> None:
         "Error: Invalid value for '--value': 'lots' is not a valid float range."
     )
     assert error_line(journal("add"), code=2) == "Error: Missing argument 'handle'."
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_edit(journal: Run) -> None:

@@ -1,6 +1,5 @@
 import json
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import pytest
 
 from kundenpflege.cli import editor
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import Run, error_line, file_snapshot, ok, terminal
+from tests.conftest import Run, error_line, journal_records, journal_snapshot, ok, terminal
 
 
 @pytest.fixture
@@ -20,12 +19,8 @@ def customer(journal: Run) -> Run:
     return journal
 
 
-def interactions(db_path: Path) -> list[dict[str, object]]:
-    connection = sqlite3.connect(db_path)
-    connection.row_factory = sqlite3.Row
-    rows = connection.execute("SELECT * FROM interactions ORDER BY id").fetchall()
-    connection.close()
-    return [dict(row) for row in rows]
+def interactions() -> list[dict[str, object]]:
+    return journal_records("SELECT * FROM interactions ORDER BY id")
 
 
 def test_prefer_records_and_supersedes(customer: Run) -> None:
@@ -74,8 +69,8 @@ def test_prefer_none_clears_and_do_not_contact(customer: Run) -> None:
     assert "mueller-bau" in ok(customer("due")).stdout
 
 
-def test_prefer_errors_change_nothing(customer: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_prefer_errors_change_nothing(customer: Run) -> None:
+    before = journal_snapshot()
     assert error_line(customer("prefer", "mueller-bau")) == (
         "Error: nothing to record; give --person, --channel, --every, --days, --time, --max"
         " or --do-not-contact"
@@ -99,10 +94,10 @@ def test_prefer_errors_change_nothing(customer: Run, db_path: Path) -> None:
     assert error_line(customer("prefer", "mueller-bau", "--days", "someday")) == (
         "Error: cannot read weekday 'someday'; use mon..sun or mo..so, e.g. 'di,do'"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
+def test_log_the_issue_example(customer: Run) -> None:
     ok(
         customer(
             "prefer",
@@ -137,7 +132,7 @@ def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
     assert result.stderr == (
         "Logged #1 for mueller-bau; next contact 2026-12-09; follow-up #1 due 2026-11-27.\n"
     )
-    [row] = interactions(db_path)
+    [row] = interactions()
     assert {key: row[key] for key in ("channel", "kind", "direction", "mood", "note")} == {
         "channel": "phone",
         "kind": "complaint",
@@ -150,7 +145,7 @@ def test_log_the_issue_example(customer: Run, db_path: Path) -> None:
     assert row["person_id"] is not None  # their chosen person by default
 
 
-def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
+def test_log_defaults_and_german_words(customer: Run) -> None:
     ok(customer("log", "mueller-bau", "--kind", "beschwerde", "--note", "x"))
     ok(
         customer(
@@ -169,7 +164,7 @@ def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
             "log", "mueller-bau", "--kind", "bestellung", "--amount", "99.5", "--at", "20.11.2026"
         )
     )
-    complaint, visit, order = interactions(db_path)
+    complaint, visit, order = interactions()
     assert (complaint["kind"], complaint["direction"], complaint["channel"]) == (
         "complaint",
         "in",
@@ -182,7 +177,7 @@ def test_log_defaults_and_german_words(customer: Run, db_path: Path) -> None:
     assert order["occurred_on"] == "2026-11-20"
 
 
-def test_log_note_from_stdin(customer: Run, db_path: Path) -> None:
+def test_log_note_from_stdin(customer: Run) -> None:
     ok(
         customer(
             "log",
@@ -194,16 +189,16 @@ def test_log_note_from_stdin(customer: Run, db_path: Path) -> None:
             input="Privat: Tochter krank\nbitte später\n",
         )
     )
-    assert interactions(db_path)[0]["note"] == "Privat: Tochter krank\nbitte später"
+    assert interactions()[0]["note"] == "Privat: Tochter krank\nbitte später"
 
 
-def test_log_without_note_off_a_terminal_logs_no_note(customer: Run, db_path: Path) -> None:
+def test_log_without_note_off_a_terminal_logs_no_note(customer: Run) -> None:
     ok(customer("log", "mueller-bau", "--kind", "call"))
-    assert interactions(db_path)[0]["note"] is None
+    assert interactions()[0]["note"] is None
 
 
-def test_log_errors_change_nothing(customer: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_log_errors_change_nothing(customer: Run) -> None:
+    before = journal_snapshot()
     cases = {
         ("log", "muller-bau"): "Error: customer 'muller-bau' not found; did you mean mueller-bau?",
         (
@@ -250,12 +245,12 @@ def test_log_errors_change_nothing(customer: Run, db_path: Path) -> None:
     assert error_line(customer("log", "mueller-bau", "--mood", "3"), code=2) == (
         "Error: Invalid value for '--mood': 3 is not in the range -2<=x<=2."
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_custom_channel_with_prefix(customer: Run, db_path: Path) -> None:
+def test_custom_channel_with_prefix(customer: Run) -> None:
     ok(customer("log", "mueller-bau", "--channel", "x-signal", "--kind", "x-smalltalk"))
-    assert interactions(db_path)[0]["channel"] == "x-signal"
+    assert interactions()[0]["channel"] == "x-signal"
 
 
 def test_editor_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -383,14 +378,14 @@ def test_pause(customer: Run) -> None:
 
 
 def test_log_without_note_at_a_terminal_opens_the_editor(
-    customer: Run, db_path: Path, tmp_path: Path
+    customer: Run, journal_address: str, tmp_path: Path
 ) -> None:
     script = tmp_path / "editor"
     script.write_text('#!/bin/sh\nprintf "Privat: Umzug im Januar\\n" > "$1"\n')
     script.chmod(0o755)
-    screen = terminal(["log", "mueller-bau", "--kind", "call"], db_path, EDITOR=str(script))
+    screen = terminal(["log", "mueller-bau", "--kind", "call"], journal_address, EDITOR=str(script))
     assert "Logged #1 for mueller-bau" in screen
-    assert interactions(db_path)[0]["note"] == "Privat: Umzug im Januar"
+    assert interactions()[0]["note"] == "Privat: Umzug im Januar"
 
 
 @pytest.mark.parametrize(
@@ -459,14 +454,14 @@ def test_a_contact_inside_their_pause_is_named(wished: Run) -> None:
     )
 
 
-def test_do_not_contact_refuses_unless_it_happened_anyway(wished: Run, db_path: Path) -> None:
+def test_do_not_contact_refuses_unless_it_happened_anyway(wished: Run) -> None:
     ok(wished("prefer", "mueller-bau", "--do-not-contact", "--said", "2026-11-20"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(wished("log", "mueller-bau", "--kind", "call", "--note", "x")) == (
         "Error: mueller-bau asked not to be contacted (stated 2026-11-20); nothing was logged;"
         " if the contact happened all the same, log it with --anyway"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     german = wished("--lang", "de", "log", "mueller-bau", "--kind", "call")
     assert (german.exit_code, german.stderr) == (
         1,
@@ -522,14 +517,14 @@ def test_a_pause_is_not_held_against_a_contact_before_it_was_asked_for(wished: R
                                       "--kind", "call")).stderr  # fmt: skip
 
 
-def test_a_promise_is_never_due_before_it_was_made(customer: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_a_promise_is_never_due_before_it_was_made(customer: Run) -> None:
+    before = journal_snapshot()
     assert error_line(
         customer("log", "mueller-bau", "--at", "16.11.2026 08:30", "--followup", "-1d")
     ) == (  # fmt: skip
         "Error: a promise made on 2026-11-16 cannot be due on 2026-11-15, before it was made"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     # A promise recorded today that is overdue already: made today, due then.
     ok(customer("followup", "add", "mueller-bau", "Rückruf", "--due", "2026-11-20"))
     [row] = json.loads(ok(customer("followup", "list", "-f", "json")).stdout)

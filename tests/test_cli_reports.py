@@ -4,11 +4,10 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, error_line, ok, terminal
+from tests.conftest import Run, error_line, no_journal_error, ok, terminal
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])[;m]")
 
@@ -301,17 +300,15 @@ def test_remind_is_silent_when_nothing_is_due(scene: Run) -> None:
     assert result.stdout == "" and result.stderr == ""
 
 
-def test_remind_errors(run: Run, db_path: Path) -> None:
-    assert error_line(run("remind")) == (
-        f"Error: no journal at {db_path}; create one with 'kundenpflege init'"
-    )
+def test_remind_errors(run: Run, journal_name: str) -> None:
+    assert error_line(run("remind")) == no_journal_error(journal_name)
     ok(run("init"))
     assert error_line(run("remind", "--as-of", "someday")) == (
         "Error: cannot read date 'someday'; use YYYY-MM-DD, DD.MM.YYYY, today, +3d or next monday"
     )
 
 
-def test_remind_under_cron(scene: Run, db_path: Path) -> None:
+def test_remind_under_cron(scene: Run, journal_address: str) -> None:
     """cron: `env -i`, no TTY, no locale; plain text and exit 0."""
     result = subprocess.run(
         [
@@ -321,7 +318,7 @@ def test_remind_under_cron(scene: Run, db_path: Path) -> None:
             "-m",
             "kundenpflege",
             "--db",
-            str(db_path),
+            journal_address,
             "remind",
             "--as-of",
             "2026-11-25",
@@ -336,14 +333,14 @@ def test_remind_under_cron(scene: Run, db_path: Path) -> None:
     assert b"- mueller-bau (M\xc3\xbcller Bau GmbH)" in result.stdout
 
 
-def test_tables_on_a_terminal_are_rich_and_coloured(scene: Run, db_path: Path) -> None:
-    screen = terminal(["due"], db_path)
+def test_tables_on_a_terminal_are_rich_and_coloured(scene: Run, journal_address: str) -> None:
+    screen = terminal(["due"], journal_address)
     assert "Due contacts" in screen
     assert "━" in screen or "─" in screen
     assert COLOUR.search(screen)
 
 
-def test_no_color_is_honoured_on_a_terminal(scene: Run, db_path: Path) -> None:
-    screen = terminal(["due"], db_path, NO_COLOR="1")
+def test_no_color_is_honoured_on_a_terminal(scene: Run, journal_address: str) -> None:
+    screen = terminal(["due"], journal_address, NO_COLOR="1")
     assert "Due contacts" in screen
     assert not COLOUR.search(screen)

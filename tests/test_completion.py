@@ -20,6 +20,9 @@ from kundenpflege.domain.consent import PURPOSES
 from tests.conftest import Run, ok
 
 BIN = Path(sys.executable).parent
+# TAB reads the names from the journal FILE, read-only (storage/names.py); for a
+# journal on a server it offers none, by design (no connection on every TAB).
+FROM_THE_FILE = pytest.mark.file_only
 FIXTURE = Path(__file__).parent / "fixtures" / "journal-m005.kundenpflege"
 
 Ask = Callable[..., str]
@@ -141,6 +144,7 @@ def test_the_values_an_option_understands(ask: Ask, words: list[str], offered: l
     assert bash(ask, *words) == offered
 
 
+@FROM_THE_FILE
 def test_customer_handles(customers: Run, ask: Ask) -> None:
     assert bash(ask, "show", "mu") == ["mueller-bau", "muench"]
     assert bash(ask, "log", "") == ["bauer", "mueller-bau", "muench"]
@@ -149,6 +153,7 @@ def test_customer_handles(customers: Run, ask: Ask) -> None:
     assert bash(ask, "show", "x") == []
 
 
+@FROM_THE_FILE
 def test_a_contact_is_quoted_as_each_shell_needs_it(customers: Run, ask: Ask) -> None:
     ok(customers("contact", "add", "muench", "Jo O'Neil & Co"))
     petra = ["mueller-bau/Petra\\ Müller"]
@@ -168,6 +173,7 @@ def test_a_contact_is_quoted_as_each_shell_needs_it(customers: Run, ask: Ask) ->
     assert fish(ask, "kundenpflege contact edit mueller-bau/P") == ["mueller-bau/Petra Müller"]
 
 
+@FROM_THE_FILE
 def test_a_customer_or_a_contact_there(customers: Run, ask: Ask) -> None:
     both = ["mueller-bau", "mueller-bau/Hans\\ Berg", "mueller-bau/Petra\\ Müller", "muench"]
     assert bash(ask, "prefer", "mu") == both
@@ -175,6 +181,7 @@ def test_a_customer_or_a_contact_there(customers: Run, ask: Ask) -> None:
     assert bash(ask, "gdpr", "export", "mueller-bau/H") == ["mueller-bau/Hans\\ Berg"]
 
 
+@FROM_THE_FILE
 def test_people_of_ours(customers: Run, ask: Ask) -> None:
     assert bash(ask, "due", "--person", "") == ["anna", "ben"]
     assert bash(ask, "health", "--person", "b") == ["ben"]
@@ -182,6 +189,7 @@ def test_people_of_ours(customers: Run, ask: Ask) -> None:
     assert bash(ask, "log", "muench", "--person", "") == ["anna", "ben"]
 
 
+@FROM_THE_FILE
 def test_open_follow_ups_by_number(customers: Run, ask: Ask) -> None:
     ok(customers("followup", "add", "mueller-bau", "Angebot [final] schicken", "--due", "+2d"))
     ok(customers("followup", "add", "muench", "Rückruf", "--due", "+5d"))
@@ -197,6 +205,7 @@ def test_open_follow_ups_by_number(customers: Run, ask: Ask) -> None:
     ]
 
 
+@FROM_THE_FILE
 def test_at_most_200_candidates(journal: Run, tmp_path: Path, ask: Ask) -> None:
     rows = "".join(f"kunde-{number:03d},Kunde {number}\n" for number in range(250))
     (tmp_path / "kunden.csv").write_text("handle,name\n" + rows, encoding="utf-8")
@@ -206,6 +215,7 @@ def test_at_most_200_candidates(journal: Run, tmp_path: Path, ask: Ask) -> None:
     assert len(bash(ask, "show", "kunde-2")) == 50
 
 
+@FROM_THE_FILE
 def test_a_missing_journal_stays_missing(tmp_path: Path, ask: Ask) -> None:
     assert bash(ask, "show", "") == []
     assert bash(ask, "followup", "done", "") == []
@@ -214,6 +224,7 @@ def test_a_missing_journal_stays_missing(tmp_path: Path, ask: Ask) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@FROM_THE_FILE
 def test_an_old_journal_is_read_but_not_migrated(tmp_path: Path, ask: Ask) -> None:
     old = tmp_path / "old.kundenpflege"
     shutil.copyfile(FIXTURE, old)
@@ -224,6 +235,7 @@ def test_an_old_journal_is_read_but_not_migrated(tmp_path: Path, ask: Ask) -> No
     assert old.read_bytes() == before
 
 
+@FROM_THE_FILE
 def test_db_on_the_line_wins_over_the_environment(customers: Run, tmp_path: Path, ask: Ask) -> None:
     other = tmp_path / "other.db"
     ok(customers("--db", str(other), "init"))
@@ -232,6 +244,7 @@ def test_db_on_the_line_wins_over_the_environment(customers: Run, tmp_path: Path
     assert bash(ask, "show", "") == ["bauer", "mueller-bau", "muench"]
 
 
+@FROM_THE_FILE
 def test_damaged_foreign_or_busy_files_offer_nothing(
     customers: Run, db_path: Path, tmp_path: Path, ask: Ask
 ) -> None:
@@ -285,6 +298,7 @@ def test_install_completion_for_kp(tmp_path: Path) -> None:
     assert f"source '{script}'" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
 
 
+@FROM_THE_FILE
 @pytest.mark.parametrize("name", ["kundenpflege", "kp"])
 def test_the_installed_programs_answer_under_their_own_name(customers: Run, name: str) -> None:
     answered = program(

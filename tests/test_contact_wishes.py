@@ -2,15 +2,13 @@
 an e-mail every week; each has a clock of their own beside the customer's."""
 
 import json
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from kundenpflege.domain import preferences
 from kundenpflege.domain.dates import parse_frequency
-from tests.conftest import Run, error_line, ok
+from tests.conftest import Run, error_line, journal_bytes, journal_value, ok
 
 PETRA, HANS = "mueller-bau/Petra Müller", "mueller-bau/Hans Berg"
 
@@ -98,7 +96,7 @@ def test_their_wish_overrides_the_customers_and_is_kept_when_we_act(firm: Run) -
     assert german.stderr.splitlines()[0].startswith("Warnung: mueller-bau/Hans Berg möchte")
 
 
-def test_a_contact_who_asked_not_to_be_contacted(firm: Run, db_path: Path) -> None:
+def test_a_contact_who_asked_not_to_be_contacted(firm: Run) -> None:
     ok(firm("prefer", HANS, "--do-not-contact", "--source", "Telefonat"))
     assert [row["contact"] for row in rows(firm, "due")] == ["Petra Müller"]
     refused = error_line(firm("log", "mueller-bau", "--contact", "Hans Berg", "--note", "x"))
@@ -141,16 +139,15 @@ def test_remind_ical_and_health_follow(firm: Run) -> None:
     assert "mueller-bau/Hans Berg" in ok(firm("health")).stdout
 
 
-def test_undo_and_removing_the_contact_take_the_wish_along(firm: Run, db_path: Path) -> None:
+def test_undo_and_removing_the_contact_take_the_wish_along(firm: Run) -> None:
     ok(firm("prefer", PETRA, "--every", "weekly"))
     ok(firm("undo", "--yes"))
     [petra] = [row for row in rows(firm, "due") if row["contact"] == "Petra Müller"]
     assert petra["detail"] == "every 2 weeks"
     ok(firm("contact", "remove", HANS, "--yes"))
     assert [row["contact"] for row in rows(firm, "due")] == ["Petra Müller"]
-    with sqlite3.connect(db_path) as connection:
-        kept = connection.execute("SELECT count(*) FROM preferences WHERE contact_id IS NOT NULL")
-        assert kept.fetchone()[0] == 1  # Petra's; Hans's went with him
+    kept = journal_value("SELECT count(*) FROM preferences WHERE contact_id IS NOT NULL")
+    assert kept == 1  # Petra's; Hans's went with him
     ok(firm("undo", "--yes"))
     assert [row["contact"] for row in rows(firm, "due")] == ["Hans Berg", "Petra Müller"]
 
@@ -180,12 +177,12 @@ def test_overlay_keeps_what_the_contact_did_not_say() -> None:
     assert preferences.overlay(customer, None) is customer
 
 
-def test_a_contacts_wishes_are_exported_and_erased_with_them(firm: Run, db_path: Path) -> None:
+def test_a_contacts_wishes_are_exported_and_erased_with_them(firm: Run) -> None:
     ok(firm("prefer", PETRA, "--time", "vormittags", "--source", "Zauberwort Kranich"))
     exported = json.loads(ok(firm("gdpr", "export", PETRA)).stdout)
     assert [row["source"] for row in exported["preferences"]] == [None, "Zauberwort Kranich"]
     ok(firm("gdpr", "forget", PETRA, "--yes"))
-    raw = b"".join(path.read_bytes() for path in db_path.parent.glob("journal.db*"))
+    raw = journal_bytes()
     assert b"Zauberwort" not in raw and b"Kranich" not in raw
     assert [row["contact"] for row in rows(firm, "due")] == ["Hans Berg"]
 

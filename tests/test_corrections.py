@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_snapshot, ok
 
 
 @pytest.fixture
@@ -82,15 +82,13 @@ def test_list_filters_and_formats(at_risk: Run) -> None:
          "no contact 'Niemand' at this customer; add one with 'kundenpflege contact add'"),
     ],
 )  # fmt: skip
-def test_errors_change_nothing(
-    at_risk: Run, db_path: Path, arguments: list[str], message: str
-) -> None:
-    before = file_snapshot(db_path)
+def test_errors_change_nothing(at_risk: Run, arguments: list[str], message: str) -> None:
+    before = journal_snapshot()
     assert error_line(at_risk(*arguments)) == f"Error: {message}"
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_a_deleted_or_restricted_entry_is_not_edited(at_risk: Run, db_path: Path) -> None:
+def test_a_deleted_or_restricted_entry_is_not_edited(at_risk: Run) -> None:
     ok(at_risk("interaction", "delete", "1", "--yes"))
     assert error_line(at_risk("interaction", "edit", "1", "--mood", "1")) == (
         "Error: interaction #1 not found; see 'kundenpflege interaction list'"
@@ -112,7 +110,7 @@ def test_in_german(at_risk: Run) -> None:
     assert done.stderr == "#1 von yoga-lotus korrigiert.\n"
 
 
-def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> None:
+def test_a_promise_is_corrected_or_cancelled(at_risk: Run) -> None:
     ok(at_risk("followup", "add", "yoga-lotus", "Angebot", "--due", "+2d"))
     assert ok(at_risk("followup", "edit", "1", "--due", "2026-12-01", "--text",
                       "Angebot schicken")).stderr == "Follow-up #1 corrected.\n"  # fmt: skip
@@ -132,7 +130,7 @@ def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> Non
         item["reason"]
         for item in json.loads(ok(at_risk("due", "--days", "7", "-f", "json")).stdout)
     }
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     for arguments, message in (
         (["followup", "cancel", "1"], "follow-up #1 is cancelled"),
         (["followup", "done", "1"], "follow-up #1 is cancelled"),
@@ -144,10 +142,10 @@ def test_a_promise_is_corrected_or_cancelled(at_risk: Run, db_path: Path) -> Non
     assert error_line(at_risk("followup", "edit", "2")) == (
         "Error: nothing to change; give --due or --text"
     )
-    assert file_snapshot(db_path) != before  # only the add changed it
+    assert journal_snapshot() != before  # only the add changed it
 
 
-def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
+def test_a_contact_is_corrected_or_removed(at_risk: Run) -> None:
     ok(at_risk("contact", "add", "yoga-lotus", "Petra", "--email", "petra@lotus.example"))
     ok(at_risk("contact", "add", "yoga-lotus", "Jan"))
     ok(at_risk("log", "yoga-lotus", "--contact", "Jan", "--kind", "call", "--note", "mit Jan"))
@@ -165,7 +163,7 @@ def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
                if row["note"] == "mit Jan"]  # fmt: skip
     assert entry["contact"] is None
     ok(at_risk("consent", "grant", "yoga-lotus/Petra", "--purpose", "newsletter"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert "consent ledger, which is append-only" in error_line(
         at_risk("contact", "remove", "yoga-lotus/Petra", "--yes")
     )
@@ -175,10 +173,10 @@ def test_a_contact_is_corrected_or_removed(at_risk: Run, db_path: Path) -> None:
     assert error_line(at_risk("contact", "edit", "yoga-lotus/Petra")) == (
         "Error: nothing to change; give --name, --role, --email, --phone or --main"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path) -> None:
+def test_our_people_are_corrected_renamed_and_leave(journal: Run) -> None:
     ok(journal("person", "add", "anna"))
     ok(journal("person", "add", "ben"))
     ok(journal("add", "k"))
@@ -201,7 +199,7 @@ def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path)
     assert promise["person"] == "lena"
     [entry] = json.loads(ok(journal("interaction", "list", "-f", "json")).stdout)
     assert entry["person"] == "ben"  # who really had the contact
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     for arguments, message in (
         (["person", "rename", "anna", "lena"],
          "person 'lena' exists already; see 'kundenpflege person list'"),
@@ -214,7 +212,7 @@ def test_our_people_are_corrected_renamed_and_leave(journal: Run, db_path: Path)
         (["person", "edit", "anna"], "nothing to change; give --name or --email"),
     ):  # fmt: skip
         assert error_line(journal(*arguments)) == f"Error: {message}", arguments
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 @pytest.mark.parametrize("word", ["remove", "delete", "del"])
@@ -227,7 +225,7 @@ def test_words_for_taking_back_point_to_the_commands(journal: Run, word: str) ->
     assert german.stderr.startswith(f"Fehler: „{word}“ ist kein Befehl; zum Korrigieren")
 
 
-def test_only_people_who_exist_are_taken(journal: Run, db_path: Path, tmp_path: Path) -> None:
+def test_only_people_who_exist_are_taken(journal: Run, tmp_path: Path) -> None:
     ok(journal("person", "add", "anna"))
     ok(journal("add", "k"))
     hint = "to add them: 'kundenpflege person add {name}'"
@@ -239,12 +237,12 @@ def test_only_people_who_exist_are_taken(journal: Run, db_path: Path, tmp_path: 
         ), arguments
     sheet = tmp_path / "in.csv"
     sheet.write_text("name,betreuer\nNeu GmbH,anan\nAlt KG,anna\n", encoding="utf-8")
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("import", "csv", str(sheet))) == (
         f"Error: {sheet} line 2: person 'anan' not found; did you mean anna?; "
         + hint.format(name="anan")
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     skipped = ok(journal("import", "csv", str(sheet), "--skip-invalid")).stderr
     assert "1 added, 0 updated, 0 unchanged, 1 skipped" in skipped
 

@@ -11,9 +11,11 @@ from kundenpflege import clock
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import db
-from tests.conftest import Run, error_line, file_snapshot, ok
+from kundenpflege.storage.connection import Connection
+from tests.conftest import Run, error_line, journal_snapshot, ok
 
 
+@pytest.mark.file_only
 def test_new_journal_is_private_and_in_wal_mode(tmp_path: Path, run: Run) -> None:
     path = tmp_path / "deep" / "er" / "journal.db"
     result = ok(run("--db", str(path), "init"))
@@ -26,18 +28,19 @@ def test_new_journal_is_private_and_in_wal_mode(tmp_path: Path, run: Run) -> Non
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_init_twice_is_harmless(journal: Run, db_path: Path) -> None:
+def test_init_twice_is_harmless(journal: Run, journal_name: str) -> None:
     result = ok(journal("init"))
-    assert result.stderr == f"Journal is up to date: {db_path}\n"
+    assert result.stderr == f"Journal is up to date: {journal_name}\n"
 
 
+@pytest.mark.file_only
 def test_connection_pragmas(connection: sqlite3.Connection) -> None:
     assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert connection.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def test_transaction_rolls_back_everything_on_error(connection: sqlite3.Connection) -> None:
+def test_transaction_rolls_back_everything_on_error(connection: Connection) -> None:
     with pytest.raises(RuntimeError), unit_of_work.change(connection):
         connection.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
         raise RuntimeError("boom")
@@ -45,12 +48,14 @@ def test_transaction_rolls_back_everything_on_error(connection: sqlite3.Connecti
     assert not connection.in_transaction
 
 
+@pytest.mark.file_only
 def test_missing_journal_says_to_run_init(run: Run, db_path: Path) -> None:
     assert error_line(run("due")) == (
         f"Error: no journal at {db_path}; create one with 'kundenpflege init'"
     )
 
 
+@pytest.mark.file_only
 def test_a_file_that_is_not_sqlite(run: Run, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.db"
     bogus.write_bytes(b"this is not a database at all" * 100)
@@ -59,12 +64,14 @@ def test_a_file_that_is_not_sqlite(run: Run, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.file_only
 def test_a_folder_instead_of_a_file(run: Run, tmp_path: Path) -> None:
     assert error_line(run("--db", str(tmp_path), "list")) == (
         f"Error: {tmp_path} is not a file; point --db at a journal file"
     )
 
 
+@pytest.mark.file_only
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
 def test_read_only_journal(journal: Run, db_path: Path) -> None:
     db_path.chmod(0o400)
@@ -72,6 +79,7 @@ def test_read_only_journal(journal: Run, db_path: Path) -> None:
     assert line == f"Error: cannot write to {db_path}: the file or its folder is read-only"
 
 
+@pytest.mark.file_only
 def test_read_only_journal_via_sqlite(
     journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,12 +92,13 @@ def test_read_only_journal_via_sqlite(
         return connection
 
     monkeypatch.setattr(db, "_connect", read_only)
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     line = error_line(journal("add", "x"))
     assert line == f"Error: cannot write to {db_path}: the file or its folder is read-only"
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
+@pytest.mark.file_only
 def test_locked_journal_gives_a_clear_error(
     journal: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +123,7 @@ def test_explain_messages() -> None:
     )
 
 
+@pytest.mark.file_only
 def test_create_in_an_unwritable_place(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -136,6 +146,7 @@ def test_init_sets_the_default_rhythm_and_replans(journal: Run) -> None:
     )
 
 
+@pytest.mark.file_only
 def test_backup_next_to_the_journal_by_default(journal: Run, db_path: Path) -> None:
     written = Path(ok(journal("backup")).stdout.strip())
     assert written.parent == db_path.parent

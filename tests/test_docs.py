@@ -67,5 +67,5 @@ def test_the_single_command_app_behaves_like_the_full_one() -> None:
     assert leading_options(["--", "due"]) == ({}, "due")
     assert runner.invoke(app_for(["--", "init"]), ["--", "init"]).exit_code == 0
     overview = app_for(["--help"])
-    assert overview is not app and len(overview.registered_commands) == 34
+    assert overview is not app and len(overview.registered_commands) == 35
     assert [info.name for info in app_for(["consent", "list"]).registered_groups] == ["consent"]

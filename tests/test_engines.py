@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import Result
 
-from tests.conftest import Run, error_line, ok
+from tests.conftest import Run, error_line, journal_snapshot, ok, what_init_reads
 
 if TYPE_CHECKING:
+    from tests.conftest import Template
     from tests.postgres_server import PostgresServer
 
 # Each step: the command line. Steps refer to entries by the numbers both engines give.
@@ -84,6 +85,28 @@ def test_the_same_scenario_gives_the_same_answers(
     # The scenario did what it says (not two engines failing alike).
     assert [code for code, _out, _err in on_file[:-4]] == [0] * (len(SCENARIO) - 4)
     assert all(code != 0 for code, _out, _err in on_file[-4:])
+
+
+def test_a_copy_of_the_tests_template_is_the_journal_init_makes(
+    run: Run, postgres_server: "PostgresServer", journal_template: "Template",
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The `journal` fixture copies a template on a server instead of running `init`."""
+    made, copied = (
+        postgres_server.create_database(),
+        postgres_server.create_database(template=journal_template.name),
+    )
+    try:
+        assert what_init_reads() == journal_template.environment
+        monkeypatch.setenv("KUNDENPFLEGE_DB", made)
+        ok(run("init"))
+        assert journal_snapshot(made) == journal_snapshot(copied)
+        assert journal_snapshot(copied)  # not two empty databases
+    finally:
+        from psycopg.conninfo import conninfo_to_dict
+
+        for url in (made, copied):
+            postgres_server.drop_database(str(conninfo_to_dict(url)["dbname"]))
 
 
 @pytest.fixture

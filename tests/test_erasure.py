@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kundenpflege.storage import db
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_bytes, journal_rows, journal_snapshot, ok
 
 
 @pytest.fixture
@@ -22,18 +22,14 @@ def people(journal: Run) -> Run:
     return journal
 
 
-def contacts(db_path: Path) -> list[tuple[str, str]]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return connection.execute(
-            "SELECT c.handle, ct.name FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
-            " ORDER BY 1, 2"
-        ).fetchall()
-    finally:
-        connection.close()
+def contacts() -> list[tuple[object, ...]]:
+    return journal_rows(
+        "SELECT c.handle, ct.name FROM contacts ct JOIN customers c ON c.id = ct.customer_id"
+        " ORDER BY 1, 2"
+    )
 
 
-def test_an_email_alone_is_one_person_at_every_customer(people: Run, db_path: Path) -> None:
+def test_an_email_alone_is_one_person_at_every_customer(people: Run) -> None:
     exported = json.loads(ok(people("gdpr", "export", "anja@example.org")).stdout)
     assert [document["subject"] for document in exported] == [
         {"kind": "contact", "customer": "acme"},
@@ -44,21 +40,19 @@ def test_an_email_alone_is_one_person_at_every_customer(people: Run, db_path: Pa
         "Erased acme/Anja Berg: 2 rows removed.",
         "Erased beta/Anja Berg: 1 row removed.",
     ]
-    assert contacts(db_path) == [("beta", "Jan Roth"), ("gamma", "Jan Roth")]
-    assert b"Anja privat" not in db_path.read_bytes()
+    assert contacts() == [("beta", "Jan Roth"), ("gamma", "Jan Roth")]
+    assert b"Anja privat" not in journal_bytes()
 
 
-def test_a_name_several_people_have_lists_them_and_erases_nobody(
-    people: Run, db_path: Path
-) -> None:
-    before = file_snapshot(db_path)
+def test_a_name_several_people_have_lists_them_and_erases_nobody(people: Run) -> None:
+    before = journal_snapshot()
     assert error_line(people("gdpr", "forget", "Jan Roth", "--yes")) == (
         "Error: 'Jan Roth' names several people: beta/Jan Roth, gamma/Jan Roth;"
         " say which with HANDLE/CONTACT"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     ok(people("gdpr", "forget", "jan@example.org", "--yes"))
-    assert contacts(db_path)[-1] == ("beta", "Jan Roth")
+    assert contacts()[-1] == ("beta", "Jan Roth")
 
 
 def test_restrict_by_email(people: Run) -> None:
@@ -66,6 +60,7 @@ def test_restrict_by_email(people: Run) -> None:
     assert result.stderr == "Restricted acme.\nRestricted beta.\n"
 
 
+@pytest.mark.file_only
 def test_a_reader_that_holds_the_journal_stops_the_erasure_before_it_starts(
     people: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -75,18 +70,19 @@ def test_a_reader_that_holds_the_journal_stops_the_erasure_before_it_starts(
     reader.execute("SELECT count(*) FROM customers").fetchone()  # holds a snapshot
     ok(people("log", "gamma", "--note", "newer than what the reader sees"))
     try:
-        before = file_snapshot(db_path)
+        before = journal_snapshot()
         assert error_line(people("gdpr", "forget", "acme", "--yes")) == (
             "Error: another program is reading the journal (a backup, Litestream, Datasette"
             " or a second kundenpflege); close it and try again; nothing was erased"
         )
-        assert file_snapshot(db_path) == before
+        assert journal_snapshot() == before
     finally:
         reader.execute("ROLLBACK")
         reader.close()
     ok(people("gdpr", "forget", "acme", "--yes"))
 
 
+@pytest.mark.file_only
 def test_a_reader_that_starts_meanwhile_is_said_and_fails_the_command(
     people: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,7 +111,8 @@ def test_a_reader_that_starts_meanwhile_is_said_and_fails_the_command(
     assert b"Anja privat" not in db_path.read_bytes()
 
 
-def test_the_copies_made_before_are_named(people: Run, db_path: Path) -> None:
+@pytest.mark.file_only
+def test_the_copies_made_before_are_named(people: Run) -> None:
     backup = Path(ok(people("backup")).stdout.strip())
     result = ok(people("gdpr", "forget", "acme", "--yes"))
     assert result.stderr.splitlines()[-1] == (

@@ -5,14 +5,13 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
 from kundenpflege.present.escape import one_line
 from kundenpflege.present.render import neutralise
-from tests.conftest import Run, ok, terminal
+from tests.conftest import ON_SERVER, Run, ok, terminal
 
 MARKUP = ["Smith [/b] Ltd", "Preis [netto] GmbH", "[link=https://evil.example]x[/link]"]
 CONTROLS = [
@@ -25,6 +24,9 @@ CONTROLS = [
     "del\x7fx",
 ]
 PAYLOADS = MARKUP + CONTROLS
+# What a journal keeps as typed. A server's text cannot hold NUL: a known bug there
+# (test_a_nul_typed_into_a_name_is_kept_as_typed), so the other payloads go on alone.
+KEPT = [payload for payload in PAYLOADS if not (ON_SERVER and "\x00" in payload)]
 RAW = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
@@ -34,6 +36,8 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's own colours on a terminal
 def hostile_journal(run: Run) -> None:
     """Every field a person types holds a payload."""
     for number, payload in enumerate(PAYLOADS):
+        if payload not in KEPT:
+            continue
         handle = f"k{number}"
         ok(run("add", handle, "--name", payload, "--company", payload, "--tag", f"t{number}"))
         ok(run("contact", "add", handle, f"P{number} {payload}", "--role", payload))
@@ -88,21 +92,35 @@ def test_the_calendar_and_messages_are_inert(journal: Run) -> None:
 def test_data_formats_keep_the_data_but_never_nul(journal: Run) -> None:
     hostile_journal(journal)
     rows = json.loads(ok(journal("list", "--format", "json")).stdout)
-    assert {row["name"] for row in rows} == set(PAYLOADS)
+    assert {row["name"] for row in rows} == set(KEPT)
     exported = ok(journal("list", "--format", "csv")).stdout
     assert "\x00" not in exported
     names = {row["name"] for row in csv.DictReader(io.StringIO(exported))}
-    assert "K\x1b]0;PWNED\x07\x1b[2J" in names and "nulbyte" in names
+    assert "K\x1b]0;PWNED\x07\x1b[2J" in names
+    assert "nulbyte" in names or ON_SERVER
+
+
+@pytest.mark.xfail(
+    ON_SERVER,
+    strict=True,
+    reason="known bug: PostgreSQL text cannot hold NUL, so a name a file keeps as typed is a"
+    " 'database problem' on a server (see the report of the PostgreSQL suite)",
+)
+def test_a_nul_typed_into_a_name_is_kept_as_typed(journal: Run) -> None:
+    ok(journal("add", "k", "--name", "nul\x00byte", "--company", "a\x00b"))
+    [row] = json.loads(ok(journal("list", "--format", "json")).stdout)
+    assert (row["name"], row["company"]) == ("nul\x00byte", "a\x00b")
+    assert "nulbyte" in ok(journal("list", "--format", "csv")).stdout
 
 
 @pytest.mark.parametrize(
     "command", [["list"], ["due"], ["show", "k0"], ["followup", "list"], ["fact", "list"]]
 )
 def test_a_terminal_gets_no_raw_control_and_no_markup(
-    journal: Run, db_path: Path, command: list[str]
+    journal: Run, journal_address: str, command: list[str]
 ) -> None:
     hostile_journal(journal)
-    screen = SGR.sub("", terminal(command, db_path))
+    screen = SGR.sub("", terminal(command, journal_address))
     assert "Traceback" not in screen and "MarkupError" not in screen
     assert not RAW.findall(screen.replace("\r\n", "\n")), RAW.findall(screen)
     if command == ["list"]:

@@ -13,7 +13,7 @@ import pytest
 from kundenpflege import clock
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.storage import changelog
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_bytes, journal_rows, journal_snapshot, ok
 from tests.test_migrations import journal_after
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,8 +100,8 @@ def test_facts_never_change_due_nor_count_as_contacts(firm: Run) -> None:
 
 
 @pytest.mark.parametrize("kind", ["note", "Notiz", "fact"])
-def test_log_kind_note_is_an_error_pointing_to_facts(firm: Run, db_path: Path, kind: str) -> None:
-    before = file_snapshot(db_path)
+def test_log_kind_note_is_an_error_pointing_to_facts(firm: Run, kind: str) -> None:
+    before = journal_snapshot()
     assert error_line(firm("log", "mueller-bau", "--kind", kind, "--note", "Spielt Golf")) == (
         "Error: a note is not a contact and resets no clock; keep what you know with"
         " 'kundenpflege fact add HANDLE TEXT'"
@@ -109,7 +109,7 @@ def test_log_kind_note_is_an_error_pointing_to_facts(firm: Run, db_path: Path, k
     assert error_line(firm("interaction", "edit", "1", "--kind", kind)).startswith(
         "Error: a note is not a contact"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     assert "note" not in ok(firm("log", "--help")).stdout.split("--kind")[1].split("--direction")[0]
 
 
@@ -145,12 +145,12 @@ def test_log_without_a_kind_takes_it_from_the_channel_else_contact(firm: Run) ->
     ],
 )  # fmt: skip
 def test_fact_errors_are_one_line_and_change_nothing(
-    firm: Run, db_path: Path, arguments: list[str], message: str, status: int
+    firm: Run, arguments: list[str], message: str, status: int
 ) -> None:
     ok(firm("fact", "add", "mueller-bau", "Spielt Golf"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(firm(*arguments), status).startswith(message)
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_restricted_customers_facts_are_in_show_only(firm: Run) -> None:
@@ -164,13 +164,9 @@ def test_restricted_customers_facts_are_in_show_only(firm: Run) -> None:
     assert error_line(firm("fact", "remove", "1")).startswith("Error: mueller-bau is restricted")
 
 
-def test_undo_takes_back_each_change_of_a_fact(firm: Run, db_path: Path) -> None:
+def test_undo_takes_back_each_change_of_a_fact(firm: Run) -> None:
     def facts() -> list[tuple[object, ...]]:
-        connection = sqlite3.connect(db_path)
-        try:
-            return connection.execute("SELECT * FROM facts ORDER BY id").fetchall()
-        finally:
-            connection.close()
+        return journal_rows("SELECT * FROM facts ORDER BY id")
 
     before = facts()
     ok(firm("fact", "add", "mueller-bau/Petra Müller", "Zwei Kinder"))
@@ -203,7 +199,7 @@ def test_undo_takes_back_each_change_of_a_fact(firm: Run, db_path: Path) -> None
     assert facts() == before
 
 
-def test_access_and_erasure_include_facts(firm: Run, db_path: Path) -> None:
+def test_access_and_erasure_include_facts(firm: Run) -> None:
     ok(firm("fact", "add", "mueller-bau/Petra Müller", "Zyklamenliebhaberin"))
     ok(firm("fact", "add", "mueller-bau", "Firmenjubiläum mit Blaskapelle"))
     [access] = [json.loads(ok(firm("gdpr", "export", "mueller-bau/Petra Müller")).stdout)]
@@ -213,11 +209,9 @@ def test_access_and_erasure_include_facts(firm: Run, db_path: Path) -> None:
     result = ok(firm("gdpr", "forget", "mueller-bau/Petra Müller", "--yes"))
     assert result.stderr.startswith("Erased mueller-bau/Petra Müller: 2 rows removed.")
     assert [fact["text"] for fact in listed(firm)] == ["Firmenjubiläum mit Blaskapelle"]
-    raw = db_path.read_bytes() + (Path(f"{db_path}-wal").read_bytes()
-                                  if Path(f"{db_path}-wal").exists() else b"")  # fmt: skip
-    assert b"Zyklamenliebhaberin" not in raw
+    assert b"Zyklamenliebhaberin" not in journal_bytes()
     ok(firm("gdpr", "forget", "mueller-bau", "--yes"))
-    assert b"Blaskapelle" not in db_path.read_bytes()
+    assert b"Blaskapelle" not in journal_bytes()
 
 
 def test_a_card_note_becomes_a_fact_once(journal: Run) -> None:
@@ -280,6 +274,7 @@ def _older_journal(path: Path) -> None:
     old.close()
 
 
+@pytest.mark.file_only
 def test_an_older_journal_keeps_its_notes_as_facts(tmp_path: Path, journal: Run) -> None:
     path = tmp_path / "old.db"
     _older_journal(path)
@@ -331,7 +326,9 @@ def test_an_older_journal_keeps_its_notes_as_facts(tmp_path: Path, journal: Run)
     assert again == kinds
 
 
-def test_an_older_export_brings_its_notes_as_facts(tmp_path: Path, journal: Run) -> None:
+def test_an_older_export_brings_its_notes_as_facts(
+    tmp_path: Path, journal: Run, other_journal_address: str
+) -> None:
     path = tmp_path / "old.db"
     _older_journal(path)
     old = sqlite3.connect(path)
@@ -371,11 +368,10 @@ def test_an_older_export_brings_its_notes_as_facts(tmp_path: Path, journal: Run)
     assert kinds == ["contact", "call"]
     again = tmp_path / "again.json"
     again.write_text(ok(journal("export", "json")).stdout, encoding="utf-8")
-    ok(journal("--db", str(tmp_path / "copy.db"), "init"))
-    ok(journal("--db", str(tmp_path / "copy.db"), "import", "json", str(again)))
-    assert listed(journal, "k") == listed(
-        lambda *a, **k: journal("--db", str(tmp_path / "copy.db"), *a, **k), "k"
-    )
+    copy = other_journal_address
+    ok(journal("--db", copy, "init"))
+    ok(journal("--db", copy, "import", "json", str(again)))
+    assert listed(journal, "k") == listed(lambda *a, **k: journal("--db", copy, *a, **k), "k")
 
 
 def test_the_monday_page_says_what_we_know_about_those_due(firm: Run) -> None:
@@ -391,6 +387,7 @@ def test_the_monday_page_says_what_we_know_about_those_due(firm: Run) -> None:
     assert "Nothing kept about those due this week." in ok(firm("report", "html")).stdout
 
 
+@pytest.mark.file_only
 def test_a_note_with_a_mood_or_an_amount_stays_a_contact(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     journal_after(path, 18)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from tests.conftest import Run, file_snapshot, ok
+from tests.conftest import Run, journal_snapshot, ok
 
 # Command-line arguments cannot contain NUL bytes; everything else is fair game.
 ARGUMENT = st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=60)
@@ -21,7 +21,7 @@ FUZZ = settings(
 )
 
 
-def assert_clean(result: Result, before: bytes, db_path: Path) -> None:
+def assert_clean(result: Result, before: object) -> None:
     """Success, or exactly one Error line with exit 1 or 2 and the journal untouched."""
     assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert "Traceback" not in result.stderr
@@ -30,7 +30,7 @@ def assert_clean(result: Result, before: bytes, db_path: Path) -> None:
     assert result.exit_code in (1, 2), (result.exit_code, result.stderr)
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 @pytest.fixture
@@ -43,12 +43,10 @@ def fuzz_journal(journal: Run) -> Run:
 @pytest.mark.slow
 @FUZZ
 @given(handle=ARGUMENT, name=ARGUMENT, value=ARGUMENT, since=ARGUMENT)
-def test_add(
-    fuzz_journal: Run, db_path: Path, handle: str, name: str, value: str, since: str
-) -> None:
-    before = file_snapshot(db_path)
+def test_add(fuzz_journal: Run, handle: str, name: str, value: str, since: str) -> None:
+    before = journal_snapshot()
     result = fuzz_journal("add", handle, "--name", name, "--value", value, "--since", since)
-    assert_clean(result, before, db_path)
+    assert_clean(result, before)
 
 
 @pytest.mark.slow
@@ -64,7 +62,6 @@ def test_add(
 )
 def test_log(
     fuzz_journal: Run,
-    db_path: Path,
     handle: str,
     at: str,
     mood: str,
@@ -73,7 +70,7 @@ def test_log(
     followup: str,
     contact: str,
 ) -> None:
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     result = fuzz_journal(
         "log",
         handle,
@@ -90,7 +87,7 @@ def test_log(
         "--contact",
         contact,
     )
-    assert_clean(result, before, db_path)
+    assert_clean(result, before)
 
 
 @pytest.mark.slow
@@ -105,7 +102,6 @@ def test_log(
 )
 def test_prefer(
     fuzz_journal: Run,
-    db_path: Path,
     every: str,
     days: str,
     maximum: str,
@@ -113,7 +109,7 @@ def test_prefer(
     person: str,
     time: str,
 ) -> None:
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     result = fuzz_journal(
         "prefer",
         "k",
@@ -130,14 +126,14 @@ def test_prefer(
         "--time",
         time,
     )
-    assert_clean(result, before, db_path)
+    assert_clean(result, before)
 
 
 @pytest.mark.slow
 @FUZZ
 @given(as_of=ARGUMENT, mood=ARGUMENT, limit=ARGUMENT)
-def test_reports(fuzz_journal: Run, db_path: Path, as_of: str, mood: str, limit: str) -> None:
-    before = file_snapshot(db_path)
+def test_reports(fuzz_journal: Run, as_of: str, mood: str, limit: str) -> None:
+    before = journal_snapshot()
     for arguments in (
         ("due", "--as-of", as_of, "--limit", limit),
         ("impressions", "--as-of", as_of, "--mood", mood),
@@ -145,8 +141,8 @@ def test_reports(fuzz_journal: Run, db_path: Path, as_of: str, mood: str, limit:
         ("pulse", "--as-of", as_of),
     ):
         result = fuzz_journal(*arguments)
-        assert_clean(result, before, db_path)
-        assert file_snapshot(db_path) == before
+        assert_clean(result, before)
+        assert journal_snapshot() == before
 
 
 CSV_TEXT = st.lists(
@@ -163,11 +159,11 @@ CSV_TEXT = st.lists(
     .map(lambda head: head)
     .flatmap(lambda head: st.binary(max_size=300).map(lambda tail: head + tail))
 )
-def test_import_csv(fuzz_journal: Run, db_path: Path, tmp_path: Path, content: bytes) -> None:
+def test_import_csv(fuzz_journal: Run, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "fuzz.csv"
     path.write_bytes(content)
-    before = file_snapshot(db_path)
-    assert_clean(fuzz_journal("import", "csv", str(path)), before, db_path)
+    before = journal_snapshot()
+    assert_clean(fuzz_journal("import", "csv", str(path)), before)
 
 
 VCARD = st.builds(
@@ -183,8 +179,8 @@ VCARD = st.builds(
 @pytest.mark.slow
 @FUZZ
 @given(content=VCARD | st.binary(max_size=500))
-def test_import_vcard(fuzz_journal: Run, db_path: Path, tmp_path: Path, content: bytes) -> None:
+def test_import_vcard(fuzz_journal: Run, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "fuzz.vcf"
     path.write_bytes(content)
-    before = file_snapshot(db_path)
-    assert_clean(fuzz_journal("import", "vcard", str(path)), before, db_path)
+    before = journal_snapshot()
+    assert_clean(fuzz_journal("import", "vcard", str(path)), before)

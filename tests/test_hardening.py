@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_snapshot, ok
 
 
 @pytest.fixture
@@ -45,16 +45,18 @@ def tampered(saved: Path, *statements: str) -> Path:
          "table interactions refers to a row that is not there"),
     ],
 )  # fmt: skip
+@pytest.mark.file_only
 def test_a_backup_that_would_break_the_journal_is_refused(
-    journal: Run, db_path: Path, saved: Path, statements: list[str], problem: str
+    journal: Run, saved: Path, statements: list[str], problem: str
 ) -> None:
     tampered(saved, *statements)
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     line = error_line(journal("restore", str(saved), "--yes"))
     assert problem in line, line
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
+@pytest.mark.file_only
 def test_a_backup_with_changes_in_its_wal_or_the_journal_itself_is_refused(
     journal: Run, db_path: Path, saved: Path
 ) -> None:
@@ -65,6 +67,7 @@ def test_a_backup_with_changes_in_its_wal_or_the_journal_itself_is_refused(
     )
 
 
+@pytest.mark.file_only
 def test_a_damaged_journal_behind_a_symlink_stays_in_its_folder(
     journal: Run, saved: Path, tmp_path: Path
 ) -> None:
@@ -83,43 +86,43 @@ def test_a_damaged_journal_behind_a_symlink_stays_in_its_folder(
 
 
 def test_restricted_customers_are_not_changed_by_imports_nor_suggested(
-    journal: Run, db_path: Path, tmp_path: Path
+    journal: Run, tmp_path: Path
 ) -> None:
     ok(journal("add", "secret-co", "--name", "Geheim"))
     ok(journal("gdpr", "restrict", "secret-co"))
     sheet = tmp_path / "in.csv"
     sheet.write_text("handle,name,tags\nsecret-co,Geheim,neu\n", encoding="utf-8")
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert "secret-co is restricted" in error_line(journal("import", "csv", str(sheet)))
     assert "secret-co is restricted" in error_line(journal("contact", "list", "secret-co"))
     assert error_line(journal("show", "secret")) == (
         "Error: customer 'secret' not found; see 'kundenpflege list'"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_an_ambiguous_customer_name_erases_nobody(journal: Run, db_path: Path) -> None:
+def test_an_ambiguous_customer_name_erases_nobody(journal: Run) -> None:
     for handle in ("delta", "epsilon"):
         ok(journal("add", handle, "--name", "Firma Doppelt"))
     ok(journal("add", "gamma"))
     ok(journal("contact", "add", "gamma", "Firma Doppelt"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("gdpr", "forget", "Firma Doppelt", "--yes")) == (
         "Error: 'Firma Doppelt' matches several customers: delta, epsilon"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_notes_are_bounded(journal: Run, db_path: Path) -> None:
+def test_notes_are_bounded(journal: Run) -> None:
     ok(journal("add", "a"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("log", "a", "--note", "-", input="x" * (2 << 20))) == (
         "Error: the note is longer than 1 MiB; nothing was logged"
     )
     assert error_line(journal("log", "a", "--note", "a\x00b")) == (
         "Error: the note contains a NUL character; nothing was logged"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_utf16_files_meet_the_same_caps(journal: Run, tmp_path: Path) -> None:
@@ -149,7 +152,7 @@ def test_utf16_files_meet_the_same_caps(journal: Run, tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_import_json_refuses_what_later_commands_would_trip_on(
-    journal: Run, tmp_path: Path, change: object, problem: str
+    journal: Run, tmp_path: Path, other_journal_address: str, change: object, problem: str
 ) -> None:
     ok(journal("add", "k"))
     ok(journal("person", "add", "anna"))
@@ -159,9 +162,9 @@ def test_import_json_refuses_what_later_commands_would_trip_on(
     change(data)  # type: ignore[operator]
     source = tmp_path / "in.json"
     source.write_text(json.dumps(data), encoding="utf-8")
-    target = tmp_path / "new.db"
-    ok(journal("--db", str(target), "init"))
-    assert problem in error_line(journal("--db", str(target), "import", "json", str(source)))
+    target = other_journal_address
+    ok(journal("--db", target, "init"))
+    assert problem in error_line(journal("--db", target, "import", "json", str(source)))
 
 
 def test_an_integer_of_thousands_of_digits(journal: Run, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kundenpflege.reports.monday import mood_trend
-from tests.conftest import PINNED_NOW, TODAY, Run, error_line, ok, program
+from tests.conftest import PINNED_NOW, TODAY, Run, error_line, ok, program, reading
 
 PAYLOADS = (
     "<script>window.pwned = 1</script>",
@@ -86,12 +86,9 @@ def test_errors_are_one_line(hostile: Run, tmp_path: Path) -> None:
     assert error_line(hostile("report", "html", "--lang", "fr"), 2)
 
 
-def test_mood_trend_is_the_weekly_average(hostile: Run, db_path: Path) -> None:
-    import sqlite3
-
-    connection = sqlite3.connect(db_path)
-    weeks = mood_trend(connection, TODAY)
-    connection.close()
+def test_mood_trend_is_the_weekly_average(hostile: Run) -> None:
+    with reading() as connection:
+        weeks = mood_trend(connection, TODAY)
     assert len(weeks) == 12 and weeks[-1].week == date(2026, 11, 23)
     by_week = {week.week: (week.average, week.moods) for week in weeks}
     assert by_week[date(2026, 11, 2)] == (-2.0, 3)
@@ -213,6 +210,7 @@ def test_readme_shows_the_demo_page(browser: Any, tmp_path: Path) -> None:
     assert shown[16:24] == picture[16:24]  # the same width and height
 
 
+@pytest.mark.file_only
 def test_the_page_never_replaces_the_journal_or_a_special_file(
     hostile: Run, db_path: Path, tmp_path: Path
 ) -> None:
@@ -233,9 +231,9 @@ def test_the_page_never_replaces_the_journal_or_a_special_file(
     assert ok(hostile("report", "html", "--out", "-")).stdout.startswith("<!DOCTYPE html>")
 
 
-def test_the_page_is_utf8_whatever_the_output_speaks(hostile: Run, db_path: Path) -> None:
+def test_the_page_is_utf8_whatever_the_output_speaks(hostile: Run, journal_address: str) -> None:
     ok(hostile("add", "weingut-hoefler", "--name", "Weingut Höfler"))
-    environment = {**os.environ, "KUNDENPFLEGE_DB": str(db_path), "KUNDENPFLEGE_NOW": PINNED_NOW,
+    environment = {**os.environ, "KUNDENPFLEGE_DB": journal_address, "KUNDENPFLEGE_NOW": PINNED_NOW,
                    "PYTHONIOENCODING": "latin-1"}  # fmt: skip
     page = subprocess.run([sys.executable, "-m", "kundenpflege", "report", "html"],
                           env=environment, capture_output=True, check=True).stdout  # fmt: skip

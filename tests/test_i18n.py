@@ -19,7 +19,7 @@ from typer.testing import CliRunner, Result
 
 from kundenpflege import i18n
 from kundenpflege.cli.commands import app_for, full_app
-from tests.conftest import PINNED_NOW, Run, file_snapshot, ok
+from tests.conftest import ON_SERVER, PINNED_NOW, Run, journal_snapshot, ok
 
 app = full_app()
 
@@ -240,10 +240,10 @@ def test_list_show_and_reports_in_german(shop: Run) -> None:
     assert fairness[0][:3] == ["Stufe", "Kunden", "Kontakte/Kunde/Jahr"]
 
 
-def test_remind_for_german_cron(shop: Run, db_path: Path) -> None:
+def test_remind_for_german_cron(shop: Run, journal_address: str) -> None:
     """cron with LANG=de_DE.UTF-8 gets the German digest, as a real process."""
     environment = {"PATH": "/usr/bin:/bin", "LANG": "de_DE.UTF-8", "TZ": "Europe/Berlin",
-                   "KUNDENPFLEGE_DB": str(db_path), "KUNDENPFLEGE_NOW": PINNED_NOW}  # fmt: skip
+                   "KUNDENPFLEGE_DB": journal_address, "KUNDENPFLEGE_NOW": PINNED_NOW}  # fmt: skip
     result = subprocess.run([sys.executable, "-m", "kundenpflege", "remind"], env=environment,
                             capture_output=True, text=True, check=True)  # fmt: skip
     assert result.stdout.splitlines()[:3] == [
@@ -299,13 +299,13 @@ def test_messages_of_writing_commands_in_german(journal: Run) -> None:
     ],
 )  # fmt: skip
 def test_errors_read_as_german(
-    journal: Run, db_path: Path, arguments: list[str], message: str, status: int
+    journal: Run, arguments: list[str], message: str, status: int
 ) -> None:
     ok(journal("add", "kunde"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     result = journal("--lang", "de", *arguments)
     assert (result.exit_code, result.stdout, result.stderr) == (status, "", message + "\n")
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_every_help_page_is_german(catalog_tool: ModuleType) -> None:
@@ -353,7 +353,12 @@ def test_empty_reports_and_doctor_speak_german(shop: Run) -> None:
         "Gefährdete Beziehungen: keine.\n"
     )
     verdict = shop("--lang", "de", "doctor").stdout.splitlines()
-    assert verdict[0] == "ok       Integrität: ok" and verdict[-1].startswith("Ergebnis: ")
+    if ON_SERVER:  # on a server doctor checks the connection first (docs/team.md)
+        assert verdict[0].startswith("ok       Verbindung: PostgreSQL ")
+        assert verdict[0].endswith(" als postgres")
+    else:
+        assert verdict[0] == "ok       Integrität: ok"
+    assert verdict[-1].startswith("Ergebnis: ")
     ok(shop("consent", "grant", "mueller-bau", "--purpose", "newsletter", "--evidence", "Web"))
     ledger = rows(ok(shop("--lang", "de", "consent", "list")))
     assert ledger[0] == ["Kunde", "Kontakt", "Zweck", "Vorgang", "Wann", "Nachweis"]

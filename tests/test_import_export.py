@@ -12,8 +12,19 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from kundenpflege import paths
 from kundenpflege.domain import journal as unit_of_work
-from tests.conftest import Run, error_line, file_snapshot, ok
+from kundenpflege.storage import catalogue
+from tests.conftest import (
+    ON_SERVER,
+    Run,
+    error_line,
+    journal_bytes,
+    journal_rows,
+    journal_snapshot,
+    ok,
+    reading,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,35 +70,34 @@ def test_import_libreoffice_english(journal: Run) -> None:
     assert profile["contacts"][0]["email"] == "thomas@autohaus-hoffmann.example"
 
 
-def test_reimport_updates_and_never_duplicates(journal: Run, db_path: Path) -> None:
+def test_reimport_updates_and_never_duplicates(journal: Run) -> None:
     path = FIXTURES / "libreoffice.csv"
     ok(journal("import", "csv", str(path)))
     again = ok(journal("import", "csv", str(path)))
     assert again.stderr == f"Imported {path}: nothing to change.\n"
-    connection = sqlite3.connect(db_path)
-    counts = connection.execute(
+    [counts] = journal_rows(
         "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM contacts),"
         " (SELECT count(*) FROM preferences)"
-    ).fetchone()
+    )
     assert counts == (3, 3, 3)
 
 
-def test_dry_run_writes_nothing(journal: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_dry_run_writes_nothing(journal: Run) -> None:
+    before = journal_snapshot()
     result = ok(journal("import", "csv", str(FIXTURES / "libreoffice.csv"), "--dry-run"))
     assert result.stderr.endswith(": 3 added, 0 updated, 0 unchanged, 0 skipped.\n")
     assert result.stderr.splitlines()[-1].startswith("Would import ")
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_invalid_rows_abort_everything(journal: Run, db_path: Path) -> None:
+def test_invalid_rows_abort_everything(journal: Run) -> None:
     path = FIXTURES / "invalid-rows.csv"
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("import", "csv", str(path))) == (
         f"Error: {path} line 3: 'keine-mail' does not look like an e-mail address;"
         " nothing was imported (--skip-invalid leaves bad rows out)"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_skip_invalid_reports_what_it_left_out(journal: Run) -> None:
@@ -155,15 +165,13 @@ def test_an_address_book_s_name_beside_its_firm_is_the_person_there(
         (b'name\n"never closed\n', "{path} line 2: unexpected end of data"),
     ],
 )
-def test_bad_csv_files(
-    journal: Run, tmp_path: Path, db_path: Path, content: bytes, message: str | None
-) -> None:
+def test_bad_csv_files(journal: Run, tmp_path: Path, content: bytes, message: str | None) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     result = journal("import", "csv", str(path))
     assert error_line(result) == "Error: " + message.format(path=path)
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_missing_file(journal: Run, tmp_path: Path) -> None:
@@ -204,24 +212,23 @@ def test_import_vcards(
         assert (contact["name"], contact["role"]) == (person, role)
 
 
-def test_vcard_details(journal: Run, db_path: Path) -> None:
+def test_vcard_details(journal: Run) -> None:
     ok(journal("import", "vcard", str(FIXTURES / "apple-3.0.vcf")))
     ok(journal("import", "vcard", str(FIXTURES / "nextcloud-4.0.vcf")))
-    connection = sqlite3.connect(db_path)
     # A card's NOTE is a fact of its person (issue 16).
     listed = json.loads(ok(journal("fact", "list", "-f", "json")).stdout)
     facts = {row["contact"]: row for row in listed}
     assert facts["Jürgen Weiß"]["text"].endswith("und trotzdem als eine Zeile gelesen werden muss.")
     assert facts["Petra Müller"]["source"] == str(FIXTURES / "apple-3.0.vcf")
-    phones = dict(connection.execute("SELECT name, phone FROM contacts"))
+    phones = dict(journal_rows("SELECT name, phone FROM contacts"))
     assert phones["Sabine Krause"] == "+49-221-98765"
     assert phones["Petra Müller"] == "+49 30 1234567"
     again = ok(journal("import", "vcard", str(FIXTURES / "apple-3.0.vcf")))
     assert again.stderr.endswith(": nothing to change.\n")
 
 
-def test_bad_vcards(journal: Run, tmp_path: Path, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_bad_vcards(journal: Run, tmp_path: Path) -> None:
+    before = journal_snapshot()
     truncated = FIXTURES / "truncated.vcf"
     assert error_line(journal("import", "vcard", str(truncated))) == (
         f"Error: {truncated} line 1: this vCard never ends (END:VCARD missing)"
@@ -235,7 +242,7 @@ def test_bad_vcards(journal: Run, tmp_path: Path, db_path: Path) -> None:
         f"Error: {text} line 1: not a readable vCard"
         " (At line 1: Failed to parse line: just some notes)"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 PAYLOADS = [
@@ -379,38 +386,27 @@ def test_gdpr_access_export(journal: Run) -> None:
     assert len(person["interactions"]) == 1
 
 
-def raw_bytes(db_path: Path) -> bytes:
-    data = db_path.read_bytes()
-    for suffix in ("-wal", "-shm"):
-        extra = Path(f"{db_path}{suffix}")
-        if extra.exists():
-            data += extra.read_bytes()
-    return data
-
-
-def test_forget_leaves_no_trace_in_the_file(journal: Run, db_path: Path) -> None:
+def test_forget_leaves_no_trace_in_the_file(journal: Run) -> None:
     scripted_journal(journal)
-    assert "Müller Bau".encode() in raw_bytes(db_path)
+    assert "Müller Bau".encode() in journal_bytes()
     assert error_line(journal("gdpr", "forget", "mueller-bau")) == (
         "Error: erasure cannot be undone; add --yes to confirm"
     )
     result = ok(journal("gdpr", "forget", "mueller-bau", "--yes", "--by", "anna"))
     assert result.stderr.startswith("Erased mueller-bau: ")
-    data = raw_bytes(db_path)
+    data = journal_bytes()
     for secret in ("Müller Bau", "Petra Müller", "petra@example.org", "Lieferung zu spät"):
         assert secret.encode() not in data, secret
-    connection = sqlite3.connect(db_path)
-    assert connection.execute("SELECT kind, by_whom FROM erasures").fetchall() == [
-        ("customer", "anna")
-    ]
-    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert journal_rows("SELECT kind, by_whom FROM erasures") == [("customer", "anna")]
+    if not ON_SERVER:  # a file's own check of its pages; a server keeps its pages itself
+        assert journal_rows("PRAGMA integrity_check") == [("ok",)]
     assert list(customers(journal)) == ["klein"]
 
 
-def test_forget_one_person(journal: Run, db_path: Path) -> None:
+def test_forget_one_person(journal: Run) -> None:
     scripted_journal(journal)
     ok(journal("gdpr", "forget", "mueller-bau/Petra Müller", "--yes"))
-    data = raw_bytes(db_path)
+    data = journal_bytes()
     assert b"petra@example.org" not in data
     assert "Lieferung zu spät".encode() not in data
     assert "mueller-bau" in customers(journal)
@@ -428,7 +424,9 @@ def test_restrict_hides_from_reports_and_exports(journal: Run) -> None:
     assert "mueller-bau" in customers(journal)
 
 
-def test_restriction_means_out_of_everything(journal: Run, db_path: Path, tmp_path: Path) -> None:
+def test_restriction_means_out_of_everything(
+    journal: Run, tmp_path: Path, other_journal_address: str
+) -> None:
     """Issue 12 §7: out of every list and count, and no processing but saying stop."""
     scripted_journal(journal)
     ok(journal("followup", "add", "mueller-bau", "Angebot", "--due", "+3d"))
@@ -443,7 +441,7 @@ def test_restriction_means_out_of_everything(journal: Run, db_path: Path, tmp_pa
         "Error: mueller-bau is restricted (GDPR): its data is only kept; lift it first with"
         " 'kundenpflege gdpr restrict mueller-bau --lift'"
     )
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     profile = json.loads(ok(journal("show", "mueller-bau", "-f", "json")).stdout)[0]
     [open_followup] = [row for row in profile["open_followups"] if row["what"] == "Angebot"]
     for arguments in (
@@ -454,21 +452,19 @@ def test_restriction_means_out_of_everything(journal: Run, db_path: Path, tmp_pa
         ["prefer", "mueller-bau", "--do-not-contact", "--every", "weekly"],
     ):
         assert error_line(journal(*arguments)) == refused, arguments
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     # A person must always be able to say stop.
     ok(journal("consent", "withdraw", "mueller-bau/Petra Müller", "--purpose", "newsletter"))
     ok(journal("prefer", "mueller-bau", "--do-not-contact"))
     # export json is a complete copy: the customer comes along, still restricted.
     exported = tmp_path / "journal.json"
     exported.write_text(ok(journal("export", "json")).stdout, encoding="utf-8")
-    copy = tmp_path / "copy.db"
-    ok(journal("--db", str(copy), "init"))
-    ok(journal("--db", str(copy), "import", "json", str(exported)))
-    assert "mueller-bau" not in ok(journal("--db", str(copy), "list")).stdout
-    assert "Müller Bau GmbH" in ok(journal("--db", str(copy), "show", "mueller-bau")).stdout
-    connection = sqlite3.connect(db_path)
-    entries = connection.execute("SELECT restricted_at, lifted_at FROM restrictions").fetchall()
-    connection.close()
+    copy = other_journal_address
+    ok(journal("--db", copy, "init"))
+    ok(journal("--db", copy, "import", "json", str(exported)))
+    assert "mueller-bau" not in ok(journal("--db", copy, "list")).stdout
+    assert "Müller Bau GmbH" in ok(journal("--db", copy, "show", "mueller-bau")).stdout
+    entries = journal_rows("SELECT restricted_at, lifted_at FROM restrictions")
     assert entries == [("2026-11-25T08:00:00+00:00", None)]
 
 
@@ -486,7 +482,8 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_backup_while_another_process_writes(journal: Run, db_path: Path, tmp_path: Path) -> None:
+@pytest.mark.file_only
+def test_backup_while_another_process_writes(journal: Run, tmp_path: Path) -> None:
     ok(journal("add", "k"))
     writer = subprocess.Popen([sys.executable, "-c", WRITER, "60"])
     copies = []
@@ -507,7 +504,8 @@ def test_backup_while_another_process_writes(journal: Run, db_path: Path, tmp_pa
     )
 
 
-def test_restore_checks_and_keeps_the_old_file(journal: Run, db_path: Path, tmp_path: Path) -> None:
+@pytest.mark.file_only
+def test_restore_checks_and_keeps_the_old_file(journal: Run, tmp_path: Path) -> None:
     ok(journal("add", "old"))
     saved = tmp_path / "saved.db"
     ok(journal("backup", str(saved)))
@@ -519,16 +517,17 @@ def test_restore_checks_and_keeps_the_old_file(journal: Run, db_path: Path, tmp_
     assert sqlite3.connect(kept).execute("SELECT count(*) FROM customers").fetchone()[0] == 2
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("restore", str(broken), "--yes")).startswith(
         f"Error: {broken} is not a kundenpflege journal ("
     )
     assert error_line(journal("restore", str(tmp_path / "none.db"), "--yes")) == (
         f"Error: {tmp_path / 'none.db'} does not exist"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
+@pytest.mark.file_only
 def test_doctor(journal: Run, db_path: Path) -> None:
     result = ok(journal("doctor"))
     lines = result.stdout.splitlines()
@@ -541,10 +540,10 @@ def test_doctor(journal: Run, db_path: Path) -> None:
     assert result.stdout.splitlines()[-1] == "verdict: problems found"
 
 
-def test_restricted_customers_cannot_be_changed(journal: Run, db_path: Path) -> None:
+def test_restricted_customers_cannot_be_changed(journal: Run) -> None:
     scripted_journal(journal)
     ok(journal("gdpr", "restrict", "mueller-bau"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     message = (
         "Error: mueller-bau is restricted (GDPR): its data is only kept; lift it first with"
         " 'kundenpflege gdpr restrict mueller-bau --lift'"
@@ -558,16 +557,18 @@ def test_restricted_customers_cannot_be_changed(journal: Run, db_path: Path) -> 
         ("followup", "add", "mueller-bau", "x", "--due", "today"),
     ):
         assert error_line(journal(*arguments)) == message
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 @pytest.mark.parametrize("name", ["libreoffice.csv", "excel-cp1252.csv"])
-def test_bulk_import_stores_what_a_refresh_would(journal: Run, db_path: Path, name: str) -> None:
+def test_bulk_import_stores_what_a_refresh_would(
+    journal: Run, journal_address: str, name: str
+) -> None:
     from kundenpflege import clock
     from kundenpflege.domain import schedule
 
     ok(journal("import", "csv", str(FIXTURES / name)))
-    connection = unit_of_work.open_journal(db_path, clock.now())
+    connection = unit_of_work.open_journal(paths.journal_location(journal_address), clock.now())
     ids = [customer_id for (customer_id,) in connection.execute("SELECT id FROM customers")]
     imported = schedule.stored(connection, ids)
     refreshed = schedule.computed(connection, ids)
@@ -576,14 +577,16 @@ def test_bulk_import_stores_what_a_refresh_would(journal: Run, db_path: Path, na
     assert all(row[schedule.DERIVED.index("next_due")] for row in imported)
 
 
-def test_long_exports_show_progress_only_on_a_terminal(journal: Run, db_path: Path) -> None:
+def test_long_exports_show_progress_only_on_a_terminal(
+    journal: Run, journal_address: str, tmp_path: Path
+) -> None:
     from tests.conftest import terminal
 
     rows = "\n".join(f"k-{number:03d},Firma {number}" for number in range(300))
-    source = db_path.parent / "many.csv"
+    source = tmp_path / "many.csv"
     source.write_text(f"handle,name\n{rows}\n", encoding="utf-8")
     ok(journal("import", "csv", str(source)))
-    screen = terminal(["export", "csv", "customers"], db_path)
+    screen = terminal(["export", "csv", "customers"], journal_address)
     assert "Exporting customers" in screen
     piped = ok(journal("export", "csv", "customers"))
     assert piped.stderr == ""
@@ -591,7 +594,7 @@ def test_long_exports_show_progress_only_on_a_terminal(journal: Run, db_path: Pa
 
 
 def test_a_bulk_import_builds_indexes_once_and_a_failed_one_keeps_them(
-    journal: Run, db_path: Path, tmp_path: Path
+    journal: Run, tmp_path: Path
 ) -> None:
     """From 1,000 new customers on, some indexes are dropped and built again at the end,
     inside the import's transaction."""
@@ -602,19 +605,21 @@ def test_a_bulk_import_builds_indexes_once_and_a_failed_one_keeps_them(
     ]
     failing = tmp_path / "failing.csv"
     failing.write_text("\n".join([*rows, "Letzte,l@example.org,manchmal"]) + "\n")
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert journal("import", "csv", str(failing)).exit_code == 1
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     bulk = tmp_path / "bulk.csv"
     bulk.write_text("\n".join(rows) + "\n")
     ok(journal("import", "csv", str(bulk)))
-    connection = sqlite3.connect(db_path)
-    indexes = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    assert set(BULK_INDEXES) <= indexes
-    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # Spread over their first month (working days up to Christmas Eve), read by the index.
-    due_rows = connection.execute(
-        "SELECT count(*) FROM customers INDEXED BY customers_next_due"
-        " WHERE restricted = 0 AND next_due BETWEEN '2026-11-25' AND '2026-12-24'"
-    ).fetchone()[0]
+    with reading() as connection:
+        indexes = {name for name, _sql in catalogue.index_definitions(connection, BULK_INDEXES)}
+        assert set(BULK_INDEXES) <= indexes
+        if not ON_SERVER:  # a file's own check of its pages, and its index hint
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Spread over their first month (working days up to Christmas Eve), read by the index.
+        hint = "" if ON_SERVER else " INDEXED BY customers_next_due"
+        due_rows = connection.execute(
+            f"SELECT count(*) FROM customers{hint}"
+            " WHERE restricted = 0 AND next_due BETWEEN '2026-11-25' AND '2026-12-24'"
+        ).fetchone()[0]
     assert due_rows == BULK_ROWS + 200

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, error_line, file_snapshot, ok
+from tests.conftest import Run, error_line, journal_snapshot, ok
 
 
 @pytest.fixture
@@ -19,9 +19,14 @@ def export(journal: Run, tmp_path: Path) -> dict[str, object]:
     return data
 
 
-def load(run: Run, tmp_path: Path, data: object) -> tuple[Path, Path, str]:
-    target = tmp_path / "new.db"
-    ok(run("--db", str(target), "init"))
+@pytest.fixture
+def target(other_journal_address: str) -> str:
+    """A second journal of the same engine to import into."""
+    return other_journal_address
+
+
+def load(run: Run, tmp_path: Path, target: str, data: object) -> tuple[str, Path, str]:
+    ok(run("--db", target, "init"))
     source = tmp_path / "in.json"
     source.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
     return target, source, str(source)
@@ -55,56 +60,57 @@ def tampered(data: dict[str, object], table: str, column: str, value: object) ->
     ],
 )  # fmt: skip
 def test_a_bad_value_is_named_by_its_path_and_nothing_is_imported(
-    journal: Run, tmp_path: Path, export: dict[str, object], table: str, column: str,
+    journal: Run, tmp_path: Path, target: str, export: dict[str, object], table: str, column: str,
     value: object, problem: str,
 ) -> None:  # fmt: skip
-    target, source, name = load(journal, tmp_path, tampered(export, table, column, value))
-    before = file_snapshot(target)
-    result = journal("--db", str(target), "import", "json", name)
+    _target, source, name = load(journal, tmp_path, target, tampered(export, table, column, value))
+    before = journal_snapshot(target)
+    result = journal("--db", target, "import", "json", name)
     assert error_line(result) == f"Error: {name}: tables.{table}[0].{column}: {problem}"
-    assert file_snapshot(target) == before
+    assert journal_snapshot(target) == before
 
 
 def test_derived_columns_are_recomputed_not_read(
-    journal: Run, tmp_path: Path, export: dict[str, object]
+    journal: Run, tmp_path: Path, target: str, export: dict[str, object]
 ) -> None:
     data = tampered(export, "customers", "next_due", "not-a-date")
-    target, _source, name = load(journal, tmp_path, data)
-    ok(journal("--db", str(target), "import", "json", name))
-    [row] = json.loads(ok(journal("--db", str(target), "list", "-f", "json")).stdout)
+    _target, _source, name = load(journal, tmp_path, target, data)
+    ok(journal("--db", target, "import", "json", name))
+    [row] = json.loads(ok(journal("--db", target, "list", "-f", "json")).stdout)
     assert row["next_due"] == "2027-02-25"
     for report in (["due"], ["health"], ["remind"], ["export", "ical"], ["value"]):
-        ok(journal("--db", str(target), *report))
+        ok(journal("--db", target, *report))
 
 
-def test_deep_nesting_is_one_error_line(journal: Run, tmp_path: Path) -> None:
-    target, _source, name = load(journal, tmp_path, "[" * 100_000)
-    assert error_line(journal("--db", str(target), "import", "json", name)) == (
+def test_deep_nesting_is_one_error_line(journal: Run, tmp_path: Path, target: str) -> None:
+    _target, _source, name = load(journal, tmp_path, target, "[" * 100_000)
+    assert error_line(journal("--db", target, "import", "json", name)) == (
         f"Error: {name}: nested too deeply to be a journal export"
     )
 
 
 def test_a_row_that_refers_to_nothing_is_refused(
-    journal: Run, tmp_path: Path, export: dict[str, object]
+    journal: Run, tmp_path: Path, target: str, export: dict[str, object]
 ) -> None:
     data = tampered(export, "interactions", "customer_id", 99)
-    target, _source, name = load(journal, tmp_path, data)
-    assert error_line(journal("--db", str(target), "import", "json", name)) == (
+    _target, _source, name = load(journal, tmp_path, target, data)
+    assert error_line(journal("--db", target, "import", "json", name)) == (
         f"Error: {name}: tables.interactions[0]: refers to a row that is not there;"
         " nothing was imported"
     )
 
 
-def test_corrections_come_back_from_an_export(export: dict[str, object], journal: Run,
-                                              tmp_path: Path) -> None:  # fmt: skip
+def test_corrections_come_back_from_an_export(
+    export: dict[str, object], journal: Run, tmp_path: Path, target: str
+) -> None:
     """A cancelled promise (m010) and a colleague who left (m011) load back as they were."""
     ok(journal("followup", "cancel", "1"))
     ok(journal("person", "add", "ben"))
     ok(journal("prefer", "k", "--person", "anna"))
     ok(journal("person", "remove", "anna", "--reassign", "ben"))
     data = json.loads(ok(journal("export", "json")).stdout)
-    target, _source, name = load(journal, tmp_path, data)
-    ok(journal("--db", str(target), "import", "json", name))
-    again = json.loads(ok(journal("--db", str(target), "export", "json")).stdout)
+    _target, _source, name = load(journal, tmp_path, target, data)
+    ok(journal("--db", target, "import", "json", name))
+    again = json.loads(ok(journal("--db", target, "export", "json")).stdout)
     assert again["tables"] == data["tables"]
     assert [row["status"] for row in again["tables"]["followups"]] == ["cancelled"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kundenpflege.domain import first_contacts
-from tests.conftest import TODAY, Run, error_line, file_snapshot, ok
+from tests.conftest import TODAY, Run, error_line, journal_snapshot, ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KEPT = "{who}: {field} {old} kept (file says {new}; --overwrite to replace)"
@@ -101,11 +101,9 @@ def test_overwrite_replaces_and_undo_brings_back_what_was_typed(typed: Run, tmp_
     assert list(next_due(typed)) == ["kanzlei-berg"]
 
 
-def test_a_dry_run_lists_each_row_and_writes_nothing(
-    typed: Run, tmp_path: Path, db_path: Path
-) -> None:
+def test_a_dry_run_lists_each_row_and_writes_nothing(typed: Run, tmp_path: Path) -> None:
     path = sheet(tmp_path, SHEET)
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     result = ok(typed("import", "csv", str(path), "--dry-run"))
     assert result.stdout.splitlines() == [
         'line 2: mueller-bau: new customer "Müller Bau GmbH", first due Wed 2026-11-25',
@@ -125,14 +123,14 @@ def test_a_dry_run_lists_each_row_and_writes_nothing(
     assert result.stderr.splitlines()[-1] == (
         f"Would import {path}: 1 added, 2 updated, 0 unchanged, 0 skipped."
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     overwriting = ok(typed("import", "csv", str(path), "--dry-run", "--overwrite")).stdout
     assert overwriting.splitlines()[2:4] == [
         '  company: "Berg & Partner Rechtsanwälte PartG mbB" → "Kanzlei Berg & Partner"',
         '  annual value: (empty) → "12,000"',
     ]
     assert '  rhythm: "weekly" → "monthly"' in overwriting.splitlines()
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_an_unchanged_reimport_says_nothing_to_change(typed: Run, tmp_path: Path) -> None:
@@ -295,29 +293,32 @@ def test_customers_not_to_be_planned_are_not_spread(journal: Run, tmp_path: Path
     assert listed == 'line 2: d: new customer "D"\n'
 
 
-def test_the_plan_survives_a_journal_export(journal: Run, tmp_path: Path) -> None:
+def test_the_plan_survives_a_journal_export(
+    journal: Run, tmp_path: Path, other_journal_address: str
+) -> None:
     rows = "".join(f"e-{number},Kunde {number},weekly\n" for number in range(5))
     ok(journal("import", "csv", str(sheet(tmp_path, "handle,name,every\n" + rows))))
     exported = tmp_path / "journal.json"
     exported.write_text(ok(journal("export", "json")).stdout, encoding="utf-8")
-    copy = tmp_path / "copy.db"
-    ok(journal("--db", str(copy), "init"))
-    ok(journal("--db", str(copy), "import", "json", str(exported)))
+    copy = other_journal_address
+    ok(journal("--db", copy, "init"))
+    ok(journal("--db", copy, "import", "json", str(exported)))
     original = next_due(journal)
-    rows_there = json.loads(ok(journal("--db", str(copy), "list", "-f", "json")).stdout)
+    rows_there = json.loads(ok(journal("--db", copy, "list", "-f", "json")).stdout)
     assert {row["handle"]: row["next_due"] for row in rows_there} == original
     assert len(set(original.values())) == 5
 
 
-def test_the_stored_plan_is_what_a_recomputation_gives(journal: Run, db_path: Path,
-                                                       tmp_path: Path) -> None:  # fmt: skip
-    from kundenpflege import clock
+def test_the_stored_plan_is_what_a_recomputation_gives(
+    journal: Run, journal_address: str, tmp_path: Path
+) -> None:
+    from kundenpflege import clock, paths
     from kundenpflege.domain import journal as unit_of_work
     from kundenpflege.domain import schedule
 
     rows = "".join(f"s-{number},Kunde {number},monthly,mo\n" for number in range(30))
     ok(journal("import", "csv", str(sheet(tmp_path, "handle,name,every,days\n" + rows))))
-    connection = unit_of_work.open_journal(db_path, clock.now())
+    connection = unit_of_work.open_journal(paths.journal_location(journal_address), clock.now())
     ids = [number for (number,) in connection.execute("SELECT id FROM customers")]
     assert schedule.stored(connection, ids) == schedule.computed(connection, ids)
     mondays = {day for (day,) in connection.execute("SELECT DISTINCT first_due FROM customers")}

@@ -1,13 +1,12 @@
 """The insight reports on a scripted journal whose right answers are known (2026-11-25)."""
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 
 from kundenpflege.domain import signals
-from tests.conftest import Run, error_line, ok, terminal
+from kundenpflege.storage.connection import IntegrityError
+from tests.conftest import Run, error_line, ok, reading, terminal
 
 
 def data(run: Run, *arguments: str) -> list[dict[str, object]]:
@@ -233,7 +232,7 @@ def test_pulse(scripted: Run) -> None:
     assert tier_c["overdue follow-ups"] == 0
 
 
-def test_consent_ledger(scripted: Run, db_path: Path) -> None:
+def test_consent_ledger(scripted: Run) -> None:
     ok(scripted("prefer", "happy", "--channel", "newsletter"))
     ok(scripted("contact", "add", "happy", "Petra Müller", "--email", "petra@example.org"))
     warnings = {row["handle"]: row["warnings"] for row in data(scripted, "due", "--days", "30")}
@@ -275,11 +274,10 @@ def test_consent_ledger(scripted: Run, db_path: Path) -> None:
     assert error_line(scripted("consent", "grant", "happy/Hans", "--purpose", "newsletter")) == (
         "Error: no contact 'Hans' at this customer; known contacts: Petra Müller"
     )
-    connection = sqlite3.connect(db_path)
-    for statement in ("UPDATE consent SET action = 'confirm'", "DELETE FROM consent"):
-        with pytest.raises(sqlite3.IntegrityError, match="the consent ledger is append-only"):
-            connection.execute(statement)
-    connection.close()
+    with reading() as connection:
+        for statement in ("UPDATE consent SET action = 'confirm'", "DELETE FROM consent"):
+            with pytest.raises(IntegrityError, match="the consent ledger is append-only"):
+                connection.execute(statement)
 
 
 def test_prospects_need_consent_for_cold_email(journal: Run) -> None:
@@ -353,9 +351,9 @@ def test_pulse_counts_reactive_only_customers_as_reactive_lists_them(scripted: R
     ],
 )  # fmt: skip
 def test_windows_are_dates_in_the_title(
-    scripted: Run, db_path: Path, arguments: list[str], title: str
+    scripted: Run, journal_address: str, arguments: list[str], title: str
 ) -> None:
-    screen = terminal(arguments, db_path, NO_COLOR="1")
+    screen = terminal(arguments, journal_address, NO_COLOR="1")
     assert screen.splitlines()[0].strip() == title
 
 

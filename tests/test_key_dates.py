@@ -12,7 +12,7 @@ import pytest
 
 from kundenpflege.domain import key_dates, occasions
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import TODAY, Run, error_line, file_snapshot, ok
+from tests.conftest import TODAY, Run, error_line, journal_snapshot, ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -208,17 +208,15 @@ def test_date_list_formats_and_removal(firm: Run) -> None:
          "Error: '14.03.2200' lies outside the years the journal keeps (1900-2199)", 1),
     ],
 )  # fmt: skip
-def test_date_add_errors(
-    firm: Run, db_path: Path, arguments: list[str], message: str, status: int
-) -> None:
-    before = file_snapshot(db_path)
+def test_date_add_errors(firm: Run, arguments: list[str], message: str, status: int) -> None:
+    before = journal_snapshot()
     assert error_line(firm("date", "add", "mueller-bau", *arguments), status).startswith(message)
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_one_birthday_a_person_and_other_errors(firm: Run, db_path: Path) -> None:
+def test_one_birthday_a_person_and_other_errors(firm: Run) -> None:
     ok(firm("date", "add", "mueller-bau/Petra Müller", "--birthday", "14.03.1975"))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(firm("date", "add", "mueller-bau/Petra Müller", "--birthday", "15.03.")) == (
         "Error: a birthday is kept already (#1); remove it first with 'kundenpflege date remove 1'"
     )
@@ -231,7 +229,7 @@ def test_one_birthday_a_person_and_other_errors(firm: Run, db_path: Path) -> Non
     assert error_line(firm("date", "add", "mueller-bau/Nobody", "--birthday", "1.1.")).startswith(
         "Error: no contact 'Nobody' at this customer"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     ok(firm("date", "add", "mueller-bau", "--birthday", "1.1."))  # the firm's own: allowed
 
 
@@ -356,15 +354,15 @@ def test_a_changed_birthday_in_the_file_is_a_conflict_unless_overwritten(
     assert (lena["on"], lena["years"]) == ("1980-11-30", 46)
 
 
-def test_a_bad_bday_names_its_card(journal: Run, tmp_path: Path, db_path: Path) -> None:
+def test_a_bad_bday_names_its_card(journal: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.vcf"
     bad.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Eva\nBDAY:irgendwann\nEND:VCARD\n")
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("import", "vcard", str(bad))) == (
         f"Error: {bad} card 1: BDAY: cannot read the day 'irgendwann'; a vCard writes 19750314,"
         " 1975-03-14 or --0314; nothing was imported (--skip-invalid leaves bad rows out)"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
     # vCard 4.0 allows dates we cannot keep (a year, a month): the card comes without it.
     bad.write_text("BEGIN:VCARD\nVERSION:4.0\nFN:Eva\nBDAY:1975\nEND:VCARD\n"
                    "BEGIN:VCARD\nVERSION:4.0\nFN:Udo\nBDAY:--0314\nEND:VCARD\n")  # fmt: skip
@@ -394,20 +392,22 @@ def test_a_geburtstag_column_is_read(journal: Run, tmp_path: Path) -> None:
     ]
 
 
-def test_key_dates_and_facts_go_through_export_json_and_back(firm: Run, tmp_path: Path) -> None:
+def test_key_dates_and_facts_go_through_export_json_and_back(
+    firm: Run, tmp_path: Path, other_journal_address: str
+) -> None:
     ok(firm("date", "add", "mueller-bau/Petra Müller", "--birthday", "29.02.1976"))
     ok(firm("date", "add", "mueller-bau", "--on", "01.03.2027", "--what", "Vertrag"))
     ok(firm("fact", "add", "mueller-bau/Hans Weber", "Sammelt Briefmarken", "--source", "Messe"))
     exported = tmp_path / "journal.json"
     exported.write_text(ok(firm("export", "json")).stdout, encoding="utf-8")
-    copy = tmp_path / "copy.db"
-    ok(firm("--db", str(copy), "init"))
-    ok(firm("--db", str(copy), "import", "json", str(exported)))
+    copy = other_journal_address
+    ok(firm("--db", copy, "init"))
+    ok(firm("--db", copy, "import", "json", str(exported)))
     for listing in (["date", "list"], ["fact", "list"]):
         assert (
-            ok(firm("--db", str(copy), *listing, "-f", "json")).stdout
+            ok(firm("--db", copy, *listing, "-f", "json")).stdout
             == ok(firm(*listing, "-f", "json")).stdout
         )
     assert due(firm, "--days", "120") == due(
-        lambda *arguments: firm("--db", str(copy), *arguments), "--days", "120"
+        lambda *arguments: firm("--db", copy, *arguments), "--days", "120"
     )

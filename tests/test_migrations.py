@@ -16,12 +16,14 @@ from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain import preferences, schedule
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import db, migrations, schema
+from kundenpflege.storage.connection import Connection
 from kundenpflege.storage.migrations import foundation
 from tests.conftest import Run, ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.mark.file_only
 def test_blank_database_gets_every_step_recorded(db_path: Path) -> None:
     connection, created = unit_of_work.create_journal(db_path, clock.now())
     connection.close()
@@ -61,6 +63,7 @@ def test_blank_database_gets_every_step_recorded(db_path: Path) -> None:
     assert {"customers_next_due", "customers_value"} <= indexes
 
 
+@pytest.mark.file_only
 def test_the_value_ranking_reads_only_its_index(connection: sqlite3.Connection) -> None:
     """m005: the ranking of `value` is answered from the covering index."""
     from kundenpflege.reports.filters import selection
@@ -78,6 +81,7 @@ def test_the_value_ranking_reads_only_its_index(connection: sqlite3.Connection) 
     assert "COVERING INDEX customers_value" in plan, plan
 
 
+@pytest.mark.file_only
 def test_migrating_twice_changes_nothing(db_path: Path) -> None:
     connection, _ = unit_of_work.create_journal(db_path, clock.now())
     assert db.migrate(connection, clock.now(), unit_of_work.recompute) == []
@@ -95,6 +99,7 @@ def journal_after(path: Path, steps: int) -> None:
     old.close()
 
 
+@pytest.mark.file_only
 @pytest.mark.parametrize("already", range(len(migrations.MIGRATIONS)))
 def test_upgrading_from_any_earlier_schema_matches_a_fresh_one(
     tmp_path: Path, already: int
@@ -117,6 +122,7 @@ def test_shipped_steps_never_change() -> None:
     assert list(locked) == [name for name, _ in migrations.MIGRATIONS]
 
 
+@pytest.mark.file_only
 def test_the_fingerprint_sees_what_matters(connection: sqlite3.Connection) -> None:
     before = schema.fingerprint(connection)
     for change in (
@@ -133,6 +139,7 @@ def test_the_fingerprint_sees_what_matters(connection: sqlite3.Connection) -> No
 RELEASE_JOURNAL = FIXTURES / "journal-m005.kundenpflege"
 
 
+@pytest.mark.file_only
 def test_a_journal_of_the_last_release_upgrades_and_works(tmp_path: Path, journal: Run) -> None:
     """Made by the release before the unit of work (m001-m005): every later version
     upgrades this very file and uses it."""
@@ -168,6 +175,7 @@ def test_a_journal_of_the_last_release_upgrades_and_works(tmp_path: Path, journa
     assert [entry["action"] for entry in consent] == ["grant", "confirm"]
 
 
+@pytest.mark.file_only
 def test_other_sqlite_files_are_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE notes (text TEXT)").connection.commit()
@@ -181,7 +189,7 @@ def test_migration_names_are_unique_and_ordered() -> None:
     assert names == sorted(names)
 
 
-def recount(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+def recount(connection: Connection) -> list[tuple[object, ...]]:
     """daily_stats as it should be, counted from scratch."""
     columns = ", ".join(f"sum({column})" for column in foundation._FACT_COLUMNS)
     rows = connection.execute(
@@ -191,14 +199,14 @@ def recount(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
     return [tuple(row) for row in rows]
 
 
-def stored(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+def stored(connection: Connection) -> list[tuple[object, ...]]:
     rows = connection.execute(
         "SELECT * FROM daily_stats WHERE contacts != 0 ORDER BY day, tier, band"
     )
     return [tuple(row) for row in rows]
 
 
-def test_daily_stats_follow_every_change(connection: sqlite3.Connection) -> None:
+def test_daily_stats_follow_every_change(connection: Connection) -> None:
     from datetime import date, datetime, time
 
     from kundenpflege.domain import customers, interactions
@@ -248,6 +256,7 @@ def test_daily_stats_follow_every_change(connection: sqlite3.Connection) -> None
     }
 
 
+@pytest.mark.file_only
 def test_upgrade_fills_the_derived_columns(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     journal_after(path, 1)
@@ -280,6 +289,7 @@ def test_upgrade_fills_the_derived_columns(tmp_path: Path) -> None:
     upgraded.close()
 
 
+@pytest.mark.file_only
 def test_issue_14_steps_on_the_release_journal(tmp_path: Path) -> None:
     """m015 knows Germany's holidays; m016 adds contact wishes without touching the
     customers'; m017 puts each pause that stood into the statement history."""

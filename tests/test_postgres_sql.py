@@ -1,11 +1,14 @@
 """Our SQLite-worded statements as PostgreSQL reads them (storage/postgres/sql.py).
 
 No server needed: these are the rewrites themselves; the tests on a real server show
-that the rewritten statements do what they did on SQLite.
+that the rewritten statements do what they did on SQLite (the last test here too, when
+the suite runs on PostgreSQL).
 """
 
 import pytest
 
+from kundenpflege.storage import db
+from kundenpflege.storage.connection import Connection, IntegrityError
 from kundenpflege.storage.postgres.sql import translate
 
 
@@ -36,6 +39,10 @@ from kundenpflege.storage.postgres.sql import translate
             "INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         ),
         ("CREATE INDEX temp.as_of_x ON customers (id)", "CREATE INDEX as_of_x ON customers (id)"),
+        # SQLite's empty list (no names to look for): false, and NOT IN true.
+        ("WHERE name IN ()", "WHERE name = ANY ('{}')"),
+        ("WHERE a NOT IN ( ) AND b IN (?)", "WHERE a <> ALL ('{}') AND b IN ($1)"),
+        ("SELECT min(x), 'IN ()' FROM t", "SELECT min(x), 'IN ()' FROM t"),
     ],
 )
 def test_statements_are_reworded(sqlite: str, postgres: str | None) -> None:
@@ -60,3 +67,32 @@ def test_inserts_name_their_table_for_lastrowid() -> None:
     assert translate("INSERT OR IGNORE INTO Tags VALUES (?)").inserts == "tags"
     assert translate("INSERT INTO changes (x) VALUES (?) RETURNING id").inserts is None
     assert translate("UPDATE customers SET x = ?").inserts is None
+
+
+def test_what_sqlite_allows_means_the_same_on_the_journals_engine(connection: Connection) -> None:
+    """On both engines (`make test-postgres`): SQLite's empty lists, an executemany of
+    no rows, and a refused INSERT that is undone alone while its transaction goes on
+    (`add` of a handle taken goes on to name it)."""
+
+    def count(where: str) -> int:
+        return int(connection.execute(f"SELECT count(*) FROM migrations{where}").fetchone()[0])
+
+    every = count("")
+    assert every > 0  # so that NOT IN () can show it keeps them all
+    assert (count(" WHERE name IN ()"), count(" WHERE name NOT IN ()")) == (0, every)
+    assert connection.executemany("DELETE FROM settings WHERE key = ?", []).rowcount == 0
+    with db.transaction(connection):
+        connection.execute("INSERT INTO settings (key, value) VALUES ('t-a', '1')")
+        with pytest.raises(IntegrityError):
+            connection.execute("INSERT INTO settings (key, value) VALUES ('t-a', '2')")
+        with pytest.raises(IntegrityError):
+            connection.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?)", [("t-b", "3"), ("t-a", "4")]
+            )
+        connection.execute("INSERT INTO settings (key, value) VALUES ('t-c', '5')")
+    # (t-b: SQLite keeps the rows of a refused executemany before the one refused, a
+    # server none of them; nothing reads them but to roll back or to name the refusal.)
+    kept = connection.execute(
+        "SELECT key, value FROM settings WHERE key IN ('t-a', 't-c') ORDER BY key"
+    )
+    assert [tuple(row) for row in kept] == [("t-a", "1"), ("t-c", "5")]

@@ -113,7 +113,9 @@ def test_below_80_columns_each_entry_is_a_block(demo_journal: Path) -> None:
     assert lines[2].startswith("  #: ") and lines[3].startswith("  Why: follow-up: ")
 
 
-def test_show_aligns_its_timeline_and_names_a_company_once(journal: Run, db_path: Path) -> None:
+def test_show_aligns_its_timeline_and_names_a_company_once(
+    journal: Run, journal_address: str
+) -> None:
     ok(journal("add", "hotel-seeblick", "--name", "Hotel Seeblick", "--company", "Hotel Seeblick"))
     ok(journal("log", "hotel-seeblick", "--at", "2026-11-20 10:00", "--kind", "call",
                "--mood", "1", "--note", "gut"))  # fmt: skip
@@ -124,7 +126,7 @@ def test_show_aligns_its_timeline_and_names_a_company_once(journal: Run, db_path
     timeline = shown.split("Timeline (latest 2):\n")[1].splitlines()
     assert timeline[0].index("Bestellung") == timeline[1].index("gut")  # aligned
     assert "€53,947" in timeline[0]  # whole euros in text
-    screen = ANSI.sub("", terminal(["show", "hotel-seeblick"], db_path, COLUMNS="40"))
+    screen = ANSI.sub("", terminal(["show", "hotel-seeblick"], journal_address, COLUMNS="40"))
     assert "hotel-seeblick" in screen and "2026-11-21" in screen
     assert max(len(line) for line in screen.replace("\r", "").splitlines()) <= 40
 
@@ -147,11 +149,13 @@ def test_a_full_disk_is_one_error_line(demo_journal: Path) -> None:
         assert result.stderr == "Error: cannot write the output: No space left on device\n"
 
 
-def test_one_long_word_does_not_push_the_other_columns_out(journal: Run, db_path: Path) -> None:
+def test_one_long_word_does_not_push_the_other_columns_out(
+    journal: Run, journal_address: str
+) -> None:
     ok(journal("add", "cafe-koch", "--name", "Café Koch"))
     url = "https://example.org/angebote/2026/kunde/cafe-koch/version-3-final.pdf"
     ok(journal("followup", "add", "cafe-koch", f"Angebot {url} schicken", "--due", "2026-11-26"))
-    screen = ANSI.sub("", terminal(["followup", "list"], db_path, COLUMNS="80"))
+    screen = ANSI.sub("", terminal(["followup", "list"], journal_address, COLUMNS="80"))
     header = next(line for line in screen.splitlines() if "Customer" in line)
     assert "Due" in header and "What" in header
     assert "https://example.org/ang…" in screen and "Not shown" not in screen

@@ -17,6 +17,9 @@ import pytest
 from kundenpflege.storage import db
 from tests.conftest import Run, ok, program
 
+# Litestream replicates the journal FILE (its WAL).
+pytestmark = pytest.mark.file_only
+
 REPLICA_NOTICE = (
     "Litestream replicates this journal: its replica keeps the erased words until its"
     " retention ends, and while it runs the journal's WAL keeps them until its next"

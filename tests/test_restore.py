@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PINNED_NOW, Run, error_line, file_snapshot, ok
+from tests.conftest import PINNED_NOW, Run, error_line, journal_snapshot, ok
+
+# backup and restore copy the journal FILE; on a server: pg_dump, pg_restore.
+pytestmark = pytest.mark.file_only
 
 
 def handles(path: Path) -> list[str]:
@@ -91,19 +94,19 @@ def test_restore_goes_through_a_symlink(journal: Run, db_path: Path, tmp_path: P
     ],
 )  # fmt: skip
 def test_a_backup_with_anything_our_migrations_never_made_is_refused(
-    journal: Run, db_path: Path, tmp_path: Path, tamper: str, named: str
+    journal: Run, tmp_path: Path, tamper: str, named: str
 ) -> None:
     saved = backup_of(journal, tmp_path, "a", "aaa")
     connection = sqlite3.connect(saved)
     connection.execute(tamper)
     connection.commit()
     connection.close()
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(journal("restore", str(saved), "--yes")) == (
         f"Error: {saved} is not a kundenpflege journal (it holds what our migrations never"
         f" made: {named})"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
 def test_a_file_with_only_a_migrations_view_or_table_is_refused(

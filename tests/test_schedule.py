@@ -212,6 +212,7 @@ def test_due_is_sorted_by_how_overdue_and_limited(connection: sqlite3.Connection
     assert total == 3
 
 
+@pytest.mark.file_only  # SQLite's own query plan (EXPLAIN QUERY PLAN)
 def test_the_due_report_reads_indexes_not_whole_tables(connection: sqlite3.Connection) -> None:
     customer_id = add(connection)
     contact_on(connection, customer_id, date(2026, 8, 1), kind="call", followup_on=TODAY)

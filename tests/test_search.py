@@ -11,7 +11,7 @@ import pytest
 from kundenpflege.domain.search_index import fold
 from kundenpflege.reports.search import Term, snippet, terms
 from kundenpflege.storage import fulltext
-from tests.conftest import Run, error_line, ok, terminal
+from tests.conftest import Run, error_line, journal_bytes, ok, terminal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -120,14 +120,14 @@ def test_the_better_match_ranks_first(known: Run) -> None:
     assert found(known, "preis")[0] == ("preis-agentur", "customer")
 
 
-def test_output_marks_the_match(known: Run, db_path: Path) -> None:
+def test_output_marks_the_match(known: Run, journal_address: str) -> None:
     [hit] = json.loads(ok(known("search", "straße", "-f", "json")).stdout)
     assert hit["snippet"] == "Angebot: neue Preisliste für die »Strasse«"
     assert hit["text"] == "Angebot: neue Preisliste für die Strasse"
     assert hit["day"] == "2026-11-02" and hit["name"] == "Weingut Höfler"
     plain = ok(known("search", "straße")).stdout
     assert "»Strasse«" in plain and "hoefler" in plain
-    screen = terminal(["search", "straße"], db_path)
+    screen = terminal(["search", "straße"], journal_address)
     assert "\x1b[1mStrasse\x1b[0m" in screen and "»" not in screen
     header = ok(known("search", "straße", "-f", "csv")).stdout.splitlines()[0]
     assert header == "handle,name,kind,ref,day,snippet,text,score"
@@ -166,18 +166,18 @@ def test_restricted_customers_never_appear(known: Run) -> None:
     assert "hoefler" in {handle for handle, _kind in found(known, "Preis")}
 
 
-def test_forget_leaves_no_word_in_the_file(known: Run, db_path: Path) -> None:
+def test_forget_leaves_no_word_in_the_file(known: Run) -> None:
     ok(known("log", "hoefler", "--note", "Zwetschgenröster Quaxelbrunn"))
     ok(known("gdpr", "forget", "hoefler", "--yes"))
     assert found(known, "Quaxelbrunn") == []
-    raw = db_path.read_bytes() + (Path(f"{db_path}-wal").read_bytes()
-                                  if Path(f"{db_path}-wal").exists() else b"")  # fmt: skip
+    raw = journal_bytes()
     for word in ("Quaxelbrunn", "quaxelbrunn", "Zwetschgenröster", "zwetschgenroster",
                  "Höfler", "hofler", "Hauptstraße", "hauptstrasse"):  # fmt: skip
         assert word.encode() not in raw, word
     assert b"muller" in raw  # the customer kept is still found
 
 
+@pytest.mark.file_only
 def test_an_older_journal_gets_its_index_on_opening(run: Run, tmp_path: Path) -> None:
     old = tmp_path / "old.kundenpflege"
     shutil.copy(FIXTURES / "journal-m005.kundenpflege", old)
@@ -210,8 +210,8 @@ def test_what_is_left_out_is_said(known: Run, monkeypatch: pytest.MonkeyPatch) -
     assert len(everything.stdout.splitlines()) == 1 + 4
 
 
-def test_a_match_in_a_cut_word_ends_with_it(journal: Run, db_path: Path) -> None:
+def test_a_match_in_a_cut_word_ends_with_it(journal: Run, journal_address: str) -> None:
     ok(journal("add", "evil", "--name", "Smith <script>alert(1)</script>xx =1+2"))
-    screen = terminal(["search", "script"], db_path, COLUMNS="80")
+    screen = terminal(["search", "script"], journal_address, COLUMNS="80")
     # The long word is cut with "…"; the bold of the match in it stops there too.
     assert "</\x1b[1msc…\x1b[0m =1+2" in screen

@@ -12,7 +12,19 @@ from kundenpflege import clock
 from kundenpflege.domain import interactions, undo
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.storage import changelog
-from tests.conftest import Run, error_line, file_snapshot, journal_content, ok, terminal
+from kundenpflege.storage.connection import Connection
+from tests.conftest import (
+    ON_SERVER,
+    Run,
+    error_line,
+    journal_bytes,
+    journal_content,
+    journal_rows,
+    journal_snapshot,
+    ok,
+    reading,
+    terminal,
+)
 
 
 @pytest.fixture
@@ -33,8 +45,8 @@ def health(run: Run) -> list[str]:
     return [row["handle"] for row in json.loads(ok(run("health", "-f", "json")).stdout)]
 
 
-def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run, db_path: Path) -> None:
-    before = journal_content(db_path)
+def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run) -> None:
+    before = journal_content()
     ok(lotus("log", "yoga-lotus", "--direction", "rein", "--kind", "call", "--mood", "1",
              "--note", "x"))  # fmt: skip
     assert health(lotus) == []
@@ -46,7 +58,7 @@ def test_a_mistaken_log_is_undone_and_the_risk_comes_back(lotus: Run, db_path: P
         "Undone: 'log' of 2026-11-25 09:00.",
     ]
     assert health(lotus) == ["yoga-lotus"]
-    assert journal_content(db_path) == before
+    assert journal_content() == before
 
 
 def test_undo_again_reaches_the_change_before(lotus: Run) -> None:
@@ -91,22 +103,20 @@ def test_a_wish_recorded_by_mistake_is_removed(lotus: Run) -> None:
         ["init", "--default-every", "monthly"],
     ],
 )
-def test_each_kind_of_change_is_undone_completely(
-    lotus: Run, db_path: Path, change: list[str]
-) -> None:
-    before = journal_content(db_path)
+def test_each_kind_of_change_is_undone_completely(lotus: Run, change: list[str]) -> None:
+    before = journal_content()
     ok(lotus(*change))
-    assert journal_content(db_path) != before
+    assert journal_content() != before
     ok(lotus("undo", "--yes"))
-    assert journal_content(db_path) == before
+    assert journal_content() == before
 
 
-def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path) -> None:
+def test_follow_up_and_contact_corrections_are_undone(lotus: Run) -> None:
     ok(lotus("followup", "add", "yoga-lotus", "Angebot", "--due", "+3d"))
     ok(lotus("contact", "add", "yoga-lotus", "Petra"))
     ok(lotus("log", "yoga-lotus", "--contact", "Petra", "--kind", "call"))
     ok(lotus("person", "add", "ben"))
-    before = journal_content(db_path)
+    before = journal_content()
     for change in (
         ["followup", "done", "1"],
         ["followup", "snooze", "1", "--until", "+9d"],
@@ -118,7 +128,7 @@ def test_follow_up_and_contact_corrections_are_undone(lotus: Run, db_path: Path)
     ):
         ok(lotus(*change))
         ok(lotus("undo", "--yes"))
-        assert journal_content(db_path) == before, change
+        assert journal_content() == before, change
 
 
 def test_an_import_is_undone_as_a_whole(lotus: Run, tmp_path: Path) -> None:
@@ -153,16 +163,15 @@ def test_an_import_is_undone_as_a_whole(lotus: Run, tmp_path: Path) -> None:
          " and nothing before it can be undone"),
     ],
 )  # fmt: skip
-def test_undo_stops_where_it_must(
-    lotus: Run, db_path: Path, change: list[str], message: str
-) -> None:
+def test_undo_stops_where_it_must(lotus: Run, change: list[str], message: str) -> None:
     ok(lotus(*change))
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(lotus("undo", "--yes")) == message
     assert error_line(lotus("undo", "--yes")) == message  # and never reaches behind it
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
+@pytest.mark.file_only
 def test_undo_stops_at_a_restore(lotus: Run, tmp_path: Path) -> None:
     ok(lotus("backup", str(tmp_path / "copy.db")))
     ok(lotus("log", "yoga-lotus", "--kind", "call"))
@@ -179,20 +188,20 @@ def test_nothing_to_undo(journal: Run) -> None:
     )
 
 
-def test_a_script_without_yes_is_refused_and_nothing_changes(lotus: Run, db_path: Path) -> None:
-    before = file_snapshot(db_path)
+def test_a_script_without_yes_is_refused_and_nothing_changes(lotus: Run) -> None:
+    before = journal_snapshot()
     assert error_line(lotus("undo")) == (
         "Error: undoing 'log' needs --yes when no one is at a terminal to confirm"
     )
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_a_person_at_a_terminal_sees_it_and_decides(lotus: Run, db_path: Path) -> None:
-    declined = terminal(["undo"], db_path, typed="n\n")
+def test_a_person_at_a_terminal_sees_it_and_decides(lotus: Run, journal_address: str) -> None:
+    declined = terminal(["undo"], journal_address, typed="n\n")
     assert "remove interaction #1 of yoga-lotus (2026-11-01, complaint)" in declined
     assert "Undo this? [y/N]" in declined and "Error: nothing was undone" in declined
     assert len(entries(lotus)) == 1
-    agreed = terminal(["undo"], db_path, typed="y\n")
+    agreed = terminal(["undo"], journal_address, typed="y\n")
     assert "Undone: 'log' of 2026-11-25 09:00." in agreed
     assert entries(lotus) == []
 
@@ -210,37 +219,25 @@ def test_in_german(lotus: Run) -> None:
     )
 
 
-def test_an_erasure_leaves_nothing_of_the_person_in_the_change_log(
-    lotus: Run, db_path: Path
-) -> None:
+def test_an_erasure_leaves_nothing_of_the_person_in_the_change_log(lotus: Run) -> None:
     ok(lotus("log", "yoga-lotus", "--kind", "call", "--note", "Zitronenfalter privat"))
     ok(lotus("interaction", "edit", "2", "--note", "Schwalbenschwanz"))
     ok(lotus("interaction", "delete", "2", "--yes"))
     ok(lotus("edit", "yoga-lotus", "--name", "Lotus Pfauenauge"))
-    raw = _raw(db_path)
+    raw = journal_bytes()
     for word in (b"Zitronenfalter", b"Schwalbenschwanz", b"Yoga Lotus"):
         assert word in raw  # the change log holds them, so the test can fail
     ok(lotus("gdpr", "forget", "yoga-lotus", "--yes"))
-    raw = _raw(db_path)
+    raw = journal_bytes()
     for word in (b"Zitronenfalter", b"Schwalbenschwanz", b"Yoga Lotus", b"Pfauenauge",
                  "Ärger".encode()):  # fmt: skip
         assert word not in raw
-    connection = sqlite3.connect(db_path)
-    assert connection.execute("SELECT command, stop FROM changes").fetchall() == [
-        ("gdpr forget", "erasure")
-    ]
-    assert connection.execute("SELECT count(*) FROM change_steps").fetchone() == (0,)
-    connection.close()
-
-
-def _raw(db_path: Path) -> bytes:
-    """Every byte of the journal: the file and its WAL, shadow pages and free pages."""
-    wal = Path(f"{db_path}-wal")
-    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert journal_rows("SELECT command, stop FROM changes") == [("gdpr forget", "erasure")]
+    assert journal_rows("SELECT count(*) FROM change_steps") == [(0,)]
 
 
 def test_the_log_keeps_the_last_changes_only(
-    connection: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(changelog, "KEEP", 3)
     connection.execute("INSERT INTO customers (handle, name, customer_since, created_at)"
@@ -257,15 +254,20 @@ def test_the_log_keeps_the_last_changes_only(
     assert connection.execute("SELECT count(*) FROM interactions").fetchone()[0] == 2
 
 
-def test_a_change_made_outside_since_then_stops_undo(lotus: Run, db_path: Path) -> None:
-    outside = sqlite3.connect(db_path)
-    outside.execute("DELETE FROM interactions WHERE id = 1")
-    outside.commit()
-    outside.close()
+def test_a_change_made_outside_since_then_stops_undo(lotus: Run) -> None:
+    journal_rows("DELETE FROM interactions WHERE id = 1")  # as another program would
     assert error_line(lotus("undo", "--yes")) == (
         "Error: the journal was changed outside kundenpflege since then (interactions 1);"
         " nothing was undone"
     )
+
+
+# A key in a logged row that is no column but an attack, in each engine's JSON words.
+WITH_A_HOSTILE_KEY = (
+    "(row::jsonb || jsonb_build_object('name; DROP TABLE x', 1))::text"
+    if ON_SERVER
+    else "json_set(row, '$.\"name; DROP TABLE x\"', 1)"
+)
 
 
 @pytest.mark.parametrize(
@@ -281,7 +283,7 @@ def test_a_change_made_outside_since_then_stops_undo(lotus: Run, db_path: Path) 
          "UPDATE change_steps SET row = '[1, 2]'",
          "the change log is damaged (customers); nothing was undone"),
         (["pause", "yoga-lotus", "--until", "+9d"],
-         "UPDATE change_steps SET row = json_set(row, '$.\"name; DROP TABLE x\"', 1)",
+         f"UPDATE change_steps SET row = {WITH_A_HOSTILE_KEY}",
          "the change log is damaged (customers); nothing was undone"),
         (["log", "yoga-lotus", "--kind", "call"],
          "UPDATE change_steps SET row = '{\"after\": \"0 OR 1=1\", \"through\": 9,"
@@ -293,43 +295,41 @@ def test_a_change_made_outside_since_then_stops_undo(lotus: Run, db_path: Path) 
          " nothing was undone"),
     ],
 )  # fmt: skip
-def test_a_damaged_log_is_refused(
-    lotus: Run, db_path: Path, last: list[str], damage: str, message: str
-) -> None:
+def test_a_damaged_log_is_refused(lotus: Run, last: list[str], damage: str, message: str) -> None:
     ok(lotus(*last))
-    outside = sqlite3.connect(db_path)
-    outside.execute(f"{damage} WHERE {'change_id' if 'steps' in damage else 'id'} ="
-                    " (SELECT max(id) FROM changes)")  # fmt: skip
-    if "garbage" in damage:
-        outside.execute("DELETE FROM interactions WHERE id = 2")
-    outside.commit()
-    outside.close()
+    with reading() as outside:  # another program, all in one transaction
+        outside.execute("BEGIN")
+        outside.execute(f"{damage} WHERE {'change_id' if 'steps' in damage else 'id'} ="
+                        " (SELECT max(id) FROM changes)")  # fmt: skip
+        if "garbage" in damage:
+            outside.execute("DELETE FROM interactions WHERE id = 2")
+        outside.execute("COMMIT")
     ok(lotus("list"))  # what another program changed is settled on the next open
-    before = file_snapshot(db_path)
+    before = journal_snapshot()
     assert error_line(lotus("undo", "--yes")) == f"Error: {message}"
-    assert file_snapshot(db_path) == before
+    assert journal_snapshot() == before
 
 
-def test_a_new_customer_with_tags_is_undone(journal: Run, db_path: Path) -> None:
-    before = journal_content(db_path)
+def test_a_new_customer_with_tags_is_undone(journal: Run) -> None:
+    before = journal_content()
     ok(journal("add", "newco", "--tag", "foo", "--tag", "bar"))
     assert ok(journal("undo", "--yes")).stderr.splitlines()[1:4] == [
         "  remove customer newco",
         "  remove tag bar of newco",
         "  remove tag foo of newco",
     ]
-    assert journal_content(db_path) == before
+    assert journal_content() == before
 
 
-def test_numbers_come_back_exactly(lotus: Run, db_path: Path) -> None:
+def test_numbers_come_back_exactly(lotus: Run) -> None:
     ok(lotus("edit", "yoga-lotus", "--value", "1234.5678901234567"))
     ok(lotus("log", "yoga-lotus", "--kind", "order", "--amount", "0.30000000000000004"))
-    before = journal_content(db_path)
+    before = journal_content()
     ok(lotus("interaction", "edit", "2", "--amount", "7", "--mood", "1"))
     ok(lotus("pause", "yoga-lotus", "--until", "+30d"))
     ok(lotus("undo", "--yes"))
     ok(lotus("undo", "--yes"))
-    assert journal_content(db_path) == before
+    assert journal_content() == before
 
 
 def test_a_big_change_is_told_in_rows(lotus: Run, tmp_path: Path) -> None:
@@ -342,8 +342,8 @@ def test_a_big_change_is_told_in_rows(lotus: Run, tmp_path: Path) -> None:
     assert told[1:][:1] == ["  change back 10 customers"]
 
 
-def test_a_german_j_is_a_yes(lotus: Run, db_path: Path) -> None:
-    screen = terminal(["--lang", "de", "undo"], db_path, typed="j\n")
+def test_a_german_j_is_a_yes(lotus: Run, journal_address: str) -> None:
+    screen = terminal(["--lang", "de", "undo"], journal_address, typed="j\n")
     assert "Das rückgängig machen? [j/N]" in screen
     assert "Rückgängig gemacht: 'log'" in screen
     assert entries(lotus) == []
@@ -359,6 +359,7 @@ def test_init_is_one_change(journal: Run) -> None:
     ]
 
 
+@pytest.mark.file_only  # reads SQLite's triggers (the server's are generated from them)
 def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
     """A step that adds a column to a logged table must log it too (new triggers)."""
     from kundenpflege.domain.schedule import BREACH_COLUMN, CONTACT_DERIVED, DERIVED
@@ -382,16 +383,16 @@ def test_every_stated_column_is_logged(connection: sqlite3.Connection) -> None:
         assert logged == columns - recomputed.get(table, set()), table
 
 
-def test_a_removed_contact_can_still_be_erased_from_the_log(lotus: Run, db_path: Path) -> None:
+def test_a_removed_contact_can_still_be_erased_from_the_log(lotus: Run) -> None:
     ok(lotus("contact", "add", "yoga-lotus", "Walburga Zitterbein", "--email",
              "wz@zitterbein.example", "--phone", "0151-777"))  # fmt: skip
     ok(lotus("contact", "remove", "yoga-lotus/Walburga Zitterbein", "--yes"))
-    assert b"Zitterbein" in _raw(db_path)  # kept for undo
+    assert b"Zitterbein" in journal_bytes()  # kept for undo
     result = ok(lotus("gdpr", "forget", "wz@zitterbein.example", "--yes"))
     assert result.stderr.splitlines()[0] == (
         "Erased wz@zitterbein.example: removed before, kept only for undo; now gone from there too."
     )
-    assert b"Zitterbein" not in _raw(db_path)
+    assert b"Zitterbein" not in journal_bytes()
     assert error_line(lotus("gdpr", "forget", "yoga-lotus/Walburga Zitterbein", "--yes")) == (
         "Error: no contact 'Walburga Zitterbein' at this customer; add one with"
         " 'kundenpflege contact add'"

@@ -7,7 +7,7 @@ reports read as those of a journal rebuilt from the surviving entries alone, and
 import csv
 import sqlite3
 import tempfile
-from contextlib import closing
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +17,23 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from typer.testing import CliRunner, Result
 
-from kundenpflege import clock
+from kundenpflege import clock, paths
 from kundenpflege.domain import customers, gdpr, interactions, preferences, schedule, search_index
 from kundenpflege.domain import journal as unit_of_work
 from kundenpflege.domain.consent import subject
 from kundenpflege.errors import KundenpflegeError
-from tests.conftest import APP, TODAY, Run, journal_content, ok, search_content
+from kundenpflege.storage import fulltext
+from tests.conftest import (
+    APP,
+    ON_SERVER,
+    TODAY,
+    Run,
+    has_journal,
+    journal_content,
+    journal_rows,
+    ok,
+    search_content,
+)
 
 HANDLES = st.sampled_from(["anker", "berg", "chen", "dorn"])
 DAYS = st.dates(min_value=TODAY.replace(year=2026, month=5), max_value=TODAY)
@@ -30,6 +41,12 @@ FUTURE = st.integers(min_value=1, max_value=120).map(lambda days: f"+{days}d")
 RHYTHMS = st.sampled_from(["weekly", "alle 2 Wochen", "monthly", "quarterly", "none"])
 WEEKDAYS = st.sampled_from(["di,do", "mo-fr", "mi", "none"])
 STATUSES = st.sampled_from(["active", "prospect", "paused", "former"])
+
+
+def indexed(text: str) -> str:
+    """What the index keeps of a text: folded; on a server its words alone (fulltext.store)."""
+    folded = search_index.fold(text)
+    return " ".join(fulltext._WORD.findall(folded)) if ON_SERVER else folded
 
 
 def check_derived_state(connection: sqlite3.Connection) -> None:
@@ -45,11 +62,10 @@ def check_derived_state(connection: sqlite3.Connection) -> None:
     assert connection.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
     # The search index holds exactly what the entries say, folded, nothing left marked.
     assert search_content(connection) == sorted((
-        (entry.kind, entry.ref, entry.customer_id, entry.day, search_index.fold(entry.text))
+        (entry.kind, entry.ref, entry.customer_id, entry.day, indexed(entry.text))
         for kind in search_index.SOURCES
         for entry in search_index.entries(connection, kind, [
-            ref for (ref,) in connection.execute(
-                f"SELECT id FROM ({search_index.SOURCES[kind].format(ids='1')})")])
+            row[0] for row in connection.execute(search_index.SOURCES[kind].format(ids="TRUE"))])
     ), key=repr)  # fmt: skip
     assert connection.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
 
@@ -57,10 +73,14 @@ def check_derived_state(connection: sqlite3.Connection) -> None:
 class Journal(RuleBasedStateMachine):
     """Today's write commands, through the command line, in any order."""
 
+    # Where each example's journals live: files in a folder of its own, or on
+    # PostgreSQL fresh databases (the test's fixture makes them and drops them after).
+    new_database: Callable[[], str] | None = None
+
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        self.path = Path(self.folder.name) / "journal.db"
+        self.path = self.new_journal("journal.db")
         self.runner = CliRunner()
         # What the journal held before each change undo can still reverse (None: a
         # command made several changes; only the first one's "before" is known).
@@ -76,8 +96,13 @@ class Journal(RuleBasedStateMachine):
         finally:
             self.folder.cleanup()
 
-    def invoke(self, *arguments: str, db: Path | None = None) -> Result:
-        result = self.runner.invoke(APP, ["--db", str(db or self.path), *arguments])
+    def new_journal(self, name: str) -> str:
+        if Journal.new_database is not None:
+            return Journal.new_database()
+        return str(Path(self.folder.name) / name)
+
+    def invoke(self, *arguments: str, db: str | None = None) -> Result:
+        result = self.runner.invoke(APP, ["--db", db or self.path, *arguments])
         assert isinstance(result.exception, SystemExit | None), repr(result.exception)
         assert result.exit_code in (0, 1), (arguments, result.stderr)
         if result.exit_code:
@@ -98,10 +123,10 @@ class Journal(RuleBasedStateMachine):
             self.undoable += [before] + [None] * (len(made) - 1)
 
     def changes(self) -> list[tuple[int, str | None]]:
-        if not self.path.exists():
+        if not has_journal(self.path):
             return []
-        with closing(sqlite3.connect(self.path)) as connection:
-            return connection.execute("SELECT id, stop FROM changes ORDER BY id").fetchall()
+        found = journal_rows("SELECT id, stop FROM changes ORDER BY id", address=self.path)
+        return [(int(number), stop) for number, stop in found]
 
     @rule(handle=HANDLES, status=STATUSES, since=DAYS)
     def add(self, handle: str, status: str, since: object) -> None:
@@ -280,9 +305,7 @@ class Journal(RuleBasedStateMachine):
         """`due`, `health`, `impressions`, `fairness` and `pulse` equal those of a new
         journal loaded with what `export json` says survives."""
         exported = Path(self.folder.name) / "journal.json"
-        rebuilt = (
-            Path(self.folder.name) / f"rebuilt-{len(list(Path(self.folder.name).glob('r*')))}.db"
-        )
+        rebuilt = self.new_journal(f"rebuilt-{len(list(Path(self.folder.name).glob('r*')))}.db")
         exported.write_text(self.invoke("export", "json").stdout, encoding="utf-8")
         self.invoke("init", db=rebuilt)
         loaded = self.invoke("import", "json", str(exported), db=rebuilt)
@@ -293,7 +316,9 @@ class Journal(RuleBasedStateMachine):
 
     @invariant()
     def derived_state_is_current(self) -> None:
-        connection = unit_of_work.open_journal(self.path, clock.now(), upgrade=False)
+        connection = unit_of_work.open_journal(
+            paths.journal_location(self.path), clock.now(), upgrade=False
+        )
         try:
             check_derived_state(connection)
         finally:
@@ -303,15 +328,21 @@ class Journal(RuleBasedStateMachine):
 PROFILE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
 
-def test_derived_state_after_any_changes() -> None:
+def test_derived_state_after_any_changes(
+    new_journal_address: Callable[[], str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The short profile (make test)."""
+    monkeypatch.setattr(Journal, "new_database", new_journal_address)
     Journal.TestCase.settings = settings(max_examples=20, stateful_step_count=20, **PROFILE)
     Journal.TestCase().runTest()
 
 
 @pytest.mark.slow
-def test_derived_state_after_many_changes() -> None:
+def test_derived_state_after_many_changes(
+    new_journal_address: Callable[[], str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The long profile (make test-slow)."""
+    monkeypatch.setattr(Journal, "new_database", new_journal_address)
     Journal.TestCase.settings = settings(max_examples=100, stateful_step_count=40, **PROFILE)
     Journal.TestCase().runTest()
 
@@ -326,8 +357,9 @@ def test_a_library_caller_gets_the_same_guarantees(connection: sqlite3.Connectio
     assert connection.execute("SELECT next_due FROM customers").fetchone()[0] == "2027-11-25"
     gdpr.forget(connection, subject(connection, "k"), clock.now(), "anna")
     assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
-    wal = Path(f"{connection.execute('PRAGMA database_list').fetchone()[2]}-wal")
-    assert wal.stat().st_size == 0  # the erasure emptied the WAL
+    if not ON_SERVER:  # a file's WAL; a server vacuums (tests/test_engines.py)
+        wal = Path(f"{connection.execute('PRAGMA database_list').fetchone()[2]}-wal")
+        assert wal.stat().st_size == 0  # the erasure emptied the WAL
 
 
 def test_changes_join_the_open_one_and_fail_as_one(connection: sqlite3.Connection) -> None:
@@ -352,17 +384,15 @@ def test_a_dry_run_keeps_nothing(connection: sqlite3.Connection) -> None:
     assert connection.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
 
 
-def test_writes_from_outside_are_settled_on_the_next_open(db_path: Path) -> None:
-    """A change made with another SQLite tool marks customers like ours do; the next
-    open recomputes them."""
-    connection, _ = unit_of_work.create_journal(db_path, clock.now())
+def test_writes_from_outside_are_settled_on_the_next_open(journal_address: str) -> None:
+    """A change made with another SQLite tool (or SQL client) marks customers like ours
+    do; the next open recomputes them."""
+    where = paths.journal_location(journal_address)
+    connection, _ = unit_of_work.create_journal(where, clock.now())
     customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
     connection.close()
-    other = sqlite3.connect(db_path)
-    other.execute("UPDATE customers SET paused_until = '2027-03-01'")
-    other.commit()
-    other.close()
-    reopened = unit_of_work.open_journal(db_path, clock.now())
+    journal_rows("UPDATE customers SET paused_until = '2027-03-01'")
+    reopened = unit_of_work.open_journal(where, clock.now())
     assert reopened.execute("SELECT next_due FROM customers").fetchone()[0] == "2027-03-01"
     check_derived_state(reopened)
     reopened.close()
@@ -377,15 +407,10 @@ def test_storage_refuses_connections_it_did_not_open() -> None:
             pass
 
 
-def test_a_date_another_program_wrote_is_named_and_can_be_repaired(
-    journal: Run, db_path: Path
-) -> None:
+def test_a_date_another_program_wrote_is_named_and_can_be_repaired(journal: Run) -> None:
     ok(journal("add", "x"))
     ok(journal("add", "y"))
-    other = sqlite3.connect(db_path)
-    other.execute("UPDATE customers SET paused_until = '31.12.2026' WHERE handle = 'x'")
-    other.commit()
-    other.close()
+    journal_rows("UPDATE customers SET paused_until = '31.12.2026' WHERE handle = 'x'")
     ok(journal("list"))  # reading goes on
     doctor = journal("doctor")
     assert doctor.exit_code == 1
@@ -398,18 +423,16 @@ def test_a_date_another_program_wrote_is_named_and_can_be_repaired(
     assert "ok       derived state: current" in ok(journal("doctor")).stdout
 
 
-def test_removing_the_default_rhythm_from_outside_replans_everyone(db_path: Path) -> None:
-    connection, _ = unit_of_work.create_journal(db_path, clock.now())
+def test_removing_the_default_rhythm_from_outside_replans_everyone(journal_address: str) -> None:
+    where = paths.journal_location(journal_address)
+    connection, _ = unit_of_work.create_journal(where, clock.now())
     customers.add(connection, handle="k", name="K", since=TODAY, now=clock.now())
     from kundenpflege.domain import rhythm
     from kundenpflege.domain.dates import parse_frequency
 
     rhythm.set_default_frequency(connection, parse_frequency("monthly"))
     connection.close()
-    other = sqlite3.connect(db_path)
-    other.execute("DELETE FROM settings WHERE key = 'default_frequency'")
-    other.commit()
-    other.close()
-    reopened = unit_of_work.open_journal(db_path, clock.now())
+    journal_rows("DELETE FROM settings WHERE key = 'default_frequency'")
+    reopened = unit_of_work.open_journal(where, clock.now())
     check_derived_state(reopened)
     reopened.close()

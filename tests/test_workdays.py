@@ -3,11 +3,9 @@ answers for German holidays, weekends, our days off and the customer's own days.
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +13,18 @@ from kundenpflege import clock, i18n
 from kundenpflege.domain import workdays
 from kundenpflege.domain.dates import parse_weekdays
 from kundenpflege.storage import holidays
-from tests.conftest import Run, error_line, ok
+from kundenpflege.storage.connection import Connection
+from tests.conftest import Run, error_line, journal_rows, ok
 
 WEEKDAYS = parse_weekdays("mo-fr")
 
 
-def calendar(connection: sqlite3.Connection, region: str) -> workdays.Calendar:
+def calendar(connection: Connection, region: str) -> workdays.Calendar:
     workdays.set_region(connection, region)
     return workdays.calendar(connection, date(2026, 1, 1), date(2028, 12, 31))
 
 
-def moved(connection: sqlite3.Connection, region: str, day: str, days: str = "") -> tuple[str, ...]:
+def moved(connection: Connection, region: str, day: str, days: str = "") -> tuple[str, ...]:
     found = workdays.suggest(
         date.fromisoformat(day),
         parse_weekdays(days) if days else (),
@@ -55,20 +54,20 @@ def moved(connection: sqlite3.Connection, region: str, day: str, days: str = "")
     ],
 )  # fmt: skip
 def test_known_answers_in_german(
-    connection: sqlite3.Connection, region: str, day: str, expected: tuple[str, ...]
+    connection: Connection, region: str, day: str, expected: tuple[str, ...]
 ) -> None:
     i18n.select("de")
     assert moved(connection, region, day) == expected
 
 
-def test_reasons_in_english(connection: sqlite3.Connection) -> None:
+def test_reasons_in_english(connection: Connection) -> None:
     assert moved(connection, "DE", "2026-11-29") == ("2026-11-30", "Sunday")
     assert moved(connection, "DE", "2026-12-25") == (
         "2026-12-28", "Christmas Day", "Second Day of Christmas", "weekend"
     )  # fmt: skip
 
 
-def test_the_customers_weekday_wins_over_ours(connection: sqlite3.Connection) -> None:
+def test_the_customers_weekday_wins_over_ours(connection: Connection) -> None:
     # They asked for Saturdays: a Saturday it is, though we work Monday to Friday.
     assert moved(connection, "DE", "2026-11-28", "sa") == ("2026-11-28",)
     # Monday to Friday, on a Sunday: Monday, saying so briefly.
@@ -82,14 +81,14 @@ def test_the_customers_weekday_wins_over_ours(connection: sqlite3.Connection) ->
     )  # fmt: skip
 
 
-def test_our_days_off_are_named(connection: sqlite3.Connection) -> None:
+def test_our_days_off_are_named(connection: Connection) -> None:
     workdays.set_workdays(connection, "mo-do")
     assert moved(connection, "DE", "2026-11-27") == ("2026-11-30", "Friday", "weekend")
     workdays.set_workdays(connection, "di-sa")
     assert moved(connection, "DE", "2026-11-29") == ("2026-12-01", "Sunday", "Monday")
 
 
-def test_the_table_holds_public_holidays_only(connection: sqlite3.Connection) -> None:
+def test_the_table_holds_public_holidays_only(connection: Connection) -> None:
     workdays.set_region(connection, "DE-BY")
     days = dict(connection.execute(
         "SELECT day, name_en FROM public_holidays WHERE region = 'DE-BY' AND day LIKE '2026-%'"
@@ -176,13 +175,11 @@ def test_a_promise_of_some_days_skips_a_holiday(
     assert "follow-up #1 due 2026-12-28" in logged.stderr
 
 
-def test_doctor_names_the_region(journal: Run, db_path: Path) -> None:
+@pytest.mark.file_only  # doctor on a server checks what the server answers for (docs/team.md)
+def test_doctor_names_the_region(journal: Run) -> None:
     ok(journal("init", "--region", "DE-BY"))
     assert "public holidays: DE-BY" in ok(journal("doctor")).stdout
-    connection = sqlite3.connect(db_path)
-    with connection:
-        connection.execute("UPDATE holiday_sources SET version = '0.1'")
-    connection.close()
+    journal_rows("UPDATE holiday_sources SET version = '0.1'")
     result = journal("doctor")
     assert "computed by holidays 0.1, installed is" in result.stdout
     assert result.exit_code == 0  # a warning: the old table still serves
@@ -190,13 +187,23 @@ def test_doctor_names_the_region(journal: Run, db_path: Path) -> None:
     assert "public holidays: DE-BY" in ok(journal("doctor")).stdout
 
 
-def test_an_upgraded_journal_knows_german_holidays(connection: sqlite3.Connection) -> None:
+def test_init_computes_holidays_of_an_older_package_again(journal: Run) -> None:
+    ok(journal("init", "--region", "DE-BY"))
+    [(installed,)] = journal_rows("SELECT version FROM holiday_sources WHERE region = 'DE-BY'")
+    journal_rows("UPDATE holiday_sources SET version = '0.1'")
+    assert "Public holidays of DE-BY computed again." in ok(journal("init")).stderr
+    assert journal_rows("SELECT version FROM holiday_sources WHERE region = 'DE-BY'") == [
+        (installed,)
+    ]
+
+
+def test_an_upgraded_journal_knows_german_holidays(connection: Connection) -> None:
     assert holidays.region(connection) == "DE"
     named = holidays.between(connection, "DE", "2026-10-03", "2026-10-03", "name_de")
     assert named == {"2026-10-03": "Tag der Deutschen Einheit"}
 
 
-def test_due_and_log_never_import_the_holidays_package(journal: Run, db_path: Path) -> None:
+def test_due_and_log_never_import_the_holidays_package(journal: Run, journal_address: str) -> None:
     ok(journal("add", "mueller-bau", "--name", "Müller Bau GmbH"))
     probe = (
         "import sys\nfrom kundenpflege.cli import main\n"
@@ -205,7 +212,7 @@ def test_due_and_log_never_import_the_holidays_package(journal: Run, db_path: Pa
         "    try:\n        main()\n    except SystemExit:\n        pass\n"
         "print('holidays' in sys.modules, file=sys.stderr)\n"
     )
-    environment = {**os.environ, "KUNDENPFLEGE_DB": str(db_path)}
+    environment = {**os.environ, "KUNDENPFLEGE_DB": journal_address}
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=environment, check=True
     )

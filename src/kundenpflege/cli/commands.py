@@ -27,7 +27,7 @@ MODULES = {
     "due": "reports", "impressions": "reports", "remind": "reports", "health": "reports",
     "fairness": "reports", "value": "reports", "reactive": "reports", "pulse": "reports",
     "search": "search", "browse": "browse",
-    "backup": "setup", "restore": "setup", "doctor": "setup",
+    "backup": "setup", "restore": "setup", "doctor": "setup", "copy": "copy",
     "contact": "customers", "person": "customers", "followup": "journal",
     "interaction": "journal", "report": "page", "fact": "knowing", "date": "knowing",
     "consent": "consent", "import": "data", "export": "data", "gdpr": "consent",

@@ -115,9 +115,12 @@ def _knowing(
         )  # fmt: skip
     if number % 4 == 1:
         birthday = now.date() + timedelta(days=number * 9 - 7)
+        year = 1950 + number % 30
+        if (birthday.month, birthday.day) == (2, 29):  # born in a leap year, then
+            year -= year % 4
         key_dates.add(
             connection, customer_id, contact_id=contact_id, kind="birthday",
-            day=key_dates.Day(1950 + number % 30, birthday.month, birthday.day),
+            day=key_dates.Day(year, birthday.month, birthday.day),
             today=now.date(), now=now,
         )  # fmt: skip
 

@@ -95,7 +95,10 @@ def reactive_only(
         " LEFT JOIN preferences pr ON pr.id = c.preference_id"
         " LEFT JOIN interactions i ON i.customer_id = c.id AND i.occurred_on > ?"
         " AND i.occurred_on <= ?"
-        " GROUP BY c.id, pr.id ORDER BY c.last_inbound_on DESC, c.id",
+        # Every column read, not only the keys: as of a day, `customers` is a copy
+        # without a primary key, and a server groups by no column it was not given.
+        " GROUP BY c.id, c.handle, c.name, c.last_inbound_on, c.last_proactive_on,"
+        " pr.id, pr.person_id, pr.channel ORDER BY c.last_inbound_on DESC, c.id",
         [*parameters, *window, *cut_parameters, start, today.isoformat()],
     ).fetchall()
     return [

@@ -2,6 +2,8 @@
 either engine: SQLite keeps it in `sqlite_master` and its PRAGMAs, PostgreSQL in
 `pg_catalog`. Code that needs a table's columns asks here, never the engine."""
 
+from pathlib import Path
+
 from kundenpflege.storage.connection import Connection
 
 # Where the journal's objects live on a server: our SQL names `main.interactions`,
@@ -75,3 +77,55 @@ def index_definitions(connection: Connection, names: tuple[str, ...]) -> list[tu
         sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN"
         found = connection.execute(f"{sql} ({marks})", names)
     return [(name, text) for name, text in found]
+
+
+def move_counters(connection: Connection, tables: tuple[str, ...]) -> None:
+    """After rows were written with their ids: each table's counter goes past its
+    highest id, so the next row gets a new number. SQLite's AUTOINCREMENT keeps up by
+    itself; a server's identity sequence does not."""
+    if not on_server(connection):
+        return
+    for table in tables:
+        if "id" in columns(connection, table):
+            connection.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, 'id'), max(id)) FROM {table}"
+                " HAVING max(id) IS NOT NULL",
+                (f"{SCHEMA}.{table}",),
+            )
+
+
+def identity(connection: Connection) -> tuple[object, ...]:
+    """What tells one journal from another however it was addressed: a file by its
+    device and inode, a server's database by its name, port and start time."""
+    if on_server(connection):
+        return tuple(connection.execute(
+            "SELECT current_database(), current_setting('port'), pg_postmaster_start_time()"
+        ).fetchone())  # fmt: skip
+    import os
+
+    files = {name: file for _number, name, file in connection.execute("PRAGMA database_list")}
+    found = os.stat(files["main"])
+    return ("file", found.st_dev, found.st_ino)
+
+
+def journal_or_blank(path: Path) -> bool:
+    """Whether a file is a kundenpflege journal, or as blank as a new one (a database
+    without tables, or no bytes at all): opened to be read only."""
+    import sqlite3
+
+    if not path.is_file():
+        return False
+    if path.stat().st_size == 0:
+        return True
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {name for (name,) in probe.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+    return not names or "migrations" in names

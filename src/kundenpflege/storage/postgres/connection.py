@@ -10,7 +10,7 @@ log's floors and the derived columns assume one writer at a time.
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,7 @@ class Cursor:
         self.row_factory: Any = Row
         self.lastrowid: int | None = None
         self._returned: list[Any] | None = None
+        self._none = False  # an executemany of no rows: it changed nothing
 
     def _maker(self, cursor: Any) -> Any:
         if self.row_factory is None or not cursor.description:
@@ -135,7 +136,7 @@ class Cursor:
 
     @property
     def rowcount(self) -> int:
-        return self._cursor.rowcount
+        return 0 if self._none else self._cursor.rowcount
 
     @property
     def description(self) -> Any:
@@ -153,7 +154,11 @@ class Cursor:
             counter = self._journal.counter(statement.inserts) if statement.inserts else None
             if counter:
                 query += f" RETURNING {counter}"
-            self._cursor.execute(query, statement.values(parameters) if parameters else None)
+            values = statement.values(parameters) if parameters else None
+            if statement.writes and self._journal.in_transaction:
+                self._journal.alone(lambda: self._cursor.execute(query, values))
+            else:
+                self._cursor.execute(query, values)
             if counter:
                 self._returned = self._cursor.fetchall()
                 self.lastrowid = self._returned[-1][0] if self._returned else None
@@ -187,7 +192,14 @@ class Cursor:
     def executemany(self, text: str, rows: Any, /) -> "Cursor":
         statement = sql.translate(text)
         try:
-            self._cursor.executemany(statement.text, [statement.values(row) for row in rows])
+            values = [statement.values(row) for row in rows]
+            if not values:  # SQLite runs it no time: nothing to send
+                self._none = True
+                return self
+            if statement.writes and self._journal.in_transaction:
+                self._journal.alone(lambda: self._cursor.executemany(statement.text, values))
+            else:
+                self._cursor.executemany(statement.text, values)
         except psycopg.Error as error:
             raise refusal(error) from error
         return self
@@ -234,6 +246,22 @@ class PostgresJournal(JournalState):
 
     def close(self) -> None:
         self.raw.close()
+
+    def alone(self, write: Callable[[], object]) -> None:
+        """A write inside a transaction, undone alone when it fails, as SQLite does:
+        PostgreSQL would refuse every later statement of the transaction instead, and
+        code that catches a refusal (a handle taken) goes on in it. The savepoint
+        travels with the statement, in one round trip."""
+        try:
+            with self.raw.pipeline():
+                self.raw.execute("SAVEPOINT kp_statement")
+                write()
+                self.raw.execute("RELEASE SAVEPOINT kp_statement")
+        except psycopg.Error:
+            if self.raw.info.transaction_status == TransactionStatus.INERROR:
+                self.raw.execute("ROLLBACK TO SAVEPOINT kp_statement")
+                self.raw.execute("RELEASE SAVEPOINT kp_statement")
+            raise
 
     def counter(self, table: str) -> str | None:
         """The column a table counts its rows with (its identity), read once."""

@@ -3,8 +3,8 @@
 Most statements run unchanged on both engines. What differs only in spelling is
 rewritten here, once per distinct statement (cached), so that reports and domain code
 keep one text: the marks (`?`, `?2`, `:name` become `$n`, PostgreSQL's own), SQLite's
-join-order hint `CROSS JOIN t ON`, null-safe `IS`, `INSERT OR IGNORE` and
-`json_object`. String literals, quoted names and comments are never touched.
+join-order hint `CROSS JOIN t ON`, null-safe `IS`, `INSERT OR IGNORE`, `json_object`
+and the empty list `IN ()`. String literals, quoted names and comments are never touched.
 """
 
 import re
@@ -25,6 +25,9 @@ _TOKENS = re.compile(
 _CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN(\s+\w+(?:\s+(?:AS\s+)?\w+)?\s+ON\b)", re.IGNORECASE)
 _NULL_SAFE_IS = re.compile(r"\bIS\s+(NOT\s+)?(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)", re.I)
 _JSON_OBJECT = re.compile(r"\bjson_object\(", re.IGNORECASE)
+# SQLite reads `x IN ()` as false and `x NOT IN ()` as true; PostgreSQL has no empty
+# list, but an empty array takes the type of `x`: `= ANY ('{}')` is false, `<> ALL` true.
+_EMPTY_LIST = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\)", re.IGNORECASE)
 _OR_IGNORE = re.compile(r"^(\s*INSERT)\s+OR\s+IGNORE\b", re.IGNORECASE)
 _TEMP_INDEX = re.compile(
     r"\b(CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)temp\.", re.I
@@ -39,6 +42,7 @@ class Statement:
     text: str
     sources: tuple[int | str, ...]
     inserts: str | None  # the table of a plain INSERT (for `lastrowid`)
+    writes: bool = False  # INSERT, UPDATE or DELETE: undone alone when it fails
 
     def values(self, parameters: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
         if isinstance(parameters, Mapping):
@@ -50,12 +54,16 @@ def _rewrite_code(code: str) -> str:
     """The rewrites that apply to SQL outside quotes."""
     code = _CROSS_JOIN_ON.sub(r"JOIN\1", code)
     code = _JSON_OBJECT.sub("json_build_object(", code)
+    code = _EMPTY_LIST.sub(
+        lambda found: "<> ALL ('{}')" if found.group(1) else "= ANY ('{}')", code
+    )
     code = _NULL_SAFE_IS.sub(
         lambda found: "IS DISTINCT FROM " if found.group(1) else "IS NOT DISTINCT FROM ", code
     )
     return _TEMP_INDEX.sub(r"\1", code)
 
 
+_WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)", re.IGNORECASE)
 
 
@@ -98,5 +106,8 @@ def translate(sql: str) -> Statement:
     insert = _INSERT.match(sql)
     plain_insert = insert is not None and not re.search(r"\bRETURNING\b", sql, re.IGNORECASE)
     return Statement(
-        text, tuple(sources), insert.group(1).lower() if plain_insert and insert else None
+        text,
+        tuple(sources),
+        insert.group(1).lower() if plain_insert and insert else None,
+        _WRITES.match(sql) is not None,
     )
