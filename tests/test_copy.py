@@ -373,3 +373,82 @@ def test_import_json_on_a_server_moves_the_counters_too(
     logged = ok(run("--db", postgres_url, "log", "neu-gmbh", "--kind", "call"))
     highest = sqlite3.connect(demo).execute("SELECT max(id) FROM interactions").fetchone()[0]
     assert logged.stderr.startswith(f"Logged #{highest + 1} for neu-gmbh;")
+
+
+def _kept_by_triggers(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """What a server journal's row triggers keep, and whether they are all on."""
+    import psycopg
+
+    with psycopg.connect(url) as raw:
+        read = {
+            "tally": "SELECT * FROM main.daily_stats ORDER BY day, tier, band",
+            "search": "SELECT r.kind, r.ref, r.customer_id, r.day, i.body FROM main.search_rows r"
+            " JOIN main.search_index i ON i.rowid = r.row ORDER BY r.kind, r.ref",
+            "customers": "SELECT * FROM main.customers ORDER BY id",
+            "marks": "SELECT customer_id FROM main.pending_refresh UNION ALL"
+            " SELECT ref FROM main.search_pending",
+            "off": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'",
+        }
+        return {name: raw.execute(sql).fetchall() for name, sql in read.items()}
+
+
+def test_the_owner_s_bulk_copy_makes_what_the_row_triggers_would(
+    run: Run, demo: str, postgres_url: str, postgres_server: "PostgresServer"
+) -> None:
+    """The owner's copy loads with the row triggers paused and makes the tally, the
+    search index and the derived columns at once; a person who may write but does not
+    own the tables copies with them on. Both end alike, every trigger on again."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from tests.test_engines import _person
+
+    ok(run("--db", demo, "copy", "--to", postgres_url))
+    by_owner = _kept_by_triggers(postgres_url)
+    other = postgres_server.create_database()
+    try:
+        ok(run("--db", other, "init"))
+        as_ben = _person(postgres_server, other, "ben", "SELECT, INSERT, UPDATE, DELETE")
+        with psycopg.connect(other, autocommit=True) as raw:  # to move the counters
+            raw.execute("GRANT UPDATE ON ALL SEQUENCES IN SCHEMA main TO ben")
+        ok(run("--db", demo, "copy", "--to", as_ben))
+        assert _kept_by_triggers(other) == by_owner
+    finally:
+        postgres_server.drop_database(str(conninfo_to_dict(other)["dbname"]))
+    assert by_owner["off"] == [] and by_owner["marks"] == []
+    assert len(by_owner["tally"]) > 100 and len(by_owner["search"]) > 300
+    # Triggers on again: the next entry is counted and found.
+    ok(run("--db", postgres_url, "log", "autohaus-wolf", "--kind", "call", "--note", "Zebrafink"))
+    after = _kept_by_triggers(postgres_url)
+    assert sum(row[3] for row in after["tally"]) == sum(row[3] for row in by_owner["tally"]) + 1
+    assert "autohaus-wolf" in ok(run("--db", postgres_url, "search", "Zebrafink")).stdout
+
+
+def test_a_failed_bulk_copy_leaves_every_trigger_on(run: Run, demo: str, postgres_url: str) -> None:
+    _break_last_key_date(demo)
+    error_line(run("--db", demo, "copy", "--to", postgres_url))
+    assert _kept_by_triggers(postgres_url)["off"] == []
+
+
+def test_a_server_s_tables_are_read_a_slice_at_a_time(
+    run: Run, demo: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What export json and copy read of a server comes through a cursor on the server,
+    a slice at a time, in one snapshot: not the whole table at once into memory."""
+    from kundenpflege.storage import db
+    from kundenpflege.storage.postgres import connection as adapter
+    from tests.conftest import reading
+
+    monkeypatch.setattr(adapter, "STREAMED_ROWS", 5)
+    ok(run("--db", demo, "copy", "--to", postgres_url))
+    with reading(postgres_url) as connection:
+        everything = [id for (id,) in connection.execute("SELECT id FROM interactions ORDER BY id")]
+        with db.snapshot(connection):
+            rows = iter(db.streamed(connection, "SELECT id FROM interactions ORDER BY id"))
+            first = [next(rows)[0] for _ in range(3)]
+            [(open_cursor,)] = connection.execute("SELECT name FROM pg_cursors").fetchall()
+            assert open_cursor.startswith("kp_stream_")
+            assert first + [id for (id,) in rows] == everything
+        assert not connection.in_transaction
+        assert connection.execute("SELECT count(*) FROM pg_cursors").fetchone()[0] == 0
+    assert exported(run, postgres_url) == exported(run, demo)

@@ -5,13 +5,14 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
 from kundenpflege.present.escape import one_line
 from kundenpflege.present.render import neutralise
-from tests.conftest import ON_SERVER, Run, ok, terminal
+from tests.conftest import Run, error_line, journal_snapshot, ok, terminal
 
 MARKUP = ["Smith [/b] Ltd", "Preis [netto] GmbH", "[link=https://evil.example]x[/link]"]
 CONTROLS = [
@@ -24,9 +25,9 @@ CONTROLS = [
     "del\x7fx",
 ]
 PAYLOADS = MARKUP + CONTROLS
-# What a journal keeps as typed. A server's text cannot hold NUL: a known bug there
-# (test_a_nul_typed_into_a_name_is_kept_as_typed), so the other payloads go on alone.
-KEPT = [payload for payload in PAYLOADS if not (ON_SERVER and "\x00" in payload)]
+# What a journal keeps as typed: everything but NUL, which no journal keeps (a server's
+# text cannot hold it; test_a_nul_is_refused_wherever_it_comes_from).
+KEPT = [payload for payload in PAYLOADS if "\x00" not in payload]
 RAW = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
@@ -97,20 +98,38 @@ def test_data_formats_keep_the_data_but_never_nul(journal: Run) -> None:
     assert "\x00" not in exported
     names = {row["name"] for row in csv.DictReader(io.StringIO(exported))}
     assert "K\x1b]0;PWNED\x07\x1b[2J" in names
-    assert "nulbyte" in names or ON_SERVER
 
 
-@pytest.mark.xfail(
-    ON_SERVER,
-    strict=True,
-    reason="known bug: PostgreSQL text cannot hold NUL, so a name a file keeps as typed is a"
-    " 'database problem' on a server (see the report of the PostgreSQL suite)",
-)
-def test_a_nul_typed_into_a_name_is_kept_as_typed(journal: Run) -> None:
-    ok(journal("add", "k", "--name", "nul\x00byte", "--company", "a\x00b"))
-    [row] = json.loads(ok(journal("list", "--format", "json")).stdout)
-    assert (row["name"], row["company"]) == ("nul\x00byte", "a\x00b")
-    assert "nulbyte" in ok(journal("list", "--format", "csv")).stdout
+def test_a_nul_is_refused_wherever_it_comes_from(
+    journal: Run, tmp_path: Path, other_journal_address: str
+) -> None:
+    """The same on a file and a server: an argument, a line of a file, a value of an
+    export; one line each, and nothing written."""
+    ok(journal("add", "k"))
+    before = journal_snapshot()
+    assert error_line(journal("add", "n", "--name", "nul\x00byte"), code=2) == (
+        "Error: 'nul\\x00byte' contains a NUL character, which a journal does not keep;"
+        " nothing was changed"
+    )
+    assert error_line(journal("log", "k", "--note", "a\x00b"), code=2).startswith(
+        "Error: 'a\\x00b'"
+    )
+    assert error_line(journal("log", "k", "--note", "-", input="a\x00b")) == (
+        "Error: the note contains a NUL character; nothing was logged"
+    )
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(b"name,email\n" + b"Kunde,k@example.org\n" * 300 + b"Nul\x00,n@example.org\n")
+    assert error_line(journal("import", "csv", str(sheet))) == (
+        f"Error: {sheet} line 302 contains a NUL character, which a journal does not keep"
+    )
+    export = json.loads(ok(journal("export", "json")).stdout)
+    export["tables"]["customers"][0]["name"] = "nul\x00byte"
+    document = tmp_path / "export.json"
+    document.write_text(json.dumps(export))
+    assert journal_snapshot() == before
+    ok(journal("--db", other_journal_address, "init"))
+    refused = error_line(journal("--db", other_journal_address, "import", "json", str(document)))
+    assert refused.endswith("customers[0].name: contains a NUL character"), refused
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,8 @@ def test_log_without_a_kind_takes_it_from_the_channel_else_contact(firm: Run) ->
          "Error: no contact 'Hans' at this customer; known contacts: Petra Müller", 1),
         (["fact", "add", "mueller-bau", "   "], "Error: the fact is empty; nothing was kept", 1),
         (["fact", "add", "mueller-bau", "a\x00b"],
-         "Error: the fact contains a NUL character; nothing was kept", 1),
+         "Error: 'a\\x00b' contains a NUL character, which a journal does not keep;"
+         " nothing was changed", 2),
         (["fact", "add", "mueller-bau"],
          "Error: give the fact as TEXT, or '-' to read it from stdin", 2),
         (["fact", "edit", "9", "x"], "Error: no fact #9; see 'kundenpflege fact list'", 1),

@@ -119,7 +119,7 @@ def test_notes_are_bounded(journal: Run) -> None:
     assert error_line(journal("log", "a", "--note", "-", input="x" * (2 << 20))) == (
         "Error: the note is longer than 1 MiB; nothing was logged"
     )
-    assert error_line(journal("log", "a", "--note", "a\x00b")) == (
+    assert error_line(journal("log", "a", "--note", "-", input="a\x00b")) == (
         "Error: the note contains a NUL character; nothing was logged"
     )
     assert journal_snapshot() == before

@@ -8,10 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from kundenpflege import paths
-from tests.conftest import ON_SERVER, PINNED_NOW, Run, error_line, journal_rows, ok
+from tests.conftest import PINNED_NOW, Run, error_line, journal_rows, ok
 
 
 def ids(table: str) -> list[int]:
@@ -66,13 +64,8 @@ def test_a_note_for_a_customer_erased_meanwhile_is_kept_not_misfiled(
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert ids("interactions") == []
     assert "Diagnose" not in ok(journal("show", "newco")).stdout
-    folder = paths.local_folder(paths.journal_location(journal_address))
-    if ON_SERVER and not folder.exists():
-        pytest.xfail(
-            "known bug: for a journal on a server the note belongs in the user's data folder,"
-            " which nothing makes, so keep_note falls back to the temp folder"
-        )
-    assert kept.parent == folder
+    # Beside the file; for a server, in the user's data folder, made for it.
+    assert kept.parent == paths.local_folder(paths.journal_location(journal_address))
 
 
 def test_a_note_on_stdin_must_be_utf8(journal: Run) -> None:

@@ -107,6 +107,13 @@ class JournalGroup(TyperGroup):
         arguments = sys.argv[1:] if arguments is None else list(arguments)
         quote_for_bash()
         i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
+        for argument in arguments:
+            # No shell can pass one, but a program can; a server's text cannot hold it,
+            # so no journal keeps one (notes and files are checked where they are read).
+            if "\x00" in argument:
+                refused = _("'{argument}' contains a NUL character, which a journal does not"
+                            " keep; nothing was changed")  # fmt: skip
+                fail(refused.format(argument=argument), ExitStatus.USAGE)
         if i18n.current() != "en":
             localize(self)
         if i18n.current() == "de":  # the German names are worth knowing in German

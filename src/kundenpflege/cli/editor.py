@@ -50,8 +50,10 @@ def write_note(old: str | None = None) -> str:
 
 def keep_note(note: str, folder: Path) -> Path:
     """A typed note that could not be logged, kept in a private (0600) file beside the
-    journal, so nobody has to type it again."""
+    journal (for a journal on a server, in the user's data folder, made if missing), so
+    nobody has to type it again; in the temp folder when neither can be written."""
     try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(prefix="kundenpflege-unsaved-", suffix=".txt",
                                             dir=folder)  # fmt: skip
     except OSError:

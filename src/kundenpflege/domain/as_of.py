@@ -161,13 +161,5 @@ def _mirror_views(connection: Connection) -> None:
     for name in ("customer_groups", "interaction_facts"):
         sql = catalogue.view_definition(connection, name)
         connection.execute(sql.replace("CREATE VIEW", "CREATE TEMP VIEW", 1))
-    columns = [
-        column
-        for column in catalogue.columns(connection, "daily_stats")
-        if column not in ("day", "tier", "band")
-    ]
-    sums = ", ".join(f"sum({column}) AS {column}" for column in columns)
-    connection.execute(
-        f"CREATE TEMP VIEW daily_stats AS SELECT day, tier, band, {sums}"
-        " FROM interaction_facts GROUP BY day, tier, band"
-    )
+    _columns, summed = catalogue.daily_tally(connection)
+    connection.execute(f"CREATE TEMP VIEW daily_stats AS {summed}")

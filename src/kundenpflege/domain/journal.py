@@ -100,6 +100,23 @@ def change(connection: Connection, *, keep: bool = True, log: bool = True) -> It
         yield
 
 
+def derived_made(connection: Connection) -> None:
+    """Inside a change, after a bulk load with the row triggers paused: what they keep,
+    made at once. The daily tally summed again, every customer marked for the unit of
+    work to recompute before COMMIT, the search index built again."""
+    from kundenpflege.domain import search_index
+    from kundenpflege.storage import catalogue
+
+    columns, summed = catalogue.daily_tally(connection)
+    connection.execute("DELETE FROM daily_stats")
+    connection.execute(f"INSERT INTO daily_stats (day, tier, band, {', '.join(columns)}) {summed}")
+    connection.execute(
+        "INSERT INTO pending_refresh (customer_id) SELECT id FROM customers"
+        " WHERE id NOT IN (SELECT customer_id FROM pending_refresh)"
+    )
+    search_index.rebuild(connection, lambda _done, _total: None)
+
+
 def settle(connection: Connection) -> None:
     """Inside a change: recompute what it touched so far, for code that reads the
     verdict before the change ends (the over-contact warning of `log`)."""

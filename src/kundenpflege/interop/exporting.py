@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from kundenpflege.domain import journal
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import _
-from kundenpflege.storage import catalogue, migrations
+from kundenpflege.storage import catalogue, db, migrations
 from kundenpflege.storage.connection import Connection, IntegrityError
 
 FORMAT_NAME = "kundenpflege-journal"
@@ -96,7 +96,7 @@ def journal_tables(
     the data; only its processing stops)."""
     for name in JOURNAL_TABLES:
         order = ", ".join(catalogue.primary_key(connection, name))  # some have no rowid
-        cursor = connection.execute(f"SELECT * FROM {name} ORDER BY {order}")
+        cursor = db.streamed(connection, f"SELECT * FROM {name} ORDER BY {order}")
         fields = [column[0] for column in cursor.description]
         yield name, (dict(zip(fields, row, strict=True)) for row in cursor)
 
@@ -114,27 +114,28 @@ def write_journal(
     stream: TextIO,
     advance: Callable[[int], None] | None = None,
 ) -> None:
-    """The whole journal as one JSON document, written row by row so that a journal
-    of millions of interactions never has to fit in memory."""
+    """The whole journal as one JSON document of one moment, written row by row so that
+    a journal of millions of interactions never has to fit in memory."""
     import json
 
-    schema = [name for (name,) in connection.execute("SELECT name FROM migrations")]
-    head = {
-        "format": FORMAT_NAME,
-        "schema": schema,
-        "exported_at": now.isoformat(timespec="seconds"),
-    }
-    stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
-    written = 0
-    for number, (name, rows) in enumerate(journal_tables(connection)):
-        stream.write(("," if number else "") + f"\n  {json.dumps(name)}: [")
-        for index, row in enumerate(rows):
-            stream.write(("," if index else "") + "\n   " + json.dumps(row, ensure_ascii=False))
-            written += 1
-            if advance and written % 1000 == 0:
-                advance(1000)
-        stream.write("\n  ]")
-    stream.write("\n }\n}\n")
+    with db.snapshot(connection):
+        schema = [name for (name,) in connection.execute("SELECT name FROM migrations")]
+        head = {
+            "format": FORMAT_NAME,
+            "schema": schema,
+            "exported_at": now.isoformat(timespec="seconds"),
+        }
+        stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
+        written = 0
+        for number, (name, rows) in enumerate(journal_tables(connection)):
+            stream.write(("," if number else "") + f"\n  {json.dumps(name)}: [")
+            for index, row in enumerate(rows):
+                stream.write(("," if index else "") + "\n   " + json.dumps(row, ensure_ascii=False))
+                written += 1
+                if advance and written % 1000 == 0:
+                    advance(1000)
+            stream.write("\n  ]")
+        stream.write("\n }\n}\n")
 
 
 Rows = Iterable[object]  # each a dict of column values; anything else is not a row
@@ -211,6 +212,7 @@ def load_tables(
                 _("{source}: no such table: {name}").format(source=source, name=name)
             )
         inserting = _Inserting(connection, refused)
+        before = count
         for number, row in enumerate(rows):
             where = f"{source}: {rows_at}{name}[{number}]"
             kept = checked_row(name, row, where)
@@ -228,6 +230,8 @@ def load_tables(
             if advance and count % 1000 == 0:
                 advance(1000)
         inserting.finish()
+        if count - before >= db.BULK_ROWS:  # the next tables' rows are checked against it
+            db.sizes_known(connection, (name,))
     from kundenpflege.domain import customers, facts, workdays
     from kundenpflege.interop.journal_rules import check_links
 

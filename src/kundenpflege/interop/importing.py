@@ -24,10 +24,11 @@ from kundenpflege.storage import db
 from kundenpflege.storage.connection import Connection, Row
 
 # A bulk of new customers builds these customer indexes once at the end.
-BULK_ROWS = 1000
 BULK_INDEXES = (
     "customers_value", "customers_next_due", "customers_last_interaction", "customers_skeleton",
 )  # fmt: skip
+# What new customers fill, with their contacts, wishes and what the file knew of them.
+NEW_CUSTOMER_TABLES = ("customers", "contacts", "preferences", "facts", "key_dates")
 STATUS_WORDS = {
     "active": "active",
     "aktiv": "active",
@@ -453,12 +454,14 @@ def apply(
         fresh, others = _split(connection, records)
         # Indexes no import reads from, built once afterwards when many customers come in;
         # the new customers are recomputed before that, so their rows are written once.
-        rebuilt = BULK_INDEXES if len(fresh) >= BULK_ROWS else ()
+        rebuilt = BULK_INDEXES if len(fresh) >= db.BULK_ROWS else ()
         with db.indexes_rebuilt(connection, rebuilt):
             _insert_new(
                 connection, fresh, outcome, now=now, today=today, source=source,
                 skip_invalid=skip_invalid, spread=not due_now, listing=dry_run,
             )  # fmt: skip
+            if rebuilt:
+                db.sizes_known(connection, NEW_CUSTOMER_TABLES)
             journal.settle(connection)
         if progress:
             progress(len(fresh))

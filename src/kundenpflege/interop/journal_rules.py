@@ -31,6 +31,8 @@ def _text(value: object) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
         raise KundenpflegeError(_("not text")) from None
+    if "\x00" in value:  # a server's text cannot hold it; no journal keeps it
+        raise KundenpflegeError(_("contains a NUL character"))
     return value
 
 

@@ -79,6 +79,19 @@ def index_definitions(connection: Connection, names: tuple[str, ...]) -> list[tu
     return [(name, text) for name, text in found]
 
 
+def daily_tally(connection: Connection) -> tuple[list[str], str]:
+    """The columns of `daily_stats` beside day, tier and band, and the SELECT that sums
+    them from the facts of each interaction at once: what the tally's triggers keep
+    row by row (the view `--as-of` reads, the rebuild after a bulk load)."""
+    summed = [
+        name for name in columns(connection, "daily_stats") if name not in ("day", "tier", "band")
+    ]
+    sums = ", ".join(f"sum({name}) AS {name}" for name in summed)
+    return summed, (
+        f"SELECT day, tier, band, {sums} FROM interaction_facts GROUP BY day, tier, band"
+    )
+
+
 def move_counters(connection: Connection, tables: tuple[str, ...]) -> None:
     """After rows were written with their ids: each table's counter goes past its
     highest id, so the next row gets a new number. SQLite's AUTOINCREMENT keeps up by

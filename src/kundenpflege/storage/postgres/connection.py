@@ -8,6 +8,7 @@ on one advisory lock, PostgreSQL's counterpart of SQLite's BEGIN IMMEDIATE: the 
 log's floors and the derived columns assume one writer at a time.
 """
 
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -115,15 +116,25 @@ def _row_class(names: tuple[str, ...]) -> type[Row]:
     return found
 
 
+STREAMED_ROWS = 2000  # rows a streamed read fetches at a time
+_STREAMS = (f"kp_stream_{number}" for number in itertools.count(1))
+
+
 class Cursor:
     """What `execute` returns: its rows (Row, or plain tuples when `row_factory` is
     None), `rowcount`, and `lastrowid` for an INSERT into a table with a counter."""
 
-    def __init__(self, journal: "PostgresJournal") -> None:
+    def __init__(self, journal: "PostgresJournal", streamed: bool = False) -> None:
         self._journal = journal
         # psycopg asks once per result how to make its rows: the Row class is looked
         # up by the result's column names then, not for every row.
-        self._cursor = psycopg.RawCursor(journal.raw, row_factory=self._maker)
+        self._cursor: psycopg.RawCursor[Any] | psycopg.RawServerCursor[Any] = (
+            psycopg.RawServerCursor(journal.raw, next(_STREAMS), row_factory=self._maker)
+            if streamed
+            else psycopg.RawCursor(journal.raw, row_factory=self._maker)
+        )
+        if isinstance(self._cursor, psycopg.RawServerCursor):
+            self._cursor.itersize = STREAMED_ROWS
         self.row_factory: Any = Row
         self.lastrowid: int | None = None
         self._returned: list[Any] | None = None
@@ -133,6 +144,9 @@ class Cursor:
         if self.row_factory is None or not cursor.description:
             return tuple
         return _row_class(tuple(column.name for column in cursor.description))
+
+    def close(self) -> None:
+        self._cursor.close()
 
     @property
     def rowcount(self) -> int:
@@ -228,6 +242,7 @@ class PostgresJournal(JournalState):
         self.raw = raw
         self.display = display  # the address without its password, for messages
         self._counters: dict[str, str] | None = None
+        self._streams: list[Cursor] = []
         for name, loader in (("numeric", _Number), ("bool", _Truth)):
             raw.adapters.register_loader(name, loader)
 
@@ -244,7 +259,17 @@ class PostgresJournal(JournalState):
     def executemany(self, text: str, rows: Any, /) -> Cursor:
         return Cursor(self).executemany(text, rows)
 
+    def stream(self, text: str, parameters: Any = (), /) -> Cursor:
+        """A read of a whole table, inside a transaction: its rows come STREAMED_ROWS at
+        a time from a cursor on the server, where `execute` would hold all of them
+        (2,000,000 interactions) in memory at once."""
+        cursor = Cursor(self, streamed=True)
+        self._streams.append(cursor)
+        return cursor.execute(text, parameters)
+
     def close(self) -> None:
+        for stream in self._streams:  # ended on the server with their transaction
+            stream.close()
         self.raw.close()
 
     def alone(self, write: Callable[[], object]) -> None:
