@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import Run, error_line, ok
+from tests.conftest import ON_SERVER, Run, error_line, journal_snapshot, ok, reading
 from tests.test_engines import _person
 
 if TYPE_CHECKING:
@@ -39,17 +39,78 @@ def test_kundenpflege_person_logs_and_owns_the_change(
     ok(journal("log", "mueller-bau", "--kind", "call"))
     ok(journal("log", "mueller-bau", "--kind", "call", "--person", "ben"))  # said wins
     assert _logged_by(journal, "mueller-bau") == ["ben", "anna", "ben"]
-    # anna may undo what she did; ben's change after it is not hers to undo.
+    # ben's undo reverses ben's latest change, not anna's after it.
     monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
     ok(journal("log", "mueller-bau", "--kind", "email"))
     monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
-    line = error_line(journal("undo", "--yes"))
-    assert line.startswith("Error: the latest change is ben's (2026-11-25 09:00, 'log');")
-    assert line.endswith("undo reverses only your own latest change, while nobody changed"
-                         " the journal after it")  # fmt: skip
+    ok(journal("log", "mueller-bau", "--kind", "visit"))
     monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
-    ok(journal("undo", "--yes"))
-    assert _logged_by(journal, "mueller-bau") == ["ben", "anna", "ben"]
+    assert ok(journal("undo", "--yes")).stderr.splitlines() == [
+        "Undo 'log' of 2026-11-25 09:00:",
+        "  remove interaction #4 of mueller-bau (2026-11-25, email)",
+        "1 later change, by anna, stays as it is.",
+        "Undone: 'log' of 2026-11-25 09:00.",
+    ]
+    assert _logged_by(journal, "mueller-bau") == ["anna", "ben", "anna", "ben"]
+    with reading() as connection:  # derived again: anna's visit is the last contact
+        assert (
+            connection.execute(
+                "SELECT last_interaction_id FROM customers WHERE handle = 'mueller-bau'"
+            ).fetchone()[0]
+            == 5
+        )
+    # Before it, ben made none (anna's --person ben is anna's change). In a file the
+    # first log, made before anyone said who is at work, is anyone's; on a server the
+    # owner's login made it.
+    if ON_SERVER:
+        assert error_line(journal("undo", "--yes")) == (
+            "Error: none of the journal's last 100 changes is yours (ben)"
+        )
+    else:
+        ok(journal("undo", "--yes"))
+        assert _logged_by(journal, "mueller-bau") == ["anna", "ben", "anna"]
+
+
+def test_undo_leaves_what_others_did_after_or_refuses(
+    journal: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's later change stands: an undo that would change it, or take it
+    along, is refused in one line, and nothing changes."""
+    for person in ("anna", "ben"):
+        ok(journal("person", "add", person))
+    ok(journal("add", "mueller-bau"))
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+    ok(journal("edit", "mueller-bau", "--name", "Müller Bau"))
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
+    ok(journal("edit", "mueller-bau", "--tier", "A"))
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+    before = journal_snapshot()
+    assert error_line(journal("undo", "--yes")) == (
+        "Error: ben changed the same entries after it (customers 1; 2026-11-25 09:00, 'edit');"
+        " nothing was undone"
+    )
+    ok(journal("add", "neu-gmbh"))  # anna's; ben logs a call with the new customer
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
+    ok(journal("log", "neu-gmbh", "--kind", "call"))
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+    after_ben = journal_snapshot()
+    assert error_line(journal("undo", "--yes")) == (
+        "Error: ben changed the same entries after it (interactions 1; 2026-11-25 09:00, 'log');"
+        " nothing was undone"
+    )
+    assert journal_snapshot() == after_ben != before
+
+
+def test_undo_when_none_of_the_changes_is_yours(
+    journal: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+    ok(journal("person", "add", "anna"))
+    ok(journal("add", "mueller-bau"))
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
+    assert error_line(journal("undo", "--yes")) == (
+        "Error: none of the journal's last 100 changes is yours (ben)"
+    )
 
 
 def test_an_unknown_kundenpflege_person_is_an_error(
@@ -85,11 +146,15 @@ def test_on_a_server_each_login_is_the_person(
     assert _logged_by(run, "mueller-bau") == ["ben", "anna"]  # newest first
     made_by = _query(postgres_url, "SELECT person FROM main.changes ORDER BY id")
     assert made_by[-2:] == [("anna",), ("ben",)]
-    monkeypatch.setenv("KUNDENPFLEGE_DB", as_anna)
-    assert "the latest change is ben's" in error_line(run("undo", "--yes"))
+    monkeypatch.setenv("KUNDENPFLEGE_DB", as_anna)  # anna's call, ben's visit stays
+    assert "1 later change, by ben, stays as it is." in ok(run("undo", "--yes")).stderr
+    assert _logged_by(run, "mueller-bau") == ["ben"]
+    assert error_line(run("undo", "--yes")) == (  # the owner's login made the rest
+        "Error: none of the journal's last 100 changes is yours (anna)"
+    )
     monkeypatch.setenv("KUNDENPFLEGE_DB", as_ben)
     ok(run("undo", "--yes"))
-    assert _logged_by(run, "mueller-bau") == ["anna"]
+    assert _logged_by(run, "mueller-bau") == []
 
 
 def test_a_server_journal_of_an_earlier_version_gets_the_new_steps(

@@ -448,7 +448,7 @@ def undo(
     context: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask (scripts).")] = False,
 ) -> None:
-    """Reverse the most recent change to the journal, after showing it; again for the one before."""
+    """Reverse your latest change to the journal, after showing it; again for the one before."""
     from kundenpflege.domain import undo as undoing
     from kundenpflege.present import change_text
 

@@ -37,37 +37,42 @@ class Plan:
     change: changelog.Change
     entries: list[Entry] | None  # None: too many, told in counts
     counts: dict[tuple[str, str], int]
+    later: list[changelog.Change]  # others' changes after it, which stay
 
 
 def plan(connection: Connection) -> Plan:
-    """What `undo` would reverse now, or why it cannot."""
-    change = changelog.latest(connection)
+    """What `undo` would reverse now, or why it cannot. On a shared journal that is
+    the latest change of the person at work, provided nobody changed its entries
+    since (others' later changes stay)."""
+    at_work = getattr(connection, "person", None)
+    change = changelog.latest(connection, at_work)
     if change is None:
         raise KundenpflegeError(
             _("nothing to undo (the journal keeps its last {count} changes)").format(
                 count=changelog.KEEP
             )
+            if changelog.latest(connection) is None
+            else _("none of the journal's last {count} changes is yours ({person})").format(
+                count=changelog.KEEP, person=at_work
+            )
         )
     if change.stop is not None:
         raise KundenpflegeError(_stopped(change))
-    at_work = getattr(connection, "person", None)
-    if at_work and change.person and change.person != at_work:  # a shared journal
-        raise KundenpflegeError(
-            _("the latest change is {person}'s ({when}, '{command}'); undo reverses only"
-              " your own latest change, while nobody changed the journal after it").format(
-                person=change.person, when=changelog.when(change), command=change.command)
-        )  # fmt: skip
+    later = changelog.later(connection, change.id)
+    if later:  # whether it leaves them as they are is known by trying it, not kept
+        with journal.change(connection, keep=False, log=False):
+            changelog.reverse(connection, change.id)
     counts = changelog.counts(connection, change.id)
     if sum(counts.values()) > SHOWN:
-        return Plan(change, None, counts)
+        return Plan(change, None, counts, later)
     entries = (_entry(connection, step) for step in changelog.steps(connection, change.id))
-    return Plan(change, [entry for entry in entries if entry is not None], counts)
+    return Plan(change, [entry for entry in entries if entry is not None], counts, later)
 
 
 def undo(connection: Connection, change_id: int) -> None:
-    """Reverse the change `plan` showed, provided it is still the most recent."""
+    """Reverse the change `plan` showed, provided it is still the one to undo."""
     with journal.change(connection, log=False):
-        latest = changelog.latest(connection)
+        latest = changelog.latest(connection, getattr(connection, "person", None))
         if latest is None or latest.id != change_id:
             raise KundenpflegeError(
                 _("the journal changed meanwhile; nothing was undone: run undo again to see"

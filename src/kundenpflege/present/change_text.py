@@ -23,6 +23,15 @@ def describe(plan: Plan) -> list[str]:
         lines += [f"  {_entry(entry)}" for entry in plan.entries] or [
             "  " + _("(nothing you would see: only what it kept in step)")
         ]
+    if plan.later:
+        others = sorted({change.person or _("someone") for change in plan.later})
+        lines.append(
+            ngettext(
+                "{count} later change, by {people}, stays as it is.",
+                "{count} later changes, by {people}, stay as they are.",
+                len(plan.later),
+            ).format(count=len(plan.later), people=", ".join(others))
+        )
     return lines
 
 

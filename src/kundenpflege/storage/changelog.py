@@ -134,11 +134,40 @@ def when(change: Change) -> str:
         return change.made_at
 
 
-def latest(connection: Connection) -> Change | None:
+def latest(connection: Connection, person: str | None = None) -> Change | None:
+    """The newest change; with `person`, the newest they made or nobody said who made."""
+    mine = "" if person is None else " WHERE person IS NULL OR person = ?"
     row = connection.execute(
-        "SELECT id, made_at, command, stop, person FROM changes ORDER BY id DESC LIMIT 1"
+        f"SELECT id, made_at, command, stop, person FROM changes{mine} ORDER BY id DESC LIMIT 1",
+        () if person is None else (person,),
     ).fetchone()
     return None if row is None else Change(*row)
+
+
+def later(connection: Connection, change_id: int) -> list[Change]:
+    """The changes made after this one (by others: see `latest`), oldest first."""
+    rows = connection.execute(
+        "SELECT id, made_at, command, stop, person FROM changes WHERE id > ? ORDER BY id",
+        (change_id,),
+    )
+    return [Change(*row) for row in rows]
+
+
+Place = tuple[str, tuple[Any, ...]]  # a row: its table and key
+Touched = dict[Place, tuple[Change, Step]]
+
+
+def place(step: Step) -> Place:
+    return step.table, tuple(step.row[key] for key in KEYS[step.table])
+
+
+def touched(connection: Connection, changes: list[Change]) -> Touched:
+    """Each row these changes touched, by table and key, with the change that did."""
+    found: Touched = {}
+    for change in changes:
+        for step in steps(connection, change.id, whole=False):
+            found[place(step)] = (change, step)
+    return found
 
 
 def counts(connection: Connection, change_id: int) -> dict[tuple[str, str], int]:
@@ -156,16 +185,17 @@ def counts(connection: Connection, change_id: int) -> dict[tuple[str, str], int]
     return found
 
 
-def steps(connection: Connection, change_id: int) -> Iterator[Step]:
+def steps(connection: Connection, change_id: int, *, whole: bool = True) -> Iterator[Step]:
     """Each row the change touched: its own new rows one by one, then those that were
-    there before, in order."""
+    there before, in order. `whole`: its new rows must all be there still (else only
+    those that are)."""
     logged = list(_read(connection, change_id, "ASC"))
     for step in (step for step in logged if step.operation == "inserts"):
         numbers = connection.execute(
             f"SELECT id FROM {step.table} WHERE id > ? AND id <= ? ORDER BY id",
             (step.row["after"], step.row["through"]),
         ).fetchall()
-        if len(numbers) != step.row["rows"]:
+        if whole and len(numbers) != step.row["rows"]:
             raise _new_rows_changed(step)
         for (number,) in numbers:
             yield Step(step.table, "insert", {"id": number})
@@ -186,7 +216,11 @@ def current(connection: Connection, step: Step) -> dict[str, Any] | None:
 def reverse(connection: Connection, change_id: int) -> None:
     """Put back every row the change touched and drop the change: first the rows that
     were there before it, newest step first; then its own new rows, children first.
-    Runs inside the caller's unit of work, which logs nothing of it."""
+    Runs inside the caller's unit of work, which logs nothing of it. Changes made after
+    it must come out as they were: a row of theirs this would change, or take along
+    (a contact logged with a customer this removes), is refused with everything."""
+    after = touched(connection, later(connection, change_id))
+    before = {row: current(connection, step) for row, (_change, step) in after.items()}
     # Rows come back in any order within the change; their references are checked at COMMIT.
     connection.execute("PRAGMA defer_foreign_keys = ON")
     spans = []
@@ -202,6 +236,9 @@ def reverse(connection: Connection, change_id: int) -> None:
         )
         if removed.rowcount != span.row["rows"]:
             raise _new_rows_changed(span)
+    for row, (change, step) in after.items():
+        if current(connection, step) != before[row]:
+            raise crossed(change, step)
     connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
@@ -229,13 +266,26 @@ def _put_back(connection: Connection, step: Step) -> int:
     ).rowcount
 
 
+def crossed(change: Change, step: Step) -> KundenpflegeError:
+    """Undoing would change what someone did after: their change stands, so this one does."""
+    return KundenpflegeError(
+        _("{person} changed the same entries after it ({table} {key}; {when}, '{command}');"
+          " nothing was undone").format(
+            person=change.person or _("someone"), table=step.table, key=_key(step),
+            when=when(change), command=change.command)
+    )  # fmt: skip
+
+
 def changed_outside(step: Step) -> KundenpflegeError:
     """A row the change left is not as it left it: someone wrote around kundenpflege."""
     return KundenpflegeError(
         _("the journal was changed outside kundenpflege since then ({table} {key});"
-          " nothing was undone").format(table=step.table, key=", ".join(
-            str(value) for key, value in step.row.items() if key in ("id", "key", "tag")))
+          " nothing was undone").format(table=step.table, key=_key(step))
     )  # fmt: skip
+
+
+def _key(step: Step) -> str:
+    return ", ".join(str(value) for key, value in step.row.items() if key in ("id", "key", "tag"))
 
 
 def _read(connection: Connection, change_id: int, order: str) -> Iterator[Step]:
