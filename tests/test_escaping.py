@@ -122,6 +122,16 @@ def test_a_nul_is_refused_wherever_it_comes_from(
     assert error_line(journal("import", "csv", str(sheet))) == (
         f"Error: {sheet} line 302 contains a NUL character, which a journal does not keep"
     )
+    # Counted in the file as it is, with the lines of a photo left out of the reading.
+    book = tmp_path / "book.vcf"
+    photo = "".join(f" {'A' * 74}\n" for _ in range(80))
+    book.write_text(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Foto\nPHOTO;ENCODING=b:AAAA\n{photo}END:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Nul\x00l\nEND:VCARD\n"
+    )
+    assert error_line(journal("import", "vcard", str(book))) == (
+        f"Error: {book} line 88 contains a NUL character, which a journal does not keep"
+    )
     export = json.loads(ok(journal("export", "json")).stdout)
     export["tables"]["customers"][0]["name"] = "nul\x00byte"
     document = tmp_path / "export.json"

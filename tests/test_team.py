@@ -1,6 +1,7 @@
 """A team on one journal (issue 17): who logs, whose change `undo` reverses, and
 a server journal made by an earlier version brought up to date."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -174,3 +175,20 @@ def test_a_server_journal_of_an_earlier_version_gets_the_new_steps(
     )
     assert _query(postgres_url, "SELECT person FROM main.changes") == [("postgres",)]
     assert "ok       schema: up to date" in ok(run("doctor")).stdout
+
+
+def test_a_person_who_does_not_own_the_tables_imports_in_bulk(
+    run: Run, postgres_url: str, postgres_server: "PostgresServer", tmp_path: Path
+) -> None:
+    """Dropping indexes for a bulk import, pausing triggers for a copy: the owner's
+    ways only; ben, who may write, imports 1,200 customers with them kept."""
+    from kundenpflege.storage.db import BULK_ROWS
+
+    ok(run("--db", postgres_url, "init"))
+    as_ben = _person(postgres_server, postgres_url, "ben", "SELECT, INSERT, UPDATE, DELETE")
+    sheet = tmp_path / "kunden.csv"
+    rows = [f"Kunde {number},k{number}@example.org\n" for number in range(BULK_ROWS + 200)]
+    sheet.write_text("name,email\n" + "".join(rows))
+    ok(run("--db", as_ben, "import", "csv", str(sheet)))
+    assert _query(postgres_url, "SELECT count(*) FROM main.customers") == [(BULK_ROWS + 200,)]
+    assert ok(run("--db", as_ben, "doctor")).stdout.endswith("verdict: healthy\n")

@@ -101,9 +101,10 @@ def change(connection: Connection, *, keep: bool = True, log: bool = True) -> It
 
 
 def derived_made(connection: Connection) -> None:
-    """Inside a change, after a bulk load with the row triggers paused: what they keep,
-    made at once. The daily tally summed again, every customer marked for the unit of
-    work to recompute before COMMIT, the search index built again."""
+    """Inside a change, after a bulk load (its row triggers maybe paused): what they
+    keep, made at once. The daily tally summed again, every customer marked for the
+    unit of work to recompute before COMMIT, the search index built again, oldest day
+    first as a journal's first index is: the same journal whoever loaded it."""
     from kundenpflege.domain import search_index
     from kundenpflege.storage import catalogue
 

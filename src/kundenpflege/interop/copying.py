@@ -118,12 +118,12 @@ def copy(journals: Journals, advance: Callable[[int], None] | None = None) -> in
         target.execute("DELETE FROM settings")
         tables = _read(exporting.journal_tables(journals.source), journals.source_location)
         try:
-            with db.row_triggers_paused(target, exporting.JOURNAL_TABLES) as paused:
+            with db.row_triggers_paused(target, exporting.JOURNAL_TABLES):
                 count = exporting.load_tables(
                     target, tables, str(journals.source_location), advance, rows_at=""
                 )
-            if paused:
-                journal.derived_made(target)
+            # Made at once, paused or not: the same journal whoever copies it.
+            journal.derived_made(target)
         except KundenpflegeError as problem:
             raise KundenpflegeError(
                 _("{problem}; nothing was copied").format(problem=problem)

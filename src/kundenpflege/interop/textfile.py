@@ -49,11 +49,6 @@ def read(path: Path, *, skip: tuple[str, ...] = (), max_bytes: int | None = MAX_
         ) from None
     # macOS writes "ü" as u + combining diaeresis (NFD); the journal keeps one form.
     text = unicodedata.normalize("NFC", _decoded(data))
-    if "\x00" in text:  # past the start that told a text file: no journal keeps one
-        raise KundenpflegeError(
-            _("{path} line {line} contains a NUL character, which a journal does not keep")
-            .format(path=path, line=text.count("\n", 0, text.index("\x00")) + 1)
-        )  # fmt: skip
     if not text.strip():
         raise KundenpflegeError(_("{path} is empty").format(path=path))
     return Text(text, skipped)
@@ -92,6 +87,11 @@ def _lines(
                     path=path, line=number, size=MAX_LINE_BYTES >> 20
                 )
             )
+        if b"\x00" in line:  # past the start that told a text file: no journal keeps one
+            raise KundenpflegeError(
+                _("{path} line {line} contains a NUL character, which a journal does not keep")
+                .format(path=path, line=number)
+            )  # fmt: skip
         kept_size += len(line)
         _check_total(path, kept_size, max_bytes)
         kept.append(line)

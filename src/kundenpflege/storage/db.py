@@ -269,6 +269,21 @@ def settle_marked(connection: Connection, recompute: Recompute) -> None:
             pass
 
 
+def owns(connection: Connection, names: Sequence[str]) -> bool:
+    """Whether the connected role owns these tables or indexes, as altering or dropping
+    them asks on a server (a file's owner is whoever may write it)."""
+    from kundenpflege.storage import catalogue
+
+    return (
+        not catalogue.on_server(connection)
+        or not connection.execute(
+            "SELECT 1 FROM pg_class WHERE relnamespace = ?::regnamespace AND relname = ANY (?)"
+            " AND NOT pg_has_role(relowner, 'MEMBER')",
+            (catalogue.SCHEMA, list(names)),
+        ).fetchone()
+    )
+
+
 @contextmanager
 def indexes_rebuilt(connection: Connection, names: tuple[str, ...]) -> Iterator[None]:
     """For bulk loads inside the caller's transaction: build these indexes once at the
@@ -276,7 +291,8 @@ def indexes_rebuilt(connection: Connection, names: tuple[str, ...]) -> Iterator[
     rolls the drop back with everything else."""
     from kundenpflege.storage import catalogue
 
-    saved = catalogue.index_definitions(connection, names)
+    # On a server only the tables' owner may drop them; anyone else loads with them.
+    saved = catalogue.index_definitions(connection, names) if owns(connection, names) else []
     for name, _sql in saved:
         connection.execute(f"DROP INDEX {name}")
     yield
@@ -300,29 +316,20 @@ def sizes_known(connection: Connection, tables: Sequence[str]) -> None:
 
 
 @contextmanager
-def row_triggers_paused(connection: Connection, tables: Sequence[str]) -> Iterator[bool]:
+def row_triggers_paused(connection: Connection, tables: Sequence[str]) -> Iterator[None]:
     """For a bulk load into an empty journal on a server: its tables' own row triggers
-    off while it loads, inside the caller's transaction (yields True); the caller makes
-    what they keep at once afterwards. Each runs statements of its own per row: the
-    daily tally's took 42 s of a 67 s copy of 200,000 interactions. Only the tables'
-    owner may; anyone else, and a file, loads with them on (yields False). Keys are
+    off while it loads, inside the caller's transaction; the caller makes what they
+    keep at once afterwards (`domain.journal.derived_made`). Each runs statements of its
+    own per row: the daily tally's took 42 s of a 67 s copy of 200,000 interactions.
+    Only the tables' owner may; anyone else, and a file, loads with them on. Keys are
     checked all the same, and a failure rolls the pause back with the load."""
     from kundenpflege.storage import catalogue
 
-    if (
-        not catalogue.on_server(connection)
-        or connection.execute(
-            "SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ANY (?)"
-            " AND NOT pg_has_role(tableowner, 'MEMBER')",
-            (catalogue.SCHEMA, list(tables)),
-        ).fetchone()
-    ):
-        yield False
-        return
-    for name in tables:
+    paused = catalogue.on_server(connection) and owns(connection, tables)
+    for name in tables if paused else ():
         connection.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
-    yield True
-    for name in tables:
+    yield
+    for name in tables if paused else ():
         connection.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
 
 
