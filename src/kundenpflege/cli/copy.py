@@ -41,6 +41,7 @@ def copy(
     with copying.opened(source, target, clock.now()) as journals:
         with progress_bar(journals.rows, _("Copying")) as advance:
             count = copying.copy(journals, advance)
+        left_to_owner = copying.tidied(journals)
     say(
         ngettext(
             "Copied {count} row from {source} to {target}.",
@@ -48,3 +49,6 @@ def copy(
             count,
         ).format(count=i18n.number(count), source=source, target=target)
     )
+    if left_to_owner:
+        say(_("The first reports on the copy are slower until autovacuum comes by, or the"
+              " tables' owner runs: {statement}").format(statement=left_to_owner))  # fmt: skip

