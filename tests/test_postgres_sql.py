@@ -69,6 +69,22 @@ def test_inserts_name_their_table_for_lastrowid() -> None:
     assert translate("UPDATE customers SET x = ?").inserts is None
 
 
+def test_many_rows_of_a_plain_insert_go_as_copy() -> None:
+    assert translate("INSERT INTO search_index (rowid, body) VALUES (?, ?)").copy == (
+        "COPY search_index (rowid, body) FROM STDIN"
+    )
+    assert translate("INSERT INTO t (a, b) VALUES (?2, ?1)").copy == "COPY t (a, b) FROM STDIN"
+    for other in (
+        "INSERT OR IGNORE INTO t (a) VALUES (?)",
+        "INSERT INTO t (a, b) VALUES (?, 1)",
+        "INSERT INTO t (a) SELECT ?",
+        "INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = excluded.a",
+        "INSERT INTO t (a) VALUES (?) RETURNING id",
+        "INSERT INTO t VALUES (?)",
+    ):
+        assert translate(other).copy is None, other
+
+
 def test_what_sqlite_allows_means_the_same_on_the_journals_engine(connection: Connection) -> None:
     """On both engines (`make test-postgres`): SQLite's empty lists, an executemany of
     no rows, and a refused INSERT that is undone alone while its transaction goes on
@@ -89,6 +105,11 @@ def test_what_sqlite_allows_means_the_same_on_the_journals_engine(connection: Co
             connection.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?)", [("t-b", "3"), ("t-a", "4")]
             )
+        many = [(f"t-many-{number}", "6") for number in range(150)]  # a COPY on a server
+        with pytest.raises(IntegrityError):
+            connection.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?)", [*many, ("t-a", "7")]
+            )
         connection.execute("INSERT INTO settings (key, value) VALUES ('t-c', '5')")
     # (t-b: SQLite keeps the rows of a refused executemany before the one refused, a
     # server none of them; nothing reads them but to roll back or to name the refusal.)
@@ -96,3 +117,8 @@ def test_what_sqlite_allows_means_the_same_on_the_journals_engine(connection: Co
         "SELECT key, value FROM settings WHERE key IN ('t-a', 't-c') ORDER BY key"
     )
     assert [tuple(row) for row in kept] == [("t-a", "1"), ("t-c", "5")]
+    more = [(f"t-more-{number}", "8") for number in range(150)]
+    with db.transaction(connection):
+        connection.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", more)
+    stored = connection.execute("SELECT count(*) FROM settings WHERE key LIKE 't-more-%'")
+    assert stored.fetchone()[0] == 150

@@ -8,6 +8,7 @@ on one advisory lock, PostgreSQL's counterpart of SQLite's BEGIN IMMEDIATE: the 
 log's floors and the derived columns assume one writer at a time.
 """
 
+import contextlib
 import itertools
 import os
 import sqlite3
@@ -117,6 +118,7 @@ def _row_class(names: tuple[str, ...]) -> type[Row]:
 
 
 STREAMED_ROWS = 2000  # rows a streamed read fetches at a time
+COPY_FROM = 100  # from this many rows an executemany of a plain INSERT is a COPY
 _STREAMS = (f"kp_stream_{number}" for number in itertools.count(1))
 
 
@@ -210,13 +212,28 @@ class Cursor:
             if not values:  # SQLite runs it no time: nothing to send
                 self._none = True
                 return self
+            copy = statement.copy if len(values) >= COPY_FROM else None
+
+            def send() -> None:
+                if copy:
+                    self._copy(copy, values)
+                else:
+                    self._cursor.executemany(statement.text, values)
+
             if statement.writes and self._journal.in_transaction:
-                self._journal.alone(lambda: self._cursor.executemany(statement.text, values))
+                self._journal.alone(send, pipelined=not copy)
             else:
-                self._cursor.executemany(statement.text, values)
+                send()
         except psycopg.Error as error:
             raise refusal(error) from error
         return self
+
+    def _copy(self, statement: str, rows: list[list[Any]]) -> None:
+        """Many rows of a plain INSERT as one COPY: a stream, where executemany sends
+        each row as a statement of its own (their row triggers run all the same)."""
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def local_zone() -> str:
@@ -272,13 +289,13 @@ class PostgresJournal(JournalState):
             stream.close()
         self.raw.close()
 
-    def alone(self, write: Callable[[], object]) -> None:
+    def alone(self, write: Callable[[], object], *, pipelined: bool = True) -> None:
         """A write inside a transaction, undone alone when it fails, as SQLite does:
         PostgreSQL would refuse every later statement of the transaction instead, and
         code that catches a refusal (a handle taken) goes on in it. The savepoint
-        travels with the statement, in one round trip."""
+        travels with the statement, in one round trip (a COPY cannot be pipelined)."""
         try:
-            with self.raw.pipeline():
+            with self.raw.pipeline() if pipelined else contextlib.nullcontext():
                 self.raw.execute("SAVEPOINT kp_statement")
                 write()
                 self.raw.execute("RELEASE SAVEPOINT kp_statement")

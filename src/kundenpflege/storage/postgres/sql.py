@@ -43,6 +43,7 @@ class Statement:
     sources: tuple[int | str, ...]
     inserts: str | None  # the table of a plain INSERT (for `lastrowid`)
     writes: bool = False  # INSERT, UPDATE or DELETE: undone alone when it fails
+    copy: str | None = None  # COPY's form of an INSERT of one row of values, in order
 
     def values(self, parameters: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
         if isinstance(parameters, Mapping):
@@ -105,9 +106,21 @@ def translate(sql: str) -> Statement:
         text = _OR_IGNORE.sub(r"\1", text).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
     insert = _INSERT.match(sql)
     plain_insert = insert is not None and not re.search(r"\bRETURNING\b", sql, re.IGNORECASE)
+    values = _ROW_OF_VALUES.fullmatch(text)
+    in_order = values is not None and [mark.strip() for mark in values.group(3).split(",")] == [
+        f"${number}" for number in range(1, values.group(2).count(",") + 2)
+    ]
     return Statement(
         text,
         tuple(sources),
         insert.group(1).lower() if plain_insert and insert else None,
         _WRITES.match(sql) is not None,
+        f"COPY {values.group(1)} ({values.group(2)}) FROM STDIN" if values and in_order else None,
     )
+
+
+# INSERT INTO table (a, b) VALUES ($1, $2) and nothing else: many such rows go as COPY.
+_ROW_OF_VALUES = re.compile(
+    r"\s*INSERT\s+INTO\s+(\w+)\s*\(([\w\s,]+)\)\s*VALUES\s*\(([$\d,\s]+)\)\s*;?\s*",
+    re.IGNORECASE,
+)
