@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from typer.testing import Result
 
 from tests.conftest import ON_SERVER, Run, error_line, journal_snapshot, ok, reading
 from tests.test_engines import _person
@@ -80,26 +81,27 @@ def test_undo_leaves_what_others_did_after_or_refuses(
     for person in ("anna", "ben"):
         ok(journal("person", "add", person))
     ok(journal("add", "mueller-bau"))
-    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
-    ok(journal("edit", "mueller-bau", "--name", "Müller Bau"))
-    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
-    ok(journal("edit", "mueller-bau", "--tier", "A"))
-    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+
+    def by(person: str, *arguments: str) -> Result:
+        monkeypatch.setenv("KUNDENPFLEGE_PERSON", person)
+        return journal(*arguments)
+
+    ok(by("anna", "edit", "mueller-bau", "--name", "Müller Bau"))
+    ok(by("ben", "edit", "mueller-bau", "--tier", "A"))
     before = journal_snapshot()
-    assert error_line(journal("undo", "--yes")) == (
+    assert error_line(by("anna", "undo", "--yes")) == (
         "Error: ben changed the same entries after it (customers 1; 2026-11-25 09:00, 'edit');"
         " nothing was undone"
     )
-    ok(journal("add", "neu-gmbh"))  # anna's; ben logs a call with the new customer
-    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "ben")
-    ok(journal("log", "neu-gmbh", "--kind", "call"))
-    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
-    after_ben = journal_snapshot()
-    assert error_line(journal("undo", "--yes")) == (
+    assert journal_snapshot() == before
+    ok(by("anna", "add", "neu-gmbh"))  # ben logs a call with anna's new customer
+    ok(by("ben", "log", "neu-gmbh", "--kind", "call"))
+    before = journal_snapshot()
+    assert error_line(by("anna", "undo", "--yes")) == (
         "Error: ben changed the same entries after it (interactions 1; 2026-11-25 09:00, 'log');"
         " nothing was undone"
     )
-    assert journal_snapshot() == after_ben != before
+    assert journal_snapshot() == before
 
 
 def test_undo_when_none_of_the_changes_is_yours(
