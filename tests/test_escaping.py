@@ -176,3 +176,27 @@ def test_csv_exports_neutralise_fullwidth_formulas(journal: Run) -> None:
     for arguments in (["list", "-f", "csv"], ["export", "csv", "customers"]):
         text = ok(journal(*arguments)).stdout
         assert "'＝HYPERLINK(1)" in text and "'\u00a0=cmd" in text, text
+
+
+@pytest.mark.file_only
+def test_doctor_names_text_a_file_kept_with_a_nul(journal: Run, db_path: Path) -> None:
+    """Before every way in refused it, a CSV line past the first 4 KB could bring a NUL
+    into a file: doctor names those entries, which no export brings back."""
+    import sqlite3
+
+    ok(journal("add", "k", "--name", "Kunde"))
+    ok(journal("log", "k", "--kind", "call", "--note", "Anruf"))
+    assert "NUL" not in ok(journal("doctor")).stdout
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE customers SET name = 'Ku' || char(0) || 'nde'")
+        raw.execute("UPDATE interactions SET note = 'An' || char(0) || 'ruf'")
+    raw.close()
+    ok(journal("edit", "k", "--tier", "B"))  # settles what the raw update marked
+    assert (
+        "warning  text: customers 1, interactions 1 hold a NUL character, which an export"
+        " cannot bring back nor a server keep; correct them with the command that made them"
+        " ('edit', 'interaction edit', …)"
+    ) in ok(journal("doctor")).stdout.splitlines()
+    ok(journal("edit", "k", "--name", "Kunde"))
+    ok(journal("interaction", "edit", "1", "--note", "Anruf"))
+    assert "NUL" not in ok(journal("doctor")).stdout

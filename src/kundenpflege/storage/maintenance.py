@@ -109,6 +109,29 @@ def _moved_notes(connection: Connection) -> Finding | None:
     return Finding(N_("notes"), N_("ok"), detail)
 
 
+def _nul_text(connection: Connection) -> Finding | None:
+    """Text with a NUL character, kept in a file before every way in refused it (a CSV
+    line past the first 4 KB): no export can be imported, nor the journal copied onto a
+    server, until it is corrected. Named here, where there is time to read them all."""
+    from kundenpflege.storage import changelog
+
+    found: list[str] = []
+    for table in changelog.TABLES:
+        held = " OR ".join(
+            f"instr(CAST({column} AS BLOB), x'00') > 0"
+            for column in catalogue.columns(connection, table)
+        )
+        keys = changelog.KEYS[table]
+        rows = connection.execute(f"SELECT {', '.join(keys)} FROM {table} WHERE {held} LIMIT 3")
+        found += [f"{table} {', '.join(str(value) for value in row)}" for row in rows]
+    if not found:
+        return None
+    return Finding(N_("text"), N_("warning"), _(
+        "{entries} hold a NUL character, which an export cannot bring back nor a server keep;"
+        " correct them with the command that made them ('edit', 'interaction edit', …)"
+    ).format(entries=", ".join(found[:5]) + (" …" if len(found) > 5 else "")))  # fmt: skip
+
+
 def _finding(check: str, healthy: bool, detail: str, severity: str = N_("problem")) -> Finding:
     return Finding(check, N_("ok") if healthy else severity, detail)
 
@@ -184,6 +207,7 @@ def doctor(
     wal = Path(f"{journal}-wal")
     size = wal.stat().st_size if wal.exists() else 0
     moved = _moved_notes(connection)
+    nul = _nul_text(connection) if not pending and not newer else None
     return [
         _finding(N_("integrity"), integrity == ["ok"], "; ".join(integrity[:3])),
         _finding(N_("foreign keys"), not broken, ngettext(
@@ -209,4 +233,5 @@ def doctor(
                  f"{number(size / 1024 / 1024, 1)} MB" + ("" if folded else f"; {unfolded}"),
                  N_("warning")),
         *([moved] if moved else []),
+        *([nul] if nul else []),
     ]  # fmt: skip
