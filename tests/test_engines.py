@@ -211,6 +211,24 @@ def test_doctor_on_a_server_checks_the_connection_schema_and_rights(
     assert line.endswith(": permission denied for table changes; nothing was changed; the"
                          " journal's owner grants the rights (docs/team.md)")  # fmt: skip
     assert "kaiser-kg" not in ok(on_server("list")).stdout
+    # The owner sees what each other login may do: all, only read, or part of it.
+    monkeypatch.setenv("KUNDENPFLEGE_DB", postgres_url)
+    assert ok(on_server("doctor")).stdout.splitlines()[-2] == "ok       team: clara may only read"
+    _person(postgres_server, postgres_url, "ben", "SELECT, INSERT, UPDATE, DELETE")
+    assert ok(on_server("doctor")).stdout.splitlines()[-2] == (
+        "ok       team: ben may read and change every table; clara may only read"
+    )
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as raw:
+        raw.execute("REVOKE USAGE ON ALL SEQUENCES IN SCHEMA main FROM ben")
+        assert ok(on_server("doctor")).stdout.splitlines()[-2] == (
+            "warning  team: clara may only read; ben may not change: the counters (sequences)"
+        )
+        raw.execute("REVOKE DELETE ON main.facts FROM ben")
+        assert ok(on_server("doctor")).stdout.splitlines()[-2] == (
+            "warning  team: clara may only read; ben may not change: facts"
+        )
 
 
 def test_forget_on_a_server_vacuums_as_the_owner_and_says_what_to_run_otherwise(

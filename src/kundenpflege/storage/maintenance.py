@@ -156,12 +156,12 @@ def _on_server(connection: Connection, recompute: "db.Recompute") -> list[Findin
         "SELECT current_setting('server_version'), current_user"
     ).fetchone()
     pending, newer = migrations.pending(connection), migrations.newer(connection)
-    may = " AND ".join(f"has_table_privilege(schemaname || '.' || tablename, '{right}')"
-                       for right in RIGHTS)  # fmt: skip
+    may = _may("current_user", "table", RIGHTS, " AND ")
     lacking = [name for (name,) in connection.execute(
         f"SELECT tablename FROM pg_tables WHERE schemaname = ? AND NOT ({may}) ORDER BY 1",
         (catalogue.SCHEMA,))]  # fmt: skip
     stuck = _stuck(connection, recompute) if not pending and not newer else None
+    team = _team(connection)
     return [
         _finding(N_("connection"), True, _("PostgreSQL {version} as {user}").format(
             version=version, user=user)),
@@ -170,7 +170,55 @@ def _on_server(connection: Connection, recompute: "db.Recompute") -> list[Findin
         _finding(N_("rights"), not lacking, _("{user} may read and change every table").format(
             user=user) if not lacking else _("{user} may not change: {names}").format(
             user=user, names=", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else ""))),
+        *([team] if team else []),
     ]  # fmt: skip
+
+
+def _may(role: str, kind: str, rights: tuple[str, ...], joiner: str) -> str:
+    """SQL: whether `role` has these rights (joined by AND or OR) on the table or
+    sequence of the row (pg_tables, pg_sequences)."""
+    name = "tablename" if kind == "table" else "sequencename"
+    return joiner.join(
+        f"has_{kind}_privilege({role}, schemaname || '.' || {name}, '{right}')" for right in rights
+    )
+
+
+def _team(connection: Connection) -> Finding | None:
+    """The other logins that reach the journal, and what each may do there: all a
+    person does, only read (an accountant, say), or part of it, which fails midway (a
+    warning naming what is missing). None while nobody else reaches it."""
+
+    tables = f"FROM pg_tables WHERE schemaname = '{catalogue.SCHEMA}'"
+    writes = _may("r.oid", "table", RIGHTS[1:], " OR ")
+    rows = connection.execute(
+        f"SELECT r.rolname, (SELECT bool_or({writes}) {tables}),"
+        f" (SELECT coalesce(array_agg(tablename ORDER BY tablename), '{{}}') {tables}"
+        f"  AND NOT ({_may('r.oid', 'table', RIGHTS, ' AND ')})),"
+        f" (SELECT count(*) FROM pg_sequences WHERE schemaname = '{catalogue.SCHEMA}'"
+        f"  AND NOT {_may('r.oid', 'sequence', ('USAGE',), '')})"
+        " FROM pg_roles r WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user"
+        " AND has_schema_privilege(r.oid, ?, 'USAGE') ORDER BY r.rolname",
+        (catalogue.SCHEMA,),
+    ).fetchall()
+    everything = [name for name, _writes, lacking, counters in rows if not lacking and not counters]
+    reading = [name for name, writes, _lacking, _counters in rows if not writes]
+    partly = [
+        _("{user} may not change: {names}").format(user=name, names=", ".join(
+            lacking[:3] or [_("the counters (sequences)")]) + (" …" if len(lacking) > 3 else ""))
+        for name, writes, lacking, counters in rows
+        if writes and (lacking or counters)
+    ]  # fmt: skip
+    if not rows:
+        return None
+    told = [
+        *([ngettext("{names} may read and change every table",
+                    "{names} may read and change every table",
+                    len(everything)).format(names=", ".join(everything))] if everything else []),
+        *([ngettext("{names} may only read", "{names} may only read", len(reading)).format(
+            names=", ".join(reading))] if reading else []),
+        *partly,
+    ]  # fmt: skip
+    return _finding(N_("team"), not partly, "; ".join(told), N_("warning"))
 
 
 def doctor(
