@@ -183,7 +183,8 @@ def test_a_url_is_no_journal_file(
     line = error_line(run("--db", "postgresql://anna:geheim@db.example/kunden", "backup"), 2)
     assert line == (
         "Error: 'postgresql://…' names a database server; this command works on a journal file"
-        " (on a server: pg_dump and pg_restore, see docs/team.md)"
+        " (on a server: 'copy --to FILE' for a file of the moment, or pg_dump and pg_restore;"
+        " see docs/team.md)"
     )
     monkeypatch.setenv("KUNDENPFLEGE_DB", "https://example.org/journal.db")
     assert "'https://…' is not a journal file" in error_line(run("init"), 2)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import Result
 
+from kundenpflege.paths import Server
 from tests.conftest import ON_SERVER, Run, error_line, journal_snapshot, ok, reading
 from tests.test_engines import _person
+from tests.test_postgres_server import name_of
 
 if TYPE_CHECKING:
     from tests.postgres_server import PostgresServer
@@ -121,9 +123,9 @@ def test_an_unknown_kundenpflege_person_is_an_error(
 ) -> None:
     ok(journal("add", "mueller-bau"))
     monkeypatch.setenv("KUNDENPFLEGE_PERSON", "lnea")
-    assert error_line(journal("log", "mueller-bau", "--kind", "call")).startswith(
-        "Error: person 'lnea' not found"
-    )
+    line = error_line(journal("log", "mueller-bau", "--kind", "call"))
+    assert line.startswith("Error: person 'lnea' not found")
+    assert line.endswith(" (KUNDENPFLEGE_PERSON says who is at work)")
     monkeypatch.delenv("KUNDENPFLEGE_PERSON")
     assert ok(journal("interaction", "list", "mueller-bau")).stderr == "Entries: none.\n"
 
@@ -194,3 +196,34 @@ def test_a_person_who_does_not_own_the_tables_imports_in_bulk(
     ok(run("--db", as_ben, "import", "csv", str(sheet)))
     assert _query(postgres_url, "SELECT count(*) FROM main.customers") == [(BULK_ROWS + 200,)]
     assert ok(run("--db", as_ben, "doctor")).stdout.endswith("verdict: healthy\n")
+
+
+def test_only_the_database_s_owner_makes_the_journal_in_it(
+    run: Run, postgres_url: str, postgres_server: "PostgresServer", tmp_path: Path
+) -> None:
+    """anna, who is not the database's owner, gets one line saying who makes it."""
+    if not _query(postgres_url, "SELECT 1 FROM pg_roles WHERE rolname = 'anna'"):
+        postgres_server.create_role("anna")
+    as_anna = postgres_url.replace("postgresql://postgres@", "postgresql://anna@", 1)
+    expected = (
+        f"Error: {Server(as_anna)}: permission denied for database {name_of(postgres_url)};"
+        " the database's owner makes the journal in it ('kundenpflege init' or 'copy --to'"
+        " as the owner, docs/team.md)"
+    )
+    assert error_line(run("--db", as_anna, "init")) == expected
+    demo = str(tmp_path / "demo.db")
+    ok(run("--db", demo, "demo"))
+    assert error_line(run("--db", demo, "copy", "--to", as_anna)) == expected
+    assert _query(postgres_url, "SELECT to_regnamespace('main') IS NULL") == [(True,)]
+
+
+def test_an_erasure_records_who_is_at_work(journal: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import journal_rows
+
+    ok(journal("person", "add", "anna"))
+    for handle in ("mueller-bau", "kaiser-kg"):
+        ok(journal("add", handle))
+    ok(journal("gdpr", "forget", "mueller-bau", "--yes"))  # nobody said who
+    monkeypatch.setenv("KUNDENPFLEGE_PERSON", "anna")
+    ok(journal("gdpr", "forget", "kaiser-kg", "--yes"))
+    assert journal_rows("SELECT by_whom FROM erasures ORDER BY id") == [(None,), ("anna",)]

@@ -72,7 +72,8 @@ def database_path(explicit: str | None = None) -> Path:
                 raise UsageError(
                     _(
                         "'{scheme}://…' names a database server; this command works on a journal"
-                        " file (on a server: pg_dump and pg_restore, see docs/team.md)"
+                        " file (on a server: 'copy --to FILE' for a file of the moment, or"
+                        " pg_dump and pg_restore; see docs/team.md)"
                     ).format(scheme=scheme)
                 )
             raise UsageError(

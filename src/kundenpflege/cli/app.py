@@ -268,7 +268,11 @@ class Session:
         from kundenpflege.domain import people
 
         login = getattr(connection, "person", None)
-        return people.at_work(connection, os.environ.get(PERSON_VARIABLE), login)
+        try:
+            return people.at_work(connection, os.environ.get(PERSON_VARIABLE), login)
+        except KundenpflegeError as unknown:  # only a name the variable gave can be
+            raise KundenpflegeError(_("{error} ({variable} says who is at work)").format(
+                error=unknown, variable=PERSON_VARIABLE)) from None  # fmt: skip
 
     @property
     def location(self) -> "Path | paths.Server":
@@ -337,7 +341,8 @@ def main_options(
         typer.Option(
             "--db",
             metavar="PATH",
-            help="Journal file (else $KUNDENPFLEGE_DB, else the platform data folder).",
+            help="Journal file or postgresql:// address (else $KUNDENPFLEGE_DB, else the"
+            " platform data folder).",
         ),
     ] = None,
     lang: Annotated[

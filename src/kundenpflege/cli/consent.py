@@ -230,6 +230,7 @@ def gdpr_forget(
         raise KundenpflegeError(_("erasure cannot be undone; add --yes to confirm"))
     state = session(context)
     with state.journal() as connection:
+        by = by if by is not None else state.logging_person(connection)  # as `log` says who
         on_server = catalogue.on_server(connection)
         replicated = not on_server and schema.replicated(connection)
         try:

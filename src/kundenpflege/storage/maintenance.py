@@ -4,6 +4,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from kundenpflege.errors import KundenpflegeError
 from kundenpflege.i18n import N_, _, ngettext, number, system_message
@@ -151,74 +152,70 @@ RIGHTS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 def _on_server(connection: Connection, recompute: "db.Recompute") -> list[Finding]:
     """A journal on a server: who we are there, its schema, its derived state, and
-    whether this role may do all a person does (the owner grants it, docs/team.md)."""
+    what this role and every other login may do (the owner grants it, docs/team.md)."""
     (version, user) = connection.execute(
         "SELECT current_setting('server_version'), current_user"
     ).fetchone()
     pending, newer = migrations.pending(connection), migrations.newer(connection)
-    may = _may("current_user", "table", RIGHTS, " AND ")
-    lacking = [name for (name,) in connection.execute(
-        f"SELECT tablename FROM pg_tables WHERE schemaname = ? AND NOT ({may}) ORDER BY 1",
-        (catalogue.SCHEMA,))]  # fmt: skip
     stuck = _stuck(connection, recompute) if not pending and not newer else None
-    team = _team(connection)
+    [mine] = _rights(connection, "r.rolname = current_user")
+    others = _rights(connection, "r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user")
+    # Only reading is a way to work (an accountant's); part of the rights is not.
+    own = N_("ok") if not mine.lacking else N_("warning") if not mine.writes else N_("problem")
     return [
         _finding(N_("connection"), True, _("PostgreSQL {version} as {user}").format(
             version=version, user=user)),
         _schema(pending, newer),
         _finding(N_("derived state"), stuck is None, stuck or _("current")),
-        _finding(N_("rights"), not lacking, _("{user} may read and change every table").format(
-            user=user) if not lacking else _("{user} may not change: {names}").format(
-            user=user, names=", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else ""))),
-        *([team] if team else []),
+        Finding(N_("rights"), own, "; ".join(_told([mine]))),
+        *([_finding(N_("team"), all(not role.lacking or not role.writes for role in others),
+                    "; ".join(_told(others)), N_("warning"))] if others else []),
     ]  # fmt: skip
 
 
-def _may(role: str, kind: str, rights: tuple[str, ...], joiner: str) -> str:
-    """SQL: whether `role` has these rights (joined by AND or OR) on the table or
-    sequence of the row (pg_tables, pg_sequences)."""
-    name = "tablename" if kind == "table" else "sequencename"
-    return joiner.join(
-        f"has_{kind}_privilege({role}, schemaname || '.' || {name}, '{right}')" for right in rights
-    )
+class _Role(NamedTuple):
+    name: str
+    writes: bool  # may insert, update or delete in some table of the journal
+    lacking: list[str]  # tables where it may not read, insert, update and delete
 
 
-def _team(connection: Connection) -> Finding | None:
-    """The other logins that reach the journal, and what each may do there: all a
-    person does, only read (an accountant, say), or part of it, which fails midway (a
-    warning naming what is missing). None while nobody else reaches it."""
-
+def _rights(connection: Connection, which: str) -> list[_Role]:
+    """What the logins `which` picks (pg_roles r) may do with the journal's tables;
+    only those that may use its schema at all."""
     tables = f"FROM pg_tables WHERE schemaname = '{catalogue.SCHEMA}'"
-    writes = _may("r.oid", "table", RIGHTS[1:], " OR ")
+
+    def may(rights: tuple[str, ...], joiner: str) -> str:
+        return joiner.join(f"has_table_privilege(r.oid, schemaname || '.' || tablename,"
+                           f" '{right}')" for right in rights)  # fmt: skip
+
     rows = connection.execute(
-        f"SELECT r.rolname, (SELECT bool_or({writes}) {tables}),"
+        f"SELECT r.rolname, (SELECT coalesce(bool_or({may(RIGHTS[1:], ' OR ')}), false) {tables}),"
         f" (SELECT coalesce(array_agg(tablename ORDER BY tablename), '{{}}') {tables}"
-        f"  AND NOT ({_may('r.oid', 'table', RIGHTS, ' AND ')})),"
-        f" (SELECT count(*) FROM pg_sequences WHERE schemaname = '{catalogue.SCHEMA}'"
-        f"  AND NOT {_may('r.oid', 'sequence', ('USAGE',), '')})"
-        " FROM pg_roles r WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user"
-        " AND has_schema_privilege(r.oid, ?, 'USAGE') ORDER BY r.rolname",
+        f"  AND NOT ({may(RIGHTS, ' AND ')}))"
+        f" FROM pg_roles r WHERE {which} AND has_schema_privilege(r.oid, ?, 'USAGE')"
+        " ORDER BY r.rolname",
         (catalogue.SCHEMA,),
-    ).fetchall()
-    everything = [name for name, _writes, lacking, counters in rows if not lacking and not counters]
-    reading = [name for name, writes, _lacking, _counters in rows if not writes]
-    partly = [
-        _("{user} may not change: {names}").format(user=name, names=", ".join(
-            lacking[:3] or [_("the counters (sequences)")]) + (" …" if len(lacking) > 3 else ""))
-        for name, writes, lacking, counters in rows
-        if writes and (lacking or counters)
-    ]  # fmt: skip
-    if not rows:
-        return None
+    )
+    return [_Role(name, bool(writes), list(lacking)) for name, writes, lacking in rows]
+
+
+def _told(roles: list[_Role]) -> list[str]:
+    """Who may do everything, who only reads, and what each of the others may not."""
+    everything = [role.name for role in roles if not role.lacking]
+    reading = [role.name for role in roles if role.lacking and not role.writes]
     told = [
         *([ngettext("{names} may read and change every table",
                     "{names} may read and change every table",
                     len(everything)).format(names=", ".join(everything))] if everything else []),
         *([ngettext("{names} may only read", "{names} may only read", len(reading)).format(
             names=", ".join(reading))] if reading else []),
-        *partly,
     ]  # fmt: skip
-    return _finding(N_("team"), not partly, "; ".join(told), N_("warning"))
+    for role in roles:
+        if role.lacking and role.writes:
+            told.append(_("{user} may not change: {names}").format(
+                user=role.name, names=", ".join(role.lacking[:5])
+                + (" …" if len(role.lacking) > 5 else "")))  # fmt: skip
+    return told
 
 
 def doctor(

@@ -77,9 +77,18 @@ def create_schema(journal: PostgresJournal, now: datetime) -> bool:
     with db.transaction(journal):
         if not blank(journal):
             return False
-        journal.raw.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-        for name in ("compat.sql", "schema.sql"):
-            journal.raw.execute(_script(name))
+        try:
+            journal.raw.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            for name in ("compat.sql", "schema.sql"):
+                journal.raw.execute(_script(name))
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise KundenpflegeError(
+                _("{server}: {error}; the database's owner makes the journal in it"
+                  " ('kundenpflege init' or 'copy --to' as the owner, docs/team.md)").format(
+                    server=journal.display, error=error.diag.message_primary)
+            ) from None  # fmt: skip
+        except psycopg.Error as error:
+            raise refusal(error) from error
         stamp = now.isoformat(timespec="seconds")
         journal.executemany(
             "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
