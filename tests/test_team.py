@@ -163,16 +163,23 @@ def test_on_a_server_each_login_is_the_person(
 
 
 def test_a_server_journal_of_an_earlier_version_gets_the_new_steps(
-    run: Run, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    run: Run, postgres_url: str, postgres_server: "PostgresServer", monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KUNDENPFLEGE_DB", postgres_url)
     ok(run("init"))
     import psycopg
 
+    as_ben = _person(postgres_server, postgres_url, "ben", "SELECT, INSERT, UPDATE, DELETE")
     with psycopg.connect(postgres_url, autocommit=True) as raw:  # as m023 left it
         raw.execute("ALTER TABLE main.changes DROP COLUMN person")
         raw.execute("DELETE FROM main.migrations WHERE name = 'm024_change_authors'")
     assert "pending: m024_change_authors" in run("doctor").stdout
+    # A step alters tables: only their owner may; ben is told so, nothing changes.
+    assert error_line(run("--db", as_ben, "add", "kaiser-kg")) == (
+        f"Error: {Server(as_ben)}: must be owner of table changes; this kundenpflege brings"
+        " the journal up to date (schema step m024_change_authors) when its owner runs any"
+        " command first (docs/team.md)"
+    )
     ok(run("add", "mueller-bau"))  # any command brings it up to date
     assert _query(postgres_url, "SELECT name FROM main.migrations ORDER BY name")[-1] == (
         "m024_change_authors",

@@ -17,7 +17,12 @@ from kundenpflege.i18n import _
 from kundenpflege.paths import Server
 from kundenpflege.storage import db, holidays, migrations
 from kundenpflege.storage.catalogue import SCHEMA
-from kundenpflege.storage.postgres.connection import PostgresJournal, local_zone, refusal
+from kundenpflege.storage.postgres.connection import (
+    PostgresJournal,
+    ServerRightsError,
+    local_zone,
+    refusal,
+)
 
 CONNECT_SECONDS = 10
 
@@ -148,14 +153,21 @@ def _upgrade(journal: PostgresJournal, server: Server, now: datetime) -> None:
                 _("{server} needs schema step {name}, which this kundenpflege has only for"
                   " files").format(server=server, name=name)
             )  # fmt: skip
-        with db.transaction(journal):
-            if name in migrations.pending(journal):
-                for statement in statements:
-                    journal.execute(statement)
-                journal.execute(
-                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                    (name, now.isoformat(timespec="seconds")),
-                )
+        try:
+            with db.transaction(journal):
+                if name in migrations.pending(journal):
+                    for statement in statements:
+                        journal.execute(statement)
+                    journal.execute(
+                        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                        (name, now.isoformat(timespec="seconds")),
+                    )
+        except ServerRightsError as error:  # a step alters tables: the owner's to do
+            raise KundenpflegeError(
+                _("{server}: {error}; this kundenpflege brings the journal up to date"
+                  " (schema step {name}) when its owner runs any command first"
+                  " (docs/team.md)").format(server=server, error=error, name=name)
+            ) from None  # fmt: skip
 
 
 def _ready(
