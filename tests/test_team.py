@@ -88,22 +88,20 @@ def test_undo_leaves_what_others_did_after_or_refuses(
         monkeypatch.setenv("KUNDENPFLEGE_PERSON", person)
         return journal(*arguments)
 
+    def anna_s_undo_refused(entry: str, command: str) -> None:
+        before = journal_snapshot()
+        assert error_line(by("anna", "undo", "--yes")) == (
+            f"Error: ben changed the same entries after it ({entry}; 2026-11-25 09:00,"
+            f" '{command}'); nothing was undone"
+        )
+        assert journal_snapshot() == before
+
     ok(by("anna", "edit", "mueller-bau", "--name", "Müller Bau"))
     ok(by("ben", "edit", "mueller-bau", "--tier", "A"))
-    before = journal_snapshot()
-    assert error_line(by("anna", "undo", "--yes")) == (
-        "Error: ben changed the same entries after it (customers 1; 2026-11-25 09:00, 'edit');"
-        " nothing was undone"
-    )
-    assert journal_snapshot() == before
+    anna_s_undo_refused("customers 1", "edit")
     ok(by("anna", "add", "neu-gmbh"))  # ben logs a call with anna's new customer
     ok(by("ben", "log", "neu-gmbh", "--kind", "call"))
-    before = journal_snapshot()
-    assert error_line(by("anna", "undo", "--yes")) == (
-        "Error: ben changed the same entries after it (interactions 1; 2026-11-25 09:00, 'log');"
-        " nothing was undone"
-    )
-    assert journal_snapshot() == before
+    anna_s_undo_refused("interactions 1", "log")
 
 
 def test_undo_when_none_of_the_changes_is_yours(

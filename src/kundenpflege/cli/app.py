@@ -108,7 +108,12 @@ class JournalGroup(TyperGroup):
         quote_for_bash()
         i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
         for argument in arguments:
-            # No shell can pass one, but a program can; a server's text cannot hold it,
+            # Python hands undecodable bytes over as lone surrogates; no journal can store them.
+            if any("\udc80" <= char <= "\udcff" for char in argument):
+                fail(_("'{argument}' is not UTF-8 text; nothing was changed").format(
+                    argument=argument.encode("utf-8", "surrogateescape").decode(
+                        "utf-8", "backslashreplace")), ExitStatus.USAGE)  # fmt: skip
+            # No shell can pass a NUL, but a program can; a server's text cannot hold it,
             # so no journal keeps one (notes and files are checked where they are read).
             if "\x00" in argument:
                 refused = _("'{argument}' contains a NUL character, which a journal does not"

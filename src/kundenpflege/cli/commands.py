@@ -15,8 +15,7 @@ from pathlib import Path
 import typer
 
 from kundenpflege.cli import internals
-from kundenpflege.cli.app import app, fail, leading_options, new_app
-from kundenpflege.errors import ExitStatus
+from kundenpflege.cli.app import app, leading_options, new_app
 
 # Command or group -> its module in `kundenpflege.cli`, in the order --help lists them.
 MODULES = {
@@ -69,23 +68,6 @@ def app_for(argv: Sequence[str], completing: Sequence[str] | None = None) -> typ
 
 def run(argv: Sequence[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    for argument in arguments:
-        # Python hands undecodable bytes over as lone surrogates; no journal can store them.
-        if any("\udc80" <= char <= "\udcff" for char in argument):
-            import os
-
-            from kundenpflege import i18n
-            from kundenpflege.i18n import _
-
-            i18n.select(i18n.choose(leading_options(arguments)[0].get("--lang"), os.environ))
-            fail(
-                _("'{argument}' is not UTF-8 text; nothing was changed").format(
-                    argument=argument.encode("utf-8", "surrogateescape").decode(
-                        "utf-8", "backslashreplace"
-                    )
-                ),
-                ExitStatus.USAGE,
-            )
     if not all(argument.isascii() for argument in arguments):
         import unicodedata  # names typed on a Mac may come decomposed (NFD)
 

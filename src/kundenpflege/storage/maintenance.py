@@ -158,8 +158,9 @@ def _on_server(connection: Connection, recompute: "db.Recompute") -> list[Findin
     ).fetchone()
     pending, newer = migrations.pending(connection), migrations.newer(connection)
     stuck = _stuck(connection, recompute) if not pending and not newer else None
-    [mine] = _rights(connection, "r.rolname = current_user")
-    others = _rights(connection, "r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user")
+    roles = _rights(connection)
+    mine = next(role for role in roles if role.name == user)
+    others = [role for role in roles if role.name != user]
     # Only reading is a way to work (an accountant's); part of the rights is not.
     own = N_("ok") if not mine.lacking else N_("warning") if not mine.writes else N_("problem")
     return [
@@ -179,9 +180,9 @@ class _Role(NamedTuple):
     lacking: list[str]  # tables where it may not read, insert, update and delete
 
 
-def _rights(connection: Connection, which: str) -> list[_Role]:
-    """What the logins `which` picks (pg_roles r) may do with the journal's tables;
-    only those that may use its schema at all."""
+def _rights(connection: Connection) -> list[_Role]:
+    """What we and every other login that may use the journal's schema (superusers
+    aside: they may do anything) may do with its tables."""
     tables = f"FROM pg_tables WHERE schemaname = '{catalogue.SCHEMA}'"
 
     def may(rights: tuple[str, ...], joiner: str) -> str:
@@ -192,8 +193,8 @@ def _rights(connection: Connection, which: str) -> list[_Role]:
         f"SELECT r.rolname, (SELECT coalesce(bool_or({may(RIGHTS[1:], ' OR ')}), false) {tables}),"
         f" (SELECT coalesce(array_agg(tablename ORDER BY tablename), '{{}}') {tables}"
         f"  AND NOT ({may(RIGHTS, ' AND ')}))"
-        f" FROM pg_roles r WHERE {which} AND has_schema_privilege(r.oid, ?, 'USAGE')"
-        " ORDER BY r.rolname",
+        " FROM pg_roles r WHERE r.rolname = current_user OR (r.rolcanlogin AND NOT r.rolsuper"
+        " AND has_schema_privilege(r.oid, ?, 'USAGE')) ORDER BY r.rolname",
         (catalogue.SCHEMA,),
     )
     return [_Role(name, bool(writes), list(lacking)) for name, writes, lacking in rows]
